@@ -1,11 +1,208 @@
-// Placeholder front end until the command table lands.
+// The command-line front end: one table of subcommands (ninja-style), each
+// parsed with CLI11 here and dispatched to its agent/cmd_*.cpp function.
+// CLI11 stays in this translation unit (and settings.cpp) for compile time.
 #include "agent/cli.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "agent/cmd_apply.hpp"
+#include "agent/cmd_history.hpp"
+#include "agent/cmd_map.hpp"
+#include "agent/cmd_parse.hpp"
+#include "agent/cmd_run.hpp"
+#include "agent/options.hpp"
+#include "agent/settings.hpp"
+#include "llm/config.hpp"
 
 namespace ds::agent {
-int main_cli(int, char**) {
-  std::puts("diffsmith " DIFFSMITH_VERSION);
-  return 0;
+namespace {
+
+using Runner = std::function<int()>;
+
+// Options declared from an OptionSpec table, collected into Settings.flags.
+struct BoundOptions {
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::vector<std::string>> lists;
+  std::map<std::string, bool> flags;
+  std::vector<std::pair<const OptionSpec*, CLI::Option*>> options;
+
+  void add(CLI::App& app, const std::vector<OptionSpec>& specs) {
+    for (const auto& s : specs) {
+      std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
+                                                            : std::string(s.short_name) + ",--" + s.name;
+      std::string help = s.help;
+      if (*s.default_text) help += " [default: " + std::string(s.default_text) + "]";
+      CLI::Option* opt;
+      if (s.flag) opt = app.add_flag(names, flags[s.name], help);
+      else if (s.multi) opt = app.add_option(names, lists[s.name], help);
+      else opt = app.add_option(names, values[s.name], help);
+      options.emplace_back(&s, opt);
+    }
+  }
+
+  void collect(Settings& settings) {
+    for (auto& [spec, opt] : options) {
+      if (opt->count() == 0) continue;
+      std::string v;
+      if (spec->flag) v = flags[spec->name] ? "true" : "false";
+      else if (spec->multi)
+        for (const auto& item : lists[spec->name]) v += (v.empty() ? "" : "\n") + item;
+      else v = values[spec->name];
+      settings.flags[spec->name] = SettingValue{v, "--" + std::string(spec->name)};
+    }
+  }
+};
+
+// The model endpoint settings, as src/llm/config.hpp declares them.
+const std::vector<OptionSpec>& endpoint_options() {
+  static const std::vector<OptionSpec> kOptions = [] {
+    std::vector<OptionSpec> v;
+    for (const auto& s : llm::endpoint_settings())
+      v.push_back({s.key, std::string_view(s.key) == "model" ? "-m" : "", s.help, ""});
+    return v;
+  }();
+  return kOptions;
 }
+
+Runner setup_apply(CLI::App& app) {
+  auto o = std::make_shared<ApplyCommandOptions>();
+  app.add_option("input", o->input, "File with the edit text, or - for stdin [default: -]");
+  app.add_option("-C", o->dir, "Run in this directory (the repository or a subdirectory)");
+  app.add_option("--format", o->format, "auto | search-replace | patch [default: auto]");
+  app.add_flag("--dry-run", o->dry_run, "Resolve the edits and print the diff; write nothing");
+  app.add_flag("--partial", o->partial, "Write the blocks that resolved even if others failed");
+  app.add_flag("--json", o->json, "Print one JSON object with per-block results and the diff");
+  return [o] { return run_apply_command(*o, std::cin, std::cout, std::cerr); };
+}
+
+Runner setup_parse(CLI::App& app) {
+  auto o = std::make_shared<ParseCommandOptions>();
+  app.add_option("input", o->input, "File with the model's reply, or - for stdin [default: -]");
+  app.add_option("--format", o->format, "auto | search-replace | patch [default: auto]");
+  app.add_flag("--json", o->json, "Print the blocks as one JSON object");
+  return [o] { return run_parse_command(*o, std::cin, std::cout, std::cerr); };
+}
+
+Runner setup_run(CLI::App& app) {
+  auto o = std::make_shared<RunCommandArgs>();
+  auto bound = std::make_shared<BoundOptions>();
+  app.add_option("task", o->task, "The task text, or - to read it from stdin");
+  app.add_option("-C", o->dir, "Run in this directory (the repository or a subdirectory)");
+  bound->add(app, run_options());
+  bound->add(app, endpoint_options());
+  return [o, bound] {
+    bound->collect(o->settings);
+    return run_run_command(*o, std::cin, std::cout, std::cerr);
+  };
+}
+
+Runner setup_doctor(CLI::App& app) {
+  auto o = std::make_shared<RunCommandArgs>();
+  auto bound = std::make_shared<BoundOptions>();
+  app.add_option("-C", o->dir, "Read .diffsmith.toml from this repository");
+  bound->add(app, endpoint_options());
+  return [o, bound] {
+    bound->collect(o->settings);
+    return run_doctor_command(*o, std::cout, std::cerr);
+  };
+}
+
+Runner setup_undo(CLI::App& app) {
+  auto o = std::make_shared<UndoCommandOptions>();
+  app.add_option("run", o->run, "Run id (see `diffsmith log`) [default: the latest run]");
+  app.add_option("-C", o->dir, "Run in this directory");
+  return [o] { return run_undo_command(*o, std::cout, std::cerr); };
+}
+
+Runner setup_log(CLI::App& app) {
+  auto o = std::make_shared<LogCommandOptions>();
+  app.add_option("-C", o->dir, "Run in this directory");
+  app.add_flag("--json", o->json, "One JSON object per run");
+  return [o] { return run_log_command(*o, std::cout, std::cerr); };
+}
+
+Runner setup_map(CLI::App& app) {
+  auto o = std::make_shared<MapCommandOptions>();
+  app.add_option("terms", o->terms, "Words, identifiers or paths to rank the map for");
+  app.add_option("-C", o->dir, "Run in this directory");
+  app.add_option("--tokens", o->tokens, "Token budget [default: 4096]");
+  app.add_flag("--stats", o->stats, "Print timing and cache figures on stderr");
+  return [o] { return run_map_command(*o, std::cout, std::cerr); };
+}
+
+Runner setup_demo(CLI::App& app) {
+  auto o = std::make_shared<DemoCommandOptions>();
+  app.add_option("--keep", o->keep_dir, "Create the demo repository here and keep it");
+  app.add_flag("--json", o->json, "Print JSON events");
+  return [o] { return run_demo_command(*o, std::cout, std::cerr); };
+}
+
+struct Command {
+  const char* name;
+  const char* description;
+  Runner (*setup)(CLI::App&);
+};
+
+const Command kCommands[] = {
+    {"run", "solve a task: ask the model, apply its edits, run the tests, repeat until they pass", setup_run},
+    {"apply", "apply SEARCH/REPLACE blocks or a V4A patch to a git repository (like git apply)", setup_apply},
+    {"parse", "list the edit blocks found in a model reply; touches no repository", setup_parse},
+    {"undo", "restore the work tree to the state before a run", setup_undo},
+    {"log", "list the runs recorded in this repository", setup_log},
+    {"map", "print the repo map: the most relevant definitions, within a token budget", setup_map},
+    {"doctor", "show the model endpoint settings and where they came from; send one tiny request", setup_doctor},
+    {"demo", "solve the bundled example offline, from a recorded session", setup_demo},
+};
+
+void print_help(std::FILE* f) {
+  std::fprintf(f,
+               "usage: diffsmith COMMAND [options]\n\n"
+               "diffsmith is a coding agent: it asks a model for edits, applies them through libgit2,\n"
+               "runs your tests, and loops until they pass.\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(f, "  %-8s %s\n", c.name, c.description);
+  std::fprintf(f,
+               "\noptions:\n  --version  print the version\n  --help     this text\n\n"
+               "Run 'diffsmith COMMAND --help' for a command's options.\n"
+               "Exit codes of run: 0 solved, 1 not solved, 2 usage, 3 model/API error, 4 repository error, 130 interrupted.\n");
+}
+
+}  // namespace
+
+int main_cli(int argc, char** argv) {
+  CLI::App app{"diffsmith"};
+  app.set_help_flag();  // top-level help is the command table below
+  bool help = false, version = false;
+  app.add_flag("-h,--help", help);
+  app.add_flag("--version", version);
+  app.require_subcommand(0, 1);
+  std::map<CLI::App*, Runner> runners;
+  for (const auto& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.description);
+    sub->option_defaults()->always_capture_default(false);
+    runners[sub] = c.setup(*sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (version) {
+    std::printf("diffsmith %s\n", DIFFSMITH_VERSION);
+    return 0;
+  }
+  for (auto& [sub, runner] : runners)
+    if (sub->parsed()) return runner();
+  print_help(help ? stdout : stderr);
+  return help ? 0 : 2;
+}
+
 }  // namespace ds::agent

@@ -1,0 +1,91 @@
+// System prompt and first user message.
+#include "agent/context.hpp"
+
+#include <map>
+
+#include "agent/embedded.hpp"
+#include "text/tokens.hpp"
+
+namespace ds::agent {
+
+std::string system_prompt(edit::Format edit_format) {
+  std::string sys(prompt("system.md"));
+  std::string fmt(prompt(edit_format == edit::Format::Patch ? "edit_patch.md" : "edit_search_replace.md"));
+  const std::string marker = "{{EDIT_FORMAT}}";
+  if (auto pos = sys.find(marker); pos != std::string::npos) sys.replace(pos, marker.size(), fmt);
+  while (!sys.empty() && sys.back() == '\n') sys.pop_back();
+  return sys;
+}
+
+namespace {
+
+struct Dir {
+  std::vector<std::string> files;
+  std::map<std::string, Dir> dirs;
+  size_t total = 0;
+};
+
+void insert(Dir& root, const std::string& path) {
+  Dir* d = &root;
+  ++d->total;
+  size_t start = 0;
+  for (size_t slash; (slash = path.find('/', start)) != std::string::npos; start = slash + 1) {
+    d = &d->dirs[path.substr(start, slash - start)];
+    ++d->total;
+  }
+  d->files.push_back(path.substr(start));
+}
+
+// Renders `d` with full listing down to `depth`, collapsing deeper dirs.
+void render(const Dir& d, const std::string& indent, int depth, std::string& out) {
+  for (const auto& [name, sub] : d.dirs) {
+    if (depth <= 0) {
+      out += indent + name + "/ (" + std::to_string(sub.total) + " files)\n";
+      continue;
+    }
+    out += indent + name + "/\n";
+    render(sub, indent + "  ", depth - 1, out);
+  }
+  if (d.files.empty()) return;
+  std::string line = indent;
+  for (const auto& f : d.files) {
+    if (line.size() > indent.size() && line.size() + f.size() > 100) {
+      out += line + "\n";
+      line = indent;
+    }
+    if (line.size() > indent.size()) line += "  ";
+    line += f;
+  }
+  out += line + "\n";
+}
+
+}  // namespace
+
+std::string file_tree(const std::vector<std::string>& tracked, size_t max_tokens) {
+  Dir root;
+  for (const auto& p : tracked) insert(root, p);
+  // The deepest full listing that fits the budget.
+  std::string best;
+  for (int depth = 0; depth < 32; ++depth) {
+    std::string out;
+    render(root, "", depth, out);
+    if (depth > 0 && text::estimate_tokens(out) > max_tokens) break;
+    best = std::move(out);
+    if (best.find(" files)\n") == std::string::npos) break;  // nothing collapsed
+  }
+  return best;
+}
+
+std::string initial_user_message(const InitialContext& c) {
+  std::string m;
+  m += "# Task\n\n" + c.task + "\n\n";
+  m += "# Test command\n\n`" + c.test_cmd + "`, run from the repository root. The task is solved when it passes.\n\n";
+  m += "# Repository files (tracked)\n\n" + c.tree + "\n";
+  if (!c.repo_map.empty()) m += "# Repo map (most relevant definitions)\n\n" + c.repo_map + "\n";
+  for (const auto& p : c.pinned) m += "# File " + p.path + "\n\n" + p.content + "\n";
+  m += "# Current test result (before any change)\n\n" + c.first_test_result + "\n\n";
+  m += "Now solve the task: investigate with the tools, edit the files, and make the test command pass.";
+  return m;
+}
+
+}  // namespace ds::agent

@@ -1,0 +1,37 @@
+// The context builder: the system prompt (prompts/, embedded), and the first
+// user message (task, test command, repo overview, repo map, pinned files,
+// first test result). Everything here is deterministic for the same inputs,
+// so the request prefix is byte-identical across turns and runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "edit/edit_types.hpp"
+
+namespace ds::agent {
+
+std::string system_prompt(edit::Format edit_format);
+
+// A compact tree of tracked files within about `max_tokens` tokens: files
+// listed under their directory; directories that do not fit are collapsed
+// to "dir/ (N files)".
+std::string file_tree(const std::vector<std::string>& tracked, size_t max_tokens);
+
+struct PinnedFile {
+  std::string path;
+  std::string content;  // already numbered for the model
+};
+
+struct InitialContext {
+  std::string task;
+  std::string test_cmd;
+  std::string tree;
+  std::string repo_map;  // empty: none
+  std::vector<PinnedFile> pinned;
+  std::string first_test_result;
+};
+
+std::string initial_user_message(const InitialContext& c);
+
+}  // namespace ds::agent

@@ -1,0 +1,37 @@
+// The option tables of run/batch/doctor.
+#include "agent/options.hpp"
+
+namespace ds::agent {
+
+const std::vector<OptionSpec>& run_options() {
+  static const std::vector<OptionSpec> kOptions = {
+      {"task-file", "", "Read the task text from this file", ""},
+      {"test", "-t", "Test command, run with /bin/sh -c in the repository root (required)", ""},
+      {"edit-format", "", "search-replace | patch", "search-replace"},
+      {"file", "-f", "Pin a file: its whole text goes into the first message (repeatable)", "", false, true},
+      {"max-turns", "", "Stop after this many model requests", "30"},
+      {"max-cost", "", "Stop when the run has cost this many USD (0 = no limit)", "2.00"},
+      {"max-time", "", "Stop after this many seconds of wall time (0 = no limit)", "0"},
+      {"test-timeout", "", "Seconds before a test run is killed (with its process group)", "600"},
+      {"test-output-tokens", "", "Test output sent to the model, head and tail, in tokens", "2500"},
+      {"map-tokens", "", "Repo map budget in tokens (0 disables the map)", "4096"},
+      {"json", "", "Print one JSON event per line on stdout", "", true},
+      {"output-patch", "", "Write the final diff to this file", ""},
+      {"commit", "", "Commit the final change on the current branch when solved", "", true},
+      {"branch", "", "Commit the final change on this new branch when solved", ""},
+      {"allow-dirty", "", "Run on a work tree with uncommitted changes (they are kept)", "", true},
+      {"quiet", "-q", "Show only edits, tests and the result", "", true},
+      {"pass-env", "", "Let the test command see this key-like env variable (repeatable)", "", false, true},
+      {"parallel-tool-calls", "", "Allow parallel tool calls (true|false; server default if unset)", ""},
+  };
+  return kOptions;
+}
+
+std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const std::vector<OptionSpec>& b) {
+  std::vector<std::string> out;
+  for (const auto& o : a) out.push_back(o.name);
+  for (const auto& o : b) out.push_back(o.name);
+  return out;
+}
+
+}  // namespace ds::agent

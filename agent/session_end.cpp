@@ -1,0 +1,121 @@
+// The end of a run (final diff, run_finished) and the small helpers of the
+// loop: status line, repeated-block notes, message serialisation.
+#include <cstdio>
+#include <functional>
+
+#include "agent/session.hpp"
+#include "git/diff.hpp"
+
+namespace ds::agent {
+
+json::Value message_json(const llm::Message& m) {
+  static const char* kRoles[] = {"system", "user", "assistant", "tool"};
+  json::Value v = json::Value::object();
+  v.set("role", kRoles[static_cast<int>(m.role)]).set("content", m.content);
+  if (!m.tool_calls.empty()) {
+    json::Value calls = json::Value::array();
+    for (const auto& c : m.tool_calls)
+      calls.push(json::Value::object().set("id", c.id).set("name", c.name).set("arguments", c.arguments));
+    v.set("tool_calls", std::move(calls));
+  }
+  if (!m.tool_call_id.empty()) v.set("tool_call_id", m.tool_call_id).set("name", m.name);
+  return v;
+}
+
+namespace {
+
+std::vector<std::string> paths_in_diff(const std::string& diff) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = diff.find("diff --git a/", pos)) != std::string::npos) {
+    if (pos > 0 && diff[pos - 1] != '\n') { pos += 1; continue; }
+    size_t eol = diff.find('\n', pos);
+    std::string line = diff.substr(pos, eol - pos);
+    size_t b = line.rfind(" b/");
+    if (b != std::string::npos) {
+      std::string a = line.substr(13, b - 13), bb = line.substr(b + 3);
+      out.push_back(a);
+      if (bb != a) out.push_back(bb);
+    }
+    pos = eol == std::string::npos ? diff.size() : eol;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Session::finish(RunStatus status, std::string reason) {
+  out_.status = status;
+  out_.reason = std::move(reason);
+  switch (status) {
+    case RunStatus::Solved: out_.exit_code = 0; break;
+    case RunStatus::Unsolved: out_.exit_code = 1; break;
+    case RunStatus::Interrupted: out_.exit_code = 130; break;
+    case RunStatus::Error: out_.exit_code = 3; break;
+  }
+  if (!out_.start_commit.empty()) {
+    // A final checkpoint catches anything not yet recorded (an interrupted turn).
+    checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
+    auto d = git::diff_commits(repo_, out_.start_commit, out_.end_commit);
+    if (d.ok()) out_.diff = std::move(*d);
+    out_.changed_paths = paths_in_diff(out_.diff);
+  }
+  json::Value ev = json::Value::object();
+  ev.set("type", "run_finished").set("status", status_name(status)).set("reason", out_.reason);
+  ev.set("turns", out_.turns);
+  ev.set("tokens", json::Value::object()
+                       .set("prompt", out_.usage.prompt_tokens)
+                       .set("cached", out_.usage.cached_tokens)
+                       .set("completion", out_.usage.completion_tokens));
+  json::Value cost_v;  // null when unknown
+  if (out_.cost_usd.has_value()) cost_v = json::Value(out_.cost_usd.value_or(0.0));
+  ev.set("cost_usd", std::move(cost_v));
+  ev.set("exit_code", out_.exit_code).set("summary", out_.summary).set("diff", out_.diff);
+  events_.event(ev);
+}
+
+std::string Session::status_line() const {
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  int64_t prompt = out_.usage.prompt_tokens;
+  int cached_pct = prompt > 0 ? static_cast<int>(100 * out_.usage.cached_tokens / prompt) : 0;
+  char cost[48];
+  if (out_.cost_usd) std::snprintf(cost, sizeof cost, "$%.4f", *out_.cost_usd);
+  else std::snprintf(cost, sizeof cost, "cost unknown");
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "turn %d/%d · %lld tokens in (%d%% cached), %lld out · %s · %.1fs", out_.turns,
+                cfg_.max_turns, static_cast<long long>(prompt), cached_pct,
+                static_cast<long long>(out_.usage.completion_tokens), cost, secs);
+  return buf;
+}
+
+std::string Session::repeat_notes(const tools::EditApplyResult& r) {
+  // A block that failed before and comes back unchanged is called out, so
+  // the model does not resend the same text forever.
+  auto fingerprint = [&](int index) -> std::string {
+    for (const auto& b : r.parsed.blocks)
+      if (b.index == index) return b.path + '\0' + b.search + '\0' + b.replace;
+    for (const auto& op : r.parsed.ops) {
+      if (op.index != index) continue;
+      std::string f = op.path + '\0' + op.content;
+      for (const auto& c : op.chunks)
+        for (const auto& l : c.lines) f += l.kind + l.text + '\n';
+      return f;
+    }
+    return {};
+  };
+  std::string notes;
+  for (const auto& b : r.plan.results) {
+    if (b.applied) continue;
+    std::string key = fingerprint(b.index);
+    if (key.empty()) continue;
+    auto [it, fresh] = failed_blocks_.emplace(key, out_.turns);
+    if (!fresh && it->second != out_.turns) {
+      notes += "Note: block " + std::to_string(b.index) + " (" + b.path + ") is the same block you sent in turn " +
+               std::to_string(it->second) + "; it fails for the same reason: " + b.error +
+               " Do not resend it unchanged: read the file again and copy the exact current lines.\n";
+    }
+  }
+  return notes;
+}
+
+}  // namespace ds::agent

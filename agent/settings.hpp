@@ -1,0 +1,45 @@
+// Layered settings for every subcommand: command-line flags beat environment
+// variables (DIFFSMITH_<KEY>), which beat the repo's .diffsmith.toml, which
+// beats ~/.config/diffsmith/config.toml. Each value remembers its source so
+// `doctor` and error messages can say where a setting came from.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace ds::agent {
+
+struct SettingValue {
+  std::string value;   // lists are joined with '\n'
+  std::string source;  // "--max-turns", "env DIFFSMITH_MAX_TURNS", "config /r/.diffsmith.toml"
+};
+
+class Settings {
+ public:
+  std::map<std::string, SettingValue> flags;  // from the command line
+  std::map<std::string, SettingValue> files;  // from config files (repo file beats user file)
+
+  // The winning value for `key` (long option name without dashes).
+  std::optional<SettingValue> get(const std::string& key) const;
+  std::string str(const std::string& key, const std::string& fallback = "") const;
+  std::vector<std::string> list(const std::string& key) const;
+  Result<int64_t> integer(const std::string& key, int64_t fallback) const;
+  Result<double> number(const std::string& key, double fallback) const;
+  Result<bool> boolean(const std::string& key, bool fallback) const;
+
+  // Environment-variable name used for `key`: DIFFSMITH_MAX_TURNS for max-turns.
+  static std::string env_name(const std::string& key);
+};
+
+// Reads the config files (repo root `dir`/.diffsmith.toml, then the user's
+// file) into settings.files, keeping only `known_keys`; an unknown key is an
+// error naming the file and the key.
+Status load_config_files(Settings& s, const std::string& repo_root,
+                         const std::vector<std::string>& known_keys);
+
+}  // namespace ds::agent

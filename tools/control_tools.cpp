@@ -1,0 +1,61 @@
+// run_tests, finish and repo_map: tools that ask the agent to act.
+#include "tools/tool.hpp"
+
+namespace ds::tools {
+namespace {
+
+ToolOutcome run_tests(const json::Value&, ToolContext& ctx) {
+  if (!ctx.run_tests) return tool_error("no test command is configured for this run.");
+  return ToolOutcome{ctx.run_tests(), false, {}, false, {}};
+}
+
+ToolOutcome finish(const json::Value& args, ToolContext&) {
+  ToolOutcome o;
+  o.finish = true;
+  o.summary = args["summary"].as_string();
+  o.content = "Finish noted.";
+  return o;
+}
+
+ToolOutcome repo_map(const json::Value& args, ToolContext& ctx) {
+  if (!ctx.repo_map) return tool_error("the repo map is disabled for this run.");
+  std::vector<std::string> focus;
+  for (const auto& v : args["focus"].items())
+    if (v.is_string()) focus.push_back(v.as_string());
+  std::string map = ctx.repo_map(focus);
+  if (map.empty()) return ToolOutcome{"The repo map is empty (no source files with definitions).", false, {}, false, {}};
+  return ToolOutcome{std::move(map), false, {}, false, {}};
+}
+
+}  // namespace
+
+Tool run_tests_tool() {
+  return Tool{{"run_tests",
+               "Run the configured test command and show its exit code and (trimmed) output. Tests also run "
+               "automatically after every turn that changes files.",
+               object_schema(json::Value::object(), {})},
+              run_tests};
+}
+
+Tool finish_tool() {
+  json::Value props = json::Value::object();
+  props.set("summary", string_prop("One or two sentences: what was wrong and what you changed."));
+  return Tool{{"finish", "Declare the task done. Call it only when the tests pass.",
+               object_schema(std::move(props), {"summary"})},
+              finish};
+}
+
+Tool repo_map_tool() {
+  json::Value props = json::Value::object();
+  json::Value focus = json::Value::object();
+  focus.set("type", "array").set("items", json::Value::object().set("type", "string"));
+  focus.set("description", "File paths or identifiers to focus the map on.");
+  props.set("focus", std::move(focus));
+  return Tool{{"repo_map",
+               "Show a map of the repository: files with their most relevant definitions, ranked for the "
+               "given focus paths or identifiers.",
+               object_schema(std::move(props), {"focus"})},
+              repo_map};
+}
+
+}  // namespace ds::tools

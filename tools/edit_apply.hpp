@@ -1,0 +1,45 @@
+// Edit text → parsed blocks → plan against the worktree → one exact patch
+// applied through libgit2. Shared by `diffsmith apply`, the apply_edits /
+// apply_patch tools, and edits the model writes in plain text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "edit/edit_types.hpp"
+#include "edit/plan.hpp"
+
+namespace ds::git {
+class Repository;
+}
+
+namespace ds::tools {
+
+struct EditApplyOptions {
+  edit::Format format = edit::Format::Auto;
+  bool partial = false;  // write the blocks that resolved even when others failed
+  bool dry_run = false;  // resolve and diff, write nothing
+};
+
+struct EditApplyResult {
+  edit::ParsedEdits parsed;
+  edit::EditPlan plan;
+  std::string diff;        // what changed (or would, with dry_run)
+  bool written = false;    // files on disk were changed
+  std::string write_error; // libgit2 refused the patch: nothing was written
+  bool all_applied() const { return plan.failed() == 0 && write_error.empty(); }
+};
+
+EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text,
+                                const EditApplyOptions& opts);
+
+// One line per block: "block 2 (line 14) src/a.py: applied (whitespace)" or
+// "block 3 (line 30) src/b.py: failed: <why>".
+std::string block_summary(const EditApplyResult& r);
+
+// The feedback for the model after an edit: what was applied, and for each
+// failed block why and the closest region of the real file.
+std::string feedback_for_model(const EditApplyResult& r);
+
+}  // namespace ds::tools

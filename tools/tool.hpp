@@ -1,0 +1,71 @@
+// A model-facing tool: its schema (sent in the API's `tools` field) and its
+// handler over the src/ libraries. The agent owns the loop; tools only act on
+// the repository they are given and report what happened.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edit/edit_types.hpp"
+#include "json/value.hpp"
+#include "llm/types.hpp"
+#include "tools/edit_apply.hpp"
+
+namespace ds::git {
+class Repository;
+}
+
+namespace ds::tools {
+
+struct ToolContext {
+  git::Repository* repo = nullptr;
+  std::string root;                         // the repository's work tree
+  std::vector<std::string> tracked;         // tracked files, refreshed by the agent after edits
+  // Runs the configured test command; returns the text for the model.
+  std::function<std::string()> run_tests;
+  // Renders the repo map for optional focus terms (empty function: no map).
+  std::function<std::string(const std::vector<std::string>& focus)> repo_map;
+};
+
+struct ToolOutcome {
+  std::string content;                  // the tool message sent back to the model
+  bool is_error = false;                // bad arguments, unknown path …
+  std::optional<EditApplyResult> edit;  // apply_edits / apply_patch
+  bool finish = false;                  // the model called finish
+  std::string summary;                  // finish's summary
+};
+
+struct Tool {
+  llm::ToolDef def;
+  std::function<ToolOutcome(const json::Value& args, ToolContext& ctx)> handler;
+};
+
+// The tool set for a run, in a stable order (the prompt-cache prefix depends
+// on it): read_file, list_files, search, [repo_map], apply_edits or
+// apply_patch, run_tests, finish.
+std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map);
+
+// Dispatches one call; unknown tools and malformed arguments become an error
+// message for the model, never an exception.
+ToolOutcome call_tool(const std::vector<Tool>& tools, const llm::ToolCall& call, ToolContext& ctx);
+
+// Individual tools (tools/<name>.cpp).
+Tool read_file_tool();
+Tool list_files_tool();
+Tool search_tool();
+Tool repo_map_tool();
+Tool apply_edits_tool();
+Tool apply_patch_tool();
+Tool run_tests_tool();
+Tool finish_tool();
+
+// Schema helpers shared by the tool files.
+json::Value object_schema(json::Value properties, std::vector<std::string> required);
+json::Value string_prop(const char* description);
+json::Value integer_prop(const char* description);
+ToolOutcome tool_error(std::string message);
+
+}  // namespace ds::tools
