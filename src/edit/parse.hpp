@@ -1,0 +1,37 @@
+// Entry points of the edit-text parsers: format detection, dispatch to the
+// SEARCH/REPLACE or V4A parser, and the helpers both share (unwrapping a
+// patch sent as JSON, quoting a line in an issue text).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "edit/edit_types.hpp"
+#include "edit/search_replace_parser.hpp"
+#include "edit/v4a_parser.hpp"
+
+namespace ds::edit {
+
+// Patch when a V4A `*** Begin Patch` marker line (lenient forms, also inside
+// a JSON-wrapped patch) comes before any `<<<<<<< SEARCH` line; else
+// SearchReplace.
+Format detect_format(std::string_view text);
+
+// Parses `text` in format `f` (Auto: detect_format). Never fails as a whole;
+// see ParsedEdits::errors.
+ParsedEdits parse_edits(std::string_view text, Format f = Format::Auto);
+
+// "search-replace", "patch" or "auto".
+const char* format_name(Format f);
+
+// When `text` is JSON (a string literal, {"input": "..."}, or any JSON value
+// holding a string with a `*** Begin Patch` line, such as
+// {"command": ["apply_patch", "..."]}), the decoded patch text; else nullopt.
+// Lenient: raw newlines inside JSON strings are accepted.
+std::optional<std::string> unwrap_json_patch(std::string_view text);
+
+// `line` in single quotes for an issue text, shortened when very long.
+std::string quote_line(std::string_view line);
+
+}  // namespace ds::edit
