@@ -1,0 +1,203 @@
+// The planner's frame: files as lines, the workspace of one reply, the
+// per-item dispatch, and the failure report sent back to the model.
+#include "edit/plan.hpp"
+
+#include <algorithm>
+
+#include "edit/paths.hpp"
+#include "edit/plan_internal.hpp"
+
+namespace ds::edit {
+namespace detail {
+
+FileLines FileLines::parse(std::string_view text_in) {
+  FileLines f;
+  std::string_view content = f.storage->emplace_back(text_in);
+  f.eol = text::detect_eol(content);
+  auto raw = text::split_lines_keep(content);
+  f.lines.reserve(raw.size());
+  f.ends.reserve(raw.size());
+  for (std::string_view l : raw) {
+    LineEnd end = LineEnd::None;
+    if (!l.empty() && l.back() == '\n') {
+      l.remove_suffix(1);
+      end = LineEnd::Lf;
+      if (!l.empty() && l.back() == '\r') {
+        l.remove_suffix(1);
+        end = LineEnd::Crlf;
+      }
+    }
+    f.lines.push_back(l);
+    f.ends.push_back(end);
+  }
+  return f;
+}
+
+std::string FileLines::join() const {
+  size_t total = 0;
+  for (const auto& l : lines) total += l.size() + 2;
+  std::string out;
+  out.reserve(total);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    out += lines[i];
+    if (ends[i] == LineEnd::Lf) out += '\n';
+    if (ends[i] == LineEnd::Crlf) out += "\r\n";
+  }
+  return out;
+}
+
+void FileLines::splice(size_t start, size_t count, Lines replacement) {
+  if (start == lines.size() && start > 0 && ends[start - 1] == LineEnd::None) {
+    ends[start - 1] = new_end();
+  }
+  LineViews added;
+  added.reserve(replacement.size());
+  for (auto& l : replacement) added.push_back(storage->emplace_back(std::move(l)));
+  size_t common = std::min(count, added.size());
+  for (size_t i = 0; i < common; ++i) {
+    lines[start + i] = added[i];
+    ends[start + i] = new_end();
+  }
+  auto at = [](auto& v, size_t i) { return v.begin() + static_cast<long>(i); };
+  if (added.size() > count) {
+    lines.insert(at(lines, start + count), at(added, count), added.end());
+    ends.insert(at(ends, start + count), added.size() - count, new_end());
+  } else if (count > common) {
+    lines.erase(at(lines, start + common), at(lines, start + count));
+    ends.erase(at(ends, start + common), at(ends, start + count));
+  }
+}
+
+void FileLines::ensure_final_newline() {
+  if (!ends.empty() && ends.back() == LineEnd::None) ends.back() = new_end();
+}
+
+const FileLines* FileState::original_split() {
+  if (!original) return nullptr;
+  if (!original_lines) original_lines = FileLines::parse(*original);
+  return &*original_lines;
+}
+
+FileState& Workspace::file(const std::string& path) {
+  auto it = files_.find(path);
+  if (it != files_.end()) return it->second;
+  FileState& st = files_[path];
+  order_.push_back(path);
+  auto read = source_.read(path);
+  if (!read) {
+    st.read_error = read.error();
+  } else {
+    st.original = std::move(*read);
+    if (st.original) st.current = FileLines::parse(*st.original);
+  }
+  return st;
+}
+
+std::vector<FileChange> Workspace::changes() const {
+  std::vector<FileChange> out;
+  for (const auto& path : order_) {
+    const FileState& st = files_.at(path);
+    if (st.read_error) continue;
+    std::optional<std::string> after;
+    if (st.current) after = st.current->join();
+    if (after == st.original) continue;
+    out.push_back({path, st.original, std::move(after)});
+  }
+  return out;
+}
+
+std::string block_name(int index, std::string_view what) {
+  return "Block " + std::to_string(index) + " (" + std::string(what) + ")";
+}
+
+}  // namespace detail
+
+Result<std::optional<std::string>> DirectorySource::read(const std::string& path) {
+  return read_repo_file(root_, path);
+}
+
+size_t EditPlan::applied() const {
+  return static_cast<size_t>(
+      std::count_if(results.begin(), results.end(), [](const BlockResult& r) { return r.applied; }));
+}
+
+size_t EditPlan::failed() const { return results.size() - applied(); }
+
+std::string EditPlan::failure_report() const { return failure_report(true); }
+
+std::string EditPlan::failure_report(bool applied_blocks_written) const {
+  if (failed() == 0) return {};
+  std::string out =
+      std::to_string(failed()) + " of " + std::to_string(results.size()) + " edit blocks failed.";
+  std::string applied_list, failed_list;
+  for (const auto& r : results) {
+    std::string& list = r.applied ? applied_list : failed_list;
+    if (!list.empty()) list += ", ";
+    list += std::to_string(r.index);
+    if (r.applied) list += " (" + r.path + ")";
+  }
+  if (applied_list.empty()) {
+    out += " No block was applied.";
+  } else if (applied_blocks_written) {
+    out += " Applied, and now in the files: block(s) " + applied_list +
+           ". Do not resend those; resend only the failed block(s) " + failed_list +
+           ", corrected against the files as they are now.";
+  } else {
+    out += " Block(s) " + applied_list +
+           " would have applied, but nothing was written because the edits apply all or nothing. "
+           "Resend all the blocks, with the failed one(s) " +
+           failed_list + " corrected.";
+  }
+  for (const auto& r : results) {
+    if (r.applied) continue;
+    out += "\n\n" + r.error;
+    if (!r.closest.empty()) {
+      out += "\nThe closest lines in " + r.path + " (line numbers are not part of the file):\n```\n" +
+             r.closest + "```";
+    }
+  }
+  out += '\n';
+  return out;
+}
+
+EditPlan plan_edits(const ParsedEdits& edits, FileSource& files) {
+  enum class Kind { Block, Op, Issue };
+  struct Item {
+    int index;
+    Kind kind;
+    size_t i;
+  };
+  std::vector<Item> items;
+  for (size_t i = 0; i < edits.blocks.size(); ++i) items.push_back({edits.blocks[i].index, Kind::Block, i});
+  for (size_t i = 0; i < edits.ops.size(); ++i) items.push_back({edits.ops[i].index, Kind::Op, i});
+  for (size_t i = 0; i < edits.errors.size(); ++i) items.push_back({edits.errors[i].index, Kind::Issue, i});
+  std::stable_sort(items.begin(), items.end(),
+                   [](const Item& a, const Item& b) { return a.index < b.index; });
+
+  detail::Workspace ws(files);
+  EditPlan plan;
+  for (const Item& item : items) {
+    switch (item.kind) {
+      case Kind::Block:
+        plan.results.push_back(detail::plan_search_replace(edits.blocks[item.i], ws));
+        break;
+      case Kind::Op:
+        plan.results.push_back(detail::plan_patch_op(edits.ops[item.i], ws));
+        break;
+      case Kind::Issue: {
+        const ParseIssue& issue = edits.errors[item.i];
+        BlockResult r;
+        r.index = issue.index;
+        r.line = issue.line;
+        r.error = "Block " + std::to_string(issue.index) + " could not be parsed (line " +
+                  std::to_string(issue.line) + " of your reply): " + issue.error;
+        plan.results.push_back(std::move(r));
+        break;
+      }
+    }
+  }
+  plan.changes = ws.changes();
+  return plan;
+}
+
+}  // namespace ds::edit

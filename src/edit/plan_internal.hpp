@@ -1,0 +1,72 @@
+// Internals shared by the planner's units (plan.cpp, plan_sr.cpp,
+// plan_v4a.cpp): files as editable lines, and the workspace of files one
+// reply touches. Not for use outside src/edit.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edit/locate.hpp"
+#include "edit/plan.hpp"
+#include "text/lines.hpp"
+
+namespace ds::edit::detail {
+
+enum class LineEnd : uint8_t { None, Lf, Crlf };
+
+// A file as lines plus each line's own ending, so that untouched lines are
+// written back byte for byte; new lines get the file's dominant ending.
+// Lines are views into storage that only grows and is shared by copies, so
+// parsing allocates nothing per line and a splice moves 16-byte views.
+struct FileLines {
+  LineViews lines;
+  std::vector<LineEnd> ends;
+  text::Eol eol = text::Eol::Lf;
+  std::shared_ptr<std::deque<std::string>> storage = std::make_shared<std::deque<std::string>>();
+
+  static FileLines parse(std::string_view content);
+  std::string join() const;
+  // Replaces lines [start, start+count) by `replacement`. Appending after a
+  // last line without a newline gives it one; a replacement that reaches the
+  // end of the file ends with a newline (it touched the last line).
+  void splice(size_t start, size_t count, Lines replacement);
+  void ensure_final_newline();
+  LineEnd new_end() const { return eol == text::Eol::Crlf ? LineEnd::Crlf : LineEnd::Lf; }
+};
+
+struct FileState {
+  std::optional<std::string> original;      // as read; nullopt = did not exist
+  std::optional<Error> read_error;          // the source refused the file
+  std::optional<FileLines> current;         // nullopt = does not exist now
+  std::optional<FileLines> original_lines;  // split on demand, for diagnostics
+  std::vector<int> applied_blocks;          // indexes of blocks applied to it
+
+  const FileLines* original_split();  // nullptr when it did not exist
+};
+
+// The files of one reply, each read once on first use.
+class Workspace {
+ public:
+  explicit Workspace(FileSource& source) : source_(source) {}
+  FileState& file(const std::string& path);  // `path` already normalised
+  std::vector<FileChange> changes() const;
+
+ private:
+  FileSource& source_;
+  std::map<std::string, FileState> files_;
+  std::vector<std::string> order_;
+};
+
+// "Block 3 (src/app.py)": how errors name a block.
+std::string block_name(int index, std::string_view what);
+
+BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws);
+BlockResult plan_patch_op(const PatchOp& op, Workspace& ws);
+
+}  // namespace ds::edit::detail

@@ -1,0 +1,25 @@
+// An exact git-style patch for whole-file changes: what libgit2's git_apply
+// and `git apply` accept (libgit2 applies hunks only at their exact line
+// numbers, so every number here is computed, never guessed).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "edit/plan.hpp"
+
+namespace ds::edit {
+
+// One `diff --git` section per change whose before and after differ:
+// `new file mode 100644` / `deleted file mode 100644` for creations and
+// deletions, `--- /dev/null` / `+++ /dev/null`, hunks with true counts and
+// `context` lines of context, `\ No newline at end of file` where a side's
+// last line has no newline. Lines are copied byte for byte (CRLF stays CRLF).
+// Paths with spaces, quotes, backslashes or control characters are C-quoted
+// (git's quoting; spaces too, for libgit2's sake). Modes are always 100644 (FileChange carries no mode).
+std::string unified_diff(const std::vector<FileChange>& changes, int context = 3);
+
+// The section for one change ("" when before == after).
+std::string unified_diff_file(const FileChange& change, int context = 3);
+
+}  // namespace ds::edit
