@@ -47,6 +47,9 @@ std::string FileLines::join() const {
 }
 
 void FileLines::splice(size_t start, size_t count, Lines replacement) {
+  // A file without a final newline keeps none (edit-formats.md §4), even
+  // when the edit replaces or appends after its last line.
+  bool keep_no_final = !ends.empty() && ends.back() == LineEnd::None && start + count >= lines.size();
   if (start == lines.size() && start > 0 && ends[start - 1] == LineEnd::None) {
     ends[start - 1] = new_end();
   }
@@ -66,6 +69,7 @@ void FileLines::splice(size_t start, size_t count, Lines replacement) {
     lines.erase(at(lines, start + common), at(lines, start + count));
     ends.erase(at(ends, start + common), at(ends, start + count));
   }
+  if (keep_no_final && !ends.empty()) ends.back() = LineEnd::None;
 }
 
 void FileLines::ensure_final_newline() {

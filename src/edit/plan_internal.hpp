@@ -32,9 +32,8 @@ struct FileLines {
 
   static FileLines parse(std::string_view content);
   std::string join() const;
-  // Replaces lines [start, start+count) by `replacement`. Appending after a
-  // last line without a newline gives it one; a replacement that reaches the
-  // end of the file ends with a newline (it touched the last line).
+  // Replaces lines [start, start+count) by `replacement`. A file whose last
+  // line had no newline still has none afterwards (V4A adds one separately).
   void splice(size_t start, size_t count, Lines replacement);
   void ensure_final_newline();
   LineEnd new_end() const { return eol == text::Eol::Crlf ? LineEnd::Crlf : LineEnd::Lf; }

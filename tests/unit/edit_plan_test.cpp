@@ -133,7 +133,7 @@ TEST_CASE("plan: an empty SEARCH creates a file, or appends to one") {
   CHECK(*created->after == "x = 2\n");
   CHECK(plan.results[0].level == "create");
   CHECK(plan.results[1].level == "append");
-  CHECK(after_of(plan, "log.txt") == "first\nsecond\n");
+  CHECK(after_of(plan, "log.txt") == "first\nsecond");  // still no final newline
 }
 
 TEST_CASE("plan: line endings and a missing final newline are preserved") {
@@ -146,9 +146,11 @@ TEST_CASE("plan: line endings and a missing final newline are preserved") {
   CHECK(after_of(plan, "win.txt") == "one\r\n2\r\n2b\r\nthree\r\n");
   CHECK(after_of(plan, "tail.txt") == "A\nb\nc");
 
-  SECTION("an edit of the last line ends it with a newline") {
+  SECTION("an edit of the last line keeps the file without a final newline") {
     auto last = plan_edits(sr({block("tail.txt", "c\n", "C\n")}), src);
-    CHECK(after_of(last, "tail.txt") == "a\nb\nC\n");
+    CHECK(after_of(last, "tail.txt") == "a\nb\nC");
+    auto gone = plan_edits(sr({block("tail.txt", "b\nc\n", "")}), src);
+    CHECK(after_of(gone, "tail.txt") == "a");
   }
 }
 

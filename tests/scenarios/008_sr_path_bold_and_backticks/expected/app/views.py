@@ -1,0 +1,5 @@
+from app.models import User
+
+
+def show(user):
+    return f"<p>{user.name}</p>"

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+cmake -S . -B build
+cmake --build build

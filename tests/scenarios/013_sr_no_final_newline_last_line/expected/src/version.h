@@ -1,0 +1,2 @@
+#pragma once
+#define APP_VERSION "1.5.0"

@@ -1,0 +1,3 @@
+def greet(name):
+    # greet politely
+    print(f"Hello, {name}.")

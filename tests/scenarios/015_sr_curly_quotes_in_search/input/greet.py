@@ -1,0 +1,3 @@
+def greet(name):
+    # don't shout
+    print("Hello, " + name)

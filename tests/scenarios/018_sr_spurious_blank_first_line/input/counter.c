@@ -1,0 +1,8 @@
+#include <stdio.h>
+
+static int count;
+
+void bump(void) {
+    count += 1;
+    printf("%d\n", count);
+}

@@ -1,0 +1,3 @@
+DEBUG = False
+LOG_LEVEL = "info"
+MAX_UPLOAD_MB = 50

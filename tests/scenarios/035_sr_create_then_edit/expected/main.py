@@ -1,0 +1,5 @@
+from pkg.version import NAME, VERSION
+
+
+def main():
+    print(NAME, VERSION)

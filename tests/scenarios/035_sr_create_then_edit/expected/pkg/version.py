@@ -1,0 +1,2 @@
+NAME = "demo"
+VERSION = "0.2.0"

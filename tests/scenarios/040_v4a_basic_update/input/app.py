@@ -1,0 +1,8 @@
+class App:
+    def __init__(self):
+        self.running = False
+
+    def run(self):
+        self.running = True
+        print("running")
+        return 0

@@ -1,0 +1,5 @@
+import sys
+
+
+def shout(s):
+    return s.upper() + "!"

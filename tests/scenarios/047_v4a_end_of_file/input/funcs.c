@@ -1,0 +1,7 @@
+int a(void) {
+    return 1;
+}
+
+int b(void) {
+    return 2;
+}

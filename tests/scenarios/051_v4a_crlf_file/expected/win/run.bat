@@ -1,0 +1,4 @@
+@echo off
+set MODE=release
+set JOBS=2
+call build.bat %MODE%

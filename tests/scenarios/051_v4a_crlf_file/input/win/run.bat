@@ -1,0 +1,3 @@
+@echo off
+set MODE=debug
+call build.bat %MODE%

@@ -1,0 +1,2 @@
+MESSAGE = "It's finished"
+TITLE = "Report - final"

@@ -1,0 +1,2 @@
+MESSAGE = "It's done"
+TITLE = "Report - final"

@@ -1,0 +1,3 @@
+from pkg.a import A
+
+C = A + 1

@@ -1,0 +1,2 @@
+from pkg.a import A
+B = A * 2
