@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,8 +81,11 @@ struct Turn {
   bool usage_known = false;   // false when the server sent no usage
   std::string model;          // as reported by the server
   std::string request_id;     // x-request-id
-  std::chrono::milliseconds latency{0};
+  std::chrono::milliseconds latency{0};  // wall time of complete(), retries included
   int attempts = 1;           // 1 + retries
+  // The x-ratelimit-* response headers of the successful attempt (names
+  // lowercased), e.g. x-ratelimit-remaining-tokens -> "29000".
+  std::map<std::string, std::string> rate_limits;
 
   Message as_message() const {
     Message m;
@@ -108,6 +112,7 @@ enum ErrorKind : int {
   kErrProtocol = 8,        // malformed stream or body after retries
   kErrReplayExhausted = 9, // replay cassette ran out
   kErrInterrupted = 10,    // cancelled by SIGINT
+  kErrRateLimit = 11,      // 429 (not quota) still failing after retries
 };
 
 // The seam between the agent and a model endpoint: the HTTP clients, the

@@ -1,0 +1,108 @@
+// Error body parsing, classification, advice, exit codes, redaction.
+#include "llm/errors.hpp"
+
+#include "llm/types.hpp"
+
+namespace ds::llm {
+namespace {
+
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+std::string scalar_text(const json::Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_null()) return "";
+  return json::dump(v);  // codes are sometimes numbers
+}
+
+}  // namespace
+
+ApiErrorInfo api_error_from(const json::Value& v) {
+  const json::Value& e = v.has("error") && v["error"].is_object() ? v["error"] : v;
+  ApiErrorInfo info;
+  info.message = scalar_text(e["message"]);
+  info.type = scalar_text(e["type"]);
+  info.code = scalar_text(e["code"]);
+  info.param = scalar_text(e["param"]);
+  if (info.message.empty() && v["error"].is_string()) info.message = v["error"].as_string();
+  return info;
+}
+
+ApiErrorInfo parse_api_error(std::string_view body) {
+  auto parsed = json::parse(body);
+  if (parsed.ok() && parsed->is_object()) {
+    ApiErrorInfo info = api_error_from(*parsed);
+    if (!info.message.empty() || !info.code.empty()) return info;
+  }
+  ApiErrorInfo info;
+  std::string_view text = body.substr(0, 300);
+  info.message = std::string(text);
+  if (body.size() > text.size()) info.message += "...";
+  if (info.message.empty()) info.message = "(empty body)";
+  return info;
+}
+
+int classify_api_error(int status, const ApiErrorInfo& info) {
+  if (info.code == "insufficient_quota" || info.type == "insufficient_quota") return kErrQuota;
+  if (info.code == "context_length_exceeded" || info.type == "exceed_context_size_error" ||
+      (status == 400 && (contains(info.message, "maximum context length") ||
+                         contains(info.message, "context size") ||
+                         contains(info.message, "context window")))) {
+    return kErrContextLength;
+  }
+  if (status == 401 || status == 403) return kErrAuth;
+  if (status == 429 || info.code == "rate_limit_exceeded") return kErrRateLimit;
+  if (status == 408 || status == 409 || status >= 500) return kErrServer;
+  if (status >= 400) return kErrBadRequest;
+  if (status == 0) return kErrServer;  // an error event inside a stream
+  return kErrUnknown;
+}
+
+std::string advice_for(int kind, int status, std::string_view key_env) {
+  switch (kind) {
+    case kErrAuth:
+      return status == 403 ? "The key is not allowed to use this model or region; check the key's project "
+                             "and permissions (OPENAI_PROJECT, OPENAI_ORGANIZATION)."
+                           : "Check the API key in " + std::string(key_env) + ".";
+    case kErrQuota:
+      return "The account has no quota left (not retried); check billing for this key or use another key.";
+    case kErrContextLength:
+      return "The conversation is longer than the model's context; shrink the context and retry.";
+    case kErrRateLimit:
+      return "Still rate limited after retries; wait, lower the request rate, or raise --max-retry-wait.";
+    case kErrBadRequest:
+      return status == 404 ? "Check --model and the base URL (the endpoint or model was not found)."
+                           : "The server rejected the request; see its message above.";
+    case kErrServer:
+      return "The server failed; try again later.";
+    case kErrNetwork:
+      return "Check the network and the base URL, or raise --connect-timeout / --idle-timeout.";
+    case kErrProtocol:
+      return "The server's reply was malformed; try again, or try --stream false.";
+    case kErrInterrupted:
+      return "Interrupted.";
+    default:
+      return "";
+  }
+}
+
+int exit_code_for(const Error& e) {
+  if (e.kind == kErrConfig) return 2;
+  if (e.kind == kErrInterrupted) return 130;
+  return 3;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  static const std::string kMark = "[redacted]";
+  for (const std::string& s : secrets) {
+    // Real keys are long; redacting a dummy key like "x" would garble text.
+    if (s.size() < kMinSecretLength) continue;
+    for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + kMark.size())) {
+      text.replace(pos, s.size(), kMark);
+    }
+  }
+  return text;
+}
+
+}  // namespace ds::llm
