@@ -132,7 +132,10 @@ Runner setup_map(CLI::App& app) {
   app.add_option("terms", o->terms, "Words, identifiers or paths to rank the map for");
   app.add_option("-C", o->dir, "Run in this directory");
   app.add_option("--tokens", o->tokens, "Token budget [default: 4096]");
+  app.add_option("--focus", o->focus, "Files to boost as if pinned (repeatable)");
   app.add_flag("--stats", o->stats, "Print timing and cache figures on stderr");
+  app.add_flag("--ctags", o->ctags, "Take definitions from universal-ctags when installed");
+  app.add_flag("--no-cache", o->no_cache, "Neither read nor write the tag cache");
   return [o] { return run_map_command(*o, std::cout, std::cerr); };
 }
 
@@ -184,7 +187,7 @@ int main_cli(int argc, char** argv) {
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : kCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
-    sub->option_defaults()->always_capture_default(false);
+    sub->set_help_flag("-h,--help", "Print this help and exit");
     runners[sub] = c.setup(*sub);
   }
   try {

@@ -27,6 +27,7 @@
 #include "llm/config.hpp"
 #include "llm/errors.hpp"
 #include "llm/pricing.hpp"
+#include "llm/retry.hpp"
 
 namespace ds::agent {
 
@@ -196,6 +197,16 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   // 4. The model client, events and the interrupt handler.
   InterruptGuard interrupt;
   endpoint->cancel = interrupt.flag();
+  FanoutSink events;
+  endpoint->on_retry = [&events](const llm::RetryNotice& n) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
+    json::Value note = json::Value::object();
+    note.set("type", "notice").set("message", "model request attempt " + std::to_string(n.failed_attempt) +
+                                                  " failed: " + n.reason + buf +
+                                                  (n.text_emitted ? " (the text above is discarded)" : ""));
+    events.event(note);
+  };
   auto client = llm::make_client(*endpoint);
   if (!client.ok()) {
     err << "diffsmith run: " << client.error().message << "\n";
@@ -203,7 +214,6 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   }
   cfg->run_id = new_run_id();
   auto ds_dir = git::diffsmith_dir(*repo);
-  FanoutSink events;
   JsonlSink jsonl(stdout);
   HumanSink human(stderr, use_color(stderr), quiet);
   events.add(json ? static_cast<EventSink*>(&jsonl) : &human);

@@ -60,7 +60,8 @@ void HumanSink::event(const json::Value& e) {
                                           e["model"].as_string() + " · tests: " + e["test_cmd"].as_string()).c_str());
   } else if (type == "tests") {
     bool passed = e["passed"].as_bool();
-    std::string line = std::string(passed ? "tests passed" : "tests failed") + " (exit " +
+    std::string line = std::string(e["turn"].as_int() == 0 ? "before any change: " : "") +
+                       (passed ? "tests passed" : "tests failed") + " (exit " +
                        std::to_string(e["exit_code"].as_int()) + ", " +
                        std::to_string(e["duration_ms"].as_int()) + " ms)";
     if (e["timed_out"].as_bool()) line += " — timed out";

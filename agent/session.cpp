@@ -14,6 +14,7 @@
 #include "git/diff.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
+#include "repomap/map.hpp"
 #include "git/workdir_source.hpp"
 #include "text/lines.hpp"
 
@@ -64,6 +65,9 @@ Status Session::start() {
     TestRun t = run_tests();
     return t.for_model;
   };
+  if (cfg_.map_tokens > 0) {
+    tool_ctx_.repo_map = [this](const std::vector<std::string>& focus) { return repo_map(focus, cfg_.map_tokens); };
+  }
   tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map));
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
@@ -82,6 +86,7 @@ Status Session::start() {
   ctx.task = cfg_.task;
   ctx.test_cmd = cfg_.test_cmd;
   ctx.tree = file_tree(tool_ctx_.tracked, 1500);
+  if (cfg_.map_tokens > 0) ctx.repo_map = repo_map({}, cfg_.map_tokens);
   git::WorkdirSource source(repo_);
   for (const auto& path : cfg_.pinned) {
     auto content = source.read(path);
@@ -144,6 +149,12 @@ void Session::handle_turn(const llm::Turn& turn) {
   files_changed_ = false;
   finish_called_ = false;
   for (const auto& call : turn.tool_calls) {
+    if (interrupted()) {
+      // Ctrl-C: answer the remaining calls without running them, so nothing
+      // changes after the user asked to stop.
+      add_message(llm::Message::tool(call.id, call.name, "Not run: the run was interrupted."));
+      continue;
+    }
     json::Value tc = json::Value::object();
     tc.set("type", "tool_call").set("turn", out_.turns).set("name", call.name).set("arguments", call.arguments);
     events_.event(tc);
@@ -159,6 +170,9 @@ void Session::handle_turn(const llm::Turn& turn) {
     }
     add_message(llm::Message::tool(call.id, call.name, o.content));
   }
+  // No more edits or test runs once interrupted: run() ends the run, and
+  // finish() checkpoints what was applied so far.
+  if (interrupted()) return;
   apply_text_edits(turn.text);
   if (turn.finish_reason == "length") {
     pending_feedback_.push_back(
@@ -225,6 +239,8 @@ void Session::note_edit_result(const tools::EditApplyResult& r) {
   }
   if (r.written) {
     files_changed_ = any_change_ = true;
+    for (const auto& c : r.plan.changes)
+      if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
     json::Value d = json::Value::object();
     d.set("type", "diff").set("turn", out_.turns).set("diff", r.diff);
     events_.event(d);
@@ -237,14 +253,39 @@ void Session::note_edit_result(const tools::EditApplyResult& r) {
   }
 }
 
+std::string Session::repo_map(const std::vector<std::string>& focus, size_t tokens) {
+  repomap::MapOptions o;
+  o.max_tokens = tokens;
+  o.terms = {cfg_.task};
+  o.terms.insert(o.terms.end(), focus.begin(), focus.end());
+  o.focus_files = cfg_.pinned;
+  o.focus_files.insert(o.focus_files.end(), edited_.begin(), edited_.end());
+  for (const auto& f : focus)
+    if (f.find('/') != std::string::npos || f.find('.') != std::string::npos) o.focus_files.push_back(f);
+  auto map = repomap::build_map(repo_.root(), o);
+  return map.ok() ? *map : std::string();
+}
+
 Session::TestRun Session::run_tests() {
+  TestRun t;
+  // kill_running_children() only stops commands already running: one started
+  // after Ctrl-C would run to its end (up to --test-timeout).
+  if (interrupted()) {
+    t.for_model = "The test command was not run: the run was interrupted.";
+    return t;
+  }
   exec::RunRequest req;
   req.command = cfg_.test_cmd;
   req.cwd = repo_.root();
   req.timeout = std::chrono::seconds(cfg_.test_timeout_s);
   req.scrub = {"*_API_KEY", "*API_KEY*", "*_TOKEN", "*SECRET*", "*PASSWORD*", "*_KEY"};
   req.keep = cfg_.pass_env;
-  TestRun t;
+  // Python checks a cached .pyc against its source's mtime in whole seconds
+  // and its size. Edits land within a second of the previous test run, so a
+  // same-size edit (a * b -> a + b) would run the stale bytecode and the
+  // tests would judge the old code. Without written .pyc files every test
+  // run compiles what changed (and leaves no __pycache__/ in the tree).
+  req.set["PYTHONDONTWRITEBYTECODE"] = "1";
   auto r = runner_.run(req);
   json::Value ev = json::Value::object();
   ev.set("type", "tests").set("turn", out_.turns);

@@ -48,6 +48,7 @@ class Session {
   void finish(RunStatus status, std::string reason);
   std::string status_line() const;
   std::string repeat_notes(const tools::EditApplyResult& r);
+  std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
 
   const RunConfig& cfg_;
   git::Repository& repo_;
@@ -72,6 +73,7 @@ class Session {
   std::string last_test_text_;
   int stalls_ = 0;                       // finish / empty replies while tests fail
   std::map<std::string, int> failed_blocks_;  // block fingerprint -> turn it failed in
+  std::vector<std::string> edited_;  // paths this run's edits changed: repo map focus, final diff
   std::vector<std::string> pending_feedback_;  // user-message parts for after the tool results
 };
 

@@ -1,10 +1,13 @@
 // The end of a run (final diff, run_finished) and the small helpers of the
 // loop: status line, repeated-block notes, message serialisation.
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
 #include "agent/session.hpp"
-#include "git/diff.hpp"
+#include "edit/unified_diff.hpp"
+#include "git/blob.hpp"
+#include "git/patch_apply.hpp"
 
 namespace ds::agent {
 
@@ -24,22 +27,20 @@ json::Value message_json(const llm::Message& m) {
 
 namespace {
 
-std::vector<std::string> paths_in_diff(const std::string& diff) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while ((pos = diff.find("diff --git a/", pos)) != std::string::npos) {
-    if (pos > 0 && diff[pos - 1] != '\n') { pos += 1; continue; }
-    size_t eol = diff.find('\n', pos);
-    std::string line = diff.substr(pos, eol - pos);
-    size_t b = line.rfind(" b/");
-    if (b != std::string::npos) {
-      std::string a = line.substr(13, b - 13), bb = line.substr(b + 3);
-      out.push_back(a);
-      if (bb != a) out.push_back(bb);
-    }
-    pos = eol == std::string::npos ? diff.size() : eol;
+// The run's patch: start → end for exactly the files the run's edits wrote.
+// Anything else that changed in the work tree (build output, __pycache__,
+// files the tests wrote) is not part of the model's change.
+std::string run_patch(git::Repository& repo, const std::string& start, const std::string& end,
+                      const std::vector<std::string>& edited, std::vector<std::string>& changed) {
+  std::vector<edit::FileChange> changes;
+  for (const auto& path : edited) {
+    auto before = git::file_at_commit(repo, start, path);
+    auto after = git::file_at_commit(repo, end, path);
+    if (!before.ok() || !after.ok() || *before == *after) continue;
+    changes.push_back({path, std::move(*before), std::move(*after)});
+    changed.push_back(path);
   }
-  return out;
+  return edit::unified_diff(changes);
 }
 
 }  // namespace
@@ -56,9 +57,7 @@ void Session::finish(RunStatus status, std::string reason) {
   if (!out_.start_commit.empty()) {
     // A final checkpoint catches anything not yet recorded (an interrupted turn).
     checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
-    auto d = git::diff_commits(repo_, out_.start_commit, out_.end_commit);
-    if (d.ok()) out_.diff = std::move(*d);
-    out_.changed_paths = paths_in_diff(out_.diff);
+    out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, edited_, out_.changed_paths);
   }
   json::Value ev = json::Value::object();
   ev.set("type", "run_finished").set("status", status_name(status)).set("reason", out_.reason);

@@ -1,6 +1,7 @@
 // Running a command: `/bin/sh -c CMD` in its own process group, stdin from
 // /dev/null, stdout+stderr merged and captured up to a cap, killed with its
 // whole group at the timeout. ProcessRunner is the seam tests fake.
+// kill_running_children() stops every running command (for Ctrl-C).
 #pragma once
 
 #include <chrono>
@@ -13,10 +14,10 @@
 namespace ds::exec {
 
 struct RunRequest {
-  std::string command;                     // run as /bin/sh -c command
-  std::string cwd;                         // working directory
+  std::string command;  // run as /bin/sh -c command
+  std::string cwd;      // working directory
   std::chrono::milliseconds timeout{600000};
-  size_t output_cap = 4u << 20;            // bytes kept; the rest is counted, not kept
+  size_t output_cap = 4u << 20;  // bytes kept; the rest is counted, not kept
   // Environment: the parent's, minus variables matching any of `scrub`
   // (glob patterns such as "*_API_KEY"), except those named in `keep`.
   std::vector<std::string> scrub;
@@ -27,10 +28,13 @@ struct RunRequest {
 struct RunResult {
   int exit_code = -1;      // the command's exit status; 128+N when killed by signal N
   bool timed_out = false;  // killed at the timeout (exit_code is then -1)
-  std::string output;      // merged stdout+stderr, head and tail kept within the cap
-  size_t output_bytes = 0; // total bytes the command wrote
-  bool truncated = false;  // output_bytes > output_cap
+  // Merged stdout+stderr. When truncated: the first half of the cap, a line
+  // "[... N bytes cut by the output cap ...]", then the last half.
+  std::string output;
+  size_t output_bytes = 0;  // total bytes the command wrote
+  bool truncated = false;   // output_bytes > output_cap
   std::chrono::milliseconds duration{0};
+  bool interrupted = false;  // stopped by kill_running_children() (exit_code -1)
 };
 
 class ProcessRunner {
@@ -40,10 +44,18 @@ class ProcessRunner {
   virtual Result<RunResult> run(const RunRequest& req) = 0;
 };
 
-// The real runner (fork/exec, process group, poll loop).
+// The real runner (fork/exec, process group, poll loop). When the command
+// exits, whatever is left of its process group (background children, daemons
+// holding the output pipe) is killed, so a run never leaks processes.
 class SystemRunner final : public ProcessRunner {
  public:
   Result<RunResult> run(const RunRequest& req) override;
 };
+
+// Sends SIGTERM to the process group of every command SystemRunner is running
+// (in any thread) and makes those runs return with `interrupted` set, killing
+// stragglers with SIGKILL after a short grace. Async-signal-safe: may be called
+// from a SIGINT handler. Commands started after the call are not affected.
+void kill_running_children();
 
 }  // namespace ds::exec

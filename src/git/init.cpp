@@ -14,7 +14,7 @@ Result<Repository> init_repository(const std::string& dir) {
   if (git_repository_init_ext(&raw, dir.c_str(), &opts) != 0)
     return git_failure("cannot create a git repository in " + dir + "; check that the folder is writable",
                        kIoError);
-  git_repository_free(raw);
+  RepositoryPtr created(raw);  // reopened below through the usual discovery and checks
   return Repository::open(dir);
 }
 

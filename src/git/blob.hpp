@@ -1,0 +1,18 @@
+// Reading a file as it was in a commit (a checkpoint), for building the
+// final patch of a run from exactly the files the run edited.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+#include "git/repository.hpp"
+
+namespace ds::git {
+
+// The bytes of `path` in `commit`'s tree; std::nullopt when the path is not
+// in that tree. Errors: kNotFound for an unknown commit, kGitError.
+Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,
+                                                  const std::string& path);
+
+}  // namespace ds::git

@@ -1,0 +1,50 @@
+// Checkpoints: snapshots of the whole work tree (tracked files as they are on
+// disk plus untracked, non-ignored files) as commits on hidden refs such as
+// refs/diffsmith/<run-id>. The user's HEAD, branches and index are never
+// touched. restore_worktree brings the work tree back to a checkpoint; that
+// is how `diffsmith undo` works.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "git/repository.hpp"
+
+namespace ds::git {
+
+// Snapshots the work tree byte for byte (no eol/ident filters) into a tree
+// built in a private in-memory index, commits it with parent = `ref`'s
+// current commit (else HEAD's commit, else none), points `ref` at it and
+// returns the commit id. `ref` must be under refs/ and not under refs/heads/,
+// refs/tags/ or refs/remotes/. The commit message gets a trailer
+// "Diffsmith-Checkpoint: <ref>" that list_refs uses to find the chain.
+Result<std::string> checkpoint(Repository& repo, const std::string& ref, const std::string& message);
+
+// Makes the work tree equal to `to_commit`'s tree for every path in either
+// tree: writes files whose bytes or executable bit differ, deletes files that
+// are in `from_commit` but not in `to_commit` (and folders left empty).
+// Paths in neither tree (ignored files) are left alone. Files are replaced
+// atomically. Continues past a failing file and reports all failures.
+// Typical use: restore_worktree(repo, checkpoint(now), start_checkpoint).
+Status restore_worktree(Repository& repo, const std::string& from_commit, const std::string& to_commit);
+
+struct CheckpointInfo {
+  std::string commit;   // hex id
+  int64_t time = 0;     // commit time, seconds since the epoch
+  std::string message;  // without the Diffsmith-Checkpoint trailer
+};
+
+struct RunRef {
+  std::string name;        // e.g. "refs/diffsmith/20240101-abcd"
+  CheckpointInfo tip;      // the latest checkpoint
+  CheckpointInfo first;    // the root-most checkpoint of this ref's chain
+  std::string base;        // the commit `first` was made on; "" in an empty repository
+  size_t checkpoints = 0;  // commits in the chain
+};
+
+// Every ref under `prefix`, newest tip first.
+Result<std::vector<RunRef>> list_refs(Repository& repo, const std::string& prefix = "refs/diffsmith/");
+
+}  // namespace ds::git

@@ -1,0 +1,129 @@
+// commit_changes: HEAD's tree + the changed paths (in a private index) ->
+// commit; the real index gets the same paths; optional new branch + HEAD.
+#include "git/commit.hpp"
+
+#include <sys/stat.h>
+
+#include "edit/paths.hpp"
+#include "git/handles.hpp"
+
+namespace ds::git {
+namespace {
+
+bool exists_on_disk(const std::string& abs) {
+  struct stat st;
+  return ::lstat(abs.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+// The index entry the real index got for `path` after add_bypath (the blob
+// there went through git's clean filters, as `git add` does).
+Status copy_entry(git_index* from, git_index* to, const std::string& path) {
+  const git_index_entry* e = git_index_get_bypath(from, path.c_str(), 0);
+  if (!e) return make_error("'" + path + "' is missing from the index after adding it", kGitError);
+  git_index_entry copy{};
+  copy.path = e->path;
+  copy.mode = e->mode;
+  copy.id = e->id;
+  if (git_index_add(to, &copy) != 0) return git_failure("cannot stage '" + path + "' for the commit");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
+                                   const std::string& message, const std::string& new_branch) {
+  ensure_libgit2();
+  std::string branch_ref;
+  if (!new_branch.empty()) {
+    branch_ref = "refs/heads/" + new_branch;
+    int valid = 0;
+    git_reference_name_is_valid(&valid, branch_ref.c_str());
+    if (!valid)
+      return make_error("invalid branch name '" + new_branch + "'; pick another --branch name", kGitError);
+    git_oid ignored;
+    if (git_reference_name_to_id(&ignored, repo.raw(), branch_ref.c_str()) == 0)
+      return make_error("branch '" + new_branch + "' already exists; pick another --branch name", kExists);
+  }
+
+  std::vector<std::string> paths;
+  for (const auto& p : paths_changed) {
+    auto rel = edit::normalize_repo_path(p);
+    if (!rel) return make_error(rel.error().message, kPathRefused);
+    paths.push_back(*rel);
+  }
+
+  // HEAD (nullptr when the branch has no commits yet).
+  CommitPtr head;
+  git_oid head_id;
+  int rc = git_reference_name_to_id(&head_id, repo.raw(), "HEAD");
+  if (rc == 0) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo.raw(), &head_id) != 0) return git_failure("cannot read HEAD's commit");
+    head.reset(c);
+  } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+    return git_failure("cannot resolve HEAD in " + repo.root());
+  }
+
+  // The real index: stage exactly these paths, write it.
+  git_index* real_raw = nullptr;
+  if (git_repository_index(&real_raw, repo.raw()) != 0) return git_failure("cannot open the index");
+  IndexPtr real(real_raw);
+  if (git_index_read(real_raw, 0) != 0) return git_failure("cannot read the index");
+  for (const auto& path : paths) {
+    bool present = exists_on_disk(repo.root() + "/" + path);
+    rc = present ? git_index_add_bypath(real_raw, path.c_str())
+                 : git_index_remove_bypath(real_raw, path.c_str());
+    if (rc != 0) return git_failure("cannot stage '" + path + "'");
+  }
+  if (git_index_write(real_raw) != 0) return git_failure("cannot write the index of " + repo.root());
+
+  // The commit's tree: HEAD's tree with only these paths replaced.
+  git_index* mem_raw = nullptr;
+  if (git_index_new(&mem_raw) != 0) return git_failure("cannot create an in-memory index");
+  IndexPtr mem(mem_raw);
+  if (head) {
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, head.get()) != 0) return git_failure("cannot read HEAD's tree");
+    TreePtr tree(t);
+    if (git_index_read_tree(mem_raw, t) != 0) return git_failure("cannot read HEAD's tree");
+  }
+  for (const auto& path : paths) {
+    if (git_index_get_bypath(real_raw, path.c_str(), 0)) {
+      Status st = copy_entry(real_raw, mem_raw, path);
+      if (!st) return st.error();
+    } else if (git_index_get_bypath(mem_raw, path.c_str(), 0) &&
+               git_index_remove(mem_raw, path.c_str(), 0) != 0) {
+      return git_failure("cannot remove '" + path + "' from the commit");
+    }
+  }
+  git_oid tree_id;
+  if (git_index_write_tree_to(&tree_id, mem_raw, repo.raw()) != 0)
+    return git_failure("cannot write the commit tree");
+  git_tree* tree_raw = nullptr;
+  if (git_tree_lookup(&tree_raw, repo.raw(), &tree_id) != 0)
+    return git_failure("cannot read the commit tree");
+  TreePtr tree(tree_raw);
+
+  auto sig = default_signature(repo);
+  if (!sig) return sig.error();
+  const git_commit* parents[] = {head.get()};
+  git_oid commit_id;
+  // On the current branch, "HEAD" moves the branch HEAD points to (or HEAD
+  // itself when detached); for a new branch, no ref moves until it exists.
+  if (git_commit_create(&commit_id, repo.raw(), branch_ref.empty() ? "HEAD" : nullptr, sig->get(), sig->get(),
+                        nullptr, message.c_str(), tree.get(), head ? 1 : 0, parents) != 0)
+    return git_failure("cannot create the commit in " + repo.root());
+  if (!branch_ref.empty()) {
+    git_reference* ref = nullptr;
+    if (git_reference_create(&ref, repo.raw(), branch_ref.c_str(), &commit_id, 0, "diffsmith: new branch") !=
+        0)
+      return git_failure("cannot create branch '" + new_branch + "'");
+    ReferencePtr owned(ref);
+    // Only HEAD moves: the work tree already holds this commit's files.
+    if (git_repository_set_head(repo.raw(), branch_ref.c_str()) != 0)
+      return git_failure("cannot switch HEAD to '" + new_branch + "'");
+  }
+  return oid_hex(commit_id);
+}
+
+}  // namespace ds::git

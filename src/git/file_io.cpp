@@ -1,0 +1,161 @@
+// Raw reads, atomic writes and folder handling for src/git.
+#include "git/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "git/repository.hpp"
+
+namespace ds::git {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A unique temporary name next to `path` (mkstemp's pattern).
+std::string temp_pattern(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return parent_of(path) + "/." + name + ".diffsmith-XXXXXX";
+}
+
+mode_t process_umask() {
+  // Reading the umask without the racy umask(umask(0)) dance (Linux >= 4.7).
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  return 022;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> read_file_raw(const std::string& abs_path) {
+  int fd = ::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
+    return make_error("cannot read " + abs_path + ": " + errno_text() + "; check its permissions", kIoError);
+  }
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      data.append(buf, static_cast<size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      std::string msg = "cannot read " + abs_path + ": " + errno_text();
+      ::close(fd);
+      return make_error(msg, kIoError);
+    }
+  }
+  ::close(fd);
+  return std::optional<std::string>(std::move(data));
+}
+
+Status write_file_atomic(const std::string& abs_path, std::string_view data, mode_t mode) {
+  std::string tmp = temp_pattern(abs_path);
+  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0)
+    return make_error("cannot create a temporary file next to " + abs_path + ": " + errno_text() +
+                          "; check that the folder is writable",
+                      kIoError);
+  auto fail = [&](const std::string& what) {
+    std::string msg = what + " " + abs_path + ": " + errno_text();
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return make_error(msg + "; nothing was written there", kIoError);
+  };
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot write");
+    done += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of");
+  if (::close(fd) != 0) {
+    std::string msg = "cannot write " + abs_path + ": " + errno_text();
+    ::unlink(tmp.c_str());
+    return make_error(msg, kIoError);
+  }
+  if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
+    std::string msg = "cannot replace " + abs_path + ": " + errno_text();
+    ::unlink(tmp.c_str());
+    return make_error(msg + "; check that it is not a folder and is writable", kIoError);
+  }
+  return Ok{};
+}
+
+Status write_symlink_atomic(const std::string& abs_path, const std::string& target) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string tmp = parent_of(abs_path) + "/.diffsmith-link-" + std::to_string(::getpid()) + "-" +
+                      std::to_string(attempt);
+    if (::symlink(target.c_str(), tmp.c_str()) != 0) {
+      if (errno == EEXIST) continue;
+      return make_error("cannot create a symbolic link next to " + abs_path + ": " + errno_text(), kIoError);
+    }
+    if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
+      std::string msg = "cannot replace " + abs_path + " with a symbolic link: " + errno_text();
+      ::unlink(tmp.c_str());
+      return make_error(msg, kIoError);
+    }
+    return Ok{};
+  }
+  return make_error("cannot create a symbolic link next to " + abs_path + ": too many leftovers", kIoError);
+}
+
+Status make_parent_dirs(const std::string& root, const std::string& rel) {
+  std::string path = root;
+  size_t start = 0;
+  for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {
+    path += "/" + rel.substr(start, slash - start);
+    start = slash + 1;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) continue;
+      return make_error(
+          "cannot create " + root + "/" + rel + ": " + path + " is not a folder; move it away and retry",
+          kIoError);
+    }
+    if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
+      return make_error("cannot create the folder " + path + ": " + errno_text(), kIoError);
+  }
+  return Ok{};
+}
+
+bool parents_are_real_dirs(const std::string& root, const std::string& rel) {
+  std::string path = root;
+  size_t start = 0;
+  for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {
+    path += "/" + rel.substr(start, slash - start);
+    start = slash + 1;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  }
+  return true;
+}
+
+void remove_empty_parents(const std::string& root, const std::string& rel) {
+  std::string dir = rel;
+  for (auto slash = dir.rfind('/'); slash != std::string::npos; slash = dir.rfind('/')) {
+    dir.resize(slash);
+    if (::rmdir((root + "/" + dir).c_str()) != 0) return;  // not empty (or gone): stop
+  }
+}
+
+mode_t new_file_mode(bool executable) {
+  static const mode_t mask = process_umask();
+  return (executable ? 0777 : 0666) & ~mask;
+}
+
+}  // namespace ds::git

@@ -1,0 +1,131 @@
+// Repository::open (discovery, bare check), libgit2 initialisation, the
+// shared handle helpers of handles.hpp, head_commit.
+#include "git/repository.hpp"
+
+#include <filesystem>
+#include <mutex>
+
+#include "git/handles.hpp"
+
+namespace ds::git {
+namespace {
+
+std::string without_trailing_slash(const char* p) {
+  std::string s = p ? p : "";
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+void ensure_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });  // never shut down: handles may outlive main
+}
+
+Error git_failure(const std::string& what, int kind) {
+  const git_error* e = git_error_last();
+  std::string msg = what;
+  if (e && e->message) msg += ": " + std::string(e->message);
+  return make_error(msg, kind);
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &oid);
+  return hex;
+}
+
+Result<CommitPtr> find_commit(Repository& repo, const std::string& rev) {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, repo.raw(), rev.c_str()) != 0)
+    return git_failure("commit '" + rev + "' not found in " + repo.root(), kNotFound);
+  ObjectPtr owned(obj);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, owned.get(), GIT_OBJECT_COMMIT) != 0)
+    return git_failure("'" + rev + "' does not name a commit in " + repo.root(), kNotFound);
+  return CommitPtr(reinterpret_cast<git_commit*>(peeled));
+}
+
+Result<TreePtr> find_tree(Repository& repo, const std::string& rev) {
+  if (rev.empty()) return TreePtr();
+  auto commit = find_commit(repo, rev);
+  if (!commit) return commit.error();
+  git_tree* tree = nullptr;
+  if (git_commit_tree(&tree, commit->get()) != 0) return git_failure("cannot read the tree of " + rev);
+  return TreePtr(tree);
+}
+
+Result<SignaturePtr> default_signature(Repository& repo) {
+  git_signature* sig = nullptr;
+  if (git_signature_default(&sig, repo.raw()) == 0) return SignaturePtr(sig);
+  if (git_signature_now(&sig, "diffsmith", "diffsmith@localhost") == 0) return SignaturePtr(sig);
+  return git_failure("cannot create a commit signature");
+}
+
+Repository::Repository(git_repository* repo)
+    : repo_(repo),
+      root_(without_trailing_slash(git_repository_workdir(repo))),
+      git_dir_(without_trailing_slash(git_repository_path(repo))),
+      common_dir_(without_trailing_slash(git_repository_commondir(repo))) {}
+
+Repository::Repository(Repository&& other) noexcept
+    : repo_(other.repo_),
+      root_(std::move(other.root_)),
+      git_dir_(std::move(other.git_dir_)),
+      common_dir_(std::move(other.common_dir_)) {
+  other.repo_ = nullptr;
+}
+
+Repository& Repository::operator=(Repository&& other) noexcept {
+  if (this != &other) {
+    if (repo_) git_repository_free(repo_);
+    repo_ = other.repo_;
+    other.repo_ = nullptr;
+    root_ = std::move(other.root_);
+    git_dir_ = std::move(other.git_dir_);
+    common_dir_ = std::move(other.common_dir_);
+  }
+  return *this;
+}
+
+Repository::~Repository() {
+  if (repo_) git_repository_free(repo_);
+}
+
+Result<Repository> Repository::open(const std::string& dir) {
+  ensure_libgit2();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string shown = fs::absolute(dir.empty() ? "." : dir, ec).lexically_normal().string();
+  if (ec) shown = dir;
+  while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
+  if (!fs::is_directory(shown, ec))
+    return make_error("not a directory: " + shown + "; pass the path of a git work tree", kNotARepo);
+
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, shown.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND)
+    return make_error("not a git repository: " + shown +
+                          " (or any parent); run diffsmith inside a git work tree, or create one with "
+                          "`git init`",
+                      kNotARepo);
+  if (rc != 0) return git_failure("cannot open the git repository at " + shown);
+  RepositoryPtr owned(raw);
+  if (git_repository_is_bare(raw))
+    return make_error(
+        "bare repository has no work tree: " + without_trailing_slash(git_repository_path(raw)) +
+            "; run diffsmith in a clone that has a work tree",
+        kBare);
+  return Repository(owned.release());
+}
+
+Result<std::string> head_commit(Repository& repo) {
+  git_oid oid;
+  int rc = git_reference_name_to_id(&oid, repo.raw(), "HEAD");
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return std::string();
+  if (rc != 0) return git_failure("cannot resolve HEAD in " + repo.root());
+  return oid_hex(oid);
+}
+
+}  // namespace ds::git

@@ -1,0 +1,61 @@
+// Repository: an open libgit2 repository with a work tree (RAII), found by
+// walking up from a directory; the error kinds of the git layer; head_commit.
+// <git2.h> stays out of this header: raw() hands out the libgit2 handle for
+// the .cpp files that need it (see handles.hpp).
+#pragma once
+
+#include <string>
+
+#include "base/result.hpp"
+
+struct git_repository;
+
+namespace ds::git {
+
+// Error::kind values of ds::git errors (main() maps all of them to exit 4
+// where they mean "repository error").
+enum ErrorKind : int {
+  kGitError = 400,  // libgit2 failed; the message carries its text
+  kNotARepo,        // no repository at or above the directory
+  kBare,            // the repository has no work tree
+  kPathRefused,     // unsafe, symlinked, binary, not a regular file, unreadable
+  kStale,           // a file on disk differs from what the change was made against
+  kApplyFailed,     // libgit2 refused the patch; nothing was changed
+  kVerifyFailed,    // applied, but the files do not hold the expected bytes (rolled back)
+  kLocked,          // another diffsmith run holds the repository lock
+  kNotFound,        // a commit, ref or branch that does not exist
+  kExists,          // a branch that already exists
+  kIoError,         // reading or writing a file or folder failed
+};
+
+// Calls git_libgit2_init once per process (thread-safe); every entry point of
+// this library calls it, so users need not.
+void ensure_libgit2();
+
+class Repository {
+ public:
+  // Opens the repository containing `dir` (searching parent folders).
+  // Errors: kNotARepo ("not a git repository: /x (or any parent)"), kBare.
+  static Result<Repository> open(const std::string& dir);
+
+  Repository(Repository&& other) noexcept;
+  Repository& operator=(Repository&& other) noexcept;
+  Repository(const Repository&) = delete;
+  Repository& operator=(const Repository&) = delete;
+  ~Repository();
+
+  const std::string& root() const { return root_; }              // work tree, no trailing '/'
+  const std::string& git_dir() const { return git_dir_; }        // .git (or worktree gitdir), no '/'
+  const std::string& common_dir() const { return common_dir_; }  // shared .git, no '/'
+  git_repository* raw() const { return repo_; }
+
+ private:
+  explicit Repository(git_repository* repo);
+  git_repository* repo_ = nullptr;
+  std::string root_, git_dir_, common_dir_;
+};
+
+// HEAD's commit id in hex, or "" when the current branch has no commits yet.
+Result<std::string> head_commit(Repository& repo);
+
+}  // namespace ds::git

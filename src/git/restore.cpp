@@ -1,0 +1,125 @@
+// restore_worktree: compare two commits' trees with the work tree and make
+// the work tree equal to the second one (deletions first, then writes).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "git/checkpoint.hpp"
+#include "git/file_io.hpp"
+#include "git/handles.hpp"
+
+namespace ds::git {
+namespace {
+
+struct Blob {
+  git_oid id;
+  git_filemode_t mode;
+};
+using TreeFiles = std::map<std::string, Blob>;
+
+int collect(const char* dir, const git_tree_entry* entry, void* payload) {
+  git_filemode_t mode = git_tree_entry_filemode(entry);
+  if (mode == GIT_FILEMODE_TREE) return 0;
+  auto* files = static_cast<TreeFiles*>(payload);
+  (*files)[std::string(dir) + git_tree_entry_name(entry)] = {*git_tree_entry_id(entry), mode};
+  return 0;
+}
+
+Result<TreeFiles> files_of(Repository& repo, const std::string& commit) {
+  auto tree = find_tree(repo, commit);
+  if (!tree) return tree.error();
+  TreeFiles files;
+  if (*tree && git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect, &files) != 0)
+    return git_failure("cannot read the tree of " + commit);
+  return files;
+}
+
+Result<std::string> blob_bytes(Repository& repo, const git_oid& id) {
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo.raw(), &id) != 0) return git_failure("cannot read blob " + oid_hex(id));
+  BlobPtr blob(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(raw)),
+                     static_cast<size_t>(git_blob_rawsize(raw)));
+}
+
+// Permission bits for a file that is (or becomes) executable or not, keeping
+// the other bits of the file already there.
+mode_t adjusted_mode(const struct stat* existing, bool executable) {
+  if (!existing) return new_file_mode(executable);
+  mode_t perms = existing->st_mode & 07777;
+  return executable ? perms | ((perms & 0444) >> 2) : perms & ~mode_t(0111);
+}
+
+Status restore_one(Repository& repo, const std::string& path, const Blob& want) {
+  std::string abs = repo.root() + "/" + path;
+  // First: every parent is a real folder (never a symbolic link to follow).
+  Status dirs = make_parent_dirs(repo.root(), path);
+  if (!dirs) return dirs;
+  auto bytes = blob_bytes(repo, want.id);
+  if (!bytes) return bytes.error();
+  struct stat st;
+  bool exists = ::lstat(abs.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode) && ::rmdir(abs.c_str()) != 0)
+    return make_error("a folder is in the way of " + path + "; move it away and run undo again", kIoError);
+  if (exists && S_ISDIR(st.st_mode)) exists = false;
+
+  if (want.mode == GIT_FILEMODE_LINK) {
+    if (exists && S_ISLNK(st.st_mode)) {
+      std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+      ssize_t n = ::readlink(abs.c_str(), target.data(), target.size());
+      if (n >= 0 && std::string_view(target.data(), static_cast<size_t>(n)) == *bytes) return Ok{};
+    }
+    return write_symlink_atomic(abs, *bytes);
+  }
+
+  bool executable = want.mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+  bool regular = exists && S_ISREG(st.st_mode);
+  mode_t mode = adjusted_mode(regular ? &st : nullptr, executable);
+  if (regular) {
+    auto disk = read_file_raw(abs);
+    if (!disk) return disk.error();
+    if (*disk && **disk == *bytes) {
+      if ((st.st_mode & 07777) != mode && ::chmod(abs.c_str(), mode) != 0)
+        return make_error("cannot change the mode of " + abs, kIoError);
+      return Ok{};
+    }
+  }
+  return write_file_atomic(abs, *bytes, mode);
+}
+
+}  // namespace
+
+Status restore_worktree(Repository& repo, const std::string& from_commit, const std::string& to_commit) {
+  ensure_libgit2();
+  auto from = files_of(repo, from_commit);
+  if (!from) return from.error();
+  auto to = files_of(repo, to_commit);
+  if (!to) return to.error();
+
+  std::string failures;
+  for (const auto& [path, blob] : *from) {
+    if (to->count(path) || blob.mode == GIT_FILEMODE_COMMIT) continue;
+    std::string abs = repo.root() + "/" + path;
+    struct stat st;
+    if (!parents_are_real_dirs(repo.root(), path)) continue;  // gone, or behind a symbolic link
+    if (::lstat(abs.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
+    if (::unlink(abs.c_str()) != 0) {
+      failures += "\n  cannot delete " + path;
+      continue;
+    }
+    remove_empty_parents(repo.root(), path);
+  }
+  for (const auto& [path, blob] : *to) {
+    if (blob.mode == GIT_FILEMODE_COMMIT) continue;  // submodules are not restored
+    Status st = restore_one(repo, path, blob);
+    if (!st) failures += "\n  " + st.error().message;
+  }
+  if (!failures.empty())
+    return make_error("restoring " + repo.root() + " to " + to_commit + " left some files unrestored:" +
+                          failures + "\nfix those and run the restore again; the other files were restored",
+                      kIoError);
+  return Ok{};
+}
+
+}  // namespace ds::git

@@ -1,0 +1,123 @@
+// RepoLock and diffsmith_dir: one run per repository, stale locks replaced,
+// the lock shared by linked worktrees and found through a "gitdir:" file.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "git/lock.hpp"
+#include "git_fixture.hpp"
+
+using namespace ds::git;
+using ds::git::testing::TempRepo;
+
+namespace {
+
+Repository open_repo(const std::string& dir) {
+  auto r = Repository::open(dir);
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+// A pid that is certainly dead: a child we started and reaped.
+pid_t dead_pid() {
+  pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("a second lock on the same repository is refused until the first is released") {
+  TempRepo repo;
+  auto r = open_repo(repo.root);
+  auto dir = diffsmith_dir(r);
+  REQUIRE(dir.ok());
+  CHECK(*dir == repo.root + "/.git/diffsmith");
+  {
+    auto first = RepoLock::acquire(r);
+    REQUIRE(first.ok());
+    CHECK(first->path() == repo.root + "/.git/diffsmith/lock");
+    CHECK(repo.read(".git/diffsmith/lock").rfind(std::to_string(::getpid()) + " ", 0) == 0);
+
+    auto r2 = open_repo(repo.path(""));
+    auto second = RepoLock::acquire(r2);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().kind == kLocked);
+    CHECK(second.error().message.find("another diffsmith run (pid " + std::to_string(::getpid()) +
+                                      ") is working in this repository") != std::string::npos);
+    RepoLock moved = std::move(first).value();  // moving keeps one owner
+    CHECK(repo.exists(".git/diffsmith/lock"));
+  }
+  CHECK_FALSE(repo.exists(".git/diffsmith/lock"));
+  auto again = RepoLock::acquire(r);
+  REQUIRE(again.ok());
+  again->release();
+  CHECK_FALSE(repo.exists(".git/diffsmith/lock"));
+}
+
+TEST_CASE("a lock whose owner is dead, or whose pid was reused, is replaced") {
+  TempRepo repo;
+  auto r = open_repo(repo.root);
+  REQUIRE(diffsmith_dir(r).ok());
+  SECTION("dead pid") { repo.write(".git/diffsmith/lock", std::to_string(dead_pid()) + " 12345\n"); }
+  SECTION("live pid with another start time (reused)") {
+    repo.write(".git/diffsmith/lock", std::to_string(::getppid()) + " 1\n");
+  }
+  SECTION("garbage") { repo.write(".git/diffsmith/lock", "not a pid\n"); }
+  auto lock = RepoLock::acquire(r);
+  INFO((lock.ok() ? "" : lock.error().message));
+  REQUIRE(lock.ok());
+  CHECK(repo.read(".git/diffsmith/lock").rfind(std::to_string(::getpid()) + " ", 0) == 0);
+}
+
+TEST_CASE("a lock held by another live process blocks; releasing someone else's lock is a no-op") {
+  TempRepo repo;
+  auto r = open_repo(repo.root);
+  REQUIRE(diffsmith_dir(r).ok());
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  // Written without a start time (an older format): the pid alone decides.
+  repo.write(".git/diffsmith/lock", std::to_string(child) + "\n");
+  auto lock = RepoLock::acquire(r);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  REQUIRE_FALSE(lock.ok());
+  CHECK(lock.error().message.find("pid " + std::to_string(child)) != std::string::npos);
+  CHECK(repo.read(".git/diffsmith/lock") == std::to_string(child) + "\n");
+  auto now_free = RepoLock::acquire(r);  // the child is dead now
+  REQUIRE(now_free.ok());
+}
+
+TEST_CASE("linked worktrees and gitdir files share the main repository's lock") {
+  TempRepo repo;
+  repo.write("a.txt", "a\n");
+  repo.commit_all();
+  TempRepo other(/*init=*/false);
+  repo.git("worktree add -q '" + other.root + "/wt' -b side");
+  auto main = open_repo(repo.root);
+  auto linked = open_repo(other.root + "/wt");
+  CHECK(linked.root() == other.root + "/wt");
+  CHECK(linked.common_dir() == repo.root + "/.git");
+  auto dir = diffsmith_dir(linked);
+  REQUIRE(dir.ok());
+  CHECK(*dir == repo.root + "/.git/diffsmith");
+  auto lock = RepoLock::acquire(main);
+  REQUIRE(lock.ok());
+  auto blocked = RepoLock::acquire(linked);
+  REQUIRE_FALSE(blocked.ok());
+  CHECK(blocked.error().kind == kLocked);
+
+  // A work tree whose .git is a "gitdir:" file (git init --separate-git-dir).
+  TempRepo sep(/*init=*/false);
+  sep.sh("git init -q --separate-git-dir '" + sep.root + "/store.git' wt");
+  auto separate = open_repo(sep.root + "/wt");
+  CHECK(separate.root() == sep.root + "/wt");
+  auto sep_dir = diffsmith_dir(separate);
+  REQUIRE(sep_dir.ok());
+  CHECK(*sep_dir == sep.root + "/store.git/diffsmith");
+}
