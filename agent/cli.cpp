@@ -117,6 +117,7 @@ Runner setup_undo(CLI::App& app) {
   auto o = std::make_shared<UndoCommandOptions>();
   app.add_option("run", o->run, "Run id (see `diffsmith log`) [default: the latest run]");
   app.add_option("-C", o->dir, "Run in this directory");
+  app.add_flag("--force", o->force, "Undo even files changed again since the run ended");
   return [o] { return run_undo_command(*o, std::cout, std::cerr); };
 }
 

@@ -67,18 +67,52 @@ int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostrea
   }
   // Record the present state first, so the undo itself can be undone.
   std::string id = run->name.substr(kPrefix.size());
-  auto now = git::checkpoint(*repo, kPrefix + "undo-" + id, "diffsmith: state before undo of " + id);
+  bool undo_of_undo = id.rfind("undo-", 0) == 0;
+  auto now = git::checkpoint(*repo, kPrefix + (undo_of_undo ? id : "undo-" + id),
+                             "diffsmith: state before undo of " + id);
   if (!now.ok()) {
     err << "diffsmith undo: cannot record the current state: " << now.error().message << "\n";
     return 4;
   }
-  Status st = git::restore_worktree(*repo, *now, run->first.commit);
+  // What to put back: the files the run changed (start → its last
+  // checkpoint). Files the run never touched keep whatever they hold now.
+  // An undo record is put back whole.
+  auto paths = undo_of_undo ? git::changed_between(*repo, *now, run->first.commit)
+                            : git::changed_between(*repo, run->first.commit, run->tip.commit);
+  if (!paths.ok()) {
+    err << "diffsmith undo: " << paths.error().message << "\n";
+    return 4;
+  }
+  if (!undo_of_undo && !o.force) {
+    // A file the run changed and someone changed again since would lose that
+    // later work: refuse unless --force.
+    auto since = git::changed_between(*repo, run->tip.commit, *now);
+    if (!since.ok()) {
+      err << "diffsmith undo: " << since.error().message << "\n";
+      return 4;
+    }
+    std::vector<std::string> conflicts;
+    for (const auto& p : *since)
+      if (std::binary_search(paths->begin(), paths->end(), p)) conflicts.push_back(p);
+    if (!conflicts.empty()) {
+      err << "diffsmith undo: " << conflicts.size() << " file(s) changed by run " << id
+          << " were changed again since it ended:";
+      for (const auto& p : conflicts) err << "\n  " << p;
+      err << "\nundo would discard those later changes; nothing was changed. Pass --force to undo anyway "
+             "(the current state is kept as undo-" << id << ").\n";
+      return 1;
+    }
+  }
+  std::sort(paths->begin(), paths->end());
+  Status st = git::restore_paths(*repo, *now, run->first.commit, &*paths);
   if (!st.ok()) {
     err << "diffsmith undo: " << st.error().message << "\n";
     return 4;
   }
-  out << "restored the work tree to the start of run " << id << " (" << format_time(run->first.time) << ")\n";
-  out << "the state before this undo is kept: `diffsmith undo undo-" << id << "` brings it back\n";
+  out << "restored " << paths->size() << " file(s) to the start of run " << id << " (" << format_time(run->first.time)
+      << ")\n";
+  if (!undo_of_undo)
+    out << "the state before this undo is kept: `diffsmith undo undo-" << id << "` brings it back\n";
   return 0;
 }
 

@@ -30,6 +30,15 @@ Result<std::string> checkpoint(Repository& repo, const std::string& ref, const s
 // Typical use: restore_worktree(repo, checkpoint(now), start_checkpoint).
 Status restore_worktree(Repository& repo, const std::string& from_commit, const std::string& to_commit);
 
+// Like restore_worktree, but only for `only` (nullptr: every path).
+Status restore_paths(Repository& repo, const std::string& from_commit, const std::string& to_commit,
+                     const std::vector<std::string>* only);
+
+// Paths whose content or mode differs between the two commits' trees
+// (present in one only, or different), sorted.
+Result<std::vector<std::string>> changed_between(Repository& repo, const std::string& a_commit,
+                                                 const std::string& b_commit);
+
 struct CheckpointInfo {
   std::string commit;   // hex id
   int64_t time = 0;     // commit time, seconds since the epoch

@@ -91,11 +91,39 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
 }  // namespace
 
 Status restore_worktree(Repository& repo, const std::string& from_commit, const std::string& to_commit) {
+  return restore_paths(repo, from_commit, to_commit, nullptr);
+}
+
+Result<std::vector<std::string>> changed_between(Repository& repo, const std::string& a_commit,
+                                                 const std::string& b_commit) {
+  ensure_libgit2();
+  auto a = files_of(repo, a_commit);
+  if (!a) return a.error();
+  auto b = files_of(repo, b_commit);
+  if (!b) return b.error();
+  std::vector<std::string> out;
+  for (const auto& [path, blob] : *a) {
+    auto it = b->find(path);
+    if (it == b->end() || !git_oid_equal(&it->second.id, &blob.id) || it->second.mode != blob.mode) out.push_back(path);
+  }
+  for (const auto& [path, blob] : *b)
+    if (!a->count(path)) out.push_back(path);
+  return out;
+}
+
+Status restore_paths(Repository& repo, const std::string& from_commit, const std::string& to_commit,
+                     const std::vector<std::string>* only) {
   ensure_libgit2();
   auto from = files_of(repo, from_commit);
   if (!from) return from.error();
   auto to = files_of(repo, to_commit);
   if (!to) return to.error();
+  if (only) {  // keep just the named paths in both trees
+    std::map<std::string, bool> keep;
+    for (const auto& p : *only) keep[p] = true;
+    std::erase_if(*from, [&](const auto& kv) { return !keep.count(kv.first); });
+    std::erase_if(*to, [&](const auto& kv) { return !keep.count(kv.first); });
+  }
 
   std::string failures;
   for (const auto& [path, blob] : *from) {
