@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <memory>
 
 #include "agent/cmd_apply.hpp"
+#include "agent/cmd_batch.hpp"
 #include "agent/cmd_history.hpp"
 #include "agent/cmd_map.hpp"
 #include "agent/cmd_parse.hpp"
@@ -102,6 +104,29 @@ Runner setup_run(CLI::App& app) {
   };
 }
 
+Runner setup_batch(CLI::App& app) {
+  auto o = std::make_shared<BatchCommandArgs>();
+  auto bound = std::make_shared<BoundOptions>();
+  app.add_option("tasks", o->tasks_file, "SWE-bench instances or tasks: JSONL, a JSON list, or a JSON object by id")
+      ->required();
+  bound->add(app, batch_options());
+  // The run options that make sense per task (budgets, edit format, map).
+  static const std::vector<OptionSpec> kPerTask = [] {
+    const std::vector<std::string> skip = {"task-file", "test", "file", "json", "output-patch",
+                                           "commit", "branch", "allow-dirty"};
+    std::vector<OptionSpec> v;
+    for (const auto& o : run_options())
+      if (std::find(skip.begin(), skip.end(), o.name) == skip.end()) v.push_back(o);
+    return v;
+  }();
+  bound->add(app, kPerTask);
+  bound->add(app, endpoint_options());
+  return [o, bound] {
+    bound->collect(o->settings);
+    return run_batch_command(*o, std::cout, std::cerr);
+  };
+}
+
 Runner setup_doctor(CLI::App& app) {
   auto o = std::make_shared<RunCommandArgs>();
   auto bound = std::make_shared<BoundOptions>();
@@ -155,6 +180,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"run", "solve a task: ask the model, apply its edits, run the tests, repeat until they pass", setup_run},
+    {"batch", "run the agent over many tasks or SWE-bench instances; write predictions", setup_batch},
     {"apply", "apply SEARCH/REPLACE blocks or a V4A patch to a git repository (like git apply)", setup_apply},
     {"parse", "list the edit blocks found in a model reply; touches no repository", setup_parse},
     {"undo", "restore the work tree to the state before a run", setup_undo},

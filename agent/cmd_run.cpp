@@ -2,6 +2,7 @@
 // session → outputs → exit code. Reads top to bottom in that order.
 #include "agent/cmd_run.hpp"
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "agent/cmd_doctor.hpp"
 #include "agent/interrupt.hpp"
 #include "agent/options.hpp"
+#include "agent/run_settings.hpp"
 #include "agent/session.hpp"
 #include "git/commit.hpp"
 #include "git/file_io.hpp"
@@ -51,25 +53,6 @@ std::vector<std::string> run_keys() {
   return keys;
 }
 
-llm::SettingLayers layers_of(const Settings& s) {
-  llm::SettingLayers l;
-  l.flag = [&s](std::string_view key) -> std::optional<std::string> {
-    auto it = s.flags.find(std::string(key));
-    if (it == s.flags.end()) return std::nullopt;
-    return it->second.value;
-  };
-  l.config = [&s](std::string_view key) -> std::optional<std::string> {
-    auto it = s.files.find(std::string(key));
-    if (it == s.files.end()) return std::nullopt;
-    return it->second.value;
-  };
-  for (const auto& [k, v] : s.files) {
-    l.config_path = v.source.substr(7);  // "config <path>"
-    break;
-  }
-  return l;
-}
-
 // RunConfig from the layered settings; an error message for exit code 2.
 Result<RunConfig> build_run_config(RunCommandArgs& a, std::istream& in) {
   const Settings& s = a.settings;
@@ -88,40 +71,19 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, std::istream& in) {
     return make_error("no task given: pass it as an argument, with --task-file FILE, or as - to read stdin");
   c.test_cmd = s.str("test");
   if (c.test_cmd.empty()) return make_error("no test command: pass -t \"COMMAND\" (or set test = \"...\" in .diffsmith.toml)");
-  std::string fmt = s.str("edit-format", "search-replace");
-  if (fmt == "search-replace") c.edit_format = edit::Format::SearchReplace;
-  else if (fmt == "patch") c.edit_format = edit::Format::Patch;
-  else return make_error("--edit-format must be search-replace or patch (got '" + fmt + "')");
-  c.pinned = s.list("file");
-  c.pass_env = s.list("pass-env");
-  auto turns = s.integer("max-turns", 30);
-  auto cost = s.number("max-cost", 2.0);
-  auto wall = s.integer("max-time", 0);
-  auto tt = s.integer("test-timeout", 600);
-  auto tot = s.integer("test-output-tokens", 2500);
-  auto mt = s.integer("map-tokens", 4096);
-  for (const Error* e : {turns.ok() ? nullptr : &turns.error(), cost.ok() ? nullptr : &cost.error(),
-                         wall.ok() ? nullptr : &wall.error(), tt.ok() ? nullptr : &tt.error(),
-                         tot.ok() ? nullptr : &tot.error(), mt.ok() ? nullptr : &mt.error()})
-    if (e) return *e;
-  if (*turns < 1) return make_error("--max-turns must be at least 1");
-  if (*tt < 1) return make_error("--test-timeout must be at least 1 second");
-  c.max_turns = static_cast<int>(*turns);
-  c.max_cost = *cost;
-  c.max_wall_s = static_cast<int>(*wall);
-  c.test_timeout_s = static_cast<int>(*tt);
-  c.test_output_tokens = static_cast<size_t>(std::max<int64_t>(200, *tot));
-  c.map_tokens = static_cast<size_t>(std::max<int64_t>(0, *mt));
+  if (Status st = fill_run_config(s, c); !st.ok()) return st.error();
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
   c.allow_dirty = *dirty;
-  if (auto p = s.get("parallel-tool-calls")) {
-    auto b = s.boolean("parallel-tool-calls", true);
-    if (!b.ok()) return b.error();
-    c.parallel_tool_calls = *b;
-  }
   return c;
 }
+
+// The API key lives in this process (its environment, the request headers):
+// a core dump would carry it (and land in the work tree with the default
+// core_pattern), and the test command, which the model writes, could read it
+// from /proc/<our pid>/environ or ptrace us. A process that is not dumpable
+// allows neither; children get their own dumpable state back at exec.
+void protect_secrets() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 bool write_file(const std::string& path, const std::string& data) {
   std::string tmp = path + ".tmp-diffsmith";
@@ -137,6 +99,7 @@ bool write_file(const std::string& path, const std::string& data) {
 }  // namespace
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
+  protect_secrets();
   // 1. The repository (its .diffsmith.toml is part of the settings).
   auto repo = git::Repository::open(a.dir);
   if (!repo.ok()) {
@@ -153,7 +116,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     err << "diffsmith run: " << cfg.error().message << "\n";
     return 2;
   }
-  auto endpoint = llm::resolve_endpoint(layers_of(a.settings));
+  auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) {
     err << "diffsmith run: " << endpoint.error().message << "\n";
     return 2;
@@ -257,6 +220,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
 }
 
 int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err) {
+  protect_secrets();
   std::string root;
   if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
   std::vector<std::string> keys;
@@ -265,7 +229,7 @@ int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err) 
     err << "diffsmith doctor: " << st.error().message << "\n";
     return 2;
   }
-  auto endpoint = llm::resolve_endpoint(layers_of(a.settings));
+  auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) {
     err << "diffsmith doctor: " << endpoint.error().message << "\n";
     return 2;
