@@ -298,6 +298,7 @@ class Turn:
 
 
 class Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # small SSE writes go out at once (no 40 ms delayed-ACK stalls)
     protocol_version = "HTTP/1.1"
     server_version = "mock-openai/1"
     state = None  # set in main
@@ -535,7 +536,9 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     if args.exit_on_stdin_eof:
         def watch():
-            while sys.stdin.buffer.read(4096):
+            # os.read, not sys.stdin: a buffered read still blocked at exit
+            # makes the interpreter abort with _enter_buffered_busy.
+            while os.read(0, 4096):
                 pass
             stop()
         threading.Thread(target=watch, daemon=True).start()
