@@ -287,19 +287,16 @@ TEST_CASE("the strict applier used above refuses hunks that are off by a line") 
   CHECK_FALSE(strict_apply(before, wrong_new));
 }
 
-TEST_CASE("unified_diff stays fast on a 1 MB file with scattered edits") {
+// Speed is measured by bench/bench_apply (see bench/README.md), not here.
+TEST_CASE("unified_diff is exact on a 1 MB file with scattered edits") {
   std::string before, after;
   for (int i = 0; before.size() < (1 << 20); ++i) {
     std::string l = "    value_" + std::to_string(i) + " = compute(" + std::to_string(i % 97) + ");\n";
     before += l;
     after += (i % 300 == 7) ? "    changed();\n" : l;
   }
-  auto t0 = std::chrono::steady_clock::now();
   std::string d = unified_diff_file({"big.txt", before, after});
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   auto strict = strict_apply(before, d);
   REQUIRE(strict);
   CHECK(*strict == after);
-  INFO("diff of a 1 MB file took " << ms << " ms");
-  CHECK(ms < 2000);
 }

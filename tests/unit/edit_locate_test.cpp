@@ -314,7 +314,8 @@ TEST_CASE("seek_forward finds the first match after a position, strictest first"
   CHECK(scope.pos == 3);
 }
 
-TEST_CASE("locate stays fast on a 1 MB file, even when blocks fail") {
+// Speed is measured by bench/bench_apply (see bench/README.md), not here.
+TEST_CASE("locate reports misses on a 1 MB file without a false match") {
   Lines file;
   size_t bytes = 0;
   for (int i = 0; bytes < (1 << 20); ++i) {
@@ -322,17 +323,14 @@ TEST_CASE("locate stays fast on a 1 MB file, even when blocks fail") {
     bytes += l.size() + 1;
     file.push_back(std::move(l));
   }
-  auto t0 = std::chrono::steady_clock::now();
-  size_t found = 0;
+  size_t found = 0, regions = 0;
   for (int b = 0; b < 100; ++b) {
     int i = static_cast<int>(file.size() / 100) * b + 3;
     Lines search = {file[i], file[i + 1], "    missing_line_" + std::to_string(b) + "();"};
     Located r = locate_block(file, search, {"x"});
     found += r.found();
-    closest_region(file, search);
+    regions += !closest_region(file, search).text.empty();
   }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   CHECK(found == 0);
-  INFO("100 failing blocks on a 1 MB file took " << ms << " ms");
-  CHECK(ms < 3000);  // linear: ~tens of ms; a quadratic search would take minutes
+  CHECK(regions == 100);
 }
