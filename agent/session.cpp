@@ -238,7 +238,7 @@ void Session::note_edit_result(const tools::EditApplyResult& r) {
     events_.event(e);
   }
   if (r.written) {
-    files_changed_ = any_change_ = true;
+    files_changed_ = any_change_ = unrecorded_edits_ = true;
     for (const auto& c : r.plan.changes)
       if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
     json::Value d = json::Value::object();
@@ -315,6 +315,7 @@ void Session::checkpoint(const std::string& message) {
   ev.set("type", "checkpoint").set("turn", out_.turns).set("ref", ref_);
   if (c.ok()) {
     out_.end_commit = *c;
+    unrecorded_edits_ = false;
     ev.set("commit", *c);
   } else {
     ev.set("error", c.error().message);

@@ -69,6 +69,7 @@ class Session {
   bool files_changed_ = false;
   bool finish_called_ = false;
   bool any_change_ = false;              // some turn of this run changed files
+  bool unrecorded_edits_ = false;        // edits written since the last checkpoint
   bool last_tests_passed_ = false;
   std::string last_test_text_;
   int stalls_ = 0;                       // finish / empty replies while tests fail

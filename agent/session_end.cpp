@@ -55,8 +55,9 @@ void Session::finish(RunStatus status, std::string reason) {
     case RunStatus::Error: out_.exit_code = 3; break;
   }
   if (!out_.start_commit.empty()) {
-    // A final checkpoint catches anything not yet recorded (an interrupted turn).
-    checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
+    // A final checkpoint records edits not yet checkpointed (an interrupted
+    // turn); after a turn's own checkpoint it would only repeat it.
+    if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
     out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, edited_, out_.changed_paths);
   }
   json::Value ev = json::Value::object();
