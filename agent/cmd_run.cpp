@@ -151,14 +151,17 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
         << "restores them).\n";
     return 4;
   }
+  // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
+  // sets the flag (the run then ends cleanly and releases the lock), so no
+  // signal can leave a lock file behind.
+  InterruptGuard interrupt;
   auto lock = git::RepoLock::acquire(*repo);
   if (!lock.ok()) {
     err << "diffsmith run: " << lock.error().message << "\n";
     return 4;
   }
 
-  // 4. The model client, events and the interrupt handler.
-  InterruptGuard interrupt;
+  // 4. The model client, events and the interrupt flag.
   endpoint->cancel = interrupt.flag();
   FanoutSink events;
   endpoint->on_retry = [&events](const llm::RetryNotice& n) {

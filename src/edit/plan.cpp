@@ -129,17 +129,75 @@ size_t EditPlan::failed() const { return results.size() - applied(); }
 
 std::string EditPlan::failure_report() const { return failure_report(true); }
 
+namespace {
+
+// "1, 2, 5" or, past 20 numbers, runs collapsed: "1-4, 7, 9-300".
+std::string number_list(const std::vector<int>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    if (v.size() > kDetailedFailures)
+      while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(v[i]);
+    if (j > i) out += "-" + std::to_string(v[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+// A NUL byte in new text would make the file binary (and libgit2 cannot
+// write it through a text patch): such an edit is refused with a reason the
+// model can act on, before any file is touched.
+constexpr const char* kNulRefusal =
+    " holds a NUL byte (\\0). diffsmith only writes text files; resend the block without it "
+    "(write an escape such as \\x00 or \\0 in the code instead of the raw byte).";
+
+std::optional<BlockResult> refuse_nul(const SearchReplaceBlock& b) {
+  if (b.replace.find('\0') == std::string::npos && b.search.find('\0') == std::string::npos)
+    return std::nullopt;
+  BlockResult r;
+  r.index = b.index;
+  r.path = b.path;
+  r.line = b.line;
+  r.error = detail::block_name(b.index, b.path) + ": the " +
+            (b.replace.find('\0') != std::string::npos ? "REPLACE" : "SEARCH") + " text" + kNulRefusal;
+  return r;
+}
+
+std::optional<BlockResult> refuse_nul(const PatchOp& op) {
+  bool nul = op.content.find('\0') != std::string::npos;
+  for (const auto& c : op.chunks)
+    for (const auto& l : c.lines) nul = nul || l.text.find('\0') != std::string::npos;
+  if (!nul) return std::nullopt;
+  BlockResult r;
+  r.index = op.index;
+  r.path = op.path;
+  r.line = op.line;
+  r.error = detail::block_name(op.index, op.path) + ": the '*** " +
+            (op.op == PatchOpKind::Add ? "Add" : "Update") + " File' section" + kNulRefusal;
+  return r;
+}
+
+}  // namespace
+
 std::string EditPlan::failure_report(bool applied_blocks_written) const {
   if (failed() == 0) return {};
   std::string out =
       std::to_string(failed()) + " of " + std::to_string(results.size()) + " edit blocks failed.";
-  std::string applied_list, failed_list;
+  // Small replies name each applied block's file; big ones (thousands of
+  // blocks) only their numbers, so the report stays a readable size.
+  std::vector<int> applied_ids, failed_ids;
+  std::string applied_list;
   for (const auto& r : results) {
-    std::string& list = r.applied ? applied_list : failed_list;
-    if (!list.empty()) list += ", ";
-    list += std::to_string(r.index);
-    if (r.applied) list += " (" + r.path + ")";
+    (r.applied ? applied_ids : failed_ids).push_back(r.index);
+    if (r.applied && results.size() <= kDetailedFailures) {
+      if (!applied_list.empty()) applied_list += ", ";
+      applied_list += std::to_string(r.index) + " (" + r.path + ")";
+    }
   }
+  if (results.size() > kDetailedFailures) applied_list = number_list(applied_ids);
+  std::string failed_list = number_list(failed_ids);
   if (applied_list.empty()) {
     out += " No block was applied.";
   } else if (applied_blocks_written) {
@@ -152,13 +210,20 @@ std::string EditPlan::failure_report(bool applied_blocks_written) const {
            "Resend all the blocks, with the failed one(s) " +
            failed_list + " corrected.";
   }
+  size_t shown = 0;
   for (const auto& r : results) {
     if (r.applied) continue;
+    if (++shown > kDetailedFailures) break;
     out += "\n\n" + r.error;
     if (!r.closest.empty()) {
       out += "\nThe closest lines in " + r.path + " (line numbers are not part of the file):\n```\n" +
              r.closest + "```";
     }
+  }
+  if (failed_ids.size() > kDetailedFailures) {
+    out += "\n\n" + std::to_string(failed_ids.size() - kDetailedFailures) +
+           " more failed block(s) are not explained here. Send fewer blocks per reply: fix the ones above "
+           "first, then resend the others.";
   }
   out += '\n';
   return out;
@@ -183,10 +248,16 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files) {
   for (const Item& item : items) {
     switch (item.kind) {
       case Kind::Block:
-        plan.results.push_back(detail::plan_search_replace(edits.blocks[item.i], ws));
+        if (auto refused = refuse_nul(edits.blocks[item.i]))
+          plan.results.push_back(std::move(*refused));
+        else
+          plan.results.push_back(detail::plan_search_replace(edits.blocks[item.i], ws));
         break;
       case Kind::Op:
-        plan.results.push_back(detail::plan_patch_op(edits.ops[item.i], ws));
+        if (auto refused = refuse_nul(edits.ops[item.i]))
+          plan.results.push_back(std::move(*refused));
+        else
+          plan.results.push_back(detail::plan_patch_op(edits.ops[item.i], ws));
         break;
       case Kind::Issue: {
         const ParseIssue& issue = edits.errors[item.i];

@@ -54,6 +54,10 @@ struct BlockResult {
                         // partial match (0 if none), or for a parse error the reply line
 };
 
+// Failed blocks whose error and closest region a failure report shows in
+// full; the others are listed by number only.
+inline constexpr size_t kDetailedFailures = 20;
+
 struct EditPlan {
   std::vector<FileChange> changes;   // net effect of every applied block, in first-touch order
   std::vector<BlockResult> results;  // one per item, in index order

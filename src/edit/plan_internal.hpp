@@ -56,7 +56,14 @@ class Workspace {
   FileState& file(const std::string& path);  // `path` already normalised
   std::vector<FileChange> changes() const;
 
+  // Whether a failure gets the costly diagnosis (the closest region, one
+  // pass over the file). Only the first kDetailedFailures of a reply do:
+  // the report shows no more (EditPlan::failure_report), and a reply with
+  // thousands of failing blocks must not cost thousands of file scans.
+  bool diagnose_failure() { return ++diagnosed_ <= kDetailedFailures; }
+
  private:
+  size_t diagnosed_ = 0;
   FileSource& source_;
   std::map<std::string, FileState> files_;
   std::vector<std::string> order_;

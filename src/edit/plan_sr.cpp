@@ -40,7 +40,7 @@ size_t replace_present_at(const LineViews& file, const Lines& replace) {
 }
 
 void explain_failure(BlockResult& res, const std::string& who, const std::string& path, const Located& loc,
-                     FileState& f, const Lines& search, const Lines& replace) {
+                     FileState& f, const Lines& search, const Lines& replace, bool diagnose) {
   const LineViews& cur = f.current->lines;
   if (loc.status == Located::Status::Ambiguous) {
     res.error = who + ": SEARCH matches " + std::to_string(loc.candidates.size()) +
@@ -72,6 +72,7 @@ void explain_failure(BlockResult& res, const std::string& who, const std::string
     res.error += " The REPLACE text is already present in " + path + " at line " + std::to_string(at) +
                  ": if this change was made already, do not resend this block.";
   }
+  if (!diagnose) return;
   ClosestRegion region = closest_region(cur, search);
   res.closest = region.text;
   res.line = static_cast<int>(region.line);
@@ -132,7 +133,7 @@ BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) 
     if (raw.found()) loc = std::move(raw);
   }
   if (!loc.found()) {
-    explain_failure(res, who, *path, loc, f, search_s, replace_s);
+    explain_failure(res, who, *path, loc, f, search_s, replace_s, ws.diagnose_failure());
     return res;
   }
   res.applied = true;

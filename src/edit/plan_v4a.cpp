@@ -57,7 +57,8 @@ struct Replacement {
 };
 
 // Applies the chunks to `work`; on failure fills res.error / closest / line.
-bool apply_chunks(const PatchOp& op, FileLines& work, BlockResult& res, const std::string& who) {
+bool apply_chunks(const PatchOp& op, FileLines& work, BlockResult& res, const std::string& who,
+                  Workspace& ws) {
   const LineViews& file = work.lines;
   std::vector<Replacement> reps;
   size_t cursor = 0;
@@ -99,9 +100,11 @@ bool apply_chunks(const PatchOp& op, FileLines& work, BlockResult& res, const st
         } else {
           res.error += "Context and `-` lines must copy the current lines of the file exactly.";
         }
-        ClosestRegion region = closest_region(file, old_lines);
-        res.closest = region.text;
-        res.line = static_cast<int>(region.line);
+        if (ws.diagnose_failure()) {
+          ClosestRegion region = closest_region(file, old_lines);
+          res.closest = region.text;
+          res.line = static_cast<int>(region.line);
+        }
         return false;
       }
       rep.start = s.pos;
@@ -170,7 +173,7 @@ BlockResult plan_patch_op(const PatchOp& op, Workspace& ws) {
         return res;
       }
       FileLines work = *f.current;
-      if (!apply_chunks(op, work, res, who)) return res;
+      if (!apply_chunks(op, work, res, who, ws)) return res;
       work.ensure_final_newline();
       if (op.move_to.empty()) {
         f.current = std::move(work);

@@ -129,6 +129,27 @@ std::string path_from_fence_info(std::string_view info) {
   return path_from_line(cand);
 }
 
+// "docs/read me.md" or "my notes.txt" alone on a line. path_from_line
+// wants a path with spaces quoted, as commentary is words and spaces too;
+// but models write paths bare, as told, and a block whose path line is
+// refused silently goes to the previous block's file. So on the path's own
+// line a spaced path counts when it looks like one: at most 3 spaces, no
+// trailing ':', a '/' or a single space, and an extension on its last word
+// (or a '/' in it).
+std::string spaced_path_from_line(std::string_view line) {
+  std::string_view s = trim(line);
+  if (s.empty() || s.back() == ':' || s.find_first_of("`\t") != std::string_view::npos) return "";
+  size_t spaces = 0;
+  for (char c : s) spaces += c == ' ';
+  bool slash = s.find('/') != std::string_view::npos;
+  if (spaces == 0 || spaces > 3 || (!slash && spaces > 1)) return "";
+  std::string_view last = s.substr(s.rfind(' ') + 1);
+  size_t dot = last.rfind('.');
+  bool ext = dot != std::string_view::npos && dot > 0 && dot + 1 < last.size();
+  if (!ext && last.find('/') == std::string_view::npos) return "";
+  return path_from_line("`" + std::string(s) + "`");
+}
+
 }  // namespace
 
 bool is_search_marker(std::string_view line) {
@@ -254,8 +275,12 @@ class SearchReplaceParser {
   // path-like line among the few non-blank lines before it (inside the fence,
   // the fence's info string, before the fence), never crossing the previous
   // block or a closing fence. "" when there is none.
+  // A path with spaces is only taken from the path's own line (the nearest
+  // line, or the one just above the opening fence): elsewhere such a line
+  // is commentary.
   std::string find_path(size_t h, std::string* nearest_line) const {
     int seen = 0;
+    bool path_slot = true;
     for (size_t k = h; k-- > region_start_ && seen < 4;) {
       std::string_view line = trim(lines_[k]);
       if (line.empty()) continue;
@@ -264,11 +289,14 @@ class SearchReplaceParser {
       if (role_[k] == kOpens) {
         std::string p = path_from_fence_info(parse_fence(line).info);
         if (!p.empty()) return p;
+        path_slot = seen == 1;
         continue;
       }
       if (is_divider_marker(line) || is_search_marker(line) || is_replace_marker(line)) break;
       std::string p = path_from_line(line);
+      if (p.empty() && path_slot) p = spaced_path_from_line(line);
       if (!p.empty()) return p;
+      path_slot = false;
     }
     return "";
   }

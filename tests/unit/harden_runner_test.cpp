@@ -1,0 +1,127 @@
+// Hardening: the test command's limits through the real binary. A command
+// that hangs is killed with its process group at --test-timeout and the run
+// goes on; one that prints a gigabyte leaves diffsmith's memory bounded and
+// the model a capped output with a note; a daemon it spawns is killed; one
+// that reads stdin gets end-of-file at once. (src/exec's own unit tests cover
+// the runner; these prove the run wires it up that way.)
+#include <catch2/catch.hpp>
+
+#include "support/run_fixture.hpp"
+
+using namespace ds::test::e2e;
+using ds::json::Value;
+
+namespace {
+
+const std::map<std::string, std::string> kRepo = {{"a.txt", "hello\nbroken\n"}};
+
+Value fix_turn() { return edit_turn(sr_block("a.txt", "broken\n", "fixed\n")); }
+
+// Processes (not zombies) whose command line holds `marker`.
+std::vector<pid_t> processes_with(const std::string& marker) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = read_file(e.path().string() + "/cmdline");
+    std::string stat = read_file(e.path().string() + "/stat");
+    size_t close = stat.rfind(')');
+    if (close == std::string::npos || close + 2 >= stat.size()) continue;
+    char state = stat[close + 2];
+    if (cmd.find(marker) != std::string::npos && state != 'Z' && state != 'X') out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+bool none_left(const std::string& marker) {
+  for (int i = 0; i < 100; ++i) {
+    if (processes_with(marker).empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string marker_for(const char* what) {
+  return std::string("harden_") + what + "_" + std::to_string(::getpid()) + "_" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+// The content of the user message that carried the first test result.
+std::string first_test_text(const Value& request) {
+  for (const auto& m : messages_of(request))
+    if (m["role"].as_string() == "user" && contains(m["content"].as_string(), "Test command exited"))
+      return m["content"].as_string();
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("harden runner: a hanging test command is killed with its group at --test-timeout") {
+  TempRepo repo(kRepo);
+  std::string mark = marker_for("hang");
+  // Hangs until a.txt is fixed; a background child hangs too.
+  std::string test_cmd = "grep -q fixed a.txt && exit 0; (sleep 300; echo " + mark +
+                         ") & python3 -c 'import time; time.sleep(300)' " + mark;
+  auto mock = start_mock(script({fix_turn()}));
+  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--test-timeout", "1"});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.seconds < 20);
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(contains(first_test_text(reqs[0]), "killed at the timeout"));
+  CHECK(none_left(mark));
+}
+
+TEST_CASE("harden runner: a gigabyte of test output keeps diffsmith's memory bounded") {
+  TempRepo repo(kRepo);
+  // Prints 1 GB, then fails; passes once a.txt is fixed.
+  std::string test_cmd =
+      "grep -q fixed a.txt && exit 0; yes 'harden output line' | head -c 1000000000; exit 1";
+  auto mock = start_mock(script({fix_turn()}));
+  std::vector<std::string> argv = {"/usr/bin/time", "-f", "maxrss_kb=%M", DIFFSMITH_BINARY, "run",
+                                   "fix a.txt",     "-t", test_cmd,       "--base-url",     mock->base_url()};
+  if (!fs::exists("/usr/bin/time")) {
+    WARN("/usr/bin/time is missing; memory is not measured");
+    argv.erase(argv.begin(), argv.begin() + 3);
+  }
+  ProcOptions o;
+  o.cwd = repo.root();
+  o.timeout_s = 120;
+  ProcResult r = run_process(argv, o);
+  INFO("stderr: " << r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0));
+  CHECK(r.exit_code == 0);
+  size_t at = r.err.rfind("maxrss_kb=");
+  if (at != std::string::npos) {
+    long kb = std::stol(r.err.substr(at + 10));
+    WARN("diffsmith peak RSS with 1 GB of test output: " << kb / 1024 << " MB in " << r.seconds << " s");
+    CHECK(kb < 512 * 1024);
+  }
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 1);
+  std::string text = first_test_text(reqs[0]);
+  CHECK(contains(text, "harden output line"));
+  CHECK(text.size() < 64 * 1024);  // capped and trimmed for the model, with a note
+  CHECK((contains(text, "cut") || contains(text, "omitted") || contains(text, "truncated")));
+}
+
+TEST_CASE("harden runner: a daemon started by the test command is killed; stdin is at EOF") {
+  TempRepo repo(kRepo);
+  std::string mark = marker_for("daemon");
+  TempDir scratch;
+  // Detaches a daemon (double fork, output closed), then reads stdin: that
+  // must see end-of-file at once, not wait for a terminal.
+  std::string test_cmd = "(python3 -c 'import time; time.sleep(300)' " + mark +
+                         " >/dev/null 2>&1 </dev/null &); cat > '" + scratch.path +
+                         "/stdin.txt'; read x; echo read_rc=$?; grep -q fixed a.txt";
+  auto mock = start_mock(script({fix_turn()}));
+  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.seconds < 20);
+  CHECK(read_file(scratch.path + "/stdin.txt").empty());
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(contains(first_test_text(reqs[0]), "read_rc=1"));
+  CHECK(none_left(mark));
+}
