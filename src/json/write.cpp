@@ -16,6 +16,10 @@ void write_number(std::string& out, double d) {
     out += "null";
     return;
   }
+  if (d == 0 && std::signbit(d)) {  // "-0" would read back as the integer 0
+    out += "-0.0";
+    return;
+  }
   char buf[32];
   int n = std::snprintf(buf, sizeof buf, "%.17g", d);
   // Prefer the shortest representation that round-trips.

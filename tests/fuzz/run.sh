@@ -18,10 +18,13 @@ targets=${FUZZ_TARGETS:-"fuzz_search_replace fuzz_v4a fuzz_locate fuzz_sse fuzz_
 
 missing=0
 for t in $targets; do [ -x "$build/tests/fuzz/$t" ] || missing=1; done
+mkdir -p "$build"
 if [ $missing = 1 ]; then
-  CXX=${CXX:-clang++} cmake -S "$root" -B "$build" -G Ninja -DDIFFSMITH_FUZZ=ON >/dev/null || exit 2
+  CXX=${CXX:-clang++} cmake -S "$root" -B "$build" -G Ninja -DDIFFSMITH_FUZZ=ON >"$build/fuzz-configure.log" 2>&1 ||
+    { cat "$build/fuzz-configure.log" >&2; exit 2; }
 fi
-cmake --build "$build" --target fuzz_all -j"${JOBS:-2}" >/dev/null || { echo "fuzz build failed" >&2; exit 2; }
+cmake --build "$build" --target fuzz_all -j"${JOBS:-2}" >"$build/fuzz-build.log" 2>&1 ||
+  { tail -30 "$build/fuzz-build.log" >&2; echo "fuzz build failed" >&2; exit 2; }
 
 dict_for() {
   case $1 in

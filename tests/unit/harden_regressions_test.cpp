@@ -2,6 +2,7 @@
 // the fuzzers (tests/fuzz), the soak (tests/soak) or the edge-input tests,
 // pinned down where it was fixed. tests/fuzz/README.md lists them.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -146,4 +147,18 @@ TEST_CASE("regression: lone surrogate escapes read as U+FFFD; pairs and escaped 
   // Other string errors are still errors.
   CHECK_FALSE(ds::json::parse(R"({"a":"\u12"})").ok());
   CHECK_FALSE(ds::json::parse(R"({"a":"\q"})").ok());
+}
+
+// Found by fuzz_json (input "-0.0"): -0.0 was written as "-0", which reads
+// back as the integer 0, so dump(parse(dump(v))) differed from dump(v).
+TEST_CASE("regression: negative zero survives a JSON round trip") {
+  CHECK(ds::json::dump(ds::json::Value(-0.0)) == "-0.0");
+  auto v = ds::json::parse("[-0.0, 0.0, -0, 1.5]");
+  REQUIRE(v.ok());
+  std::string once = ds::json::dump(*v);
+  auto back = ds::json::parse(once);
+  REQUIRE(back.ok());
+  CHECK(ds::json::dump(*back) == once);
+  CHECK(once.rfind("[-0.0,", 0) == 0);
+  CHECK(std::signbit((*back).at(0).as_double()));
 }
