@@ -53,7 +53,7 @@ for t in $targets; do
     echo "$t: FAILED (exit $rc) after ${runs:-?} executions; see $log" >&2
     grep -m1 -A3 -E 'ERROR: |fuzz invariant failed|runtime error' "$log" >&2
   else
-    echo "$t: ok, ${runs:-?} executions, coverage ${cov:-?} edges, corpus $(ls "$work" | wc -l) new"
+    echo "$t: ok, ${runs:-?} executions, coverage ${cov:-?} edges, $(ls "$work" | wc -l) inputs in $work"
   fi
 done
 exit $status
