@@ -90,9 +90,9 @@ BatchReport::Totals BatchReport::totals() const {
   Totals t;
   for (const auto& r : rows) {
     ++t.tasks;
-    if (r.status == "solved")
+    if (r.status == "solved" || r.status == "done")
       ++t.solved;
-    else if (r.status == "unsolved")
+    else if (r.status == "unsolved" || r.status == "no_change")
       ++t.unsolved;
     else if (r.status == "error")
       ++t.errors;

@@ -57,7 +57,9 @@ json::Value meta_line(const TaskResult& r, const std::string& model) {
 
 }  // namespace
 
-bool writes_prediction(const std::string& status) { return status == "solved" || status == "unsolved"; }
+bool writes_prediction(const std::string& status) {
+  return status == "solved" || status == "done" || status == "unsolved" || status == "no_change";
+}
 
 BatchRunner::BatchRunner(const BatchConfig& cfg, Workspace& ws, JsonlAppender& preds, JsonlAppender& meta,
                          BatchProgress& progress, std::shared_ptr<llm::CostTracker> costs,

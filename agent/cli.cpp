@@ -112,7 +112,7 @@ Runner setup_batch(CLI::App& app) {
   bound->add(app, batch_options());
   // The run options that make sense per task (budgets, edit format, map).
   static const std::vector<OptionSpec> kPerTask = [] {
-    const std::vector<std::string> skip = {"task-file", "test", "file", "json", "output-patch",
+    const std::vector<std::string> skip = {"task-file", "test", "no-test", "file", "json", "output-patch",
                                            "commit", "branch", "allow-dirty"};
     std::vector<OptionSpec> v;
     for (const auto& o : run_options())
@@ -131,6 +131,7 @@ Runner setup_doctor(CLI::App& app) {
   auto o = std::make_shared<RunCommandArgs>();
   auto bound = std::make_shared<BoundOptions>();
   app.add_option("-C", o->dir, "Read .diffsmith.toml from this repository");
+  bound->add(app, run_options());
   bound->add(app, endpoint_options());
   return [o, bound] {
     bound->collect(o->settings);

@@ -20,6 +20,7 @@
 #include "agent/options.hpp"
 #include "agent/run_settings.hpp"
 #include "agent/session.hpp"
+#include "agent/test_detect.hpp"
 #include "git/commit.hpp"
 #include "git/file_io.hpp"
 #include "git/lock.hpp"
@@ -53,13 +54,37 @@ std::vector<std::string> run_keys() {
   return keys;
 }
 
+// The test command: -t (or the setting `test`), else --no-test, else one
+// detected from the repository; the source is shown to the user.
+Status choose_test_command(const Settings& s, bool no_test, const std::string& root, RunConfig& c) {
+  auto given = s.get("test");
+  if (given && !given->value.empty()) {
+    if (no_test)
+      return make_error("both a test command (" + given->source + ") and --no-test were given; pick one");
+    c.test_cmd = given->value;
+    c.test_source = given->source == "--test" ? "-t" : given->source;
+    return Ok{};
+  }
+  if (no_test) return Ok{};
+  DetectedTests d = detect_test_command(root);
+  if (d.command.empty())
+    return make_error(
+        "no test command: none was given and none could be detected in " + root +
+        ". Pass -t \"COMMAND\" (or set test = \"...\" in .diffsmith.toml), or --no-test to run without "
+        "tests.");
+  c.test_cmd = d.command;
+  c.test_source = "detected from " + d.source;
+  return Ok{};
+}
+
 // RunConfig from the layered settings; an error message for exit code 2.
-Result<RunConfig> build_run_config(RunCommandArgs& a, std::istream& in) {
+Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, std::istream& in) {
   const Settings& s = a.settings;
   RunConfig c;
   std::string task_file = s.str("task-file");
   if (!task_file.empty()) {
-    if (!read_input(task_file, in, c.task, std::cerr)) return make_error("cannot read --task-file " + task_file);
+    if (!read_input(task_file, in, c.task, std::cerr))
+      return make_error("cannot read --task-file " + task_file);
   } else if (a.task == "-") {
     std::stringstream buf;
     buf << in.rdbuf();
@@ -69,8 +94,9 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, std::istream& in) {
   }
   if (c.task.find_first_not_of(" \t\r\n") == std::string::npos)
     return make_error("no task given: pass it as an argument, with --task-file FILE, or as - to read stdin");
-  c.test_cmd = s.str("test");
-  if (c.test_cmd.empty()) return make_error("no test command: pass -t \"COMMAND\" (or set test = \"...\" in .diffsmith.toml)");
+  auto no_test = s.boolean("no-test", false);
+  if (!no_test.ok()) return no_test.error();
+  if (Status st = choose_test_command(s, *no_test, root, c); !st.ok()) return st.error();
   if (Status st = fill_run_config(s, c); !st.ok()) return st.error();
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
@@ -96,6 +122,40 @@ bool write_file(const std::string& path, const std::string& data) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+// Whether a file can be written at `path`, without leaving anything behind.
+Status check_writable(const std::string& path, const std::string& what) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return make_error(what + " " + path + " is a directory");
+    if (::access(path.c_str(), W_OK) != 0) return make_error(what + " " + path + " is not writable");
+    return Ok{};
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return make_error(what + " " + path + ": the folder " + dir + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    return make_error(what + " " + path + ": the folder " + dir + " is not writable");
+  return Ok{};
+}
+
+// Everything that would fail after the model's work (and the user's money)
+// fails here instead, before the first request.
+Status check_before_paying(git::Repository& repo, const Settings& s, const RunConfig& cfg,
+                           const llm::PriceOverrides& prices, bool commit, const std::string& branch,
+                           const std::string& output_patch) {
+  if (commit || !branch.empty())
+    if (Status st = git::check_commit_target(repo, branch); !st.ok()) return st;
+  if (!output_patch.empty())
+    if (Status st = check_writable(output_patch, "--output-patch"); !st.ok()) return st;
+  auto max_cost = s.get("max-cost");
+  if (max_cost && cfg.max_cost > 0 && !llm::price_for(cfg.model, prices))
+    return make_error(
+        "--max-cost is set (" + max_cost->source + ") but the price of model '" + cfg.model +
+        "' is unknown, so the limit cannot be enforced: pass --price-in/--price-out, or --max-cost 0");
+  return Ok{};
+}
+
 }  // namespace
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -111,7 +171,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     err << "diffsmith run: " << st.error().message << "\n";
     return 2;
   }
-  auto cfg = build_run_config(a, in);
+  auto cfg = build_run_config(a, repo->root(), in);
   if (!cfg.ok()) {
     err << "diffsmith run: " << cfg.error().message << "\n";
     return 2;
@@ -138,6 +198,11 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   bool json = *json_r, quiet = *quiet_r, commit = *commit_r;
   std::string output_patch = a.settings.str("output-patch");
   std::string branch = a.settings.str("branch");
+  if (Status st = check_before_paying(*repo, a.settings, *cfg, prices, commit, branch, output_patch);
+      !st.ok()) {
+    err << "diffsmith run: " << st.error().message << "\n";
+    return 2;
+  }
 
   // 3. The work tree must be clean unless --allow-dirty; one run at a time.
   auto dirty = git::dirty_paths(*repo);
@@ -147,7 +212,8 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   }
   if (!dirty->empty() && !cfg->allow_dirty) {
     err << "diffsmith run: the work tree has uncommitted changes (" << dirty->size() << " path(s), e.g. "
-        << dirty->front() << "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
+        << dirty->front()
+        << "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
         << "restores them).\n";
     return 4;
   }
@@ -168,9 +234,9 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     char buf[64];
     std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
     json::Value note = json::Value::object();
-    note.set("type", "notice").set("message", "model request attempt " + std::to_string(n.failed_attempt) +
-                                                  " failed: " + n.reason + buf +
-                                                  (n.text_emitted ? " (the text above is discarded)" : ""));
+    note.set("type", "notice")
+        .set("message", "model request attempt " + std::to_string(n.failed_attempt) + " failed: " + n.reason +
+                            buf + (n.text_emitted ? " (the text above is discarded)" : ""));
     events.event(note);
   };
   auto client = llm::make_client(*endpoint);
@@ -206,7 +272,8 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     err << "diffsmith run: cannot write --output-patch " << output_patch << "\n";
   }
   if (!json) out << outcome.diff << std::flush;
-  if ((commit || !branch.empty()) && outcome.status == RunStatus::Solved && !outcome.changed_paths.empty()) {
+  bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
+  if ((commit || !branch.empty()) && success && !outcome.changed_paths.empty()) {
     std::string message = outcome.summary.empty() ? "diffsmith: " + cfg->task : outcome.summary;
     message = message.substr(0, message.find('\n'));
     if (message.size() > 72) message = message.substr(0, 69) + "...";
@@ -215,9 +282,13 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
       err << "diffsmith run: solved, but the commit failed: " << c.error().message << "\n";
       return 4;
     }
-    if (!json) err << "committed " << c->substr(0, 12) << (branch.empty() ? "" : " on branch " + branch) << ": " << message << "\n";
-  } else if ((commit || !branch.empty()) && outcome.status != RunStatus::Solved) {
-    if (!json) err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith undo` reverts it)\n";
+    if (!json)
+      err << "committed " << c->substr(0, 12) << (branch.empty() ? "" : " on branch " + branch) << ": "
+          << message << "\n";
+  } else if ((commit || !branch.empty()) && !success) {
+    if (!json)
+      err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith "
+             "undo` reverts it)\n";
   }
   return outcome.exit_code;
 }
@@ -226,11 +297,19 @@ int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err) 
   protect_secrets();
   std::string root;
   if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
-  std::vector<std::string> keys;
-  for (const auto& s : llm::endpoint_settings()) keys.push_back(s.key);
-  if (Status st = load_config_files(a.settings, root, keys); !st.ok()) {
+  if (Status st = load_config_files(a.settings, root, run_keys()); !st.ok()) {
     err << "diffsmith doctor: " << st.error().message << "\n";
     return 2;
+  }
+  if (!root.empty()) {
+    RunConfig c;
+    auto no_test = a.settings.boolean("no-test", false);
+    if (Status st = choose_test_command(a.settings, no_test.ok() && *no_test, root, c); !st.ok())
+      out << "tests: none (" << st.error().message << ")\n";
+    else if (c.test_cmd.empty())
+      out << "tests: none (--no-test)\n";
+    else
+      out << "tests: " << c.test_cmd << " (" << (c.test_source == "-t" ? "--test" : c.test_source) << ")\n";
   }
   auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) {

@@ -79,12 +79,40 @@ std::string file_tree(const std::vector<std::string>& tracked, size_t max_tokens
 std::string initial_user_message(const InitialContext& c) {
   std::string m;
   m += "# Task\n\n" + c.task + "\n\n";
-  m += "# Test command\n\n`" + c.test_cmd + "`, run from the repository root. The task is solved when it passes.\n\n";
+  switch (c.mode) {
+    case RunMode::Fix:
+      m += "# Test command\n\n`" + c.test_cmd +
+           "`, run from the repository root. It fails now; the task is solved when it passes.\n\n";
+      break;
+    case RunMode::Change:
+      m += "# Test command\n\n`" + c.test_cmd +
+           "`, run from the repository root. It passes now, so passing tests do not mean the task is done: "
+           "make "
+           "the whole change the task asks for, keep the tests passing, then call finish.\n\n";
+      break;
+    case RunMode::Untested:
+      m += "# Tests\n\nNo test command is configured for this run. Check your change by reading the code; "
+           "call "
+           "finish with a summary when the whole task is done.\n\n";
+      break;
+  }
   m += "# Repository files (tracked)\n\n" + c.tree + "\n";
   if (!c.repo_map.empty()) m += "# Repo map (most relevant definitions)\n\n" + c.repo_map + "\n";
   for (const auto& p : c.pinned) m += "# File " + p.path + "\n\n" + p.content + "\n";
-  m += "# Current test result (before any change)\n\n" + c.first_test_result + "\n\n";
-  m += "Now solve the task: investigate with the tools, edit the files, and make the test command pass.";
+  if (c.mode != RunMode::Untested)
+    m += "# Current test result (before any change)\n\n" + c.first_test_result + "\n\n";
+  switch (c.mode) {
+    case RunMode::Fix:
+      m += "Now solve the task: investigate with the tools, edit the files, and make the test command pass.";
+      break;
+    case RunMode::Change:
+      m +=
+          "Now do the task: investigate with the tools, edit the files, and call finish when it is complete.";
+      break;
+    case RunMode::Untested:
+      m += "Now do the task: investigate with the tools, edit the files, then call finish.";
+      break;
+  }
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/run_config.hpp"
 #include "edit/edit_types.hpp"
 
 namespace ds::agent {
@@ -25,7 +26,8 @@ struct PinnedFile {
 
 struct InitialContext {
   std::string task;
-  std::string test_cmd;
+  std::string test_cmd;  // empty: no tests
+  RunMode mode = RunMode::Fix;
   std::string tree;
   std::string repo_map;  // empty: none
   std::vector<PinnedFile> pinned;

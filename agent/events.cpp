@@ -40,10 +40,14 @@ void HumanSink::print_diff(const std::string& diff) {
     std::string line = diff.substr(start, nl - start);
     start = nl + 1;
     const char* code = nullptr;
-    if (line.rfind("+++", 0) == 0 || line.rfind("---", 0) == 0 || line.rfind("diff --git", 0) == 0) code = "1";
-    else if (!line.empty() && line[0] == '+') code = "32";
-    else if (!line.empty() && line[0] == '-') code = "31";
-    else if (line.rfind("@@", 0) == 0) code = "36";
+    if (line.rfind("+++", 0) == 0 || line.rfind("---", 0) == 0 || line.rfind("diff --git", 0) == 0)
+      code = "1";
+    else if (!line.empty() && line[0] == '+')
+      code = "32";
+    else if (!line.empty() && line[0] == '-')
+      code = "31";
+    else if (line.rfind("@@", 0) == 0)
+      code = "36";
     std::string out = code ? paint(code, line) : line;
     std::fprintf(out_, "%s\n", out.c_str());
   }
@@ -56,8 +60,20 @@ void HumanSink::event(const json::Value& e) {
     mid_line_ = false;
   }
   if (type == "run_started") {
-    std::fprintf(out_, "%s\n", paint("1", "diffsmith run " + e["run_id"].as_string() + " · model " +
-                                          e["model"].as_string() + " · tests: " + e["test_cmd"].as_string()).c_str());
+    std::string tests = e["test_cmd"].as_string().empty() ? "none (--no-test)" : e["test_cmd"].as_string();
+    if (!e["test_source"].as_string().empty() && e["test_source"].as_string() != "-t")
+      tests += " (" + e["test_source"].as_string() + ")";
+    std::fprintf(out_, "%s\n",
+                 paint("1", "diffsmith run " + e["run_id"].as_string() + " · model " +
+                                e["model"].as_string() + " · tests: " + tests)
+                     .c_str());
+  } else if (type == "mode") {
+    const std::string& mode = e["mode"].as_string();
+    if (mode == "change")
+      std::fprintf(out_, "%s\n",
+                   paint("2", "the tests pass already: the run ends when the model finishes").c_str());
+    else if (mode == "untested")
+      std::fprintf(out_, "%s\n", paint("2", "no tests: the run ends when the model finishes").c_str());
   } else if (type == "tests") {
     bool passed = e["passed"].as_bool();
     std::string line = std::string(e["turn"].as_int() == 0 ? "before any change: " : "") +
@@ -69,8 +85,10 @@ void HumanSink::event(const json::Value& e) {
   } else if (type == "edit") {
     bool ok = e["status"].as_string() == "applied";
     std::string line = (ok ? "edited " : "edit failed ") + e["path"].as_string();
-    if (ok) line += " (" + e["level"].as_string() + ")";
-    else line += ": " + e["error"].as_string();
+    if (ok)
+      line += " (" + e["level"].as_string() + ")";
+    else
+      line += ": " + e["error"].as_string();
     if (!quiet_ || !ok) std::fprintf(out_, "%s\n", paint(ok ? "32" : "33", line).c_str());
   } else if (type == "diff") {
     if (!quiet_) print_diff(e["diff"].as_string());
@@ -93,7 +111,13 @@ void HumanSink::event(const json::Value& e) {
       line += ", " + std::string(buf);
     }
     if (!e["reason"].as_string().empty()) line += ": " + e["reason"].as_string();
-    std::fprintf(out_, "%s\n", paint(status == "solved" ? "32;1" : "31;1", line).c_str());
+    bool good = status == "solved" || status == "done";
+    std::fprintf(out_, "%s\n", paint(good ? "32;1" : "31;1", line).c_str());
+    std::string summary = e["summary"].as_string();
+    if (!summary.empty() && !quiet_) {
+      if (summary.size() > 600) summary = summary.substr(0, 597) + "...";
+      std::fprintf(out_, "%s\n", summary.c_str());
+    }
   }
   std::fflush(out_);
 }

@@ -14,16 +14,18 @@ namespace ds::agent {
 
 struct RunConfig {
   std::string task;
-  std::string test_cmd;
+  std::string test_cmd;     // empty: no tests (--no-test); the model's finish ends the run as done
+  std::string test_source;  // where test_cmd came from: "-t", "detected from pyproject.toml" …
   std::string model = "gpt-4.1";
   edit::Format edit_format = edit::Format::SearchReplace;
   std::vector<std::string> pinned;  // -f FILE
   int max_turns = 30;
-  double max_cost = 2.00;           // USD; 0 = no limit
+  int max_tool_calls = 16;  // per turn; the rest are answered "not run"
+  double max_cost = 2.00;   // USD; 0 = no limit
   int test_timeout_s = 600;
-  int max_wall_s = 0;               // 0 = no limit
-  size_t test_output_tokens = 2500; // trimmed test output sent to the model
-  size_t map_tokens = 4096;         // 0 disables the repo map
+  int max_wall_s = 0;                // 0 = no limit
+  size_t test_output_tokens = 2500;  // trimmed test output sent to the model
+  size_t map_tokens = 4096;          // 0 disables the repo map
   bool allow_dirty = false;
   std::optional<bool> parallel_tool_calls;
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
@@ -32,25 +34,55 @@ struct RunConfig {
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
 };
 
-enum class RunStatus { Solved, Unsolved, Error, Interrupted };
+// Solved: the tests pass and the run changed something. Done: no tests
+// (--no-test), the model finished with a change. NoChange: the run ended
+// with nothing changed since its start (never a success).
+enum class RunStatus { Solved, Done, Unsolved, NoChange, Error, Interrupted };
 
 inline const char* status_name(RunStatus s) {
   switch (s) {
-    case RunStatus::Solved: return "solved";
-    case RunStatus::Unsolved: return "unsolved";
-    case RunStatus::Error: return "error";
-    case RunStatus::Interrupted: return "interrupted";
+    case RunStatus::Solved:
+      return "solved";
+    case RunStatus::Done:
+      return "done";
+    case RunStatus::Unsolved:
+      return "unsolved";
+    case RunStatus::NoChange:
+      return "no_change";
+    case RunStatus::Error:
+      return "error";
+    case RunStatus::Interrupted:
+      return "interrupted";
   }
   return "error";
 }
 
+// How the run is judged, from its first test run (DESIGN.md, "The verdict").
+// Fix: the tests failed at the start; the first turn after which they pass
+// ends the run. Change: they passed; the model ends the run and the tests
+// must still pass. Untested: no test command; the model's finish ends it.
+enum class RunMode { Fix, Change, Untested };
+
+inline const char* mode_name(RunMode m) {
+  switch (m) {
+    case RunMode::Fix:
+      return "fix";
+    case RunMode::Change:
+      return "change";
+    case RunMode::Untested:
+      return "untested";
+  }
+  return "fix";
+}
+
 struct RunOutcome {
   RunStatus status = RunStatus::Error;
-  int exit_code = 3;          // DESIGN.md exit codes
-  std::string reason;         // why it stopped, for people
-  std::string diff;           // start..end, git-apply clean
+  int exit_code = 3;   // DESIGN.md exit codes
+  std::string reason;  // why it stopped, for people
+  std::string diff;    // start..end, git-apply clean
   std::vector<std::string> changed_paths;
-  std::string summary;        // the model's finish summary, if any
+  std::string summary;  // the model's finish summary, if any
+  RunMode mode = RunMode::Fix;
   int turns = 0;
   llm::Usage usage;
   std::optional<double> cost_usd;

@@ -1,10 +1,13 @@
 // The agent loop. Reads top to bottom like the pipeline it runs:
-// start (checkpoint, first test run, context) → ask model → handle its turn
-// (tools, edits) → test if files changed → checkpoint → decide.
+// start (checkpoint, first test run → mode, context) → ask model → handle its
+// turn (record, tools, text edits, test and checkpoint, decide, feedback).
+// The rules that end a run are in decide() and conclude(), in one place.
 #include "agent/session.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "agent/context.hpp"
 #include "edit/line_numbers.hpp"
@@ -14,8 +17,8 @@
 #include "git/diff.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
-#include "repomap/map.hpp"
 #include "git/workdir_source.hpp"
+#include "repomap/map.hpp"
 #include "text/lines.hpp"
 
 namespace ds::agent {
@@ -23,31 +26,60 @@ namespace ds::agent {
 namespace {
 constexpr int kMaxStalls = 3;
 const char* kDropped = "[output removed to fit the context window]";
+
+json::Value notice(const std::string& message) {
+  json::Value e = json::Value::object();
+  e.set("type", "notice").set("message", message);
+  return e;
+}
+
+// The last `max_lines` lines of `s`.
+std::string tail_lines(const std::string& s, size_t max_lines) {
+  size_t pos = s.size();
+  if (pos > 0 && s[pos - 1] == '\n') --pos;
+  for (size_t n = 0; pos > 0; --pos)
+    if (s[pos - 1] == '\n' && ++n == max_lines) break;
+  return s.substr(pos);
+}
+
+// `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
+// "NAME: command not found" (bash), exit 127.
+bool shell_said_not_found(const std::string& output) {
+  for (const auto& line : text::split_lines(output)) {
+    bool sh = line.rfind("sh: ", 0) == 0 || line.rfind("/bin/sh: ", 0) == 0 || line.rfind("bash: ", 0) == 0;
+    if (sh && (line.ends_with(": not found") || line.ends_with(": command not found"))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-json::Value message_json(const llm::Message& m);  // agent/messages_json.cpp
+json::Value message_json(const llm::Message& m);  // agent/session_end.cpp
 
-Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& client, exec::ProcessRunner& runner,
-                 EventSink& events, const std::atomic<bool>* interrupted)
+Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& client,
+                 exec::ProcessRunner& runner, EventSink& events, const std::atomic<bool>* interrupted)
     : cfg_(cfg), repo_(repo), client_(client), runner_(runner), events_(events), interrupted_(interrupted) {
   ref_ = "refs/diffsmith/" + cfg_.run_id;
 }
 
 RunOutcome Session::run() {
   started_ = std::chrono::steady_clock::now();
-  Status st = start();
-  if (!st.ok()) {
-    finish(RunStatus::Error, st.error().message);
-    out_.exit_code = 4;
-    return out_;
-  }
+  if (!start()) return out_;
   while (out_.exit_code < 0) {
-    if (interrupted()) { finish(RunStatus::Interrupted, "interrupted"); break; }
-    if (stop_for_budget()) break;
+    if (interrupted()) {
+      finish(RunStatus::Interrupted, "interrupted");
+      break;
+    }
+    if (std::string why = budget_exceeded(); !why.empty()) {
+      finish(RunStatus::Unsolved, why);
+      break;
+    }
     auto turn = ask_model();
     if (!turn.ok()) {
-      if (turn.error().kind == llm::kErrInterrupted || interrupted()) finish(RunStatus::Interrupted, "interrupted");
-      else finish(RunStatus::Error, turn.error().message);
+      if (turn.error().kind == llm::kErrInterrupted || interrupted())
+        finish(RunStatus::Interrupted, "interrupted");
+      else
+        finish(RunStatus::Error, turn.error().message);
       break;
     }
     handle_turn(*turn);
@@ -55,43 +87,69 @@ RunOutcome Session::run() {
   return out_;
 }
 
-Status Session::start() {
+// ---------------------------------------------------------------- start
+
+bool Session::start() {
   tool_ctx_.repo = &repo_;
   tool_ctx_.root = repo_.root();
   auto tracked = git::tracked_files(repo_);
-  if (!tracked.ok()) return tracked.error();
+  if (!tracked.ok()) {
+    finish(RunStatus::Error, tracked.error().message, 4);
+    return false;
+  }
   tool_ctx_.tracked = std::move(*tracked);
-  tool_ctx_.run_tests = [this] {
-    TestRun t = run_tests();
-    return t.for_model;
-  };
+  bool tested = !cfg_.test_cmd.empty();
+  if (tested) tool_ctx_.run_tests = [this] { return run_tests().for_model; };
   if (cfg_.map_tokens > 0) {
-    tool_ctx_.repo_map = [this](const std::vector<std::string>& focus) { return repo_map(focus, cfg_.map_tokens); };
+    tool_ctx_.repo_map = [this](const std::vector<std::string>& focus) {
+      return repo_map(focus, cfg_.map_tokens);
+    };
   }
   tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map));
+  if (!tested) std::erase_if(tools_, [](const tools::Tool& t) { return t.def.name == "run_tests"; });
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
-  if (!base.ok()) return base.error();
+  if (!base.ok()) {
+    finish(RunStatus::Error, base.error().message, 4);
+    return false;
+  }
   out_.start_commit = out_.end_commit = *base;
   out_.exit_code = -1;  // running
   json::Value started = json::Value::object();
   started.set("type", "run_started").set("run_id", cfg_.run_id).set("model", cfg_.model);
-  started.set("repo", repo_.root()).set("test_cmd", cfg_.test_cmd);
+  started.set("repo", repo_.root()).set("test_cmd", cfg_.test_cmd).set("test_source", cfg_.test_source);
   started.set("edit_format", cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace");
   started.set("checkpoint", *base);
   events_.event(started);
 
-  TestRun first = run_tests();
+  TestRun first;
+  if (tested) {
+    first = run_tests();
+    if (!check_test_command(first)) return false;
+    out_.mode = first.passed ? RunMode::Change : RunMode::Fix;
+  } else {
+    out_.mode = RunMode::Untested;
+  }
+  json::Value mode = json::Value::object();
+  mode.set("type", "mode").set("mode", mode_name(out_.mode));
+  events_.event(mode);
+
   InitialContext ctx;
   ctx.task = cfg_.task;
   ctx.test_cmd = cfg_.test_cmd;
+  ctx.mode = out_.mode;
   ctx.tree = file_tree(tool_ctx_.tracked, 1500);
   if (cfg_.map_tokens > 0) ctx.repo_map = repo_map({}, cfg_.map_tokens);
   git::WorkdirSource source(repo_);
   for (const auto& path : cfg_.pinned) {
     auto content = source.read(path);
-    if (!content.ok()) return make_error("pinned file -f " + path + ": " + content.error().message);
-    if (!content->has_value()) return make_error("pinned file -f " + path + " does not exist in " + repo_.root());
+    std::string why = !content.ok()           ? content.error().message
+                      : !content->has_value() ? "it does not exist in " + repo_.root()
+                                              : "";
+    if (!why.empty()) {
+      finish(RunStatus::Error, "pinned file -f " + path + ": " + why, 2);
+      return false;
+    }
     std::string numbered;
     size_t n = 0;
     for (const auto& line : text::split_lines(**content)) numbered += edit::number_line(++n, line) + "\n";
@@ -100,7 +158,33 @@ Status Session::start() {
   ctx.first_test_result = first.for_model;
   add_message(llm::Message::system(system_prompt(cfg_.edit_format)));
   add_message(llm::Message::user(initial_user_message(ctx)));
-  return Ok{};
+  return true;
+}
+
+// A test command that cannot run makes every turn useless: stop before the
+// first request (exit 2) with the command and what it printed.
+bool Session::check_test_command(const TestRun& first) {
+  if (interrupted()) {
+    finish(RunStatus::Interrupted, "interrupted");
+    return false;
+  }
+  std::string why;
+  if (!first.ran)
+    why = "could not be started";
+  else if (first.timed_out)
+    why = "timed out at the start (after --test-timeout " + std::to_string(cfg_.test_timeout_s) +
+          " s); fix the command or raise --test-timeout";
+  else if (first.exit_code == 126)
+    why = "cannot run (exit 126: not executable)";
+  else if (first.exit_code == 127 || (first.exit_code != 0 && shell_said_not_found(first.output)))
+    why = "cannot run (exit " + std::to_string(first.exit_code) + ": command not found)";
+  if (why.empty()) return true;
+  std::string out = tail_lines(first.output, 15);
+  finish(RunStatus::Error,
+         "the test command `" + cfg_.test_cmd + "` " + why + (out.empty() ? "" : ":\n" + out) +
+             "\nNo model request was made. Pass a working -t \"COMMAND\", or --no-test to run without tests.",
+         2);
+  return false;
 }
 
 Result<llm::Turn> Session::ask_model() {
@@ -116,24 +200,47 @@ Result<llm::Turn> Session::ask_model() {
     // Drop old tool outputs, keeping the newest, and retry once.
     int newest = -1;
     for (int i = static_cast<int>(messages_.size()) - 1; i >= 0; --i)
-      if (messages_[i].role == llm::Role::Tool) { newest = i; break; }
+      if (messages_[i].role == llm::Role::Tool) {
+        newest = i;
+        break;
+      }
     for (int i = 0; i < newest; ++i)
       if (messages_[i].role == llm::Role::Tool) messages_[i].content = kDropped;
-    json::Value note = json::Value::object();
-    note.set("type", "notice").set("message", "context window exceeded: dropped old tool outputs and retrying once");
-    events_.event(note);
+    events_.event(notice("context window exceeded: dropped old tool outputs and retrying once"));
     req.messages = messages_;
     turn = client_.complete(req, on_text);
   }
   return turn;
 }
 
+// ---------------------------------------------------------------- one turn
+
 void Session::handle_turn(const llm::Turn& turn) {
+  TurnState ts;
+  record_turn(turn);
+  run_tool_calls(turn, ts);
+  // No more edits or test runs once interrupted: run() ends the run, and
+  // finish() checkpoints what was applied so far.
+  if (interrupted()) return;
+  apply_text_edits(turn.text, ts);
+  if (turn.finish_reason == "length") {
+    ts.feedback.push_back(
+        "Your reply was cut off at the output token limit. Be shorter: send fewer or smaller edit blocks per "
+        "reply, and do not repeat unchanged code.");
+  }
+  if (ts.files_changed) test_and_checkpoint(ts);
+  decide(turn, ts);
+  if (out_.exit_code < 0) send_feedback(ts);
+}
+
+void Session::record_turn(const llm::Turn& turn) {
   ++out_.turns;
   out_.usage += turn.usage;
   double cost = cfg_.cost_of ? cfg_.cost_of(cfg_.model, turn.usage) : -1;
-  if (cost >= 0 && cost_known_) out_.cost_usd = out_.cost_usd.value_or(0) + cost;
-  else cost_known_ = false, out_.cost_usd.reset();
+  if (cost >= 0 && cost_known_)
+    out_.cost_usd = out_.cost_usd.value_or(0) + cost;
+  else
+    cost_known_ = false, out_.cost_usd.reset();
   json::Value ev = json::Value::object();
   ev.set("type", "model_turn").set("turn", out_.turns).set("finish_reason", turn.finish_reason);
   ev.set("usage", json::Value::object()
@@ -145,112 +252,162 @@ void Session::handle_turn(const llm::Turn& turn) {
   ev.set("status_line", status_line());
   events_.event(ev);
   add_message(turn.as_message());
+}
 
-  files_changed_ = false;
-  finish_called_ = false;
+// Every call gets an answer (the API requires one per call id), but after
+// Ctrl-C, a spent time budget or the per-turn cap, the answer is "not run".
+void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
+  ts.tool_calls = !turn.tool_calls.empty();
+  int run = 0;
+  std::string stop_why;
   for (const auto& call : turn.tool_calls) {
-    if (interrupted()) {
-      // Ctrl-C: answer the remaining calls without running them, so nothing
-      // changes after the user asked to stop.
-      add_message(llm::Message::tool(call.id, call.name, "Not run: the run was interrupted."));
+    if (stop_why.empty() && interrupted()) stop_why = "the run was interrupted";
+    if (stop_why.empty() && cfg_.max_wall_s > 0 &&
+        std::chrono::steady_clock::now() - started_ >= std::chrono::seconds(cfg_.max_wall_s)) {
+      stop_why = "the run's time limit (--max-time " + std::to_string(cfg_.max_wall_s) + " s) was reached";
+      ts.over_budget = true;
+    }
+    if (!stop_why.empty()) {
+      add_message(llm::Message::tool(call.id, call.name, "Not run: " + stop_why + "."));
+      continue;
+    }
+    if (++run > cfg_.max_tool_calls) {
+      add_message(llm::Message::tool(call.id, call.name,
+                                     "Not run: too many tool calls in one reply (the limit is " +
+                                         std::to_string(cfg_.max_tool_calls) +
+                                         "). Send it again in your next reply."));
       continue;
     }
     json::Value tc = json::Value::object();
-    tc.set("type", "tool_call").set("turn", out_.turns).set("name", call.name).set("arguments", call.arguments);
+    tc.set("type", "tool_call")
+        .set("turn", out_.turns)
+        .set("name", call.name)
+        .set("arguments", call.arguments);
     events_.event(tc);
     tools::ToolOutcome o = tools::call_tool(tools_, call, tool_ctx_);
     if (o.edit) {
-      note_edit_result(*o.edit);
+      ts.edit_attempted = true;
+      note_edit_result(*o.edit, ts);
       std::string repeats = repeat_notes(*o.edit);
       if (!repeats.empty()) o.content += "\n" + repeats;
     }
     if (o.finish) {
-      finish_called_ = true;
+      ts.finish_called = true;
       out_.summary = o.summary;
     }
     add_message(llm::Message::tool(call.id, call.name, o.content));
   }
-  // No more edits or test runs once interrupted: run() ends the run, and
-  // finish() checkpoints what was applied so far.
-  if (interrupted()) return;
-  apply_text_edits(turn.text);
-  if (turn.finish_reason == "length") {
-    pending_feedback_.push_back(
-        "Your reply was cut off at the output token limit. Be shorter: send fewer or smaller edit blocks per "
-        "reply, and do not repeat unchanged code.");
-  }
-
-  if (files_changed_) {
-    checkpoint("diffsmith: turn " + std::to_string(out_.turns));
-    TestRun t = run_tests();
-    if (t.passed) {
-      finish(RunStatus::Solved, "tests pass");
-      return;
-    }
-    pending_feedback_.push_back("The test command still fails after your changes:\n\n" + t.for_model);
-  } else if (last_tests_passed_ && (any_change_ || finish_called_ || turn.tool_calls.empty())) {
-    // Tests pass and the model is done (or a run_tests call confirmed its earlier change).
-    finish(RunStatus::Solved, "tests pass");
-    return;
-  } else if (finish_called_ || (turn.tool_calls.empty() && !files_changed_)) {
-    if (++stalls_ >= kMaxStalls) {
-      finish(RunStatus::Unsolved, "the model stopped " + std::to_string(kMaxStalls) +
-                                      " times while the tests still fail");
-      return;
-    }
-    std::string why = finish_called_ ? "You called finish, but the test command still fails"
-                                     : "Your reply had no tool call and no edit, and the test command still fails";
-    pending_feedback_.push_back(why + ". Keep working until it passes: read the failing output, find the cause, and "
-                                      "edit the code.\n\n" + last_test_text_);
-  }
-  if (!pending_feedback_.empty()) {
-    std::string msg;
-    for (const auto& part : pending_feedback_) msg += (msg.empty() ? "" : "\n\n") + part;
-    pending_feedback_.clear();
-    add_message(llm::Message::user(std::move(msg)));
-  }
 }
 
-void Session::apply_text_edits(const std::string& text) {
+void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   if (text.find("<<<<<<<") == std::string::npos && text.find("*** Begin Patch") == std::string::npos) return;
   tools::EditApplyOptions opts;
   opts.format = edit::Format::Auto;
   opts.partial = true;
   tools::EditApplyResult r = tools::apply_edit_text(repo_, text, opts);
-  if (r.plan.results.empty()) return;
-  note_edit_result(r);
+  if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
+  ts.edit_attempted = true;
+  note_edit_result(r, ts);
   std::string fb = "Edits found in your message text: " + tools::feedback_for_model(r);
   std::string repeats = repeat_notes(r);
   if (!repeats.empty()) fb += "\n" + repeats;
-  pending_feedback_.push_back(std::move(fb));
+  ts.feedback.push_back(std::move(fb));
 }
 
-void Session::note_edit_result(const tools::EditApplyResult& r) {
+void Session::test_and_checkpoint(TurnState& ts) {
+  checkpoint("diffsmith: turn " + std::to_string(out_.turns));
+  stalls_ = 0;  // a change was applied: the model is making progress
+  if (out_.mode == RunMode::Untested) return;
+  TestRun t = run_tests();
+  if (!t.passed && !interrupted())
+    ts.feedback.push_back("The test command fails after your changes:\n\n" + t.for_model);
+}
+
+// The verdict rules, in one place (DESIGN.md, "The verdict").
+void Session::decide(const llm::Turn& turn, TurnState& ts) {
+  if (interrupted()) return;
+  std::string explanation = out_.summary.empty() ? turn.text : out_.summary;
+  switch (out_.mode) {
+    case RunMode::Fix:
+      // The first turn after which the tests pass ends the run, without
+      // another request; so does the model stopping once they pass.
+      if (last_tests_passed_ && (ts.files_changed || ts.model_stopped() || !edited_.empty())) {
+        conclude(RunStatus::Solved, "tests pass", explanation);
+        return;
+      }
+      break;
+    case RunMode::Change:
+      // Passing tests do not end the run: the model does, and then they must pass.
+      if (ts.model_stopped() && last_tests_passed_) {
+        conclude(RunStatus::Solved, "the model finished and the tests pass", explanation);
+        return;
+      }
+      break;
+    case RunMode::Untested:
+      if (ts.model_stopped()) {
+        conclude(RunStatus::Done, "the model finished (no tests were run)", explanation);
+        return;
+      }
+      break;
+  }
+  if (ts.over_budget) return;  // run() stops at the top of the loop
+  if (ts.model_stopped()) {
+    stall(ts.finish_called ? "You called finish, but the test command still fails"
+                           : "Your reply had no tool call and no edit, and the test command still fails",
+          ts);
+  }
+}
+
+// A stall: the model stopped while the task is not done. Three in a row
+// (without an applied change between them) end the run as unsolved.
+void Session::stall(const std::string& why, TurnState& ts) {
+  if (++stalls_ >= kMaxStalls) {
+    finish(RunStatus::Unsolved,
+           "the model stopped " + std::to_string(kMaxStalls) + " times while the tests still fail");
+    return;
+  }
+  ts.feedback.push_back(
+      why +
+      ". Keep working until it passes: read the failing output, find the cause, and edit the "
+      "code.\n\n" +
+      last_test_text_);
+}
+
+void Session::send_feedback(TurnState& ts) {
+  if (ts.feedback.empty()) return;
+  std::string msg;
+  for (const auto& part : ts.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
+  add_message(llm::Message::user(std::move(msg)));
+}
+
+void Session::conclude(RunStatus status, std::string reason, const std::string& explanation) {
+  if (out_.summary.empty()) out_.summary = explanation;
+  finish(status, std::move(reason));
+}
+
+// ---------------------------------------------------------------- helpers
+
+void Session::note_edit_result(const tools::EditApplyResult& r, TurnState& ts) {
   for (const auto& b : r.plan.results) {
     json::Value e = json::Value::object();
     e.set("type", "edit").set("turn", out_.turns).set("index", b.index).set("path", b.path);
     e.set("status", b.applied ? "applied" : "failed").set("level", b.level).set("error", b.error);
     events_.event(e);
   }
-  if (!r.write_error.empty()) {
-    json::Value e = json::Value::object();
-    e.set("type", "notice").set("message", "edits not written: " + r.write_error);
-    events_.event(e);
-  }
-  if (r.written) {
-    files_changed_ = any_change_ = unrecorded_edits_ = true;
-    for (const auto& c : r.plan.changes)
-      if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
-    json::Value d = json::Value::object();
-    d.set("type", "diff").set("turn", out_.turns).set("diff", r.diff);
-    events_.event(d);
-    if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
-    // New files are not tracked yet; list them too so the model can find them.
-    for (const auto& c : r.plan.changes)
-      if (!c.before && c.after &&
-          std::find(tool_ctx_.tracked.begin(), tool_ctx_.tracked.end(), c.path) == tool_ctx_.tracked.end())
-        tool_ctx_.tracked.push_back(c.path);
-  }
+  if (!r.write_error.empty()) events_.event(notice("edits not written: " + r.write_error));
+  if (!r.written) return;
+  ts.files_changed = unrecorded_edits_ = true;
+  for (const auto& c : r.plan.changes)
+    if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
+  json::Value d = json::Value::object();
+  d.set("type", "diff").set("turn", out_.turns).set("diff", r.diff);
+  events_.event(d);
+  if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
+  // New files are not tracked yet; list them too so the model can find them.
+  for (const auto& c : r.plan.changes)
+    if (!c.before && c.after &&
+        std::find(tool_ctx_.tracked.begin(), tool_ctx_.tracked.end(), c.path) == tool_ctx_.tracked.end())
+      tool_ctx_.tracked.push_back(c.path);
 }
 
 std::string Session::repo_map(const std::vector<std::string>& focus, size_t tokens) {
@@ -291,15 +448,20 @@ Session::TestRun Session::run_tests() {
   ev.set("type", "tests").set("turn", out_.turns);
   if (!r.ok()) {
     t.for_model = "The test command could not be started: " + r.error().message;
+    t.output = r.error().message;
     ev.set("exit_code", -1).set("passed", false).set("timed_out", false).set("duration_ms", 0);
     ev.set("error", r.error().message);
   } else {
+    t.ran = !r->interrupted;
+    t.exit_code = r->exit_code;
+    t.timed_out = r->timed_out;
     t.passed = r->exit_code == 0 && !r->timed_out && !r->interrupted;
     char head[200];
     std::snprintf(head, sizeof head, "Test command exited with code %d (%s) after %.1f s%s.\n", r->exit_code,
                   t.passed ? "PASSED" : "FAILED", static_cast<double>(r->duration.count()) / 1000.0,
                   r->timed_out ? ", killed at the timeout" : "");
     t.for_model = head + exec::trim_for_model(r->output, cfg_.test_output_tokens);
+    t.output = std::move(r->output);
     ev.set("exit_code", r->exit_code).set("passed", t.passed).set("timed_out", r->timed_out);
     ev.set("duration_ms", static_cast<int64_t>(r->duration.count()));
   }
@@ -328,23 +490,28 @@ void Session::add_message(llm::Message m) {
   messages_.push_back(std::move(m));
 }
 
-bool Session::stop_for_budget() {
-  if (out_.turns >= cfg_.max_turns) {
-    finish(RunStatus::Unsolved, "turn limit reached (--max-turns " + std::to_string(cfg_.max_turns) + ")");
-    return true;
-  }
+namespace {
+// A budget as the user wrote it: 0.005 stays 0.005, 2 is 2.00.
+std::string money(double usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", usd);
+  if (std::abs(std::strtod(buf, nullptr) - usd) > 1e-12) std::snprintf(buf, sizeof buf, "%.10g", usd);
+  return buf;
+}
+}  // namespace
+
+std::string Session::budget_exceeded() const {
+  if (out_.turns >= cfg_.max_turns)
+    return "turn limit reached (--max-turns " + std::to_string(cfg_.max_turns) + ")";
   if (cfg_.max_cost > 0 && out_.cost_usd && *out_.cost_usd >= cfg_.max_cost) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "cost limit reached ($%.4f of --max-cost %.2f)", *out_.cost_usd, cfg_.max_cost);
-    finish(RunStatus::Unsolved, buf);
-    return true;
+    char spent[32];
+    std::snprintf(spent, sizeof spent, "$%.4f", *out_.cost_usd);
+    return std::string("cost limit reached (") + spent + " of --max-cost " + money(cfg_.max_cost) + ")";
   }
   auto elapsed = std::chrono::steady_clock::now() - started_;
-  if (cfg_.max_wall_s > 0 && elapsed >= std::chrono::seconds(cfg_.max_wall_s)) {
-    finish(RunStatus::Unsolved, "wall-time limit reached (--max-time " + std::to_string(cfg_.max_wall_s) + " s)");
-    return true;
-  }
-  return false;
+  if (cfg_.max_wall_s > 0 && elapsed >= std::chrono::seconds(cfg_.max_wall_s))
+    return "wall-time limit reached (--max-time " + std::to_string(cfg_.max_wall_s) + " s)";
+  return {};
 }
 
 }  // namespace ds::agent

@@ -1,8 +1,8 @@
 // One run of the agent loop: ask the model, apply its edits, run the tests,
-// checkpoint, feed back, and stop when the tests pass or a budget runs out.
-// The caller (cmd_run, batch) opens the repository, takes the lock and picks
-// the run id; the session does everything between run_started and
-// run_finished.
+// checkpoint, feed back, and stop when the verdict rules (DESIGN.md, "The
+// verdict") say the run is over or a budget runs out. The caller (cmd_run,
+// batch) opens the repository, takes the lock and picks the run id; the
+// session does everything between run_started and run_finished.
 #pragma once
 
 #include <atomic>
@@ -31,21 +31,51 @@ class Session {
 
  private:
   struct TestRun {
+    bool ran = false;  // the command started and was not interrupted
     bool passed = false;
+    int exit_code = -1;
+    bool timed_out = false;
+    std::string output;     // raw (capped) output, for start-up errors
     std::string for_model;  // formatted, trimmed
   };
 
-  Status start();                       // checkpoint, first test run, initial messages
-  Result<llm::Turn> ask_model();        // one request, with the context-length retry
+  // What one model turn did; reset at the start of every turn.
+  struct TurnState {
+    bool tool_calls = false;      // the reply had tool calls
+    bool edit_attempted = false;  // edit blocks or edit tool calls, applied or not
+    bool files_changed = false;   // some edit of this turn was written
+    bool finish_called = false;
+    bool over_budget = false;           // a budget ran out between tool calls
+    std::vector<std::string> feedback;  // user-message parts for after the tool results
+    // The model says it is done: finish, or a reply with no tool call and no edit.
+    bool model_stopped() const { return finish_called || (!tool_calls && !edit_attempted); }
+  };
+
+  // start(): checkpoint, first test run (which sets the mode), initial messages.
+  bool start();
+  bool check_test_command(const TestRun& first);
+  Result<llm::Turn> ask_model();  // one request, with the context-length retry
+
+  // One turn, as a list of passes.
   void handle_turn(const llm::Turn& turn);
-  void apply_text_edits(const std::string& text);
-  void note_edit_result(const tools::EditApplyResult& r);
+  void record_turn(const llm::Turn& turn);
+  void run_tool_calls(const llm::Turn& turn, TurnState& ts);
+  void apply_text_edits(const std::string& text, TurnState& ts);
+  void test_and_checkpoint(TurnState& ts);
+  void decide(const llm::Turn& turn, TurnState& ts);
+  void stall(const std::string& why, TurnState& ts);
+  void send_feedback(TurnState& ts);
+
+  void note_edit_result(const tools::EditApplyResult& r, TurnState& ts);
   TestRun run_tests();
   void checkpoint(const std::string& message);
   void add_message(llm::Message m);
-  bool stop_for_budget();
+  std::string budget_exceeded() const;  // why the run must stop, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
-  void finish(RunStatus status, std::string reason);
+  // The verdict once the model is done (or the tests pass in fix mode):
+  // solved / done, or no_change when nothing differs from the start.
+  void conclude(RunStatus status, std::string reason, const std::string& explanation);
+  void finish(RunStatus status, std::string reason, int exit_code = -1);
   std::string status_line() const;
   std::string repeat_notes(const tools::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
@@ -65,17 +95,12 @@ class Session {
   std::chrono::steady_clock::time_point started_;
   bool cost_known_ = true;
 
-  // Per-turn state.
-  bool files_changed_ = false;
-  bool finish_called_ = false;
-  bool any_change_ = false;              // some turn of this run changed files
-  bool unrecorded_edits_ = false;        // edits written since the last checkpoint
+  bool unrecorded_edits_ = false;  // edits written since the last checkpoint
   bool last_tests_passed_ = false;
   std::string last_test_text_;
-  int stalls_ = 0;                       // finish / empty replies while tests fail
+  int stalls_ = 0;  // replies that stopped without finishing the task; reset by an applied change
   std::map<std::string, int> failed_blocks_;  // block fingerprint -> turn it failed in
-  std::vector<std::string> edited_;  // paths this run's edits changed: repo map focus, final diff
-  std::vector<std::string> pending_feedback_;  // user-message parts for after the tool results
+  std::vector<std::string> edited_;           // paths this run's edits changed: repo map focus, final diff
 };
 
 }  // namespace ds::agent

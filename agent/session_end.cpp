@@ -45,23 +45,40 @@ std::string run_patch(git::Repository& repo, const std::string& start, const std
 
 }  // namespace
 
-void Session::finish(RunStatus status, std::string reason) {
-  out_.status = status;
-  out_.reason = std::move(reason);
-  switch (status) {
-    case RunStatus::Solved: out_.exit_code = 0; break;
-    case RunStatus::Unsolved: out_.exit_code = 1; break;
-    case RunStatus::Interrupted: out_.exit_code = 130; break;
-    case RunStatus::Error: out_.exit_code = 3; break;
-  }
+void Session::finish(RunStatus status, std::string reason, int exit_code) {
   if (!out_.start_commit.empty()) {
     // A final checkpoint records edits not yet checkpointed (an interrupted
     // turn); after a turn's own checkpoint it would only repeat it.
     if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
     out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, edited_, out_.changed_paths);
   }
+  // An empty change is never a success, whatever the tests say.
+  if ((status == RunStatus::Solved || status == RunStatus::Done) && out_.diff.empty()) {
+    status = RunStatus::NoChange;
+    reason = "the run ended with no change to any file";
+  }
+  out_.status = status;
+  out_.reason = std::move(reason);
+  switch (status) {
+    case RunStatus::Solved:
+    case RunStatus::Done:
+      out_.exit_code = 0;
+      break;
+    case RunStatus::Unsolved:
+    case RunStatus::NoChange:
+      out_.exit_code = 1;
+      break;
+    case RunStatus::Interrupted:
+      out_.exit_code = 130;
+      break;
+    case RunStatus::Error:
+      out_.exit_code = 3;
+      break;
+  }
+  if (exit_code >= 0) out_.exit_code = exit_code;
   json::Value ev = json::Value::object();
   ev.set("type", "run_finished").set("status", status_name(status)).set("reason", out_.reason);
+  ev.set("mode", mode_name(out_.mode)).set("tested", out_.mode != RunMode::Untested);
   ev.set("turns", out_.turns);
   ev.set("tokens", json::Value::object()
                        .set("prompt", out_.usage.prompt_tokens)
@@ -79,11 +96,13 @@ std::string Session::status_line() const {
   int64_t prompt = out_.usage.prompt_tokens;
   int cached_pct = prompt > 0 ? static_cast<int>(100 * out_.usage.cached_tokens / prompt) : 0;
   char cost[48];
-  if (out_.cost_usd) std::snprintf(cost, sizeof cost, "$%.4f", *out_.cost_usd);
-  else std::snprintf(cost, sizeof cost, "cost unknown");
+  if (out_.cost_usd)
+    std::snprintf(cost, sizeof cost, "$%.4f", *out_.cost_usd);
+  else
+    std::snprintf(cost, sizeof cost, "cost unknown");
   char buf[200];
-  std::snprintf(buf, sizeof buf, "turn %d/%d · %lld tokens in (%d%% cached), %lld out · %s · %.1fs", out_.turns,
-                cfg_.max_turns, static_cast<long long>(prompt), cached_pct,
+  std::snprintf(buf, sizeof buf, "turn %d/%d · %lld tokens in (%d%% cached), %lld out · %s · %.1fs",
+                out_.turns, cfg_.max_turns, static_cast<long long>(prompt), cached_pct,
                 static_cast<long long>(out_.usage.completion_tokens), cost, secs);
   return buf;
 }
@@ -110,8 +129,9 @@ std::string Session::repeat_notes(const tools::EditApplyResult& r) {
     if (key.empty()) continue;
     auto [it, fresh] = failed_blocks_.emplace(key, out_.turns);
     if (!fresh && it->second != out_.turns) {
-      notes += "Note: block " + std::to_string(b.index) + " (" + b.path + ") is the same block you sent in turn " +
-               std::to_string(it->second) + "; it fails for the same reason: " + b.error +
+      notes += "Note: block " + std::to_string(b.index) + " (" + b.path +
+               ") is the same block you sent in turn " + std::to_string(it->second) +
+               "; it fails for the same reason: " + b.error +
                " Do not resend it unchanged: read the file again and copy the exact current lines.\n";
     }
   }

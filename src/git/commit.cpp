@@ -30,12 +30,10 @@ Status copy_entry(git_index* from, git_index* to, const std::string& path) {
 
 }  // namespace
 
-Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
-                                   const std::string& message, const std::string& new_branch) {
+Status check_commit_target(Repository& repo, const std::string& new_branch) {
   ensure_libgit2();
-  std::string branch_ref;
   if (!new_branch.empty()) {
-    branch_ref = "refs/heads/" + new_branch;
+    std::string branch_ref = "refs/heads/" + new_branch;
     int valid = 0;
     git_reference_name_is_valid(&valid, branch_ref.c_str());
     if (!valid)
@@ -43,7 +41,21 @@ Result<std::string> commit_changes(Repository& repo, const std::vector<std::stri
     git_oid ignored;
     if (git_reference_name_to_id(&ignored, repo.raw(), branch_ref.c_str()) == 0)
       return make_error("branch '" + new_branch + "' already exists; pick another --branch name", kExists);
+    return Ok{};
   }
+  if (git_repository_head_detached(repo.raw()) == 1)
+    return make_error(
+        "HEAD is detached, so --commit has no branch to commit on; check out a branch or use "
+        "--branch NAME",
+        kGitError);
+  return Ok{};
+}
+
+Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
+                                   const std::string& message, const std::string& new_branch) {
+  if (Status st = check_commit_target(repo, new_branch); !st.ok()) return st.error();
+  std::string branch_ref;
+  if (!new_branch.empty()) branch_ref = "refs/heads/" + new_branch;
 
   std::vector<std::string> paths;
   for (const auto& p : paths_changed) {

@@ -18,6 +18,10 @@ namespace ds::git {
 // the commit goes there, and HEAD is switched to it without touching any
 // other file (kExists if the branch exists). Author and committer come from
 // git config, else "diffsmith <diffsmith@localhost>". Returns the commit id.
+// Whether commit_changes can succeed before any work is done: a valid
+// `new_branch` that does not exist yet, or (without one) HEAD on a branch.
+Status check_commit_target(Repository& repo, const std::string& new_branch);
+
 Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
                                    const std::string& message, const std::string& new_branch);
 

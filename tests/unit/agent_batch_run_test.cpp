@@ -231,7 +231,7 @@ TEST_CASE("batch: a 429 seen by one worker pauses the other worker's next reques
   json::Value add = json::Value::object();
   add.set("id", "calc-add").set("repo", f.calc).set("base_commit", f.calc_base);
   add.set("task", "TASK-ALPHA: add() subtracts; make it add.")
-      .set("test_cmd", "grep -q 'return a + b' calc.py");
+      .set("test_cmd", "grep -q 'return a + b' calc.py && ! grep -q 'return a - b' calc.py");
   json::Value mul = json::Value::object();
   mul.set("id", "calc-mul").set("repo", f.calc).set("base_commit", f.calc_base);
   mul.set("task", "TASK-BETA: mul() adds; make it multiply.");

@@ -59,17 +59,31 @@ std::string first_test_text(const Value& request) {
 TEST_CASE("harden runner: a hanging test command is killed with its group at --test-timeout") {
   TempRepo repo(kRepo);
   std::string mark = marker_for("hang");
-  // Hangs until a.txt is fixed; a background child hangs too.
-  std::string test_cmd = "grep -q fixed a.txt && exit 0; (sleep 300; echo " + mark +
+  // Fails at the start; once a.txt says "fixed" it hangs (a background child
+  // hangs too) until a.txt also says "done".
+  std::string test_cmd = "grep -q fixed a.txt || exit 1; grep -q done a.txt && exit 0; (sleep 300; echo " + mark +
                          ") & python3 -c 'import time; time.sleep(300)' " + mark;
-  auto mock = start_mock(script({fix_turn()}));
+  auto mock = start_mock(script({fix_turn(), edit_turn(sr_block("a.txt", "fixed\n", "fixed done\n"))}));
   ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--test-timeout", "1"});
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.seconds < 20);  // not a speed check: without the kill this takes 300 s
   auto reqs = mock->requests();
-  REQUIRE(reqs.size() == 1);
-  CHECK(contains(first_test_text(reqs[0]), "killed at the timeout"));
+  REQUIRE(reqs.size() == 2);
+  CHECK(contains(messages_of(reqs[1]).back()["content"].as_string(), "killed at the timeout"));
+  CHECK(none_left(mark));
+}
+
+TEST_CASE("harden runner: a test command that hangs at the start stops the run before any request") {
+  TempRepo repo(kRepo);
+  std::string mark = marker_for("hang0");
+  std::string test_cmd = "(sleep 300; echo " + mark + ") & python3 -c 'import time; time.sleep(300)' " + mark;
+  auto mock = start_mock(script({fix_turn()}));
+  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--test-timeout", "1"});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "timed out at the start"));
+  CHECK(mock->requests().empty());
   CHECK(none_left(mark));
 }
 
