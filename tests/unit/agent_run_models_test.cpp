@@ -168,3 +168,24 @@ TEST_CASE("help: numeric options show INT / FLOAT, and usage names diffsmith, no
   CHECK(contains(batch.out, "--workers INT"));
   CHECK(contains(batch.out, "--max-cost-total FLOAT"));
 }
+
+TEST_CASE("doctor e2e: generation settings are listed with sources, noted, and sent per model family") {
+  auto mock = start_mock(R"([{"text": "ok"}, {"text": "ok"}])");
+  ProcResult o3 = run_diffsmith({"doctor", "--base-url", mock->base_url(), "--model", "o3", "--temperature",
+                                 "0.5", "--reasoning-effort", "high"});
+  INFO("stdout: " << o3.out << "\nstderr: " << o3.err);
+  CHECK(o3.exit_code == 0);
+  CHECK(contains(o3.out, "reasoning-effort"));
+  CHECK(contains(o3.out, "(--reasoning-effort)"));
+  CHECK(contains(o3.out, "note: temperature is not sent: o3 is a reasoning model"));
+  ProcResult g41 =
+      run_diffsmith({"doctor", "--base-url", mock->base_url(), "--model", "gpt-4.1", "--temperature", "0.5"});
+  CHECK(g41.exit_code == 0);
+  auto log = mock->requests();
+  REQUIRE(log.size() == 2);
+  CHECK(log[0]["body"]["reasoning_effort"].as_string() == "high");
+  CHECK(log[0]["body"]["max_completion_tokens"].as_int() == 1024);  // room to reason before "ok"
+  CHECK_FALSE(log[0]["body"].has("temperature"));
+  CHECK(log[1]["body"]["temperature"].as_double() == 0.5);
+  CHECK(log[1]["body"]["max_completion_tokens"].as_int() == 16);
+}
