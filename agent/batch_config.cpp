@@ -8,6 +8,7 @@
 
 #include "agent/batch_output.hpp"
 #include "agent/cmd_batch.hpp"
+#include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 
 namespace ds::agent {
@@ -95,6 +96,8 @@ Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tas
   if (!endpoint.ok()) return endpoint.error();
   b.endpoint = std::move(*endpoint);
   b.run.model = b.endpoint.model;
+  for (const std::string& note : llm::generation_notices(b.run.model, b.run.generation))
+    b.notes.push_back(note);
   b.model_name = s.str("model-name", "diffsmith-" + b.endpoint.model);
   if (b.max_cost_total > 0 && !llm::price_for(b.endpoint.model, b.endpoint.prices))
     return make_error("--max-cost-total needs token prices, and " + llm::cost_unknown_note(b.endpoint.model));

@@ -44,6 +44,7 @@ struct BoundOptions {
       if (s.flag) opt = app.add_flag(names, flags[s.name], help);
       else if (s.multi) opt = app.add_option(names, lists[s.name], help);
       else opt = app.add_option(names, values[s.name], help);
+      if (const char* value_name = option_value_name(s.name)) opt->type_name(value_name);
       options.emplace_back(&s, opt);
     }
   }
@@ -206,7 +207,8 @@ void print_help(std::FILE* f) {
 }  // namespace
 
 int main_cli(int argc, char** argv) {
-  CLI::App app{"diffsmith"};
+  // The name is given, so that usage lines say "diffsmith", not argv[0].
+  CLI::App app{"diffsmith", "diffsmith"};
   app.set_help_flag();  // top-level help is the command table below
   bool help = false, version = false;
   app.add_flag("-h,--help", help);

@@ -7,6 +7,7 @@
 
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
+#include "llm/generation.hpp"
 #include "llm/http.hpp"
 #include "llm/pricing.hpp"
 
@@ -56,8 +57,16 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   llm::Request req;
   req.model = cfg.model;
   req.messages.push_back(llm::Message::user("Reply with the single word: ok"));
-  req.max_completion_tokens = 16;
-  out << "sending one tiny request (max_completion_tokens " << *req.max_completion_tokens << ")...\n";
+  req.generation = cfg.generation;
+  if (!req.generation.max_output_tokens) {
+    // A reasoning model spends tokens on reasoning before the answer.
+    bool reasons = llm::reasoning_support(cfg.model) == llm::ReasoningSupport::Yes;
+    req.generation.max_output_tokens = reasons ? 1024 : 16;
+  }
+  for (const std::string& note : llm::generation_notices(cfg.model, req.generation)) {
+    out << "  note: " << note << "\n";
+  }
+  out << "sending one tiny request (max output tokens " << *req.generation.max_output_tokens << ")...\n";
   out.flush();
   auto turn = (*client)->complete(req, nullptr);
   if (!turn.ok()) {

@@ -29,6 +29,7 @@
 #include "llm/client_factory.hpp"
 #include "llm/config.hpp"
 #include "llm/errors.hpp"
+#include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 #include "llm/retry.hpp"
 
@@ -181,6 +182,12 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     err << "diffsmith run: " << endpoint.error().message << "\n";
     return 2;
   }
+  // A missing key is known now: say so before the work tree, the lock or the
+  // first test run.
+  if (Status st = llm::check_credentials(*endpoint); !st.ok()) {
+    err << "diffsmith run: " << st.error().message << "\n";
+    return 2;
+  }
   cfg->model = endpoint->model;
   llm::PriceOverrides prices = endpoint->prices;
   cfg->cost_of = [prices](const std::string& model, const llm::Usage& u) {
@@ -259,6 +266,11 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   if (!llm::price_for(cfg->model, prices)) {
     json::Value note = json::Value::object();
     note.set("type", "notice").set("message", llm::cost_unknown_note(cfg->model));
+    events.event(note);
+  }
+  for (const std::string& message : llm::generation_notices(cfg->model, cfg->generation)) {
+    json::Value note = json::Value::object();
+    note.set("type", "notice").set("message", message);
     events.event(note);
   }
 

@@ -1,6 +1,8 @@
 // The option tables of run/batch/doctor.
 #include "agent/options.hpp"
 
+#include <utility>
+
 namespace ds::agent {
 
 const std::vector<OptionSpec>& run_options() {
@@ -33,6 +35,21 @@ std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const st
   for (const auto& o : a) out.push_back(o.name);
   for (const auto& o : b) out.push_back(o.name);
   return out;
+}
+
+const char* option_value_name(std::string_view name) {
+  static constexpr std::pair<const char*, const char*> kNumeric[] = {
+      {"max-turns", "INT"},      {"max-cost", "FLOAT"},         {"max-time", "INT"},
+      {"test-timeout", "INT"},   {"test-output-tokens", "INT"}, {"map-tokens", "INT"},
+      {"workers", "INT"},        {"max-cost-total", "FLOAT"},   {"connect-timeout", "FLOAT"},
+      {"idle-timeout", "FLOAT"}, {"max-retries", "INT"},        {"max-retry-wait", "FLOAT"},
+      {"price-in", "FLOAT"},     {"price-cached", "FLOAT"},     {"price-out", "FLOAT"},
+      {"temperature", "FLOAT"},  {"max-output-tokens", "INT"},
+  };
+  for (const auto& [key, value] : kNumeric) {
+    if (name == key) return value;
+  }
+  return nullptr;
 }
 
 }  // namespace ds::agent

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ds::agent {
@@ -21,5 +22,9 @@ struct OptionSpec {
 const std::vector<OptionSpec>& run_options();
 
 std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const std::vector<OptionSpec>& b = {});
+
+// The value placeholder --help shows for a numeric setting of any command
+// (run, batch, endpoint, generation): "INT" or "FLOAT"; nullptr for text.
+const char* option_value_name(std::string_view name);
 
 }  // namespace ds::agent

@@ -28,6 +28,7 @@ struct RunConfig {
   size_t map_tokens = 4096;          // 0 disables the repo map
   bool allow_dirty = false;
   std::optional<bool> parallel_tool_calls;
+  llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
   std::string run_id;                 // set by the caller; names the checkpoint ref
   // Turn cost in USD for a model's usage; negative when prices are unknown.

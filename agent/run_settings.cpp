@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "llm/generation.hpp"
+
 namespace ds::agent {
 
 llm::SettingLayers endpoint_layers(const Settings& s) {
@@ -58,6 +60,9 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
     if (!b.ok()) return b.error();
     c.parallel_tool_calls = *b;
   }
+  auto generation = llm::resolve_generation(endpoint_layers(s));
+  if (!generation.ok()) return generation.error();
+  c.generation = *generation;
   return Ok{};
 }
 

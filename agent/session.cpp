@@ -193,6 +193,7 @@ Result<llm::Turn> Session::ask_model() {
   req.messages = messages_;
   for (const auto& t : tools_) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
+  req.generation = cfg_.generation;
   req.prompt_cache_key = "diffsmith-" + cfg_.run_id;
   auto on_text = [this](std::string_view s) { events_.model_text(s); };
   auto turn = client_.complete(req, on_text);

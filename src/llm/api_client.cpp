@@ -12,9 +12,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-milliseconds since(Clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - t);
-}
+milliseconds since(Clock::time_point t) { return std::chrono::duration_cast<milliseconds>(Clock::now() - t); }
 
 std::string seconds_text(milliseconds ms) {
   char buf[32];
@@ -54,8 +52,12 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
   http.idle_timeout = o_.idle_timeout;
   http.cancel = o_.cancel;
 
+  std::vector<std::string> tool_names;
+  for (const ToolDef& t : req.tools) tool_names.push_back(t.name);
+
   const Clock::time_point start = Clock::now();
   milliseconds waited{0};
+  int connect_failures = 0;
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (int attempt = 1;; ++attempt) {
     if (o_.gate) {
@@ -64,7 +66,8 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
       }
     }
     Clock::time_point attempt_start = Clock::now();
-    Attempt a = attempt_once(http, on_text);
+    Attempt a = attempt_once(http, on_text, tool_names);
+    if (a.status != 0) endpoint_answered_ = true;
     if (o_.capture_exchange) {
       Exchange ex;
       ex.url = redact_url(o_.url);
@@ -89,13 +92,21 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
     }
     const Error& err = a.turn.error();
     bool retry = attempt <= o_.retry.max_retries && is_retryable(a.status, a.headers, err.kind);
+    // Nothing listening, no such host: a wrong --base-url or a server that is
+    // not up. Fail within seconds, unless this endpoint has answered before
+    // (then it is a restart or a network blip, worth the full retries).
+    if (retry && err.kind == kErrConnect && !endpoint_answered_ &&
+        ++connect_failures > o_.retry.max_connect_retries) {
+      retry = false;
+    }
     milliseconds delay{0};
     if (retry) {
       delay = retry_delay(attempt, a.headers, o_.retry, jitter(rng_));
       if (waited + delay > o_.retry.max_total_wait) retry = false;
     }
     if (!retry) {
-      return describe_failure(err, shown_url, a.status, a.headers, attempt, since(start), o_.key_env, o_.secrets);
+      return describe_failure(err, shown_url, a.status, a.headers, attempt, since(start), o_.key_env,
+                              o_.secrets);
     }
     if (a.status == 429 && o_.gate) o_.gate->pause_for(delay);
     if (o_.on_retry) {
@@ -108,7 +119,8 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
   }
 }
 
-ApiClient::Attempt ApiClient::attempt_once(const HttpRequest& http, const TextCallback& on_text) {
+ApiClient::Attempt ApiClient::attempt_once(const HttpRequest& http, const TextCallback& on_text,
+                                           const std::vector<std::string>& tool_names) {
   Attempt a;
   SseParser sse;
   std::vector<SseEvent> events;
@@ -127,7 +139,7 @@ ApiClient::Attempt ApiClient::attempt_once(const HttpRequest& http, const TextCa
       bool sse_mode = o_.stream && is_2xx(status) && !looks_like_json_body(chunk);
       if (sse_mode) {
         mode = Mode::Stream;
-        decoder = make_stream_decoder(o_.wire, counting);
+        decoder = make_stream_decoder(o_.wire, counting, tool_names);
       } else if (!chunk.empty()) {
         mode = Mode::Whole;
       }
@@ -183,7 +195,8 @@ std::string request_id_of(const Headers& h) {
 
 std::map<std::string, std::string> rate_limits_of(const Headers& h) {
   std::map<std::string, std::string> out;
-  for (auto it = h.lower_bound("x-ratelimit-"); it != h.end() && it->first.rfind("x-ratelimit-", 0) == 0; ++it) {
+  for (auto it = h.lower_bound("x-ratelimit-"); it != h.end() && it->first.rfind("x-ratelimit-", 0) == 0;
+       ++it) {
     out.insert(*it);
   }
   return out;
@@ -207,8 +220,9 @@ Error http_status_error(int status, std::string_view body) {
   return make_error(msg, classify_api_error(status, info));
 }
 
-Error describe_failure(const Error& cause, std::string_view url, int status, const Headers& headers, int attempts,
-                       milliseconds elapsed, std::string_view key_env, const std::vector<std::string>& secrets) {
+Error describe_failure(const Error& cause, std::string_view url, int status, const Headers& headers,
+                       int attempts, milliseconds elapsed, std::string_view key_env,
+                       const std::vector<std::string>& secrets) {
   std::string msg = "POST " + std::string(url) + " failed: ";
   if (is_2xx(status) && cause.kind != kErrInterrupted) msg += "HTTP " + std::to_string(status) + " reply: ";
   msg += cause.message;

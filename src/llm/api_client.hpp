@@ -26,7 +26,7 @@ struct ApiClientOptions {
   std::string url;  // the full POST URL
   // Authentication and other request headers. Never logged or recorded.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<std::string> secrets;  // redacted from every message
+  std::vector<std::string> secrets;        // redacted from every message
   std::string key_env = "OPENAI_API_KEY";  // named in auth advice
   bool stream = true;
   std::chrono::milliseconds connect_timeout{10000};
@@ -63,16 +63,18 @@ class ApiClient final : public Client {
 
  private:
   struct Attempt;
-  Attempt attempt_once(const HttpRequest& http, const TextCallback& on_text);
+  Attempt attempt_once(const HttpRequest& http, const TextCallback& on_text,
+                       const std::vector<std::string>& tool_names);
 
   ApiClientOptions o_;
+  bool endpoint_answered_ = false;  // some attempt got an HTTP status back
   std::unique_ptr<HttpTransport> transport_;
   std::optional<Exchange> last_exchange_;
   std::mt19937 rng_;
 };
 
 // Helpers shared with the replay client.
-std::string request_id_of(const Headers& h);   // x-request-id (Azure: apim-request-id)
+std::string request_id_of(const Headers& h);                          // x-request-id (Azure: apim-request-id)
 std::map<std::string, std::string> rate_limits_of(const Headers& h);  // x-ratelimit-*
 // True when a reply body is a JSON document rather than an event stream
 // (servers that ignore stream:true, or errors sent with status 200).
@@ -82,8 +84,8 @@ bool looks_like_json_body(std::string_view raw);
 Error http_status_error(int status, std::string_view body);
 // The final message: "POST <url> failed: <cause> (request id r; N attempts
 // over X s). <advice>", with secrets redacted.
-Error describe_failure(const Error& cause, std::string_view url, int status, const Headers& headers, int attempts,
-                       std::chrono::milliseconds elapsed, std::string_view key_env,
+Error describe_failure(const Error& cause, std::string_view url, int status, const Headers& headers,
+                       int attempts, std::chrono::milliseconds elapsed, std::string_view key_env,
                        const std::vector<std::string>& secrets);
 
 }  // namespace ds::llm

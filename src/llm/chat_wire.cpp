@@ -2,6 +2,7 @@
 #include "llm/chat_wire.hpp"
 
 #include "llm/errors.hpp"
+#include "llm/generation.hpp"
 
 namespace ds::llm {
 namespace {
@@ -59,8 +60,9 @@ Value tool_def_json(const ToolDef& t) {
   Value fn = Value::object();
   fn.set("name", t.name);
   if (!t.description.empty()) fn.set("description", t.description);
-  fn.set("parameters", t.parameters.is_null() ? Value::object().set("type", "object").set("properties", Value::object())
-                                              : t.parameters);
+  fn.set("parameters", t.parameters.is_null()
+                           ? Value::object().set("type", "object").set("properties", Value::object())
+                           : t.parameters);
   if (t.strict) fn.set("strict", true);
   Value v = Value::object();
   v.set("type", "function");
@@ -86,8 +88,10 @@ ToolCall read_message_tool_call(const Value& tc) {
 
 Error stream_error_event(const Value& v) {
   ApiErrorInfo info = api_error_from(v);
-  std::string msg = "error event in stream: " + (info.message.empty() ? std::string("(no message)") : info.message);
-  if (!info.type.empty()) msg += " (type " + info.type + (info.code.empty() ? "" : ", code " + info.code) + ")";
+  std::string msg =
+      "error event in stream: " + (info.message.empty() ? std::string("(no message)") : info.message);
+  if (!info.type.empty())
+    msg += " (type " + info.type + (info.code.empty() ? "" : ", code " + info.code) + ")";
   return make_error(msg, classify_api_error(0, info));
 }
 
@@ -110,8 +114,12 @@ json::Value build_chat_body(const Request& req, bool stream) {
     body.set("stream", true);
     body.set("stream_options", Value::object().set("include_usage", true));
   }
-  if (req.max_completion_tokens) body.set("max_completion_tokens", *req.max_completion_tokens);
-  if (req.temperature) body.set("temperature", *req.temperature);
+  // max_completion_tokens, not the deprecated max_tokens: reasoning models
+  // reject max_tokens, and every current model takes max_completion_tokens.
+  const SentGeneration gen = sent_generation(req.model, req.generation);
+  if (gen.max_output_tokens) body.set("max_completion_tokens", *gen.max_output_tokens);
+  if (!gen.reasoning_effort.empty()) body.set("reasoning_effort", gen.reasoning_effort);
+  if (gen.temperature) body.set("temperature", *gen.temperature);
   if (req.seed) body.set("seed", static_cast<long long>(*req.seed));
   if (!req.prompt_cache_key.empty()) body.set("prompt_cache_key", req.prompt_cache_key);
   return body;
@@ -122,6 +130,7 @@ void read_chat_usage(const json::Value& usage, Turn& turn) {
   turn.usage.prompt_tokens = usage["prompt_tokens"].as_int();
   turn.usage.completion_tokens = usage["completion_tokens"].as_int();
   turn.usage.cached_tokens = usage["prompt_tokens_details"]["cached_tokens"].as_int();
+  turn.usage.reasoning_tokens = usage["completion_tokens_details"]["reasoning_tokens"].as_int();
   turn.usage_known = true;
 }
 
@@ -159,7 +168,11 @@ Status ChatStreamDecoder::on_event(const SseEvent& e) {
       PartialCall& p = calls_[tc["index"].as_int(static_cast<int64_t>(i))];
       if (const std::string& id = tc["id"].as_string(); !id.empty()) p.id = id;
       const Value& fn = tc["function"];
-      if (const std::string& name = fn["name"].as_string(); !name.empty() && name != p.name) p.name += name;
+      if (const std::string& name = fn["name"].as_string(); !name.empty()) {
+        p.concatenated += name;
+        if (name != p.name && name != p.last_fragment) p.name += name;
+        p.last_fragment = name;
+      }
       p.arguments += fn["arguments"].as_string();
     }
     if (choice["finish_reason"].is_string()) {
@@ -169,6 +182,14 @@ Status ChatStreamDecoder::on_event(const SseEvent& e) {
   }
   if (v["usage"].is_object()) read_chat_usage(v["usage"], turn_);
   return Ok{};
+}
+
+std::string ChatStreamDecoder::resolve_name(const PartialCall& p) const {
+  if (p.concatenated == p.name) return p.name;
+  for (const std::string& known : tool_names_) {
+    if (known == p.concatenated) return p.concatenated;
+  }
+  return p.name;
 }
 
 Result<Turn> ChatStreamDecoder::finish() {
@@ -184,7 +205,7 @@ Result<Turn> ChatStreamDecoder::finish() {
   for (auto& [index, p] : calls_) {
     ToolCall c;
     c.id = std::move(p.id);
-    c.name = std::move(p.name);
+    c.name = resolve_name(p);
     c.arguments = std::move(p.arguments);
     c.args = parse_arguments(c.arguments);
     turn_.tool_calls.push_back(std::move(c));

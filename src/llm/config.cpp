@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "llm/generation.hpp"
 #include "llm/http.hpp"
 #include "llm/types.hpp"
 
@@ -152,7 +153,12 @@ const std::vector<SettingSpec>& endpoint_settings() {
       {"record", "DIFFSMITH_RECORD", "append every request and raw response to this JSONL cassette"},
       {"replay", "DIFFSMITH_REPLAY", "answer from this cassette instead of the network"},
   };
-  return kSpecs;
+  static const std::vector<SettingSpec> kAll = [] {
+    std::vector<SettingSpec> all = kSpecs;
+    all.insert(all.end(), generation_settings().begin(), generation_settings().end());
+    return all;
+  }();
+  return kAll;
 }
 
 Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
@@ -266,6 +272,9 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
     }
   }
   cfg.settings = r.infos();
+  auto generation = resolve_generation(layers, &cfg.settings);
+  if (!generation.ok()) return generation.error();
+  cfg.generation = *generation;
   cfg.settings.push_back(SettingInfo{"api-key", cfg.api_key.empty() ? "" : "(set)",
                                      cfg.api_key.empty() ? "unset (" + cfg.api_key_env + ")" : cfg.api_key_source});
   return cfg;

@@ -71,6 +71,7 @@ struct EndpointConfig {
   RetryPolicy retry;  // max-retries and max-retry-wait land here
   bool stream = true;
   PriceOverrides prices;
+  GenerationOptions generation;  // reasoning-effort, temperature, max-output-tokens
   std::string record_path, replay_path;
   std::vector<SettingInfo> settings;  // every setting with its source, for doctor
 

@@ -46,9 +46,9 @@ ApiErrorInfo parse_api_error(std::string_view body) {
 int classify_api_error(int status, const ApiErrorInfo& info) {
   if (info.code == "insufficient_quota" || info.type == "insufficient_quota") return kErrQuota;
   if (info.code == "context_length_exceeded" || info.type == "exceed_context_size_error" ||
-      (status == 400 && (contains(info.message, "maximum context length") ||
-                         contains(info.message, "context size") ||
-                         contains(info.message, "context window")))) {
+      (status == 400 &&
+       (contains(info.message, "maximum context length") || contains(info.message, "context size") ||
+        contains(info.message, "context window")))) {
     return kErrContextLength;
   }
   if (status == 401 || status == 403) return kErrAuth;
@@ -78,6 +78,9 @@ std::string advice_for(int kind, int status, std::string_view key_env) {
       return "The server failed; try again later.";
     case kErrNetwork:
       return "Check the network and the base URL, or raise --connect-timeout / --idle-timeout.";
+    case kErrConnect:
+      return "Nothing answered there: check --base-url (or OPENAI_BASE_URL), that the server is running, "
+             "and the network.";
     case kErrProtocol:
       return "The server's reply was malformed; try again, or try --stream false.";
     case kErrInterrupted:

@@ -194,10 +194,15 @@ HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_
   } else if (rc != CURLE_OK) {
     std::string msg = curl_easy_strerror(rc);
     if (errbuf[0] != '\0') msg += std::string(" (") + errbuf + ")";
-    if (rc == CURLE_OPERATION_TIMEDOUT && !sent) {
+    bool connect_timeout = rc == CURLE_OPERATION_TIMEDOUT && !sent;
+    if (connect_timeout) {
       msg += "; connect timeout " + seconds_text(req.connect_timeout) + " (raise --connect-timeout)";
     }
-    resp.error = make_error(msg, kErrNetwork);
+    // No connection at all (as opposed to one that broke): the caller gives
+    // these only a couple of quick retries.
+    bool no_connection = connect_timeout || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                         rc == CURLE_COULDNT_RESOLVE_PROXY;
+    resp.error = make_error(msg, no_connection ? kErrConnect : kErrNetwork);
   }
   return resp;
 }

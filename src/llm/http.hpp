@@ -36,8 +36,9 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 0;  // 0 when no status line arrived
   Headers headers;
-  // Set when the exchange did not complete: connect failure, reset, idle
-  // timeout (kind kErrNetwork), cancellation (kErrInterrupted), or the body
+  // Set when the exchange did not complete: no connection (refused, host
+  // not resolved, connect timeout: kind kErrConnect), reset, idle timeout
+  // (kErrNetwork), cancellation (kErrInterrupted), or the body
   // callback asked to stop (kind 0, message "stopped by receiver").
   std::optional<Error> error;
 };

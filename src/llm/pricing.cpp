@@ -12,38 +12,53 @@ struct TableRow {
   Price price;
 };
 
-// openai-api.md, per 1M tokens: input / cached input / output.
+// Per 1M tokens: input / cached input / output (openai-api.md for the
+// GPT-4.1 family; OpenAI's price list for the others). docs/models.md shows
+// the same table.
 constexpr TableRow kPrices[] = {
-    {"gpt-4.1", {2.00, 0.50, 8.00}},
-    {"gpt-4.1-mini", {0.40, 0.10, 1.60}},
-    {"gpt-4.1-nano", {0.10, 0.025, 0.40}},
+    {"gpt-4.1", {2.00, 0.50, 8.00}},       {"gpt-4.1-mini", {0.40, 0.10, 1.60}},
+    {"gpt-4.1-nano", {0.10, 0.025, 0.40}}, {"gpt-4o", {2.50, 1.25, 10.00}},
+    {"gpt-4o-mini", {0.15, 0.075, 0.60}},  {"o3", {2.00, 0.50, 8.00}},
+    {"o4-mini", {1.10, 0.275, 4.40}},      {"gpt-5", {1.25, 0.125, 10.00}},
+    {"gpt-5-mini", {0.25, 0.025, 2.00}},   {"gpt-5-nano", {0.05, 0.005, 0.40}},
 };
 
-// "-YYYY-MM-DD" at the end of a model name.
-bool has_date_suffix(std::string_view m) {
-  if (m.size() < 11) return false;
-  std::string_view tail = m.substr(m.size() - 11);
-  for (size_t i = 0; i < tail.size(); ++i) {
-    bool dash = i == 0 || i == 5 || i == 8;
-    if (dash ? tail[i] != '-' : !std::isdigit(static_cast<unsigned char>(tail[i]))) return false;
+bool is_digits(std::string_view s) {
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
-  return true;
+  return !s.empty();
 }
 
-std::string_view base_model(std::string_view m) {
+// A dated snapshot suffix: "-2024-08-06".
+bool is_date_suffix(std::string_view s) {
+  return s.size() == 11 && s[0] == '-' && s[5] == '-' && s[8] == '-' && is_digits(s.substr(1, 4)) &&
+         is_digits(s.substr(6, 2)) && is_digits(s.substr(9, 2));
+}
+
+std::string_view strip_provider(std::string_view m) {
   if (size_t slash = m.rfind('/'); slash != std::string_view::npos) m.remove_prefix(slash + 1);
-  if (has_date_suffix(m)) m.remove_suffix(11);
   return m;
 }
 
 }  // namespace
 
 std::optional<Price> table_price(std::string_view model) {
-  std::string_view base = base_model(model);
+  std::string_view name = strip_provider(model);
+  // The longest family that is the whole name or the name minus a date
+  // suffix: gpt-4o-mini-2024-07-18 is gpt-4o-mini, not gpt-4o. Any other
+  // suffix is another model with its own price (o3-mini, o3-pro,
+  // gpt-4o-audio-preview, gpt-5-pro): unknown, never guessed.
+  const TableRow* best = nullptr;
   for (const TableRow& row : kPrices) {
-    if (base == row.model) return row.price;
+    std::string_view family = row.model;
+    if (name.substr(0, family.size()) != family) continue;
+    std::string_view rest = name.substr(family.size());
+    if (!rest.empty() && !is_date_suffix(rest)) continue;
+    if (!best || family.size() > std::string_view(best->model).size()) best = &row;
   }
-  return std::nullopt;
+  if (!best) return std::nullopt;
+  return best->price;
 }
 
 std::optional<Price> price_for(std::string_view model, const PriceOverrides& o) {

@@ -1,5 +1,5 @@
-// Token prices and cost: one table (GPT-4.1 family, per 1M tokens), user
-// overrides, per-turn cost with cached input discounted, and a cumulative
+// Token prices and cost: one table (GPT-4.1, GPT-4o, o3, o4-mini, GPT-5
+// families; USD per 1M tokens), user overrides, per-turn cost with cached input discounted, and a cumulative
 // tracker. An unknown model has an unknown cost, said so, never guessed.
 #pragma once
 
@@ -23,8 +23,10 @@ struct PriceOverrides {
   std::optional<double> input, cached_input, output;
 };
 
-// The table's price for `model`. Dated snapshots ("gpt-4.1-2025-04-14") and
-// provider prefixes ("openai/gpt-4.1") map to the base model.
+// The table's price for `model`. Dated snapshots ("gpt-4o-2024-08-06") and
+// provider prefixes ("openai/gpt-4.1") map to their family, the longest that
+// fits ("gpt-4o-mini-2024-07-18" is gpt-4o-mini); other suffixes are other
+// models ("o3-mini", "gpt-5-pro"): nullopt.
 std::optional<Price> table_price(std::string_view model);
 
 // The table price with any overrides applied. A model outside the table gets a

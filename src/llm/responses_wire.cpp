@@ -2,6 +2,7 @@
 #include "llm/responses_wire.hpp"
 
 #include "llm/errors.hpp"
+#include "llm/generation.hpp"
 
 namespace ds::llm {
 namespace {
@@ -21,8 +22,9 @@ Value tool_def_json(const ToolDef& t) {
   v.set("type", "function");
   v.set("name", t.name);
   if (!t.description.empty()) v.set("description", t.description);
-  v.set("parameters", t.parameters.is_null() ? Value::object().set("type", "object").set("properties", Value::object())
-                                             : t.parameters);
+  v.set("parameters", t.parameters.is_null()
+                          ? Value::object().set("type", "object").set("properties", Value::object())
+                          : t.parameters);
   v.set("strict", t.strict);
   return v;
 }
@@ -33,6 +35,7 @@ void read_usage(const Value& usage, Turn& turn) {
   turn.usage.prompt_tokens = usage["input_tokens"].as_int();
   turn.usage.completion_tokens = usage["output_tokens"].as_int();
   turn.usage.cached_tokens = usage["input_tokens_details"]["cached_tokens"].as_int();
+  turn.usage.reasoning_tokens = usage["output_tokens_details"]["reasoning_tokens"].as_int();
   turn.usage_known = true;
 }
 
@@ -43,7 +46,8 @@ std::string incomplete_reason(const Value& response) {
 
 Error failure(const Value& err, std::string_view what) {
   ApiErrorInfo info = api_error_from(err);
-  std::string msg = std::string(what) + ": " + (info.message.empty() ? std::string("(no message)") : info.message);
+  std::string msg =
+      std::string(what) + ": " + (info.message.empty() ? std::string("(no message)") : info.message);
   if (!info.code.empty()) msg += " (code " + info.code + ")";
   return make_error(msg, classify_api_error(0, info));
 }
@@ -80,9 +84,16 @@ json::Value build_responses_body(const Request& req, bool stream) {
   for (size_t i = first; i < req.messages.size(); ++i) {
     const Message& m = req.messages[i];
     switch (m.role) {
-      case Role::System: input.push(text_item("system", m.content)); break;
-      case Role::User: input.push(text_item("user", m.content)); break;
+      case Role::System:
+        input.push(text_item("system", m.content));
+        break;
+      case Role::User:
+        input.push(text_item("user", m.content));
+        break;
       case Role::Assistant:
+        // The turn's reasoning items go back first, as received: they came
+        // before the message and the calls they led to.
+        for (const Value& r : m.reasoning) input.push(r);
         if (!m.content.empty() || m.tool_calls.empty()) input.push(text_item("assistant", m.content));
         for (const ToolCall& c : m.tool_calls) {
           input.push(Value::object()
@@ -114,9 +125,15 @@ json::Value build_responses_body(const Request& req, bool stream) {
     if (req.parallel_tool_calls) body.set("parallel_tool_calls", *req.parallel_tool_calls);
   }
   body.set("store", false);
+  const SentGeneration gen = sent_generation(req.model, req.generation);
+  // Nothing is stored, so a reasoning model's reasoning can only carry over
+  // to the next turn as encrypted items we pass back ourselves.
+  if (gen.carry_reasoning) body.set("include", Value::array().push("reasoning.encrypted_content"));
   if (stream) body.set("stream", true);
-  if (req.max_completion_tokens) body.set("max_output_tokens", *req.max_completion_tokens);
-  if (req.temperature) body.set("temperature", *req.temperature);
+  if (gen.max_output_tokens) body.set("max_output_tokens", *gen.max_output_tokens);
+  if (!gen.reasoning_effort.empty())
+    body.set("reasoning", Value::object().set("effort", gen.reasoning_effort));
+  if (gen.temperature) body.set("temperature", *gen.temperature);
   if (!req.prompt_cache_key.empty()) body.set("prompt_cache_key", req.prompt_cache_key);
   return body;
 }
@@ -142,14 +159,18 @@ Status ResponsesStreamDecoder::on_event(const SseEvent& e) {
     }
   } else if (type == "response.output_item.added" || type == "response.output_item.done") {
     const Value& item = v["item"];
-    if (item["type"].as_string() == "function_call") {
+    if (item["type"].as_string() == "reasoning") {
+      // .done carries the whole item (encrypted_content included).
+      if (type == "response.output_item.done") reasoning_[v["output_index"].as_int()] = item;
+    } else if (item["type"].as_string() == "function_call") {
       ToolCall& c = calls_[v["output_index"].as_int()];
       ToolCall fresh = call_from_item(item);
       if (!fresh.id.empty()) c.id = fresh.id;
       if (!fresh.name.empty()) c.name = fresh.name;
       // On .done the item holds the complete arguments; on .added usually "".
       if (type == "response.output_item.done" || c.arguments.empty()) c.arguments = fresh.arguments;
-    } else if (type == "response.output_item.done" && item["type"].as_string() == "message" && turn_.text.empty()) {
+    } else if (type == "response.output_item.done" && item["type"].as_string() == "message" &&
+               turn_.text.empty()) {
       // A server that sends no text deltas still completes the message item.
       turn_.text = message_text(item);
       if (on_text_ && !turn_.text.empty()) on_text_(turn_.text);
@@ -163,6 +184,12 @@ Status ResponsesStreamDecoder::on_event(const SseEvent& e) {
     if (!r["model"].as_string().empty()) turn_.model = r["model"].as_string();
     read_usage(r["usage"], turn_);
     turn_.finish_reason = type == "response.incomplete" ? incomplete_reason(r) : "";
+    if (reasoning_.empty()) {  // a server that sent no output_item.done for them
+      const json::Array& output = r["output"].items();
+      for (size_t i = 0; i < output.size(); ++i) {
+        if (output[i]["type"].as_string() == "reasoning") reasoning_[static_cast<int64_t>(i)] = output[i];
+      }
+    }
     done_ = true;
   } else if (type == "response.failed") {
     return failure(v["response"]["error"], "the response failed");
@@ -183,6 +210,8 @@ Result<Turn> ResponsesStreamDecoder::finish() {
     turn_.tool_calls.push_back(std::move(c));
   }
   calls_.clear();
+  for (auto& [index, item] : reasoning_) turn_.reasoning.push_back(std::move(item));
+  reasoning_.clear();
   if (turn_.finish_reason.empty()) turn_.finish_reason = turn_.tool_calls.empty() ? "stop" : "tool_calls";
   return std::move(turn_);
 }
@@ -205,6 +234,8 @@ Result<Turn> parse_responses_body(std::string_view body) {
       ToolCall c = call_from_item(item);
       c.args = parse_arguments(c.arguments);
       turn.tool_calls.push_back(std::move(c));
+    } else if (type == "reasoning") {
+      turn.reasoning.push_back(item);
     }
   }
   read_usage(v["usage"], turn);

@@ -38,25 +38,28 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::
 }  // namespace
 
 bool is_retryable(int status, const Headers& headers, int error_kind) {
-  if (error_kind == kErrInterrupted || error_kind == kErrConfig || error_kind == kErrReplayExhausted) return false;
+  if (error_kind == kErrInterrupted || error_kind == kErrConfig || error_kind == kErrReplayExhausted)
+    return false;
   if (const std::string* v = header(headers, "x-should-retry")) {
     if (*v == "true") return true;
     if (*v == "false") return false;
   }
   if (error_kind == kErrQuota) return false;
   if (status == 0 || (status >= 200 && status < 300)) {
-    return error_kind == kErrNetwork || error_kind == kErrProtocol || error_kind == kErrServer ||
-           error_kind == kErrRateLimit;
+    return error_kind == kErrNetwork || error_kind == kErrConnect || error_kind == kErrProtocol ||
+           error_kind == kErrServer || error_kind == kErrRateLimit;
   }
   return status == 408 || status == 409 || status == 429 || status >= 500;
 }
 
-std::optional<milliseconds> server_retry_delay(const Headers& headers, std::chrono::system_clock::time_point now) {
+std::optional<milliseconds> server_retry_delay(const Headers& headers,
+                                               std::chrono::system_clock::time_point now) {
   if (const std::string* v = header(headers, "retry-after-ms")) {
     if (auto ms = parse_number(*v); ms && *ms >= 0) return milliseconds(static_cast<int64_t>(*ms));
   }
   if (const std::string* v = header(headers, "retry-after")) {
-    if (auto secs = parse_number(*v); secs && *secs >= 0) return milliseconds(static_cast<int64_t>(*secs * 1000));
+    if (auto secs = parse_number(*v); secs && *secs >= 0)
+      return milliseconds(static_cast<int64_t>(*secs * 1000));
     if (auto when = parse_http_date(*v)) {
       auto d = std::chrono::duration_cast<milliseconds>(*when - now);
       return std::max(d, milliseconds(0));

@@ -16,27 +16,31 @@
 namespace ds::llm {
 
 struct RetryPolicy {
-  int max_retries = 5;                                 // attempts = 1 + retries
-  std::chrono::milliseconds initial_backoff{500};     // first backoff, doubling
+  int max_retries = 5;  // attempts = 1 + retries
+  // Retries of a request that could not connect (kErrConnect) to an endpoint
+  // that has not answered yet: with the backoff below, about 1.5 s in all.
+  int max_connect_retries = 2;
+  std::chrono::milliseconds initial_backoff{500};  // first backoff, doubling
   std::chrono::milliseconds max_backoff{8000};
-  std::chrono::milliseconds max_retry_after{60000};   // a longer server delay is capped to this
-  std::chrono::milliseconds max_total_wait{120000};   // give up when waits would exceed this
+  std::chrono::milliseconds max_retry_after{60000};  // a longer server delay is capped to this
+  std::chrono::milliseconds max_total_wait{120000};  // give up when waits would exceed this
 };
 
 // Told to the caller before each retry (the terminal prints it; text already
 // streamed from the failed attempt will be streamed again).
 struct RetryNotice {
-  int failed_attempt = 1;                // 1-based number of the attempt that failed
-  std::chrono::milliseconds delay{0};    // wait before the next attempt
-  std::string reason;                    // e.g. "HTTP 429: Rate limit reached ..."
-  bool text_emitted = false;             // the failed attempt streamed some text
+  int failed_attempt = 1;              // 1-based number of the attempt that failed
+  std::chrono::milliseconds delay{0};  // wait before the next attempt
+  std::string reason;                  // e.g. "HTTP 429: Rate limit reached ..."
+  bool text_emitted = false;           // the failed attempt streamed some text
 };
 
 // May a failed attempt be retried? `status` is 0 when no HTTP response came
 // (or the failure happened inside a 2xx stream); `error_kind` an ErrorKind.
 // x-should-retry: true forces a retry and false forbids one (except that an
 // interruption is never retried); otherwise 408, 409, 429 (not
-// insufficient_quota) and 5xx are retried, and so are connection failures,
+// insufficient_quota) and 5xx are retried, and so are connection failures
+// (kErrConnect; ApiClient limits those to max_connect_retries), resets,
 // idle timeouts and broken or malformed streams.
 bool is_retryable(int status, const Headers& headers, int error_kind);
 

@@ -10,7 +10,8 @@ namespace {
 bool valid_tool_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -24,8 +25,10 @@ json::Value build_request_body(WireApi w, const Request& req, bool stream) {
   return w == WireApi::Chat ? build_chat_body(req, stream) : build_responses_body(req, stream);
 }
 
-std::unique_ptr<StreamDecoder> make_stream_decoder(WireApi w, TextCallback on_text) {
-  if (w == WireApi::Chat) return std::make_unique<ChatStreamDecoder>(std::move(on_text));
+std::unique_ptr<StreamDecoder> make_stream_decoder(WireApi w, TextCallback on_text,
+                                                   std::vector<std::string> tool_names) {
+  if (w == WireApi::Chat)
+    return std::make_unique<ChatStreamDecoder>(std::move(on_text), std::move(tool_names));
   return std::make_unique<ResponsesStreamDecoder>(std::move(on_text));
 }
 
@@ -50,14 +53,16 @@ Status validate_request(const Request& req) {
   if (req.messages.empty()) return make_error("the request has no messages", kErrBadRequest);
   for (const ToolDef& t : req.tools) {
     if (!valid_tool_name(t.name)) {
-      return make_error("tool name \"" + t.name + "\" is not allowed by the API (use [a-zA-Z0-9_-], 1-64 chars)",
-                        kErrBadRequest);
+      return make_error(
+          "tool name \"" + t.name + "\" is not allowed by the API (use [a-zA-Z0-9_-], 1-64 chars)",
+          kErrBadRequest);
     }
   }
   for (size_t i = 0; i < req.messages.size(); ++i) {
     const Message& m = req.messages[i];
     if (m.role == Role::Tool && m.tool_call_id.empty()) {
-      return make_error("message " + std::to_string(i) + " is a tool result without tool_call_id", kErrBadRequest);
+      return make_error("message " + std::to_string(i) + " is a tool result without tool_call_id",
+                        kErrBadRequest);
     }
   }
   return Ok{};

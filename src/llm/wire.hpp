@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "json/value.hpp"
@@ -29,7 +31,9 @@ class StreamDecoder {
 };
 
 json::Value build_request_body(WireApi w, const Request& req, bool stream);
-std::unique_ptr<StreamDecoder> make_stream_decoder(WireApi w, TextCallback on_text);
+// `tool_names` (the request's tools) helps assemble fragmented tool names.
+std::unique_ptr<StreamDecoder> make_stream_decoder(WireApi w, TextCallback on_text,
+                                                   std::vector<std::string> tool_names = {});
 Result<Turn> parse_response_body(WireApi w, std::string_view body);
 
 // A whole recorded stream through SseParser and a decoder.

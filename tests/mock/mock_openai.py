@@ -53,12 +53,21 @@ entry fits, the request gets the "exhausted" 500 reply described below.
                      "arguments": {"path": "a.c"}}],  # object, or a raw string
      "finish_reason": "stop",              # default: tool_calls if any, else stop;
                                            # "length" -> response.incomplete (Responses)
-     "usage": {"prompt_tokens": 10, "completion_tokens": 5, "cached_tokens": 0},
+     "usage": {"prompt_tokens": 10, "completion_tokens": 5, "cached_tokens": 0,
+               "reasoning_tokens": 0},      # reported in *_tokens_details
+     "reasoning": [{"id": "rs_1", "encrypted_content": "...",
+                    "summary": []}],        # Responses only: reasoning output items
+                                           # before the message; encrypted_content
+                                           # only when the request's "include" asks
+                                           # for reasoning.encrypted_content
      "model": "gpt-4.1-2025-04-14",        # default: the request's model
      "fragment": 3,                        # characters per text/argument fragment
      "interleave": false,                  # alternate fragments of parallel calls
      "headers": {"x-extra": "1"},          # extra response headers
      "delay": 0.0}                         # seconds to wait before answering
+  A tool call may carry "name_fragments": ["read_", "file", "file"]: the Chat
+  stream then sends the name in those deltas (the first with the call's id),
+  as some compatible servers do, instead of whole in the first delta.
   Text and arguments are split into fragments of `fragment` characters, and
   each SSE event is written in two pieces, so clients see events straddle
   reads. The usage chunk (Chat) is sent only when the request asks for
@@ -173,6 +182,8 @@ class Turn:
         self.finish = entry.get("finish_reason") or ("tool_calls" if self.calls else "stop")
         out = self.text + "".join(arguments_text(c) for c in self.calls)
         self.prompt, self.completion, self.cached = usage_numbers(entry, body, out)
+        self.reasoning_tokens = entry.get("usage", {}).get("reasoning_tokens", 0)
+        self.reasoning = entry.get("reasoning", [])
 
     def call_id(self, i, tc):
         return tc.get("id", "call_mock_%d_%d" % (self.n, i))
@@ -181,7 +192,8 @@ class Turn:
     def chat_usage(self):
         return {"prompt_tokens": self.prompt, "completion_tokens": self.completion,
                 "total_tokens": self.prompt + self.completion,
-                "prompt_tokens_details": {"cached_tokens": self.cached}}
+                "prompt_tokens_details": {"cached_tokens": self.cached},
+                "completion_tokens_details": {"reasoning_tokens": self.reasoning_tokens}}
 
     def chat_events(self):
         cid = "chatcmpl-mock-%d" % self.n
@@ -196,11 +208,13 @@ class Turn:
             events.append(chunk({"content": frag}))
         pieces = []
         for i, tc in enumerate(self.calls):
+            names = tc.get("name_fragments") or [tc["name"]]
             first = chunk({"tool_calls": [{"index": i, "id": self.call_id(i, tc), "type": "function",
-                                           "function": {"name": tc["name"], "arguments": ""}}]})
+                                           "function": {"name": names[0], "arguments": ""}}]})
+            more_names = [chunk({"tool_calls": [{"index": i, "function": {"name": f}}]}) for f in names[1:]]
             rest = [chunk({"tool_calls": [{"index": i, "function": {"arguments": f}}]})
                     for f in split(arguments_text(tc), self.frag)]
-            pieces.append([first] + rest)
+            pieces.append([first] + more_names + rest)
         if self.entry.get("interleave"):
             while any(pieces):
                 for p in pieces:
@@ -230,8 +244,19 @@ class Turn:
                 "usage": self.chat_usage()}
 
     # ---- Responses ----
+    def reasoning_items(self):
+        wanted = "reasoning.encrypted_content" in (self.body.get("include") or [])
+        items = []
+        for i, r in enumerate(self.reasoning):
+            item = {"id": r.get("id", "rs_mock_%d_%d" % (self.n, i)), "type": "reasoning",
+                    "summary": r.get("summary", [])}
+            if wanted:
+                item["encrypted_content"] = r.get("encrypted_content", "enc_mock_%d_%d" % (self.n, i))
+            items.append(item)
+        return items
+
     def responses_final(self):
-        output = []
+        output = self.reasoning_items()
         if self.text:
             output.append({"id": "msg_mock_%d" % self.n, "type": "message", "status": "completed",
                            "role": "assistant",
@@ -248,7 +273,7 @@ class Turn:
                 "usage": {"input_tokens": self.prompt,
                           "input_tokens_details": {"cached_tokens": self.cached},
                           "output_tokens": self.completion,
-                          "output_tokens_details": {"reasoning_tokens": 0},
+                          "output_tokens_details": {"reasoning_tokens": self.reasoning_tokens},
                           "total_tokens": self.prompt + self.completion}}
 
     def responses_events(self):
@@ -266,8 +291,13 @@ class Turn:
         ev("response.created", response=start)
         ev("response.in_progress", response=start)
         index = 0
+        for item in final["output"][:len(self.reasoning)]:
+            ev("response.output_item.added", output_index=index,
+               item={"id": item["id"], "type": "reasoning", "summary": []})
+            ev("response.output_item.done", output_index=index, item=item)
+            index += 1
         if self.text:
-            item = final["output"][0]
+            item = final["output"][index]
             mid = item["id"]
             ev("response.output_item.added", output_index=index,
                item=dict(item, status="in_progress", content=[]))

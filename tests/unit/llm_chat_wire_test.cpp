@@ -2,7 +2,6 @@
 // order, content null beside tool calls), and stream decoding of the
 // openai-api.md example in odd splits, non-streamed bodies, broken streams.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "llm/chat_wire.hpp"
@@ -30,7 +29,8 @@ Request sample_request() {
   ToolDef t;
   t.name = "read_file";
   t.description = "Read a file";
-  t.parameters = *ds::json::parse(R"({"type":"object","properties":{"path":{"type":"string"}},"required":["path"]})");
+  t.parameters =
+      *ds::json::parse(R"({"type":"object","properties":{"path":{"type":"string"}},"required":["path"]})");
   r.tools.push_back(t);
   return r;
 }
@@ -76,7 +76,7 @@ ds::Result<Turn> decode_in_pieces(std::string_view raw, size_t piece, std::strin
 
 TEST_CASE("chat request: exact bytes, key order, content null beside tool calls") {
   Request r = sample_request();
-  r.max_completion_tokens = 1024;
+  r.generation.max_output_tokens = 1024;
   r.seed = 7;
   std::string body = ds::json::dump(build_chat_body(r, true));
   CHECK(body ==
@@ -107,7 +107,7 @@ TEST_CASE("chat request: optional fields appear only when set") {
   r.tools[0].strict = true;
   r.tool_choice = "read_file";
   r.parallel_tool_calls = false;
-  r.temperature = 0.2;
+  r.generation.temperature = 0.2;
   r.prompt_cache_key = "repo-1";
   Value v = build_chat_body(r, false);
   CHECK(v["tools"].at(0)["function"]["strict"].as_bool() == true);
@@ -145,7 +145,8 @@ TEST_CASE("chat request: tool_choice and parallel_tool_calls are left out withou
 }
 
 TEST_CASE("chat stream: the doc example decodes the same in every piece size") {
-  for (size_t piece : {size_t(1), size_t(2), size_t(3), size_t(7), size_t(64), size_t(1000), kDocStream.size()}) {
+  for (size_t piece :
+       {size_t(1), size_t(2), size_t(3), size_t(7), size_t(64), size_t(1000), kDocStream.size()}) {
     INFO("piece size " << piece);
     std::string streamed;
     auto turn = decode_in_pieces(kDocStream, piece, &streamed);
@@ -176,11 +177,14 @@ TEST_CASE("chat stream: parallel calls interleaved by index are kept apart and o
   auto chunk = [](const std::string& delta) {
     return "data: {\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]}\n\n";
   };
-  std::string raw = chunk(R"({"tool_calls":[{"index":1,"id":"c2","type":"function","function":{"name":"b","arguments":""}}]})") +
-                    chunk(R"({"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"a","arguments":"{\"x\""}}]})") +
-                    chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"{\"y\":2}"}}]})") +
-                    chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]})") +
-                    "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n";
+  std::string raw =
+      chunk(
+          R"({"tool_calls":[{"index":1,"id":"c2","type":"function","function":{"name":"b","arguments":""}}]})") +
+      chunk(
+          R"({"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"a","arguments":"{\"x\""}}]})") +
+      chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"{\"y\":2}"}}]})") +
+      chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]})") +
+      "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n";
   std::string streamed;
   auto turn = decode_in_pieces(raw, 5, &streamed);
   REQUIRE(turn.ok());
@@ -194,7 +198,9 @@ TEST_CASE("chat stream: parallel calls interleaved by index are kept apart and o
 
 TEST_CASE("chat stream: invalid argument JSON keeps the raw text and parses to null") {
   std::string raw =
-      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\": tru\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n"
+      "data: "
+      "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{"
+      "\"name\":\"f\",\"arguments\":\"{\\\"a\\\": tru\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n"
       "data: [DONE]\n\n";
   std::string streamed;
   auto turn = decode_in_pieces(raw, 4, &streamed);
@@ -212,7 +218,10 @@ TEST_CASE("chat stream: a stream without [DONE] or without finish_reason is brok
   CHECK(t1.error().kind == kErrProtocol);
   CHECK(t1.error().message.find("[DONE]") != std::string::npos);
 
-  auto t2 = decode_in_pieces("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n", 3, &streamed);
+  auto t2 = decode_in_pieces(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\ndata: "
+      "[DONE]\n\n",
+      3, &streamed);
   REQUIRE_FALSE(t2.ok());
   CHECK(t2.error().message.find("finish_reason") != std::string::npos);
 }
@@ -225,7 +234,8 @@ TEST_CASE("chat stream: malformed event JSON and error events fail with the righ
   CHECK(bad.error().message.find("not valid JSON") != std::string::npos);
 
   auto err = decode_in_pieces(
-      "data: {\"error\":{\"message\":\"This model's maximum context length is 8192 tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}\n\n",
+      "data: {\"error\":{\"message\":\"This model's maximum context length is 8192 "
+      "tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}\n\n",
       9, &streamed);
   REQUIRE_FALSE(err.ok());
   CHECK(err.error().kind == kErrContextLength);
@@ -249,4 +259,53 @@ TEST_CASE("chat body: a non-streamed reply with tool calls and usage") {
   auto none = parse_chat_body(R"({"choices":[]})");
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().kind == kErrProtocol);
+}
+
+namespace {
+
+// A stream whose one tool call's name arrives in the given deltas.
+std::string name_stream(const std::vector<std::string>& names) {
+  std::string s;
+  auto chunk = [&](const std::string& delta, const char* finish = "null") {
+    s += R"(data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":)" +
+         delta + R"(,"finish_reason":)" + finish + "}]}\n\n";
+  };
+  chunk(R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":")" + names[0] +
+        R"(","arguments":""}}]})");
+  for (size_t i = 1; i < names.size(); ++i) {
+    chunk(R"({"tool_calls":[{"index":0,"function":{"name":")" + names[i] + R"("}}]})");
+  }
+  chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]})");
+  chunk("{}", "\"tool_calls\"");
+  return s + "data: [DONE]\n\n";
+}
+
+std::string decoded_name(const std::vector<std::string>& names, std::vector<std::string> known = {}) {
+  SseParser p;
+  ChatStreamDecoder d(nullptr, std::move(known));
+  std::vector<SseEvent> events;
+  p.feed(name_stream(names), events);
+  p.finish(events);
+  for (auto& e : events) REQUIRE(d.on_event(e).ok());
+  auto turn = d.finish();
+  REQUIRE(turn.ok());
+  REQUIRE(turn->tool_calls.size() == 1);
+  return turn->tool_calls[0].name;
+}
+
+}  // namespace
+
+TEST_CASE("chat stream: tool names whole, in fragments, repeated whole, or with a repeated last fragment") {
+  CHECK(decoded_name({"read_file"}) == "read_file");      // OpenAI: whole, once
+  CHECK(decoded_name({"read_", "file"}) == "read_file");  // real fragments
+  CHECK(decoded_name({"re", "ad_f", "ile"}) == "read_file");
+  CHECK(decoded_name({"read_file", "read_file"}) == "read_file");      // the whole name again
+  CHECK(decoded_name({"read_", "file", "file"}) == "read_file");       // issue 15: not read_filefile
+  CHECK(decoded_name({"read_", "file", "read_file"}) == "read_file");  // fragments, then the whole
+  // With the request's tools known, a name that really has a doubled piece
+  // is kept, and the repeat rule still holds for the others.
+  std::vector<std::string> tools = {"read_file", "go_go_"};
+  CHECK(decoded_name({"go_", "go_"}, tools) == "go_go_");
+  CHECK(decoded_name({"read_", "file", "file"}, tools) == "read_file");
+  CHECK(decoded_name({"go_", "go_"}) == "go_");  // without the tool list a repeat is a repeat
 }

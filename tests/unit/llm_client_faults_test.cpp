@@ -4,7 +4,6 @@
 // code and a message naming endpoint, status, the server's message and
 // request id. Also: cancellation, the shared RateGate, the retry wait cap.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <thread>
 
@@ -267,15 +266,48 @@ TEST_CASE("faults: x-should-retry: false forbids a retry of a 500; exhausted scr
   CHECK(mock->requests().size() == 2);
 }
 
-TEST_CASE("faults: a refused connection is a network error after retries") {
+TEST_CASE("faults: a refused connection fails fast: two quick retries, not max-retries (issue 11)") {
   auto mock = start_mock("[]");
-  EndpointConfig cfg = mock_config(*mock, {{"max-retries", "1"}});
+  EndpointConfig cfg = mock_config(*mock, {{"max-retries", "5"}});
+  cfg.retry.initial_backoff = RetryPolicy{}.initial_backoff;  // the real backoff
+  cfg.retry.max_backoff = RetryPolicy{}.max_backoff;
   mock->stop();
   Run r = run(cfg);
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrNetwork);
-  CHECK(has(r.turn.error().message, "2 attempts"));
+  CHECK(r.turn.error().kind == kErrConnect);
+  CHECK(exit_code_for(r.turn.error()) == 3);
+  CHECK(has(r.turn.error().message, "3 attempts"));
   CHECK(has(r.turn.error().message, "127.0.0.1"));
+  CHECK(has(r.turn.error().message, "check --base-url"));
+  REQUIRE(r.retries.size() == 2);
+  // The waits are the first two backoff steps: 0.5 s and 1 s (less jitter).
+  CHECK(r.retries[0].delay + r.retries[1].delay <= milliseconds(1500));
+}
+
+TEST_CASE("faults: a host name that does not resolve fails fast too") {
+  auto mock = start_mock("[]");
+  EndpointConfig cfg = mock_config(*mock, {{"base-url", "http://diffsmith-no-such-host.invalid/v1"}});
+  Run r = run(cfg);
+  REQUIRE_FALSE(r.turn.ok());
+  CHECK(r.turn.error().kind == kErrConnect);
+  CHECK(r.retries.size() == 2);
+  CHECK(has(r.turn.error().message, "diffsmith-no-such-host.invalid"));
+}
+
+TEST_CASE("faults: once the endpoint has answered, a refused connection gets the full retries") {
+  auto mock = start_mock(R"([{"text": "first"}])");
+  EndpointConfig cfg = mock_config(*mock, {{"max-retries", "4"}});
+  std::vector<RetryNotice> retries;
+  cfg.on_retry = [&retries](const RetryNotice& n) { retries.push_back(n); };
+  auto client = make_client(cfg);
+  REQUIRE(client.ok());
+  REQUIRE((*client)->complete(hello(), nullptr).ok());
+  mock->stop();  // the server goes away mid-run (a restart, say)
+  auto second = (*client)->complete(hello(), nullptr);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().kind == kErrConnect);
+  CHECK(retries.size() == 4);
+  CHECK(has(second.error().message, "5 attempts"));
 }
 
 TEST_CASE("faults: cancellation aborts a stalled request promptly") {
@@ -296,7 +328,8 @@ TEST_CASE("faults: cancellation aborts a stalled request promptly") {
 }
 
 TEST_CASE("faults: a 429 seen by one worker pauses another through the shared RateGate") {
-  auto mock = start_mock(R"([{"status": 429, "headers": {"retry-after": "1"}}, {"text": "a"}, {"text": "a"}])");
+  auto mock =
+      start_mock(R"([{"status": 429, "headers": {"retry-after": "1"}}, {"text": "a"}, {"text": "a"}])");
   auto gate = std::make_shared<RateGate>();
   EndpointConfig cfg = mock_config(*mock);
   cfg.gate = gate;

@@ -2,7 +2,6 @@
 // and whole replies, many small fragments, usage, both wire APIs, Azure, and
 // the exact request that went out.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "llm/client_factory.hpp"
@@ -54,7 +53,8 @@ Request simple_request() {
   ToolDef t;
   t.name = "read_file";
   t.description = "Read one file";
-  t.parameters = *ds::json::parse(R"({"type":"object","properties":{"path":{"type":"string"}},"required":["path"]})");
+  t.parameters =
+      *ds::json::parse(R"({"type":"object","properties":{"path":{"type":"string"}},"required":["path"]})");
   r.tools.push_back(t);
   return r;
 }
@@ -107,8 +107,9 @@ TEST_CASE("client: a streamed chat turn with parallel tool calls in many fragmen
 }
 
 TEST_CASE("client: the next request carries the turn back in the doc's shape") {
-  auto mock = start_mock(std::string("[") + std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) +
-                         R"(, {"text": "Done."}])");
+  auto mock =
+      start_mock(std::string("[") + std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) +
+                 R"(, {"text": "Done."}])");
   auto client = client_for(mock_config(*mock));
   Request r = simple_request();
   auto first = client->complete(r, nullptr);
@@ -149,8 +150,9 @@ TEST_CASE("client: non-streaming chat") {
 }
 
 TEST_CASE("client: the Responses wire API, streamed and whole") {
-  auto mock = start_mock(std::string("[") + std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) + "," +
-                         std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) + "]");
+  auto mock =
+      start_mock(std::string("[") + std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) +
+                 "," + std::string(kToolTurn).substr(1, std::string(kToolTurn).size() - 2) + "]");
   for (const char* stream : {"true", "false"}) {
     INFO("stream " << stream);
     auto client = client_for(mock_config(*mock, {{"wire-api", "responses"}, {"stream", stream}}));
@@ -193,7 +195,8 @@ TEST_CASE("client: Azure OpenAI deployment URL, api-version and api-key header")
 
 TEST_CASE("client: OpenAI organization and project headers are sent") {
   auto mock = start_mock(R"([{"text": "ok"}])");
-  auto cfg = mock_config(*mock, {{"provider", "openai"}, {"organization", "org-abc"}, {"project", "proj_xyz"}});
+  auto cfg =
+      mock_config(*mock, {{"provider", "openai"}, {"organization", "org-abc"}, {"project", "proj_xyz"}});
   auto turn = client_for(cfg)->complete(simple_request(), nullptr);
   REQUIRE(turn.ok());
   auto log = mock->requests();
@@ -224,4 +227,94 @@ TEST_CASE("client: an ill-formed request fails before any network") {
   REQUIRE_FALSE(turn.ok());
   CHECK(turn.error().kind == kErrBadRequest);
   CHECK(mock->requests().empty());
+}
+
+TEST_CASE(
+    "client: tool names streamed in fragments, with a repeated last fragment, assemble once (issue 15)") {
+  auto mock = start_mock(R"([
+    {"tool_calls": [{"id": "call_1", "name": "read_file", "name_fragments": ["read_", "file"], "arguments": {"path": "a.c"}}]},
+    {"tool_calls": [{"id": "call_2", "name": "read_file", "name_fragments": ["read_", "file", "file"], "arguments": {"path": "b.c"}}]},
+    {"tool_calls": [{"id": "call_3", "name": "read_file", "name_fragments": ["read_file", "read_file"], "arguments": {}}]}])");
+  auto client = client_for(mock_config(*mock));
+  for (const char* id : {"call_1", "call_2", "call_3"}) {
+    INFO(id);
+    auto turn = client->complete(simple_request(), nullptr);
+    REQUIRE(turn.ok());
+    REQUIRE(turn->tool_calls.size() == 1);
+    CHECK(turn->tool_calls[0].id == id);
+    CHECK(turn->tool_calls[0].name == "read_file");
+  }
+}
+
+TEST_CASE("client: generation options on the wire for a reasoning and a non-reasoning model") {
+  auto mock = start_mock(
+      R"([{"text": "a", "usage": {"prompt_tokens": 10, "completion_tokens": 50, "reasoning_tokens": 40}},
+                             {"text": "b"}])");
+  auto client = client_for(mock_config(*mock));
+  Request r = simple_request();
+  r.generation.reasoning_effort = "high";
+  r.generation.temperature = 0.1;
+  r.generation.max_output_tokens = 3000;
+  r.model = "o3";
+  auto first = client->complete(r, nullptr);
+  REQUIRE(first.ok());
+  CHECK(first->usage.reasoning_tokens == 40);
+  r.model = "gpt-4.1";
+  REQUIRE(client->complete(r, nullptr).ok());
+  auto log = mock->requests();
+  REQUIRE(log.size() == 2);
+  const auto& o3 = log[0]["body"];
+  CHECK(o3["reasoning_effort"].as_string() == "high");
+  CHECK(o3["max_completion_tokens"].as_int() == 3000);
+  CHECK_FALSE(o3.has("temperature"));
+  CHECK_FALSE(o3.has("max_tokens"));
+  const auto& g41 = log[1]["body"];
+  CHECK(g41["temperature"].as_double() == 0.1);
+  CHECK(g41["max_completion_tokens"].as_int() == 3000);
+  CHECK_FALSE(g41.has("reasoning_effort"));
+}
+
+TEST_CASE("client: Responses carries a reasoning model's encrypted reasoning items to the next turn") {
+  for (const char* stream : {"true", "false"}) {
+    INFO("stream " << stream);
+    auto mock = start_mock(R"([
+      {"reasoning": [{"id": "rs_a", "encrypted_content": "ENC-A"}], "text": "Reading.",
+       "tool_calls": [{"id": "call_1", "name": "read_file", "arguments": {"path": "a.c"}}],
+       "usage": {"prompt_tokens": 100, "completion_tokens": 80, "reasoning_tokens": 64}},
+      {"reasoning": [{"id": "rs_b", "encrypted_content": "ENC-B"}], "text": "Done."}])");
+    auto client = client_for(mock_config(*mock, {{"wire-api", "responses"}, {"stream", stream}}));
+    Request r = simple_request();
+    r.model = "gpt-5-mini";
+    r.generation.reasoning_effort = "low";
+    auto first = client->complete(r, nullptr);
+    REQUIRE(first.ok());
+    REQUIRE(first->reasoning.size() == 1);
+    CHECK(first->reasoning[0]["encrypted_content"].as_string() == "ENC-A");
+    CHECK(first->usage.reasoning_tokens == 64);
+    CHECK(first->text == "Reading.");
+    REQUIRE(first->tool_calls.size() == 1);
+    r.messages.push_back(first->as_message());
+    r.messages.push_back(Message::tool("call_1", "read_file", "int a;"));
+    auto second = client->complete(r, nullptr);
+    REQUIRE(second.ok());
+    CHECK(second->text == "Done.");
+
+    auto log = mock->requests();
+    REQUIRE(log.size() == 2);
+    const auto& body0 = log[0]["body"];
+    CHECK(body0["store"].as_bool(true) == false);
+    CHECK(body0["include"].at(0).as_string() == "reasoning.encrypted_content");
+    CHECK(body0["reasoning"]["effort"].as_string() == "low");
+    // The second request sends the reasoning item back, unchanged, before
+    // the assistant's text and the function call it led to.
+    const auto& input = log[1]["body"]["input"];
+    REQUIRE(input.size() == 5);
+    CHECK(input.at(0)["role"].as_string() == "user");
+    CHECK(input.at(1)["type"].as_string() == "reasoning");
+    CHECK(input.at(1)["id"].as_string() == "rs_a");
+    CHECK(input.at(1)["encrypted_content"].as_string() == "ENC-A");
+    CHECK(input.at(2)["role"].as_string() == "assistant");
+    CHECK(input.at(3)["type"].as_string() == "function_call");
+    CHECK(input.at(4)["type"].as_string() == "function_call_output");
+  }
 }

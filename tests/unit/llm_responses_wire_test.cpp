@@ -12,22 +12,32 @@ using ds::json::Value;
 namespace {
 
 std::string ev(const std::string& type, const std::string& json_fields) {
-  return "event: " + type + "\ndata: {\"type\":\"" + type + "\"" + (json_fields.empty() ? "" : "," + json_fields) +
-         "}\n\n";
+  return "event: " + type + "\ndata: {\"type\":\"" + type + "\"" +
+         (json_fields.empty() ? "" : "," + json_fields) + "}\n\n";
 }
 
 const std::string kStream =
-    ev("response.created", R"("response":{"id":"resp_1","model":"gpt-4.1-2025-04-14","status":"in_progress","output":[]})") +
-    ev("response.output_item.added", R"("output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","content":[]})") +
-    ev("response.output_text.delta", R"("item_id":"msg_1","output_index":0,"content_index":0,"delta":"Let me ")") +
-    ev("response.output_text.delta", R"("item_id":"msg_1","output_index":0,"content_index":0,"delta":"look.")") +
-    ev("response.output_item.done", R"("output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"output_text","text":"Let me look."}]})") +
-    ev("response.output_item.added", R"("output_index":1,"item":{"id":"fc_1","type":"function_call","call_id":"call_9","name":"read_file","arguments":""})") +
-    ev("response.function_call_arguments.delta", R"("item_id":"fc_1","output_index":1,"delta":"{\"path\":")") +
+    ev("response.created",
+       R"("response":{"id":"resp_1","model":"gpt-4.1-2025-04-14","status":"in_progress","output":[]})") +
+    ev("response.output_item.added",
+       R"("output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","content":[]})") +
+    ev("response.output_text.delta",
+       R"("item_id":"msg_1","output_index":0,"content_index":0,"delta":"Let me ")") +
+    ev("response.output_text.delta",
+       R"("item_id":"msg_1","output_index":0,"content_index":0,"delta":"look.")") +
+    ev("response.output_item.done",
+       R"("output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"output_text","text":"Let me look."}]})") +
+    ev("response.output_item.added",
+       R"("output_index":1,"item":{"id":"fc_1","type":"function_call","call_id":"call_9","name":"read_file","arguments":""})") +
+    ev("response.function_call_arguments.delta",
+       R"("item_id":"fc_1","output_index":1,"delta":"{\"path\":")") +
     ev("response.function_call_arguments.delta", R"("item_id":"fc_1","output_index":1,"delta":"\"a.c\"}")") +
-    ev("response.function_call_arguments.done", R"("item_id":"fc_1","output_index":1,"arguments":"{\"path\":\"a.c\"}")") +
-    ev("response.output_item.done", R"("output_index":1,"item":{"id":"fc_1","type":"function_call","call_id":"call_9","name":"read_file","arguments":"{\"path\":\"a.c\"}"})") +
-    ev("response.completed", R"("response":{"id":"resp_1","model":"gpt-4.1-2025-04-14","status":"completed","usage":{"input_tokens":3000,"input_tokens_details":{"cached_tokens":2048},"output_tokens":30}})");
+    ev("response.function_call_arguments.done",
+       R"("item_id":"fc_1","output_index":1,"arguments":"{\"path\":\"a.c\"}")") +
+    ev("response.output_item.done",
+       R"("output_index":1,"item":{"id":"fc_1","type":"function_call","call_id":"call_9","name":"read_file","arguments":"{\"path\":\"a.c\"}"})") +
+    ev("response.completed",
+       R"("response":{"id":"resp_1","model":"gpt-4.1-2025-04-14","status":"completed","usage":{"input_tokens":3000,"input_tokens_details":{"cached_tokens":2048},"output_tokens":30}})");
 
 }  // namespace
 
@@ -45,7 +55,7 @@ TEST_CASE("responses request: instructions, input items, flat tools, exact bytes
   t.name = "read_file";
   t.parameters = *ds::json::parse(R"({"type":"object"})");
   r.tools.push_back(t);
-  r.max_completion_tokens = 500;
+  r.generation.max_output_tokens = 500;
   r.seed = 3;
   CHECK(ds::json::dump(build_responses_body(r, true)) ==
         R"({"model":"gpt-4.1","instructions":"Be brief.","input":[{"role":"user","content":"Fix it"},)"
@@ -89,13 +99,16 @@ TEST_CASE("responses stream: ends before response.completed = broken; failures s
   REQUIRE_FALSE(t.ok());
   CHECK(t.error().kind == kErrProtocol);
 
-  auto failed = decode_stream(WireApi::Responses,
-                              ev("response.failed", R"("response":{"status":"failed","error":{"code":"server_error","message":"boom"}})"),
-                              nullptr);
+  auto failed =
+      decode_stream(WireApi::Responses,
+                    ev("response.failed",
+                       R"("response":{"status":"failed","error":{"code":"server_error","message":"boom"}})"),
+                    nullptr);
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().message.find("boom") != std::string::npos);
 
-  auto error = decode_stream(WireApi::Responses, ev("error", R"("code":"context_length_exceeded","message":"too long")"), nullptr);
+  auto error = decode_stream(
+      WireApi::Responses, ev("error", R"("code":"context_length_exceeded","message":"too long")"), nullptr);
   REQUIRE_FALSE(error.ok());
   CHECK(error.error().kind == kErrContextLength);
 
@@ -110,7 +123,8 @@ TEST_CASE("responses stream: ends before response.completed = broken; failures s
 }
 
 TEST_CASE("responses body: a whole response object") {
-  auto turn = parse_responses_body(R"({"id":"resp_2","object":"response","status":"completed","model":"gpt-4.1-nano",
+  auto turn =
+      parse_responses_body(R"({"id":"resp_2","object":"response","status":"completed","model":"gpt-4.1-nano",
     "output":[{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Done."}]},
               {"type":"function_call","call_id":"c1","name":"run_tests","arguments":"{}"}],
     "usage":{"input_tokens":10,"output_tokens":2,"input_tokens_details":{"cached_tokens":0}}})");

@@ -2,7 +2,6 @@
 // (seconds and HTTP date), backoff doubling with bounded jitter, and the
 // RateGate shared between threads.
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "llm/retry.hpp"
@@ -22,7 +21,8 @@ TEST_CASE("retry: statuses and kinds") {
   CHECK_FALSE(is_retryable(401, none, kErrAuth));
   CHECK_FALSE(is_retryable(400, none, kErrContextLength));
   CHECK_FALSE(is_retryable(404, none, kErrBadRequest));
-  CHECK(is_retryable(0, none, kErrNetwork));     // connect failure, reset, idle timeout
+  CHECK(is_retryable(0, none, kErrNetwork));     // reset, idle timeout
+  CHECK(is_retryable(0, none, kErrConnect));     // refused, no such host (ApiClient caps these)
   CHECK(is_retryable(200, none, kErrProtocol));  // stream broke mid-way
   CHECK_FALSE(is_retryable(0, none, kErrInterrupted));
 }
@@ -43,8 +43,10 @@ TEST_CASE("retry: server delays") {
   CHECK_FALSE(server_retry_delay(Headers{}).has_value());
 
   auto now = std::chrono::system_clock::from_time_t(1445412470);  // Wed, 21 Oct 2015 07:27:50 GMT
-  CHECK(server_retry_delay(Headers{{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}}, now) == milliseconds(10000));
-  CHECK(server_retry_delay(Headers{{"retry-after", "Wed, 21 Oct 2015 07:27:00 GMT"}}, now) == milliseconds(0));
+  CHECK(server_retry_delay(Headers{{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}}, now) ==
+        milliseconds(10000));
+  CHECK(server_retry_delay(Headers{{"retry-after", "Wed, 21 Oct 2015 07:27:00 GMT"}}, now) ==
+        milliseconds(0));
 }
 
 TEST_CASE("retry: backoff doubles from 0.5 s to an 8 s cap, jitter takes off at most 25%") {
