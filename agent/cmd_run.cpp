@@ -86,14 +86,7 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, std::istream& in) {
 void protect_secrets() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 bool write_file(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp-diffsmith";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return false;
-    f << data;
-    if (!f.flush()) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
+  return git::write_file_atomic(path, data, git::new_file_mode(false)).ok();
 }
 
 }  // namespace
