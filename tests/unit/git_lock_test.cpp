@@ -29,7 +29,7 @@ pid_t dead_pid() {
 
 }  // namespace
 
-TEST_CASE("a second lock on the same repository is refused until the first is released") {
+TEST_CASE("a second lock on the same work tree is refused until the first is released") {
   TempRepo repo;
   auto r = open_repo(repo.root);
   auto dir = diffsmith_dir(r);
@@ -46,7 +46,8 @@ TEST_CASE("a second lock on the same repository is refused until the first is re
     REQUIRE_FALSE(second.ok());
     CHECK(second.error().kind == kLocked);
     CHECK(second.error().message.find("another diffsmith run (pid " + std::to_string(::getpid()) +
-                                      ") is working in this repository") != std::string::npos);
+                                      ") is working in this work tree (" + repo.root + ")") !=
+          std::string::npos);
     RepoLock moved = std::move(first).value();  // moving keeps one owner
     CHECK(repo.exists(".git/diffsmith/lock"));
   }
