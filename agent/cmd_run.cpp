@@ -144,6 +144,15 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
         << "restores them).\n";
     return 4;
   }
+  // Editing never needs the index, but --commit/--branch do at the end:
+  // a stale index.lock must stop the run now, not after the model's work.
+  if (commit || !branch.empty()) {
+    std::string index_lock = git::index_lock_problem(*repo);
+    if (!index_lock.empty()) {
+      err << "diffsmith run: --commit/--branch must write the index, but " << index_lock << "\n";
+      return 4;
+    }
+  }
   // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
   // sets the flag (the run then ends cleanly and releases the lock), so no
   // signal can leave a lock file behind.

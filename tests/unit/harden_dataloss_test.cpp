@@ -101,3 +101,50 @@ TEST_CASE("dataloss e2e: undo of a killed run keeps a change the user made since
   REQUIRE_FALSE(undo_ref.empty());
   CHECK(repo.git({"show", undo_ref.substr(0, undo_ref.find('\n')) + ":calc.py"}) == later);
 }
+
+TEST_CASE(
+    "dataloss e2e: a stale .git/index.lock never blocks edits, and stops --commit before the first request") {
+  TempRepo repo({{"calc.py", "def f():\n    return 1\n"}});
+  write_file(repo.path(".git/index.lock"), "");  // left by a git that was killed
+  const std::string rm = "rm -f '" + repo.root() + "/.git/index.lock'";
+
+  auto committing = start_mock(script({edit_turn(sr_block("calc.py", "    return 1\n", "    return 2\n"))}));
+  ProcResult refused = run_agent(repo, *committing, "fix calc.py", "grep -q 'return 2' calc.py",
+                                 {"--commit", "--map-tokens", "0"});
+  INFO("stderr: " << refused.err);
+  CHECK(refused.exit_code == 4);
+  CHECK(contains(refused.err, rm));
+  CHECK(committing->requests().empty());
+
+  // Without --commit the run edits and solves in its first turn.
+  auto mock = start_mock(script({edit_turn(sr_block("calc.py", "    return 1\n", "    return 2\n"))}));
+  ProcResult r = run_agent(repo, *mock, "fix calc.py", "grep -q 'return 2' calc.py", {"--map-tokens", "0"});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(repo.read("calc.py") == "def f():\n    return 2\n");
+  CHECK(mock->requests().size() == 1);
+  CHECK(repo.exists(".git/index.lock"));  // reported, never removed behind the user's back
+}
+
+TEST_CASE("dataloss e2e: a run during a merge conflict edits files the conflict does not touch") {
+  TempRepo repo({{"conflicted.txt", "base\n"}, {"calc.py", "def f():\n    return 1\n"}});
+  repo.git({"checkout", "-q", "-b", "side"});
+  repo.write("conflicted.txt", "side\n");
+  repo.git({"commit", "-qam", "side"});
+  repo.git({"checkout", "-q", "main"});
+  repo.write("conflicted.txt", "main\n");
+  repo.git({"commit", "-qam", "main"});
+  int code = 0;
+  repo.git({"merge", "-q", "side"}, /*allow_fail=*/true, &code);
+  REQUIRE(code != 0);
+  const std::string unmerged = repo.git({"ls-files", "-u"});
+  REQUIRE(contains(unmerged, "conflicted.txt"));
+
+  auto mock = start_mock(script({edit_turn(sr_block("calc.py", "    return 1\n", "    return 2\n"))}));
+  ProcResult r = run_agent(repo, *mock, "fix calc.py", "grep -q 'return 2' calc.py",
+                           {"--allow-dirty", "--map-tokens", "0"});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(repo.read("calc.py") == "def f():\n    return 2\n");
+  CHECK(repo.git({"ls-files", "-u"}) == unmerged);  // the merge state is the user's, untouched
+}
