@@ -148,3 +148,30 @@ TEST_CASE("dataloss e2e: a run during a merge conflict edits files the conflict 
   CHECK(repo.read("calc.py") == "def f():\n    return 2\n");
   CHECK(repo.git({"ls-files", "-u"}) == unmerged);  // the merge state is the user's, untouched
 }
+
+TEST_CASE(
+    "dataloss e2e: a clean sparse checkout is clean, and the run's patch holds only what changed on disk") {
+  TempRepo repo({{"in/calc.py", "def f():\n    return 1\n"}, {"out/skipped.txt", "not checked out\n"}});
+  repo.git({"sparse-checkout", "set", "in"});
+  REQUIRE_FALSE(repo.exists("out/skipped.txt"));
+
+  auto mock = start_mock(script({edit_turn(sr_block("in/calc.py", "    return 1\n", "    return 2\n"))}));
+  ProcResult r =
+      run_agent(repo, *mock, "fix calc.py", "grep -q 'return 2' in/calc.py", {"--map-tokens", "0"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);  // no "uncommitted changes" refusal
+  CHECK(contains(r.out, "+++ b/in/calc.py"));
+  CHECK_FALSE(contains(r.out, "out/skipped.txt"));
+  // The patch agrees with the disk: it reverses cleanly, and git sees only that file changed.
+  write_file(repo.path(".git/run.patch"), r.out);
+  repo.git({"apply", "--check", "-R", repo.path(".git/run.patch")});
+  CHECK(repo.git({"diff", "--name-only"}) == "in/calc.py\n");
+
+  ProcOptions in_repo;
+  in_repo.cwd = repo.root();
+  ProcResult undo = run_diffsmith({"undo"}, in_repo);
+  INFO("undo: " << undo.out << undo.err);
+  REQUIRE(undo.exit_code == 0);
+  CHECK(repo.git({"status", "--porcelain"}).empty());
+  CHECK_FALSE(repo.exists("out/skipped.txt"));  // the cone stays as it was
+}
