@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "git/file_io.hpp"
+
 namespace ds::agent {
 namespace {
 
@@ -135,13 +137,8 @@ Result<size_t> remove_ids(const std::string& path, const std::set<std::string>& 
     kept += line + '\n';
   }
   if (removed == 0) return removed;
-  std::string tmp = path + ".tmp-diffsmith";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << kept;
-    if (!f.flush()) return io_error("cannot write", tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return io_error("cannot replace", path);
+  Status st = git::write_file_atomic(path, kept, git::new_file_mode(false));
+  if (!st) return st.error();
   return removed;
 }
 

@@ -8,6 +8,7 @@
 
 #include "agent/batch_output.hpp"
 #include "agent/batch_progress.hpp"
+#include "git/file_io.hpp"
 #include "llm/pricing.hpp"
 
 namespace ds::agent {
@@ -220,15 +221,8 @@ std::string report_html(const BatchReport& r) {
 }
 
 Status write_report_html(const std::string& path, const BatchReport& r) {
-  std::string tmp = path + ".tmp-diffsmith";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << report_html(r);
-    if (!f.flush())
-      return make_error("cannot write the report " + tmp + "; check the folder exists and is writable");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return make_error("cannot move the report into place at " + path);
+  Status st = git::write_file_atomic(path, report_html(r), git::new_file_mode(false));
+  if (!st) return make_error("cannot write the report: " + st.error().message);
   return Ok{};
 }
 

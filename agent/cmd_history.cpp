@@ -8,6 +8,7 @@
 #include "git/checkpoint.hpp"
 #include "git/lock.hpp"
 #include "git/repository.hpp"
+#include "git/undo.hpp"
 #include "json/value.hpp"
 
 namespace ds::agent {
@@ -24,12 +25,15 @@ std::string format_time(int64_t t) {
   return buf;
 }
 
-// Runs, newest first.
+// The runs made in this work tree (a linked worktree's runs are its own),
+// newest first.
 Result<std::vector<git::RunRef>> runs_of(git::Repository& repo) {
   auto refs = git::list_refs(repo, kPrefix);
   if (!refs.ok()) return refs;
-  std::sort(refs->begin(), refs->end(),
-            [](const git::RunRef& a, const git::RunRef& b) { return a.first.time > b.first.time || (a.first.time == b.first.time && a.name > b.name); });
+  std::erase_if(*refs, [&](const git::RunRef& r) { return r.worktree != repo.worktree_id(); });
+  std::sort(refs->begin(), refs->end(), [](const git::RunRef& a, const git::RunRef& b) {
+    return a.first.time > b.first.time || (a.first.time == b.first.time && a.name > b.name);
+  });
   return refs;
 }
 
@@ -61,13 +65,20 @@ int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostrea
     }
   }
   if (!run) {
-    if (o.run.empty()) err << "diffsmith undo: no diffsmith run is recorded in " << repo->root() << "\n";
-    else err << "diffsmith undo: no run '" << o.run << "' (see `diffsmith log`)\n";
+    if (o.run.empty())
+      err << "diffsmith undo: no diffsmith run is recorded in " << repo->root() << "\n";
+    else
+      err << "diffsmith undo: no run '" << o.run << "' in " << repo->root() << " (see `diffsmith log`)\n";
     return 2;
   }
-  // Record the present state first, so the undo itself can be undone.
   std::string id = run->name.substr(kPrefix.size());
   bool undo_of_undo = id.rfind("undo-", 0) == 0;
+  // Temporary files of a write the run was killed in are garbage, not state.
+  if (!undo_of_undo) {
+    for (const auto& left : git::remove_killed_write_leftovers(*repo, *run))
+      out << "removed " << left << " (a write interrupted when the run was killed)\n";
+  }
+  // Record the present state first, so the undo itself can be undone.
   auto now = git::checkpoint(*repo, kPrefix + (undo_of_undo ? id : "undo-" + id),
                              "diffsmith: state before undo of " + id);
   if (!now.ok()) {
@@ -75,42 +86,45 @@ int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostrea
     return 4;
   }
   // What to put back: the files the run changed (start → its last
-  // checkpoint). Files the run never touched keep whatever they hold now.
-  // An undo record is put back whole.
-  auto paths = undo_of_undo ? git::changed_between(*repo, *now, run->first.commit)
-                            : git::changed_between(*repo, run->first.commit, run->tip.commit);
-  if (!paths.ok()) {
-    err << "diffsmith undo: " << paths.error().message << "\n";
-    return 4;
-  }
-  if (!undo_of_undo && !o.force) {
-    // A file the run changed and someone changed again since would lose that
-    // later work: refuse unless --force.
-    auto since = git::changed_between(*repo, run->tip.commit, *now);
-    if (!since.ok()) {
-      err << "diffsmith undo: " << since.error().message << "\n";
+  // checkpoint, plus every file its write journal names: a run killed
+  // before its next checkpoint wrote files no checkpoint records). Files
+  // the run never touched keep whatever they hold now. An undo record is put
+  // back whole.
+  std::vector<std::string> paths;
+  if (undo_of_undo) {
+    auto changed = git::changed_between(*repo, *now, run->first.commit);
+    if (!changed.ok()) {
+      err << "diffsmith undo: " << changed.error().message << "\n";
       return 4;
     }
-    std::vector<std::string> conflicts;
-    for (const auto& p : *since)
-      if (std::binary_search(paths->begin(), paths->end(), p)) conflicts.push_back(p);
-    if (!conflicts.empty()) {
-      err << "diffsmith undo: " << conflicts.size() << " file(s) changed by run " << id
-          << " were changed again since it ended:";
-      for (const auto& p : conflicts) err << "\n  " << p;
+    paths = std::move(*changed);
+  } else {
+    auto plan = git::plan_undo(*repo, *run, *now);
+    if (!plan.ok()) {
+      err << "diffsmith undo: " << plan.error().message << "\n";
+      return 4;
+    }
+    // A file the run changed and someone changed again since would lose that
+    // later work: refuse unless --force.
+    if (!plan->changed_since.empty() && !o.force) {
+      err << "diffsmith undo: " << plan->changed_since.size() << " file(s) changed by run " << id
+          << " were changed again since:";
+      for (const auto& p : plan->changed_since) err << "\n  " << p;
       err << "\nundo would discard those later changes; nothing was changed. Pass --force to undo anyway "
-             "(the current state is kept as undo-" << id << ").\n";
+             "(the current state is kept as undo-"
+          << id << ").\n";
       return 1;
     }
+    paths = std::move(plan->restore);
   }
-  std::sort(paths->begin(), paths->end());
-  Status st = git::restore_paths(*repo, *now, run->first.commit, &*paths);
+  std::sort(paths.begin(), paths.end());
+  Status st = git::restore_paths(*repo, *now, run->first.commit, &paths);
   if (!st.ok()) {
     err << "diffsmith undo: " << st.error().message << "\n";
     return 4;
   }
-  out << "restored " << paths->size() << " file(s) to the start of run " << id << " (" << format_time(run->first.time)
-      << ")\n";
+  out << "restored " << paths.size() << " file(s) to the start of run " << id << " ("
+      << format_time(run->first.time) << ")\n";
   if (!undo_of_undo)
     out << "the state before this undo is kept: `diffsmith undo undo-" << id << "` brings it back\n";
   return 0;
@@ -138,7 +152,8 @@ int run_log_command(const LogCommandOptions& o, std::ostream& out, std::ostream&
       out << json::dump(v) << "\n";
     } else {
       std::string msg = r.tip.message.substr(0, r.tip.message.find('\n'));
-      out << id << "  " << format_time(r.first.time) << "  " << r.checkpoints << " checkpoint(s)  " << msg << "\n";
+      out << id << "  " << format_time(r.first.time) << "  " << r.checkpoints << " checkpoint(s)  " << msg
+          << "\n";
     }
   }
   return 0;

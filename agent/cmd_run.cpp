@@ -113,14 +113,7 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
 void protect_secrets() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 bool write_file(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp-diffsmith";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return false;
-    f << data;
-    if (!f.flush()) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
+  return git::write_file_atomic(path, data, git::new_file_mode(false)).ok();
 }
 
 // Whether a file can be written at `path`, without leaving anything behind.
@@ -223,6 +216,15 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
         << "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
         << "restores them).\n";
     return 4;
+  }
+  // Editing never needs the index, but --commit/--branch do at the end:
+  // a stale index.lock must stop the run now, not after the model's work.
+  if (commit || !branch.empty()) {
+    std::string index_lock = git::index_lock_problem(*repo);
+    if (!index_lock.empty()) {
+      err << "diffsmith run: --commit/--branch must write the index, but " << index_lock << "\n";
+      return 4;
+    }
   }
   // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
   // sets the flag (the run then ends cleanly and releases the lock), so no

@@ -1,5 +1,5 @@
-// Writing planned edits to the work tree: an exact git patch (built by
-// edit::unified_diff) applied with libgit2 in one atomic step, then checked
+// Writing planned edits to the work tree: every file replaced atomically
+// (temp file + rename), journaled first for `diffsmith undo`, then checked
 // byte for byte.
 #pragma once
 
@@ -19,11 +19,12 @@ namespace ds::git {
 // ones are gone (kVerifyFailed otherwise, with the work tree rolled back).
 // Files keep their permission bits; new files get 0666 minus the umask.
 //
-// Most files go through git_apply(GIT_APPLY_LOCATION_WORKDIR). Files that
-// git's attributes filter (eol=crlf, text with core.autocrlf, ident) are
-// written directly (temp file + rename): libgit2 applies the patch to the
-// filtered text and re-filters the result, so a patch made from the raw bytes
-// would not apply, or would change line endings behind the planner's back.
+// Files are written as raw bytes with write_file_atomic: a process killed at
+// any moment leaves each file old or new, never half written. The index is
+// neither read nor locked, so a conflicted index (a merge or rebase in
+// progress) or a stale .git/index.lock does not block edits. Before the
+// first write the paths and new blob ids go to the write journal of
+// repo.journal_ref() (journal.hpp).
 Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& changes);
 
 // The patch text apply_changes hands to libgit2 (edit::unified_diff with

@@ -7,8 +7,13 @@
 
 namespace ds::git {
 
-Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,
-                                                  const std::string& path) {
+namespace {
+
+using EntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
+
+// The blob entry of `path` in `commit`; an empty pointer when the path is not
+// a blob there.
+Result<EntryPtr> blob_entry(Repository& repo, const std::string& commit, const std::string& path) {
   git_oid oid;
   if (git_oid_fromstr(&oid, commit.c_str()) != 0)
     return make_error("not a commit id: '" + commit + "'", kNotFound);
@@ -20,10 +25,29 @@ Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::s
   TreePtr tree(t);
   git_tree_entry* e = nullptr;
   int rc = git_tree_entry_bypath(&e, t, path.c_str());
-  if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+  if (rc == GIT_ENOTFOUND) return EntryPtr();
   if (rc != 0) return make_error("cannot look up " + path + " in commit " + commit, kGitError);
-  std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry(e, git_tree_entry_free);
-  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return std::optional<std::string>();
+  EntryPtr entry(e);
+  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return EntryPtr();
+  return entry;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> blob_id_at_commit(Repository& repo, const std::string& commit,
+                                                     const std::string& path) {
+  auto entry = blob_entry(repo, commit, path);
+  if (!entry) return entry.error();
+  if (!*entry) return std::optional<std::string>();
+  return std::optional<std::string>(oid_hex(*git_tree_entry_id(entry->get())));
+}
+
+Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,
+                                                  const std::string& path) {
+  auto entry = blob_entry(repo, commit, path);
+  if (!entry) return entry.error();
+  if (!*entry) return std::optional<std::string>();
+  git_tree_entry* e = entry->get();
   git_blob* b = nullptr;
   if (git_blob_lookup(&b, repo.raw(), git_tree_entry_id(e)) != 0)
     return make_error("cannot read " + path + " in commit " + commit, kGitError);

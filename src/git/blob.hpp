@@ -15,4 +15,9 @@ namespace ds::git {
 Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,
                                                   const std::string& path);
 
+// The hex blob id of `path` in `commit`'s tree (file or symbolic link);
+// std::nullopt when the path is not in that tree.
+Result<std::optional<std::string>> blob_id_at_commit(Repository& repo, const std::string& commit,
+                                                     const std::string& path);
+
 }  // namespace ds::git

@@ -16,6 +16,18 @@ namespace ds::git {
 namespace {
 
 constexpr const char* kTrailer = "Diffsmith-Checkpoint: ";
+constexpr const char* kWorktreeTrailer = "Diffsmith-Worktree: ";
+
+// The Diffsmith-Worktree trailer's value; "." (the main work tree) for
+// checkpoints made before the trailer existed.
+std::string worktree_of(const git_commit* c) {
+  std::string message = git_commit_message(c);
+  std::string key = std::string("\n") + kWorktreeTrailer;
+  auto at = message.rfind(key);
+  if (at == std::string::npos) return ".";
+  at += key.size();
+  return message.substr(at, message.find('\n', at) - at);
+}
 
 Status check_ref_name(const std::string& ref) {
   int valid = 0;
@@ -149,8 +161,10 @@ Result<git_oid> snapshot_tree(Repository& repo) {
     }
     // A conflicted path has up to three stages: snapshot it once, from disk.
     if (stage != 0 && !conflicted.insert(e->path).second) continue;
-    bool from_disk = stage != 0 || changed.count(e->path);
-    if (!from_disk && check_filters) {
+    // Outside a sparse checkout's cone the index is the truth, not the disk.
+    bool sparse = stage == 0 && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+    bool from_disk = !sparse && (stage != 0 || changed.count(e->path));
+    if (!from_disk && !sparse && check_filters) {
       auto filtered = has_filters(repo, e->path);
       if (!filtered) return filtered.error();
       from_disk = *filtered;  // the index holds the filtered bytes, we want the raw ones
@@ -223,7 +237,7 @@ Result<std::string> checkpoint(Repository& repo, const std::string& ref, const s
   if (!sig) return sig.error();
   std::string text = message;
   while (!text.empty() && text.back() == '\n') text.pop_back();
-  text += std::string("\n\n") + kTrailer + ref + "\n";
+  text += std::string("\n\n") + kTrailer + ref + "\n" + kWorktreeTrailer + repo.worktree_id() + "\n";
   const git_commit* parents[] = {parent.get()};
   git_oid commit_id;
   if (git_commit_create(&commit_id, repo.raw(), nullptr, sig->get(), sig->get(), nullptr, text.c_str(),
@@ -233,6 +247,7 @@ Result<std::string> checkpoint(Repository& repo, const std::string& ref, const s
   if (git_reference_create(&out, repo.raw(), ref.c_str(), &commit_id, 1, "diffsmith checkpoint") != 0)
     return git_failure("cannot update " + ref);
   ReferencePtr owned(out);
+  repo.set_journal_ref(ref);  // later writes through `repo` belong to this run
   return oid_hex(commit_id);
 }
 
@@ -256,6 +271,7 @@ Result<std::vector<RunRef>> list_refs(Repository& repo, const std::string& prefi
     CommitPtr cur(c);
     run.tip = info_of(c);
     run.first = run.tip;
+    run.worktree = worktree_of(c);
     while (is_checkpoint_of(cur.get(), run.name)) {
       run.first = info_of(cur.get());
       ++run.checkpoints;

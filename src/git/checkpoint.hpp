@@ -18,8 +18,12 @@ namespace ds::git {
 // built in a private in-memory index, commits it with parent = `ref`'s
 // current commit (else HEAD's commit, else none), points `ref` at it and
 // returns the commit id. `ref` must be under refs/ and not under refs/heads/,
-// refs/tags/ or refs/remotes/. The commit message gets a trailer
-// "Diffsmith-Checkpoint: <ref>" that list_refs uses to find the chain.
+// refs/tags/ or refs/remotes/. The commit message gets the trailers
+// "Diffsmith-Checkpoint: <ref>" (list_refs uses it to find the chain) and
+// "Diffsmith-Worktree: <repo.worktree_id()>" (the work tree the run is in).
+// Also makes `ref` the journal ref of `repo`: the writes apply_changes makes
+// through it from now on are journaled for this run (journal.hpp).
+// Work-tree files are only read: no index, no index.lock.
 Result<std::string> checkpoint(Repository& repo, const std::string& ref, const std::string& message);
 
 // Makes the work tree equal to `to_commit`'s tree for every path in either
@@ -51,6 +55,7 @@ struct RunRef {
   CheckpointInfo first;    // the root-most checkpoint of this ref's chain
   std::string base;        // the commit `first` was made on; "" in an empty repository
   size_t checkpoints = 0;  // commits in the chain
+  std::string worktree;    // Repository::worktree_id of the work tree the run was in
 };
 
 // Every ref under `prefix`, newest tip first.

@@ -87,7 +87,7 @@ Result<std::string> commit_changes(Repository& repo, const std::vector<std::stri
                  : git_index_remove_bypath(real_raw, path.c_str());
     if (rc != 0) return git_failure("cannot stage '" + path + "'");
   }
-  if (git_index_write(real_raw) != 0) return git_failure("cannot write the index of " + repo.root());
+  if (git_index_write(real_raw) != 0) return index_failure(repo, "cannot write the index of " + repo.root());
 
   // The commit's tree: HEAD's tree with only these paths replaced.
   git_index* mem_raw = nullptr;

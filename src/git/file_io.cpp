@@ -1,10 +1,14 @@
 // Raw reads, atomic writes and folder handling for src/git.
 #include "git/file_io.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -25,7 +29,19 @@ std::string parent_of(const std::string& path) {
 std::string temp_pattern(const std::string& path) {
   auto slash = path.rfind('/');
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.size() > 200) name.resize(200);  // the temporary's name must fit NAME_MAX (255) too
   return parent_of(path) + "/." + name + ".diffsmith-XXXXXX";
+}
+
+// DIFFSMITH_TEST_KILL_AT_WRITE=N: the 1-based write_file_atomic call of this
+// process that kills it halfway (0: never).
+bool kill_at_this_write() {
+  static const long kill_at = [] {
+    const char* v = ::getenv("DIFFSMITH_TEST_KILL_AT_WRITE");
+    return v ? std::atol(v) : 0L;
+  }();
+  static std::atomic<long> writes{0};
+  return kill_at > 0 && ++writes == kill_at;
 }
 
 mode_t process_umask() {
@@ -76,6 +92,11 @@ Status write_file_atomic(const std::string& abs_path, std::string_view data, mod
     return make_error(msg + "; nothing was written there", kIoError);
   };
   size_t done = 0;
+  if (kill_at_this_write()) {
+    if (::write(fd, data.data(), data.size() / 2) < 0) {
+    }
+    ::raise(SIGKILL);
+  }
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
@@ -96,6 +117,22 @@ Status write_file_atomic(const std::string& abs_path, std::string_view data, mod
   return Ok{};
 }
 
+std::vector<std::string> leftover_temporaries(const std::string& abs_path) {
+  std::vector<std::string> out;
+  std::string dir = parent_of(abs_path);
+  std::string pattern = temp_pattern(abs_path);
+  std::string prefix = pattern.substr(dir.size() + 1, pattern.size() - dir.size() - 1 - 6);  // without XXXXXX
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (const dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0)
+      out.push_back(dir + "/" + name);
+  }
+  ::closedir(d);
+  return out;
+}
+
 Status write_symlink_atomic(const std::string& abs_path, const std::string& target) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string tmp = parent_of(abs_path) + "/.diffsmith-link-" + std::to_string(::getpid()) + "-" +
@@ -114,7 +151,12 @@ Status write_symlink_atomic(const std::string& abs_path, const std::string& targ
   return make_error("cannot create a symbolic link next to " + abs_path + ": too many leftovers", kIoError);
 }
 
-Status make_parent_dirs(const std::string& root, const std::string& rel) {
+Status make_parent_dirs(const std::string& root, const std::string& rel, std::vector<std::string>* created) {
+  std::vector<std::string> made;
+  auto fail = [&](Error e) {
+    remove_created_dirs(made);
+    return e;
+  };
   std::string path = root;
   size_t start = 0;
   for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {
@@ -123,14 +165,24 @@ Status make_parent_dirs(const std::string& root, const std::string& rel) {
     struct stat st;
     if (::lstat(path.c_str(), &st) == 0) {
       if (S_ISDIR(st.st_mode)) continue;
-      return make_error(
+      return fail(make_error(
           "cannot create " + root + "/" + rel + ": " + path + " is not a folder; move it away and retry",
-          kIoError);
+          kIoError));
     }
-    if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
-      return make_error("cannot create the folder " + path + ": " + errno_text(), kIoError);
+    if (::mkdir(path.c_str(), 0777) == 0) {
+      made.push_back(path);
+    } else if (errno != EEXIST) {
+      std::string shown = path.size() > 200 ? path.substr(0, 200) + "..." : path;
+      return fail(make_error("cannot create the folder " + shown + ": " + errno_text(), kIoError));
+    }
   }
+  if (created) created->insert(created->end(), made.begin(), made.end());
   return Ok{};
+}
+
+void remove_created_dirs(const std::vector<std::string>& created) {
+  for (auto it = created.rbegin(); it != created.rend(); ++it)
+    if (::rmdir(it->c_str()) != 0) return;  // not empty: someone else uses it
 }
 
 bool parents_are_real_dirs(const std::string& root, const std::string& rel) {

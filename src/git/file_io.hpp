@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -17,15 +18,34 @@ namespace ds::git {
 Result<std::optional<std::string>> read_file_raw(const std::string& abs_path);
 
 // Replaces `abs_path` with `data` atomically: a temporary file in the same
-// folder, chmod `mode`, rename over the target. Readers never see a partial file.
+// folder (".<name>.diffsmith-XXXXXX"), chmod `mode`, rename over the target.
+// Readers never see a partial file, and a process killed at any moment leaves
+// either the old or the new file (plus, at worst, the temporary file).
+// The one temp-and-rename helper of the code base: use it for every file
+// diffsmith replaces.
+//
+// Test hook: with DIFFSMITH_TEST_KILL_AT_WRITE=N in the environment, the
+// process sends itself SIGKILL in the middle of its Nth call (half of the
+// bytes in the temporary file), as a crash or `kill -9` would.
 Status write_file_atomic(const std::string& abs_path, std::string_view data, mode_t mode);
+
+// The leftover temporary files of write_file_atomic(abs_path, …) (from a
+// process that was killed while writing), as absolute paths.
+std::vector<std::string> leftover_temporaries(const std::string& abs_path);
 
 // Replaces `abs_path` with a symbolic link to `target`, atomically.
 Status write_symlink_atomic(const std::string& abs_path, const std::string& target);
 
 // Creates the folders leading to root/rel (not rel itself). Errors when one of
-// them exists as something other than a folder.
-Status make_parent_dirs(const std::string& root, const std::string& rel);
+// them exists as something other than a folder. The folders it made are
+// appended to `created` (outermost first) when given; on failure the ones it
+// made are removed again, so a failed create leaves no empty folders behind.
+Status make_parent_dirs(const std::string& root, const std::string& rel,
+                        std::vector<std::string>* created = nullptr);
+
+// Removes the folders make_parent_dirs created (innermost first) as long as
+// they are empty.
+void remove_created_dirs(const std::vector<std::string>& created);
 
 // True when every folder leading to root/rel exists as a real folder (no
 // symbolic link to follow out of the tree).

@@ -46,8 +46,13 @@ struct Buf {
   std::string str() const { return buf.ptr ? std::string(buf.ptr, buf.size) : std::string(); }
 };
 
-// "<what>: <libgit2's message>" with `kind`.
+// "<what>: <libgit2's message>" with `kind`; kLocked, with the command that
+// removes the lock, when libgit2 failed because a lock file was in the way.
 Error git_failure(const std::string& what, int kind = kGitError);
+
+// git_failure for an operation that writes the index: when the work tree's
+// index.lock exists, says so with the command that removes it (kLocked).
+Error index_failure(const Repository& repo, const std::string& what, int kind = kGitError);
 
 std::string oid_hex(const git_oid& oid);
 
@@ -57,6 +62,10 @@ Result<CommitPtr> find_commit(Repository& repo, const std::string& rev);
 
 // The tree of find_commit(rev); an empty TreePtr (the empty tree) for "".
 Result<TreePtr> find_tree(Repository& repo, const std::string& rev);
+
+// True when `path` has the skip-worktree bit in `index` (outside a sparse
+// checkout's cone: git ignores the work tree for it).
+bool is_skip_worktree(git_index* index, const char* path);
 
 // "diffsmith <diffsmith@localhost>" unless git config names the user.
 Result<SignaturePtr> default_signature(Repository& repo);

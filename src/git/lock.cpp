@@ -69,7 +69,7 @@ class Guard {
 }  // namespace
 
 Result<std::string> diffsmith_dir(Repository& repo) {
-  std::string dir = repo.common_dir() + "/diffsmith";
+  std::string dir = repo.git_dir() + "/diffsmith";
   if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
     return make_error("cannot create " + dir + ": " + std::strerror(errno) + "; check that .git is writable",
                       kIoError);
@@ -103,7 +103,7 @@ Result<RepoLock> RepoLock::acquire(Repository& repo) {
     pid_t pid = 0;
     if (existing && *existing && owner_alive(**existing, &pid))
       return make_error("another diffsmith run (pid " + std::to_string(pid) +
-                            ") is working in this repository (" + repo.root() +
+                            ") is working in this work tree (" + repo.root() +
                             "); wait for it to finish, or stop it",
                         kLocked);
     ::unlink(path.c_str());  // stale: its owner is gone

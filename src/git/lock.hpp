@@ -1,6 +1,6 @@
-// One diffsmith run per repository: a lock file .git/diffsmith/lock holding
+// One diffsmith run per work tree: a lock file .git/diffsmith/lock holding
 // the owner's pid, replaced when that process is gone. Also where diffsmith
-// keeps its per-repository files (diffsmith_dir).
+// keeps its per-work-tree files (diffsmith_dir).
 #pragma once
 
 #include <string>
@@ -10,8 +10,10 @@
 
 namespace ds::git {
 
-// <common .git dir>/diffsmith, created on demand; shared by all worktrees of
-// the repository, and found when .git is a "gitdir:" file.
+// <the work tree's own git dir>/diffsmith, created on demand: .git/diffsmith
+// for the main work tree, .git/worktrees/<name>/diffsmith for a linked one
+// (runs in two work trees never share a lock, trajectory or journal); found
+// when .git is a "gitdir:" file.
 Result<std::string> diffsmith_dir(Repository& repo);
 
 class RepoLock {
@@ -19,7 +21,7 @@ class RepoLock {
   // Creates the lock file with O_CREAT|O_EXCL. A lock whose process is dead
   // (or whose pid now belongs to a process started later) is stale and is
   // replaced; a live one is kLocked: "another diffsmith run (pid N) is
-  // working in this repository".
+  // working in this work tree (<root>)".
   static Result<RepoLock> acquire(Repository& repo);
 
   RepoLock(RepoLock&& other) noexcept;

@@ -71,12 +71,18 @@ Status apply_patch_text(Repository& repo, std::string_view patch, bool update_in
   auto diff = parse_patch(patch, "the patch for " + repo.root());
   if (!diff) return diff.error();
   git_apply_location_t where = update_index ? GIT_APPLY_LOCATION_BOTH : GIT_APPLY_LOCATION_WORKDIR;
-  if (git_apply(repo.raw(), diff->get(), where, nullptr) != 0)
+  if (git_apply(repo.raw(), diff->get(), where, nullptr) != 0) {
+    // git_apply takes index.lock even for the work tree alone.
+    std::string lock = index_lock_problem(repo);
+    if (!lock.empty())
+      return make_error("cannot apply the patch to " + repo.root() + ": " + lock + "; nothing was changed",
+                        kLocked);
     return git_failure(
         "the patch does not apply to the work tree of " + repo.root() +
             " (libgit2 applies hunks only at their exact lines; was it made against this commit?); "
             "nothing was changed",
         kApplyFailed);
+  }
   return Ok{};
 }
 

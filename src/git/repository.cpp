@@ -2,6 +2,8 @@
 // shared handle helpers of handles.hpp, head_commit.
 #include "git/repository.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <mutex>
 
@@ -23,11 +25,46 @@ void ensure_libgit2() {
   std::call_once(once, [] { git_libgit2_init(); });  // never shut down: handles may outlive main
 }
 
+// libgit2 reports a lock file in the way as "failed to create locked file
+// '<path>.lock': File exists"; returns <path>.lock, or "".
+std::string lock_in_the_way(const std::string& text) {
+  const std::string key = "failed to create locked file '";
+  auto at = text.find(key);
+  if (at == std::string::npos || text.find("exists", at) == std::string::npos) return "";
+  at += key.size();
+  auto end = text.find('\'', at);
+  return end == std::string::npos ? "" : text.substr(at, end - at);
+}
+
+std::string lock_advice(const std::string& lock_path) {
+  return lock_path +
+         " exists: a git command is running in this repository, or one was killed and left it behind. If no "
+         "git command is running, remove it with: rm -f '" +
+         lock_path + "'";
+}
+
 Error git_failure(const std::string& what, int kind) {
   const git_error* e = git_error_last();
   std::string msg = what;
-  if (e && e->message) msg += ": " + std::string(e->message);
+  if (e && e->message) {
+    msg += ": " + std::string(e->message);
+    std::string lock = lock_in_the_way(e->message);
+    if (!lock.empty()) return make_error(msg + ". " + lock_advice(lock), kLocked);
+  }
   return make_error(msg, kind);
+}
+
+Error index_failure(const Repository& repo, const std::string& what, int kind) {
+  Error e = git_failure(what, kind);
+  std::string lock = index_lock_problem(repo);
+  if (!lock.empty() && e.kind != kLocked) return make_error(e.message + ". " + lock, kLocked);
+  return e;
+}
+
+std::string index_lock_problem(const Repository& repo) {
+  std::string path = repo.git_dir() + "/index.lock";
+  if (::access(path.c_str(), F_OK) != 0) return "";
+  return lock_advice(path);
 }
 
 std::string oid_hex(const git_oid& oid) {
@@ -56,6 +93,11 @@ Result<TreePtr> find_tree(Repository& repo, const std::string& rev) {
   return TreePtr(tree);
 }
 
+bool is_skip_worktree(git_index* index, const char* path) {
+  const git_index_entry* e = path ? git_index_get_bypath(index, path, 0) : nullptr;
+  return e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+}
+
 Result<SignaturePtr> default_signature(Repository& repo) {
   git_signature* sig = nullptr;
   if (git_signature_default(&sig, repo.raw()) == 0) return SignaturePtr(sig);
@@ -67,13 +109,20 @@ Repository::Repository(git_repository* repo)
     : repo_(repo),
       root_(without_trailing_slash(git_repository_workdir(repo))),
       git_dir_(without_trailing_slash(git_repository_path(repo))),
-      common_dir_(without_trailing_slash(git_repository_commondir(repo))) {}
+      common_dir_(without_trailing_slash(git_repository_commondir(repo))) {
+  std::string prefix = common_dir_ + "/";
+  worktree_id_ = git_dir_ == common_dir_ || git_dir_.compare(0, prefix.size(), prefix) != 0
+                     ? "."
+                     : git_dir_.substr(prefix.size());
+}
 
 Repository::Repository(Repository&& other) noexcept
     : repo_(other.repo_),
       root_(std::move(other.root_)),
       git_dir_(std::move(other.git_dir_)),
-      common_dir_(std::move(other.common_dir_)) {
+      common_dir_(std::move(other.common_dir_)),
+      worktree_id_(std::move(other.worktree_id_)),
+      journal_ref_(std::move(other.journal_ref_)) {
   other.repo_ = nullptr;
 }
 
@@ -85,6 +134,8 @@ Repository& Repository::operator=(Repository&& other) noexcept {
     root_ = std::move(other.root_);
     git_dir_ = std::move(other.git_dir_);
     common_dir_ = std::move(other.common_dir_);
+    worktree_id_ = std::move(other.worktree_id_);
+    journal_ref_ = std::move(other.journal_ref_);
   }
   return *this;
 }

@@ -22,7 +22,7 @@ enum ErrorKind : int {
   kStale,           // a file on disk differs from what the change was made against
   kApplyFailed,     // libgit2 refused the patch; nothing was changed
   kVerifyFailed,    // applied, but the files do not hold the expected bytes (rolled back)
-  kLocked,          // another diffsmith run holds the repository lock
+  kLocked,          // another diffsmith run holds the work tree's lock, or a git lock file is in the way
   kNotFound,        // a commit, ref or branch that does not exist
   kExists,          // a branch that already exists
   kIoError,         // reading or writing a file or folder failed
@@ -49,11 +49,30 @@ class Repository {
   const std::string& common_dir() const { return common_dir_; }  // shared .git, no '/'
   git_repository* raw() const { return repo_; }
 
+  // Which work tree of the repository this is: "." for the main one,
+  // "worktrees/<name>" (git_dir relative to common_dir) for a linked one.
+  // Stays the same when the folders move. Runs, locks and undo belong to one.
+  const std::string& worktree_id() const { return worktree_id_; }
+
+  // The checkpoint ref (run) that writes made through this object belong
+  // to: set by checkpoint(), read by apply_changes to journal its writes
+  // (journal.hpp). "" before the first checkpoint.
+  const std::string& journal_ref() const { return journal_ref_; }
+  void set_journal_ref(std::string ref) { journal_ref_ = std::move(ref); }
+
  private:
   explicit Repository(git_repository* repo);
   git_repository* repo_ = nullptr;
-  std::string root_, git_dir_, common_dir_;
+  std::string root_, git_dir_, common_dir_, worktree_id_, journal_ref_;
 };
+
+// When this work tree's index.lock exists (a git command is running, or one
+// was killed and left it), what to tell the user, with the exact command
+// that removes it; "" when there is none. Editing and checkpoints do not
+// need the index; committing (--commit, --branch) and `git` itself do.
+// Errors from libgit2 about a lock in the way (git_failure) say the same,
+// with kind kLocked.
+std::string index_lock_problem(const Repository& repo);
 
 // HEAD's commit id in hex, or "" when the current branch has no commits yet.
 Result<std::string> head_commit(Repository& repo);

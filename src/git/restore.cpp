@@ -104,7 +104,8 @@ Result<std::vector<std::string>> changed_between(Repository& repo, const std::st
   std::vector<std::string> out;
   for (const auto& [path, blob] : *a) {
     auto it = b->find(path);
-    if (it == b->end() || !git_oid_equal(&it->second.id, &blob.id) || it->second.mode != blob.mode) out.push_back(path);
+    if (it == b->end() || !git_oid_equal(&it->second.id, &blob.id) || it->second.mode != blob.mode)
+      out.push_back(path);
   }
   for (const auto& [path, blob] : *b)
     if (!a->count(path)) out.push_back(path);
@@ -125,6 +126,20 @@ Status restore_paths(Repository& repo, const std::string& from_commit, const std
     std::erase_if(*to, [&](const auto& kv) { return !keep.count(kv.first); });
   }
 
+  // Files outside a sparse checkout's cone are not on disk by design: one
+  // that neither commit changes stays absent.
+  git_index* index_raw = nullptr;
+  IndexPtr index;
+  if (git_repository_index(&index_raw, repo.raw()) == 0) {
+    index.reset(index_raw);
+    git_index_read(index_raw, 0);
+  }
+  auto sparse_and_unchanged = [&](const std::string& path, const Blob& want) {
+    auto it = from->find(path);
+    return index && it != from->end() && git_oid_equal(&it->second.id, &want.id) &&
+           it->second.mode == want.mode && is_skip_worktree(index.get(), path.c_str());
+  };
+
   std::string failures;
   for (const auto& [path, blob] : *from) {
     if (to->count(path) || blob.mode == GIT_FILEMODE_COMMIT) continue;
@@ -140,6 +155,7 @@ Status restore_paths(Repository& repo, const std::string& from_commit, const std
   }
   for (const auto& [path, blob] : *to) {
     if (blob.mode == GIT_FILEMODE_COMMIT) continue;  // submodules are not restored
+    if (sparse_and_unchanged(path, blob)) continue;
     Status st = restore_one(repo, path, blob);
     if (!st) failures += "\n  " + st.error().message;
   }

@@ -25,6 +25,11 @@ Result<std::vector<std::string>> tracked_files(Repository& repo) {
 
 Result<std::vector<std::string>> dirty_paths(Repository& repo) {
   ensure_libgit2();
+  git_index* index_raw = nullptr;
+  if (git_repository_index(&index_raw, repo.raw()) != 0)
+    return git_failure("cannot read the index of " + repo.root());
+  IndexPtr index(index_raw);
+  if (git_index_read(index_raw, 0) != 0) return git_failure("cannot read the index of " + repo.root());
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // no untracked, no ignored
@@ -38,6 +43,12 @@ Result<std::vector<std::string>> dirty_paths(Repository& repo) {
     // Untracked/ignored alone are not dirty; "deleted from the index, still on
     // disk" (git rm --cached) shows as INDEX_DELETED | WT_NEW and is.
     if ((e->status & ~(GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED)) == 0) continue;
+    // libgit2 knows no sparse checkout: a file outside the sparse cone
+    // (skip-worktree in the index, absent on disk) shows as deleted. git
+    // itself ignores the work tree for such files; so do we.
+    if ((e->status & ~GIT_STATUS_WT_DELETED) == 0 && e->index_to_workdir &&
+        is_skip_worktree(index_raw, e->index_to_workdir->old_file.path))
+      continue;
     for (const git_diff_delta* d : {e->head_to_index, e->index_to_workdir}) {
       if (!d) continue;
       if (d->old_file.path) paths.emplace_back(d->old_file.path);

@@ -15,7 +15,8 @@ Result<std::vector<std::string>> tracked_files(Repository& repo);
 
 // Paths whose work-tree or index state differs from HEAD: modified, staged,
 // added to the index, deleted, renamed (both names), conflicted. Untracked
-// and ignored files do not count. Sorted, each once.
+// and ignored files do not count, nor do files outside a sparse checkout's
+// cone (skip-worktree) that are missing on disk. Sorted, each once.
 Result<std::vector<std::string>> dirty_paths(Repository& repo);
 
 }  // namespace ds::git

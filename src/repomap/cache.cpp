@@ -20,6 +20,8 @@
 #include <filesystem>
 #include <numeric>
 
+#include "git/file_io.hpp"
+
 namespace ds::repomap {
 
 namespace {
@@ -234,29 +236,8 @@ Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& 
   std::filesystem::create_directories(target.parent_path(), ec);
   if (ec) return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(), kCacheIo);
 
-  // A name no other writer (process or thread) uses, in the same directory
-  // so rename() is atomic.
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("cannot create " + tmp + ": " + std::strerror(errno), kCacheIo);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return make_error("cannot write " + tmp + ": " + err + " (is the disk full?)", kCacheIo);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return make_error("cannot replace " + path + ": " + err, kCacheIo);
-  }
+  Status st = git::write_file_atomic(path, bytes, 0644);
+  if (!st) return make_error(st.error().message, kCacheIo);
   return generation;
 }
 

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "git/file_io.hpp"
+
 namespace ds::repomap {
 
 namespace {
@@ -131,23 +133,8 @@ Status save_graph(const Graph& g, uint64_t key, const std::string& path) {
   put(l.edge_weight, g.edge_weight.data(), g.edge_weight.size() * 4);
   put(l.dangling, g.dangling.data(), g.dangling.size());
 
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("cannot create " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::write(fd, out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool ok = done == out.size();
-  if (::close(fd) != 0) ok = false;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return make_error("cannot write graph cache " + path + " (is the disk full?)");
-  }
+  Status st = git::write_file_atomic(path, out, 0644);
+  if (!st) return make_error("cannot write graph cache " + path + ": " + st.error().message);
   return Ok{};
 }
 

@@ -1,6 +1,7 @@
 // apply_changes on real repositories: modify, create in new folders, delete,
 // CRLF, missing final newline, untracked and ignored files, attribute-filtered
-// files, modes, stale input, and all-or-nothing behaviour.
+// files, modes, stale input, all-or-nothing behaviour, and no need for the
+// index (a merge conflict, a stale index.lock).
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -160,41 +161,25 @@ TEST_CASE("apply_changes is all or nothing") {
     CHECK(st.error().message.find("already exists") != std::string::npos);
     CHECK(repo.read("untracked.txt") == "precious\n");
   }
-  SECTION("a failing direct write after libgit2 applied rolls the libgit2 part back") {
-    // big.txt is attribute-filtered, so it is written directly after libgit2
-    // applied first.txt; a file-size limit makes that write fail (even as root).
-    repo.write(".gitattributes", "big.txt text eol=crlf\n");
+  SECTION("a failing second write rolls the first one back") {
+    // A file-size limit makes the write of big.txt fail (even as root) after
+    // first.txt was written.
     struct rlimit old_limit;
     REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
     auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
     struct rlimit small = old_limit;
     small.rlim_cur = 1000;
     REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
-    auto st =
-        apply_changes(r, {{"first.txt", "1\n", "one\n"}, {"big.txt", std::nullopt, std::string(5000, 'x')}});
+    auto st = apply_changes(
+        r, {{"first.txt", "1\n", "one\n"}, {"sub/dir/big.txt", std::nullopt, std::string(5000, 'x')}});
     ::setrlimit(RLIMIT_FSIZE, &old_limit);
     ::signal(SIGXFSZ, old_handler);
     REQUIRE_FALSE(st.ok());
+    CHECK(st.error().kind == kIoError);
     CHECK(st.error().message.find("big.txt") != std::string::npos);
     CHECK(st.error().message.find("rolled back") != std::string::npos);
-    CHECK_FALSE(repo.exists("big.txt"));
-  }
-  SECTION("libgit2 failing to write the second file leaves the first untouched") {
-    // libgit2 writes files in place one after the other; a write that fails
-    // halfway would leave first.txt changed and new.txt truncated.
-    struct rlimit old_limit;
-    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit small = old_limit;
-    small.rlim_cur = 1000;
-    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
-    auto st =
-        apply_changes(r, {{"first.txt", "1\n", "one\n"}, {"new.txt", std::nullopt, std::string(5000, 'x')}});
-    ::setrlimit(RLIMIT_FSIZE, &old_limit);
-    ::signal(SIGXFSZ, old_handler);
-    REQUIRE_FALSE(st.ok());
-    CHECK(st.error().kind == kApplyFailed);
-    CHECK_FALSE(repo.exists("new.txt"));
+    CHECK_FALSE(repo.exists("sub"));  // the folders made for it are gone too
+    CHECK(repo.sh("ls -A").find(".diffsmith-") == std::string::npos);
   }
   CHECK(repo.read("first.txt") == "1\n");
   CHECK(repo.read("second.txt") == "2\n");
@@ -208,4 +193,58 @@ TEST_CASE("patch_for is the unified diff of the normalised paths") {
   auto bad = patch_for({{"/etc/passwd", "x\n", "y\n"}});
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().kind == kPathRefused);
+}
+
+TEST_CASE("apply_changes needs no index: a stale index.lock and a merge conflict do not block edits") {
+  TempRepo repo;
+  repo.write("conflicted.txt", "base\n");
+  repo.write("other.txt", "other\n");
+  repo.commit_all("base");
+  repo.git("checkout -q -b side");
+  repo.write("conflicted.txt", "side\n");
+  repo.commit_all("side");
+  repo.git("checkout -q main");
+  repo.write("conflicted.txt", "main\n");
+  repo.commit_all("main");
+  int code = 0;
+  ds::git::testing::shell(repo.root, "git merge -q side", /*allow_fail=*/true, &code);
+  REQUIRE(code != 0);  // a conflict: the index has stages 1-3 for conflicted.txt
+  REQUIRE(repo.git("ls-files -u").find("conflicted.txt") != std::string::npos);
+  std::string index_before = repo.read(".git/index");
+  auto r = open_repo(repo);
+
+  SECTION("during the merge") {
+    auto st = apply_changes(r, {{"other.txt", "other\n", "edited during a merge\n"}});
+    INFO((st.ok() ? "" : st.error().message));
+    REQUIRE(st.ok());
+    CHECK(repo.read("other.txt") == "edited during a merge\n");
+    // The conflicted file itself can be edited too (resolving it).
+    std::string markers = repo.read("conflicted.txt");
+    auto resolved = apply_changes(r, {{"conflicted.txt", markers, "resolved\n"}});
+    INFO((resolved.ok() ? "" : resolved.error().message));
+    REQUIRE(resolved.ok());
+    CHECK(repo.read("conflicted.txt") == "resolved\n");
+  }
+  SECTION("with a stale index.lock left by a killed git") {
+    repo.write(".git/index.lock", "");
+    auto st = apply_changes(r, {{"other.txt", "other\n", "edited despite the lock\n"}});
+    INFO((st.ok() ? "" : st.error().message));
+    REQUIRE(st.ok());
+    CHECK(repo.read("other.txt") == "edited despite the lock\n");
+    CHECK(repo.exists(".git/index.lock"));  // not ours to remove
+  }
+  CHECK(repo.read(".git/index") == index_before);
+  CHECK(repo.git("ls-files -u").find("conflicted.txt") != std::string::npos);
+}
+
+TEST_CASE("a failed create of a very long path leaves no empty folders behind") {
+  TempRepo repo;
+  repo.write("keep/existing.txt", "x\n");
+  repo.commit_all();
+  auto r = open_repo(repo);
+  std::string deep = "keep";
+  while (deep.size() < 5000) deep += "/abcdefgh";  // longer than PATH_MAX (4096)
+  auto st = apply_changes(r, {{deep + "/file.txt", std::nullopt, "x\n"}});
+  REQUIRE_FALSE(st.ok());
+  CHECK(repo.sh("ls -A keep") == "existing.txt\n");  // the existing folder stays, nothing new in it
 }

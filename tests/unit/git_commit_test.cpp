@@ -91,3 +91,21 @@ TEST_CASE("commit_changes makes the first commit of an empty repository") {
   REQUIRE(head.ok());
   CHECK(*head == *id);
 }
+
+TEST_CASE("a stale index.lock is reported with the exact command that removes it") {
+  TempRepo repo;
+  make_base(repo);
+  repo.write("a.txt", "a changed\n");
+  auto r = open_repo(repo);
+  CHECK(index_lock_problem(r).empty());
+  repo.write(".git/index.lock", "");  // left by a git that was killed
+  const std::string rm = "rm -f '" + repo.root + "/.git/index.lock'";
+  CHECK(index_lock_problem(r).find(rm) != std::string::npos);
+
+  auto id = commit_changes(r, {"a.txt"}, "Fix", "");
+  REQUIRE_FALSE(id.ok());
+  INFO(id.error().message);
+  CHECK(id.error().kind == kLocked);
+  CHECK(id.error().message.find(rm) != std::string::npos);
+  CHECK(repo.exists(".git/index.lock"));  // reported, never removed behind the user's back
+}

@@ -1,5 +1,5 @@
-// RepoLock and diffsmith_dir: one run per repository, stale locks replaced,
-// the lock shared by linked worktrees and found through a "gitdir:" file.
+// RepoLock and diffsmith_dir: one run per work tree, stale locks replaced,
+// each linked worktree with its own lock, found through a "gitdir:" file.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +29,7 @@ pid_t dead_pid() {
 
 }  // namespace
 
-TEST_CASE("a second lock on the same repository is refused until the first is released") {
+TEST_CASE("a second lock on the same work tree is refused until the first is released") {
   TempRepo repo;
   auto r = open_repo(repo.root);
   auto dir = diffsmith_dir(r);
@@ -46,7 +46,8 @@ TEST_CASE("a second lock on the same repository is refused until the first is re
     REQUIRE_FALSE(second.ok());
     CHECK(second.error().kind == kLocked);
     CHECK(second.error().message.find("another diffsmith run (pid " + std::to_string(::getpid()) +
-                                      ") is working in this repository") != std::string::npos);
+                                      ") is working in this work tree (" + repo.root + ")") !=
+          std::string::npos);
     RepoLock moved = std::move(first).value();  // moving keeps one owner
     CHECK(repo.exists(".git/diffsmith/lock"));
   }
@@ -93,7 +94,7 @@ TEST_CASE("a lock held by another live process blocks; releasing someone else's 
   REQUIRE(now_free.ok());
 }
 
-TEST_CASE("linked worktrees and gitdir files share the main repository's lock") {
+TEST_CASE("each linked worktree has its own lock, named for its own folder; gitdir files work") {
   TempRepo repo;
   repo.write("a.txt", "a\n");
   repo.commit_all();
@@ -103,20 +104,33 @@ TEST_CASE("linked worktrees and gitdir files share the main repository's lock") 
   auto linked = open_repo(other.root + "/wt");
   CHECK(linked.root() == other.root + "/wt");
   CHECK(linked.common_dir() == repo.root + "/.git");
+  CHECK(main.worktree_id() == ".");
+  CHECK(linked.worktree_id() == "worktrees/wt");
   auto dir = diffsmith_dir(linked);
   REQUIRE(dir.ok());
-  CHECK(*dir == repo.root + "/.git/diffsmith");
+  CHECK(*dir == repo.root + "/.git/worktrees/wt/diffsmith");
+  auto main_dir = diffsmith_dir(main);
+  REQUIRE(main_dir.ok());
+  CHECK(*main_dir == repo.root + "/.git/diffsmith");
+
+  // Runs in two work trees do not block each other...
   auto lock = RepoLock::acquire(main);
   REQUIRE(lock.ok());
-  auto blocked = RepoLock::acquire(linked);
+  auto second = RepoLock::acquire(linked);
+  REQUIRE(second.ok());
+  // ...a second run in the same one is refused, naming that work tree.
+  auto again = open_repo(other.root + "/wt");
+  auto blocked = RepoLock::acquire(again);
   REQUIRE_FALSE(blocked.ok());
   CHECK(blocked.error().kind == kLocked);
+  CHECK(blocked.error().message.find("(" + other.root + "/wt)") != std::string::npos);
 
   // A work tree whose .git is a "gitdir:" file (git init --separate-git-dir).
   TempRepo sep(/*init=*/false);
   sep.sh("git init -q --separate-git-dir '" + sep.root + "/store.git' wt");
   auto separate = open_repo(sep.root + "/wt");
   CHECK(separate.root() == sep.root + "/wt");
+  CHECK(separate.worktree_id() == ".");
   auto sep_dir = diffsmith_dir(separate);
   REQUIRE(sep_dir.ok());
   CHECK(*sep_dir == sep.root + "/store.git/diffsmith");
