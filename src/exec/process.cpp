@@ -58,8 +58,12 @@ class GroupSlot {
       }
     }
   }
-  ~GroupSlot() {
+  ~GroupSlot() { release(); }
+  // From here on kill_running_children() leaves this group alone (its leader
+  // may be reaped soon, and its id reused).
+  void release() {
     if (index_ >= 0) g_groups[index_].store(0);
+    index_ = -1;
   }
   GroupSlot(const GroupSlot&) = delete;
   GroupSlot& operator=(const GroupSlot&) = delete;
@@ -106,8 +110,8 @@ std::vector<std::string> child_environment(const RunRequest& req) {
 
 // Messages from the supervisor on the status pipe, 12 bytes, one write each.
 enum MsgKind : int32_t { kStarted = 1, kStartFailed = 2, kExited = 3 };
-// kStarted: a = the command's pid; kStartFailed: a = stage, b = errno;
-// kExited: a = its wait status.
+// kStarted: a = the command's pid (= its process group); kStartFailed: a =
+// stage, b = errno; kExited: a = si_code, b = si_status of its exit.
 struct Msg {
   int32_t kind, a, b;
 };
@@ -138,6 +142,7 @@ void send_msg(int fd, int32_t kind, int32_t a, int32_t b = 0) {
     (void)ignored;
     ::_exit(127);
   };
+  ::setpgid(0, 0);  // its own group: `kill 0` in a test must not reach the supervisor
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int sig : {SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU})
@@ -250,6 +255,7 @@ int kill_direct_children() {
     ::close(exec_pipe[0]);
     exec_command(cs, exec_pipe[1]);
   }
+  ::setpgid(cmd, cmd);  // also here, so the group exists before the runner signals it
   ::close(exec_pipe[1]);
   ::close(cs.out_fd);
   int32_t failure[2];
@@ -265,18 +271,29 @@ int kill_direct_children() {
   send_msg(cs.status_fd, kStarted, cmd);
 
   bool reported = false;
-  // Reaps what has ended; reports the command's status once. False when no
-  // child is left at all.
-  auto reap = [&]() {
+  auto report = [&](const siginfo_t& info) {
+    if (reported) return;
+    send_msg(cs.status_fd, kExited, info.si_code, info.si_status);
+    reported = true;
+  };
+  // While the run goes on: reports the command's exit without reaping it
+  // (a zombie leader keeps its group id from being reused while the runner
+  // may still signal the group), and reaps orphans that ended before it.
+  auto reap_orphans = [&] {
     for (;;) {
-      int st = 0;
-      pid_t w = ::waitpid(-1, &st, WNOHANG);
-      if (w == 0) return true;
-      if (w < 0) return errno == EINTR ? true : false;
-      if (w == cmd && !reported) {
-        send_msg(cs.status_fd, kExited, st);
-        reported = true;
-      }
+      siginfo_t info{};
+      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
+      if (info.si_pid == cmd) return report(info);
+      ::waitpid(info.si_pid, nullptr, WNOHANG);
+    }
+  };
+  // Reaps everything that has ended; false when no child is left at all.
+  auto reap_all = [&]() {
+    for (;;) {
+      siginfo_t info{};
+      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG) != 0) return errno == EINTR;
+      if (info.si_pid == 0) return true;
+      if (info.si_pid == cmd) report(info);
     }
   };
   auto drain_signals = [&] {
@@ -286,8 +303,8 @@ int kill_direct_children() {
   };
   auto kill_all = [&] {
     for (;;) {
+      if (!reap_all()) return;  // no child left (checked first: the /proc scan costs)
       kill_direct_children();
-      if (!reap()) return;
       pollfd p{sfd, POLLIN, 0};
       ::poll(&p, 1, 50);
       drain_signals();
@@ -300,7 +317,7 @@ int kill_direct_children() {
     if (rc < 0 && errno != EINTR) break;
     if (fds[1].revents) {
       drain_signals();
-      reap();
+      reap_orphans();
     }
     if (fds[0].revents) {
       char c = 0;
@@ -312,12 +329,6 @@ int kill_direct_children() {
   }
   kill_all();
   ::_exit(0);
-}
-
-int exit_code_of(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return -1;
 }
 
 // Reads one whole message; false at EOF or on error.
@@ -407,7 +418,8 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
     return make_error(msg);
   }
 
-  GroupSlot slot(pid);
+  const pid_t group = first.a;  // the command's process group
+  GroupSlot slot(group);
   ::fcntl(out_r.get(), F_SETFL, ::fcntl(out_r.get(), F_GETFL) | O_NONBLOCK);
   ::fcntl(out_r.get(), F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups on floods; best effort
 
@@ -419,15 +431,16 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
       start + std::clamp(req.timeout, milliseconds(0), milliseconds(100LL * 365 * 24 * 3600 * 1000));
   bool pipe_open = true, exited = false, terminating = false, group_killed = false;
   Clock::time_point term_at, exit_at, killed_at;
-  int exit_status = -1;
+  int exit_code = -1;
 
   auto terminate = [&](Clock::time_point now) {
     terminating = true;
     term_at = now;
-    ::kill(-pid, SIGTERM);  // the command's group; the supervisor ignores it
+    ::kill(-group, SIGTERM);
   };
   // Everything the command started, in its group or not, gets SIGKILL.
   auto kill_everything = [&](Clock::time_point now) {
+    slot.release();
     char k = 'K';
     ::send(control_w.get(), &k, 1, MSG_NOSIGNAL);
     group_killed = true;
@@ -466,6 +479,7 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
     if (rc < 0 && errno != EINTR) {
       std::string msg = std::string("poll failed while running `") + req.command +
                         "`: " + std::strerror(errno) + "; the command was killed";
+      slot.release();
       reap_supervisor();
       return make_error(msg);
     }
@@ -491,9 +505,9 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
       // EOF without a status: the supervisor itself died (killed from inside
       // the command); its group is all we can still reach.
       if (read_msg(status_r.get(), m) && m.kind == kExited) {
-        exit_status = m.a;
+        exit_code = m.a == CLD_EXITED ? m.b : 128 + m.b;  // CLD_KILLED / CLD_DUMPED
       } else {
-        ::kill(-pid, SIGKILL);
+        ::kill(-group, SIGKILL);
       }
       exited = true;
       exit_at = Clock::now();
@@ -501,12 +515,13 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
   }
 
   // The supervisor kills whatever the command left behind, then exits.
+  slot.release();
   reap_supervisor();
 
   // SIGTERM from kill_running_children() may end the command before the loop
   // saw the flag: it is still an interruption.
   if (!result.timed_out && g_interrupts.load() != interrupts_at_start) result.interrupted = true;
-  result.exit_code = (result.timed_out || result.interrupted) ? -1 : exit_code_of(exit_status);
+  result.exit_code = (result.timed_out || result.interrupted) ? -1 : exit_code;
   result.output = capture.text();
   result.output_bytes = capture.total_bytes();
   result.truncated = capture.truncated();

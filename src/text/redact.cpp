@@ -247,9 +247,17 @@ std::vector<std::string> forms_of(const std::vector<std::string>& extra, bool js
 std::string one_pass(std::string_view t, const std::vector<std::string>& forms, bool json,
                      RedactShapes shapes) {
   std::vector<Range> ranges;
+  auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
   for (const std::string& f : forms)
-    for (Size p = t.find(f); p != npos; p = t.find(f, p + 1))
-      if (aligned(t, p, json)) ranges.push_back({p, p + f.size()});
+    for (Size p = t.find(f); p != npos; p = t.find(f, p + 1)) {
+      if (!aligned(t, p, json)) continue;
+      // Whole UTF-8 characters only: a secret that starts or ends inside a
+      // multi-byte character takes the whole character with it.
+      Size begin = p, end = p + f.size();
+      while (begin > 0 && continuation(t[begin])) --begin;
+      while (end < t.size() && continuation(t[end])) ++end;
+      ranges.push_back({begin, end});
+    }
   if (shapes == RedactShapes::Yes) find_shapes(t, json, ranges);
   if (ranges.empty()) return std::string(t);
   std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });

@@ -11,7 +11,7 @@ using ds::json::Value;
 
 namespace {
 
-// Live processes (not zombies) whose command line holds `marker`.
+// Live python sleepers (not zombies) whose command line holds `marker`.
 std::vector<pid_t> processes_with(const std::string& marker) {
   std::vector<pid_t> out;
   for (const auto& e : fs::directory_iterator("/proc")) {
@@ -22,7 +22,11 @@ std::vector<pid_t> processes_with(const std::string& marker) {
     size_t close = stat.rfind(')');
     if (close == std::string::npos || close + 2 >= stat.size()) continue;
     char state = stat[close + 2];
-    if (cmd.find(marker) != std::string::npos && state != 'Z' && state != 'X') out.push_back(std::stoi(name));
+    // The sleepers only: diffsmith's and the shell's command lines hold the marker too.
+    std::string argv0 = cmd.substr(0, cmd.find('\0'));
+    bool python = argv0.size() >= 7 && argv0.compare(argv0.size() - 7, 7, "python3") == 0;
+    if (python && cmd.find(marker) != std::string::npos && state != 'Z' && state != 'X')
+      out.push_back(std::stoi(name));
   }
   return out;
 }
@@ -44,20 +48,29 @@ void kill_all(const std::string& marker) {
   for (pid_t p : processes_with(marker)) ::kill(p, SIGKILL);
 }
 
-// `sleep 300 MARKER` through python (sleep(1) takes one argument): the marker
-// shows in its command line.
-std::string sleeper(const std::string& marker) {
-  return "python3 -c 'import time; time.sleep(300)' " + marker;
+// A python process that creates `ready` once running, then sleeps 300 s;
+// `marker` shows in its command line.
+std::string sleeper(const std::string& marker, const std::string& ready) {
+  return "python3 -c 'import sys, time; open(sys.argv[1], \"w\").close(); time.sleep(300)' '" + ready + "' " +
+         marker;
+}
+
+// Shell code that waits until `ready` exists.
+std::string wait_for_file(const std::string& ready) {
+  return "while [ ! -e '" + ready + "' ]; do sleep 0.05; done";
 }
 
 }  // namespace
 
 TEST_CASE("harden processes: a setsid daemon the tests start is gone after the test run") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
+  TempDir scratch;
   std::string mark = marker_for("daemon");
-  // Starts a daemon in a new session that closes its output, then passes
-  // once a.txt is fixed.
-  std::string test_cmd = "setsid " + sleeper(mark) + " >/dev/null 2>&1 </dev/null & grep -q fixed a.txt";
+  // Starts a daemon in a new session that closes its output (and waits until
+  // it runs), then passes once a.txt is fixed.
+  std::string ready = scratch.path + "/ready";
+  std::string test_cmd = "rm -f '" + ready + "'; setsid " + sleeper(mark, ready) +
+                         " >/dev/null 2>&1 </dev/null & " + wait_for_file(ready) + "; grep -q fixed a.txt";
   auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
   ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd);
   INFO("stderr: " << r.err);
@@ -68,10 +81,12 @@ TEST_CASE("harden processes: a setsid daemon the tests start is gone after the t
 
 TEST_CASE("harden processes: kill -9 of diffsmith mid-test kills the test's processes") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
+  TempDir scratch;
   std::string mark = marker_for("orphan");
   // One process in the test's group, one in a session of its own, and the
   // test itself waits for them.
-  std::string test_cmd = sleeper(mark) + " & setsid " + sleeper(mark) + " >/dev/null 2>&1 </dev/null & wait";
+  std::string test_cmd = sleeper(mark, scratch.path + "/r1") + " & setsid " +
+                         sleeper(mark, scratch.path + "/r2") + " >/dev/null 2>&1 </dev/null & wait";
   auto mock = start_mock(script({}));
   ProcOptions o;
   o.cwd = repo.root();
