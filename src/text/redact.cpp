@@ -38,9 +38,22 @@ Size backslashes_before(std::string_view t, Size p) {
   return n;
 }
 
-// In JSON text, a position right after an odd run of backslashes is inside
-// an escape (\n, \"...), not the start of a character of the string.
-bool aligned(std::string_view t, Size p, bool json) { return !json || backslashes_before(t, p) % 2 == 0; }
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// In JSON text, a position right after an odd run of backslashes, or among
+// the four hex digits of a \uXXXX escape, is inside an escape: not the
+// start of a character of the string.
+bool aligned(std::string_view t, Size p, bool json) {
+  if (!json) return true;
+  if (backslashes_before(t, p) % 2 == 1) return false;
+  // k hex digits of the escape before p (0..3): p is still inside it.
+  for (Size k = 0; k <= 3 && k + 2 <= p; ++k) {
+    if (t[p - k - 1] == 'u' && t[p - k - 2] == '\\' && backslashes_before(t, p - k - 1) % 2 == 1)
+      return false;
+    if (!is_hex(t[p - k - 1])) break;
+  }
+  return true;
+}
 
 // Whether a word starts at `p`: the character before is not a word
 // character. In JSON text an escape (\n, \t, \u0001) before `p` separates

@@ -58,6 +58,22 @@ TEST_CASE("redact_json: secrets inside JSON strings, escapes respected, the docu
   CHECK((*back)["authorization"].as_string() == "[redacted]");
   // A match that would start inside an escape (\n followed by the rest) is not one.
   CHECK(redact_json(R"({"a":"x\n0123456789"})", {"n0123456789"}) == R"({"a":"x\n0123456789"})");
+  // Nor one that starts among the hex digits of \u0014; the one after it is.
+  CHECK(redact_json(R"({"a":"\u00144444444444"})", {"44444444"}) == R"({"a":"\u0014[redacted]"})");
+}
+
+TEST_CASE("redact: a secret that starts inside a UTF-8 character takes the whole character") {
+  const std::string secret =
+      "\x80\xa6"
+      "atio34576xxs";  // the tail of U+2026 and more
+  std::string text =
+      "a\xe2\x80\xa6"
+      "atio34576xxs b";
+  CHECK(redact(text, {secret}) == "a[redacted] b");
+  auto back =
+      ds::json::parse(redact_json(ds::json::dump(ds::json::Value::object().set("t", text)), {secret}));
+  REQUIRE(back.ok());
+  CHECK((*back)["t"].as_string() == "a[redacted] b");
 }
 
 TEST_CASE("redact: the result is a fixpoint and holds no secret, even when the marker joins a match") {
