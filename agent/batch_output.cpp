@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "git/file_io.hpp"
+#include "text/redact.hpp"
 
 namespace ds::agent {
 namespace {
@@ -65,15 +66,17 @@ JsonlAppender::~JsonlAppender() {
 }
 
 Status JsonlAppender::append(const json::Value& line) {
-  std::string text = json::dump(line);
-  text += '\n';
+  // The key, exactly; not secret shapes: predictions carry patches that must
+  // apply byte for byte, and test fixtures hold fake sk-... keys.
+  std::string data = text::redact_json(json::dump(line), {}, text::RedactShapes::No);
+  data += '\n';
   std::lock_guard<std::mutex> lock(mu_);
   // One write() for the whole line: O_APPEND makes it land at the end as a
   // unit. A short write (disk full) is cut back so no half line stays.
   struct stat st {};
   off_t before = fstat(fd_, &st) == 0 ? st.st_size : -1;
-  ssize_t n = ::write(fd_, text.data(), text.size());
-  if (n != static_cast<ssize_t>(text.size())) {
+  ssize_t n = ::write(fd_, data.data(), data.size());
+  if (n != static_cast<ssize_t>(data.size())) {
     int saved = n < 0 ? errno : ENOSPC;
     if (n > 0 && before >= 0) {
       int cut = ftruncate(fd_, before);  // best effort: take the partial line back

@@ -10,6 +10,7 @@
 #include "agent/batch_progress.hpp"
 #include "git/file_io.hpp"
 #include "llm/pricing.hpp"
+#include "text/redact.hpp"
 
 namespace ds::agent {
 namespace {
@@ -189,7 +190,7 @@ std::string report_html(const BatchReport& r) {
     std::string cls = row.status == "not run" ? "not-run" : row.status;
     h += "<tr class=\"task\"><td>" + html_escape(row.id);
     if (!row.reason.empty() && row.status != "solved")
-      h += "<div class=\"reason\">" + html_escape(row.reason) + "</div>";
+      h += "<div class=\"reason\">" + html_escape(text::redact(row.reason)) + "</div>";
     h += "</td><td class=\"" + cls + "\">" + html_escape(row.status) + "</td>";
     h += "<td class=\"n\">" + std::to_string(row.turns) + "</td>";
     h += "<td class=\"n\" data-v=\"" + (row.cost_usd ? std::to_string(*row.cost_usd) : std::string("-1")) +
@@ -214,7 +215,7 @@ std::string report_html(const BatchReport& r) {
   for (size_t i = 0; i < r.rows.size(); ++i) {
     if (r.rows[i].patch.empty()) continue;
     h += "<h2 id=\"diff-" + std::to_string(i) + "\">" + html_escape(r.rows[i].id) +
-         "</h2>\n<pre class=\"diff\">" + diff_html(r.rows[i].patch) + "</pre>\n";
+         "</h2>\n<pre class=\"diff\">" + diff_html(text::redact(r.rows[i].patch)) + "</pre>\n";
   }
   h += "<script>" + std::string(kScript) + "</script>\n</body></html>\n";
   return h;

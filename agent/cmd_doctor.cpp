@@ -10,6 +10,7 @@
 #include "llm/generation.hpp"
 #include "llm/http.hpp"
 #include "llm/pricing.hpp"
+#include "text/redact.hpp"
 
 namespace ds::agent {
 namespace {
@@ -36,12 +37,14 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
     if (s.source == "unset" && s.key != "api-key") continue;
     bool azure_only = s.key == "api-version" || s.key.rfind("azure-", 0) == 0;
     if ((cfg.provider == llm::Provider::Azure) != azure_only && (azure_only || s.key == "base-url")) continue;
-    row(out, s.key, s.value.empty() ? "-" : s.value, s.source);
+    row(out, s.key, s.value.empty() ? "-" : text::redact(s.value), s.source);
   }
+  for (const llm::SettingInfo& s : cfg.refused)
+    row(out, s.key, "refused", s.source + ": a repository's .diffsmith.toml may not set it; ignored");
   if (!cfg.replay_path.empty()) {
     row(out, "endpoint", "replay cassette " + cfg.replay_path + " (no network)");
   } else {
-    row(out, "endpoint", "POST " + llm::redact_url(llm::endpoint_url(cfg)));
+    row(out, "endpoint", "POST " + text::redact(llm::redact_url(llm::endpoint_url(cfg))));
   }
   if (cfg.api_key_source.rfind("config ", 0) == 0) {
     out << "  warning: the API key is read from a config file; prefer the " << cfg.api_key_env
@@ -50,7 +53,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
 
   auto client = llm::make_client(cfg);
   if (!client.ok()) {
-    err << "diffsmith doctor: " << client.error().message << "\n";
+    err << "diffsmith doctor: " << text::redact(client.error().message) << "\n";
     return llm::exit_code_for(client.error());
   }
 
@@ -70,19 +73,21 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   out.flush();
   auto turn = (*client)->complete(req, nullptr);
   if (!turn.ok()) {
-    err << "diffsmith doctor: request failed: " << turn.error().message << "\n";
+    err << "diffsmith doctor: request failed: " << text::redact(turn.error().message) << "\n";
     return llm::exit_code_for(turn.error());
   }
 
   out << "ok: answered in " << turn->latency.count() << " ms"
-      << (turn->attempts > 1 ? " after " + std::to_string(turn->attempts) + " attempts" : std::string()) << "\n";
+      << (turn->attempts > 1 ? " after " + std::to_string(turn->attempts) + " attempts" : std::string())
+      << "\n";
   row(out, "model", turn->model.empty() ? "(not reported)" : turn->model);
   row(out, "request id", turn->request_id.empty() ? "(none)" : turn->request_id);
-  row(out, "reply", short_reply(turn->text), "finish_reason " + turn->finish_reason);
+  row(out, "reply", text::redact(short_reply(turn->text)), "finish_reason " + turn->finish_reason);
   if (turn->usage_known) {
-    row(out, "usage", "prompt " + std::to_string(turn->usage.prompt_tokens) + " (cached " +
-                          std::to_string(turn->usage.cached_tokens) + "), completion " +
-                          std::to_string(turn->usage.completion_tokens));
+    row(out, "usage",
+        "prompt " + std::to_string(turn->usage.prompt_tokens) + " (cached " +
+            std::to_string(turn->usage.cached_tokens) + "), completion " +
+            std::to_string(turn->usage.completion_tokens));
     std::string model = turn->model.empty() ? cfg.model : turn->model;
     llm::Cost cost = llm::cost_of(turn->usage, llm::price_for(model, cfg.prices));
     row(out, "cost", cost.usd ? llm::format_usd(*cost.usd) : llm::cost_unknown_note(model));

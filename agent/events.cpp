@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "text/redact.hpp"
+
 namespace ds::agent {
 
 bool use_color(std::FILE* f) {
@@ -14,7 +16,7 @@ bool use_color(std::FILE* f) {
 }
 
 void JsonlSink::event(const json::Value& e) {
-  std::string line = json::dump(e);
+  std::string line = text::redact_json(json::dump(e));
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
@@ -27,8 +29,22 @@ std::string HumanSink::paint(const char* code, const std::string& s) const {
 
 void HumanSink::model_text(std::string_view fragment) {
   if (quiet_ || fragment.empty()) return;
-  std::fwrite(fragment.data(), 1, fragment.size(), out_);
-  mid_line_ = fragment.back() != '\n';
+  pending_ += fragment;
+  size_t nl = pending_.rfind('\n');
+  if (nl == std::string::npos) return;
+  std::string lines = text::redact(std::string_view(pending_).substr(0, nl + 1));
+  pending_.erase(0, nl + 1);
+  std::fwrite(lines.data(), 1, lines.size(), out_);
+  mid_line_ = false;
+  std::fflush(out_);
+}
+
+void HumanSink::flush_text() {
+  if (pending_.empty()) return;
+  std::string rest = text::redact(pending_);
+  pending_.clear();
+  std::fwrite(rest.data(), 1, rest.size(), out_);
+  mid_line_ = true;
   std::fflush(out_);
 }
 
@@ -53,7 +69,12 @@ void HumanSink::print_diff(const std::string& diff) {
   }
 }
 
-void HumanSink::event(const json::Value& e) {
+void HumanSink::event(const json::Value& raw) {
+  // Redacted as a whole, so every field printed below is.
+  auto parsed = json::parse(text::redact_json(json::dump(raw)));
+  if (!parsed.ok()) return;  // cannot happen: redact_json keeps JSON valid
+  const json::Value& e = *parsed;
+  flush_text();
   const std::string& type = e["type"].as_string();
   if (mid_line_) {
     std::fputc('\n', out_);
@@ -130,7 +151,7 @@ TrajectorySink::~TrajectorySink() {
 
 void TrajectorySink::write(const json::Value& v) {
   if (!f_) return;
-  std::string line = json::dump(v);
+  std::string line = text::redact_json(json::dump(v));
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), f_);
   std::fflush(f_);

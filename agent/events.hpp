@@ -1,6 +1,8 @@
 // Run events: one JSON object per thing that happened (run_started,
 // model_turn, tool_call, edit, tests, checkpoint, run_finished). Sinks print
 // them as JSONL (--json), as human progress, or into the trajectory file.
+// Every sink passes what it writes through text::redact (the API key and
+// well-known secret shapes become "[redacted]").
 #pragma once
 
 #include <cstdio>
@@ -34,14 +36,19 @@ class JsonlSink final : public EventSink {
 class HumanSink final : public EventSink {
  public:
   HumanSink(std::FILE* out, bool color, bool quiet) : out_(out), color_(color), quiet_(quiet) {}
+  ~HumanSink() override { flush_text(); }
   void event(const json::Value& e) override;
+  // Printed a whole line at a time, so a secret split across fragments is
+  // still seen whole by the redaction.
   void model_text(std::string_view fragment) override;
  private:
+  void flush_text();
   void print_diff(const std::string& diff);
   std::string paint(const char* code, const std::string& s) const;
   std::FILE* out_;
   bool color_, quiet_;
   bool mid_line_ = false;  // streamed text left the cursor mid-line
+  std::string pending_;    // streamed text after the last newline, not yet printed
 };
 
 // Every message and event, one JSON object per line, in

@@ -19,6 +19,7 @@ llm::SettingLayers endpoint_layers(const Settings& s) {
     if (it == s.files.end()) return std::nullopt;
     return it->second.value;
   };
+  for (const SettingValue& r : s.refused) l.refused.push_back(llm::SettingInfo{r.value, "", r.source});
   for (const auto& [k, v] : s.files) {
     l.config_path = v.source.substr(7);  // "config <path>"
     break;
@@ -65,6 +66,5 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
   c.generation = *generation;
   return Ok{};
 }
-
 
 }  // namespace ds::agent

@@ -2,7 +2,6 @@
 #include "agent/settings.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -72,10 +71,25 @@ Result<bool> Settings::boolean(const std::string& key, bool fallback) const {
   return make_error(key + " must be true or false, got '" + v->value + "' (from " + v->source + ")");
 }
 
+bool repo_may_set(std::string_view key) {
+  // Each of these acts inside the work tree only. Not here on purpose:
+  // endpoint and key settings (base-url, provider, azure-*, record, replay,
+  // price-*, model...), pass-env, output-patch, task-file (reads any file),
+  // commit/branch/allow-dirty (the user's decisions about their branch and
+  // uncommitted work), and any setting added later until it is judged safe.
+  static const char* const kAllowed[] = {
+      "test",         "edit-format",        "file",       "max-turns",          "max-cost", "max-time",
+      "test-timeout", "test-output-tokens", "map-tokens", "parallel-tool-calls"};
+  return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
+}
+
 namespace {
 
-Status read_file_into(std::map<std::string, SettingValue>& out, const std::string& path,
-                      const std::vector<std::string>& known) {
+// Reads one TOML file into `out`. A repository's file (`repo`) may only set
+// what repo_may_set() allows; it may also hold allowed settings this command
+// does not take (test = ... seen by doctor), which are skipped.
+Status read_file_into(Settings& s, const std::string& path, const std::vector<std::string>& known, bool repo,
+                      std::ostream& warn) {
   std::vector<CLI::ConfigItem> items;
   try {
     items = CLI::ConfigTOML().from_file(path);
@@ -86,13 +100,24 @@ Status read_file_into(std::map<std::string, SettingValue>& out, const std::strin
     // Sections are allowed for grouping ([run], [model]); keys are flat.
     std::string key = item.name;
     if (key.empty() || key == "++" || key == "--") continue;  // section markers
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
+    bool is_known = std::find(known.begin(), known.end(), key) != known.end();
+    if (repo && is_known && !repo_may_set(key)) {
+      warn << "diffsmith: ignoring '" << key << "' in " << path
+           << ": a repository's .diffsmith.toml may not set it (it could send the API key elsewhere, "
+              "expose it to the tests, or write outside the repository); set it in "
+              "~/.config/diffsmith/config.toml, as "
+           << Settings::env_name(key) << " or as --" << key << "\n";
+      s.refused.push_back(SettingValue{key, "config " + path});
+      continue;
+    }
+    if (repo && !is_known && repo_may_set(key)) continue;
+    if (!is_known) {
       return make_error("config file " + path + ": unknown setting '" + item.fullname() +
                         "' (settings are the long option names, e.g. max-turns = 30)");
     }
     std::string joined;
     for (size_t i = 0; i < item.inputs.size(); ++i) joined += (i ? "\n" : "") + item.inputs[i];
-    out[key] = SettingValue{joined, "config " + path};
+    s.files[key] = SettingValue{joined, "config " + path};
   }
   return Ok{};
 }
@@ -100,18 +125,20 @@ Status read_file_into(std::map<std::string, SettingValue>& out, const std::strin
 }  // namespace
 
 Status load_config_files(Settings& s, const std::string& repo_root,
-                         const std::vector<std::string>& known_keys) {
+                         const std::vector<std::string>& known_keys, std::ostream& warn) {
   namespace fs = std::filesystem;
-  std::vector<std::string> paths;
+  std::vector<std::pair<std::string, bool>> paths;  // path, is the repository's
   std::string user_dir;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) user_dir = x;
-  else if (const char* h = std::getenv("HOME"); h && *h) user_dir = std::string(h) + "/.config";
-  if (!user_dir.empty()) paths.push_back(user_dir + "/diffsmith/config.toml");
-  if (!repo_root.empty()) paths.push_back(repo_root + "/.diffsmith.toml");
-  for (const auto& p : paths) {  // later files override earlier ones
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+    user_dir = x;
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    user_dir = std::string(h) + "/.config";
+  if (!user_dir.empty()) paths.emplace_back(user_dir + "/diffsmith/config.toml", false);
+  if (!repo_root.empty()) paths.emplace_back(repo_root + "/.diffsmith.toml", true);
+  for (const auto& [p, repo] : paths) {  // later files override earlier ones
     std::error_code ec;
     if (!fs::is_regular_file(p, ec)) continue;
-    Status st = read_file_into(s.files, p, known_keys);
+    Status st = read_file_into(s, p, known_keys, repo, warn);
     if (!st.ok()) return st;
   }
   return Ok{};

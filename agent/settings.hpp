@@ -2,9 +2,15 @@
 // variables (DIFFSMITH_<KEY>), which beat the repo's .diffsmith.toml, which
 // beats ~/.config/diffsmith/config.toml. Each value remembers its source so
 // `doctor` and error messages can say where a setting came from.
+//
+// A repository is not trusted: its .diffsmith.toml may only set what
+// repo_may_set() allows (nothing that could send the key elsewhere, pass it to
+// the tests, or write outside the repository). Anything else it sets is
+// refused: ignored, named on stderr, and listed in Settings::refused.
 #pragma once
 
 #include <cstdint>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +29,7 @@ class Settings {
  public:
   std::map<std::string, SettingValue> flags;  // from the command line
   std::map<std::string, SettingValue> files;  // from config files (repo file beats user file)
+  std::vector<SettingValue> refused;  // repo-file settings ignored: value = key, source = "config <path>"
 
   // The winning value for `key` (long option name without dashes).
   std::optional<SettingValue> get(const std::string& key) const;
@@ -36,10 +43,18 @@ class Settings {
   static std::string env_name(const std::string& key);
 };
 
-// Reads the config files (repo root `dir`/.diffsmith.toml, then the user's
-// file) into settings.files, keeping only `known_keys`; an unknown key is an
-// error naming the file and the key.
+// Whether a repository's .diffsmith.toml may set `key`: an allow-list of
+// settings that stay inside the repository (test command, edit format,
+// budgets, map size, pinned files). Everything else, now or added later, is
+// for the user's own config, the environment or flags only.
+bool repo_may_set(std::string_view key);
+
+// Reads the config files (the user's ~/.config/diffsmith/config.toml, then
+// `repo_root`/.diffsmith.toml, which overrides it) into settings.files,
+// keeping only `known_keys`; an unknown key is an error naming the file and
+// the key. A repo-file key that repo_may_set() refuses is left out, recorded
+// in s.refused and reported on `warn` with the setting named.
 Status load_config_files(Settings& s, const std::string& repo_root,
-                         const std::vector<std::string>& known_keys);
+                         const std::vector<std::string>& known_keys, std::ostream& warn = std::cerr);
 
 }  // namespace ds::agent

@@ -13,6 +13,10 @@
 
 namespace ds::exec {
 
+// Glob patterns of environment variables that hold secrets (API keys,
+// tokens, passwords, credentials, database URLs), for RunRequest::scrub.
+const std::vector<std::string>& secret_env_patterns();
+
 struct RunRequest {
   std::string command;  // run as /bin/sh -c command
   std::string cwd;      // working directory
@@ -44,9 +48,11 @@ class ProcessRunner {
   virtual Result<RunResult> run(const RunRequest& req) = 0;
 };
 
-// The real runner (fork/exec, process group, poll loop). When the command
-// exits, whatever is left of its process group (background children, daemons
-// holding the output pipe) is killed, so a run never leaks processes.
+// The real runner (fork/exec under a per-run supervisor, poll loop). When
+// the command exits, everything it started is killed: its process group and
+// any descendant that left it (setsid, double fork), found because the
+// supervisor is their subreaper. If this process dies, even by SIGKILL, the
+// supervisor kills them too. docs/processes.md says exactly what holds.
 class SystemRunner final : public ProcessRunner {
  public:
   Result<RunResult> run(const RunRequest& req) override;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "llm/errors.hpp"
+#include "text/redact.hpp"
 
 namespace ds::llm {
 namespace {
@@ -37,7 +38,7 @@ std::string cassette_line(const Exchange& ex, const std::vector<std::string>& se
   line.set("response", ex.response);
   line.set("latency_ms", static_cast<long long>(ex.latency.count()));
   if (ex.status == 0) line.set("error", ex.error);
-  return redact(json::dump(line), secrets);
+  return text::redact_json(json::dump(line), secrets);
 }
 
 Status CassetteWriter::append(const Exchange& ex) const {
@@ -156,7 +157,8 @@ Result<Turn> ReplayClient::complete(const Request& req, const TextCallback& on_t
   turn->request_id = request_id_of(e.headers);
   turn->rate_limits = rate_limits_of(e.headers);
   turn->attempts = 1;
-  turn->latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  turn->latency =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return turn;
 }
 

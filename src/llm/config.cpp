@@ -9,6 +9,7 @@
 #include "llm/generation.hpp"
 #include "llm/http.hpp"
 #include "llm/types.hpp"
+#include "text/redact.hpp"
 
 namespace ds::llm {
 namespace {
@@ -84,8 +85,8 @@ class Resolver {
 
 Error bad_value(const Resolver& r, std::string_view key, std::string_view what) {
   const Found& f = r.found(key);
-  return make_error("setting " + std::string(key) + " = \"" + f.value + "\" (from " + f.source + ") " +
-                        std::string(what),
+  return make_error("setting " + std::string(key) + " = \"" + text::redact(f.value) + "\" (from " + f.source +
+                        ") " + std::string(what),
                     kErrConfig);
 }
 
@@ -271,10 +272,13 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
       cfg.api_key_source = "config " + layers.config_path + " (prefer the environment)";
     }
   }
+  // From here on every sink (events, trajectory, cassette, reports) redacts it.
+  text::register_secret(cfg.api_key);
   cfg.settings = r.infos();
   auto generation = resolve_generation(layers, &cfg.settings);
   if (!generation.ok()) return generation.error();
   cfg.generation = *generation;
+  cfg.refused = layers.refused;
   cfg.settings.push_back(SettingInfo{"api-key", cfg.api_key.empty() ? "" : "(set)",
                                      cfg.api_key.empty() ? "unset (" + cfg.api_key_env + ")" : cfg.api_key_source});
   return cfg;

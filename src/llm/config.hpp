@@ -38,6 +38,12 @@ struct SettingSpec {
 };
 const std::vector<SettingSpec>& endpoint_settings();
 
+struct SettingInfo {
+  std::string key;
+  std::string value;   // "" when unset; the API key shows as "(set)"
+  std::string source;  // "--base-url", "env OPENAI_BASE_URL", "config <path>", "default", ...
+};
+
 // The lookup layers. Each returns the value for a key (flag, config) or a
 // variable name (env), or nullopt; empty values count as unset. `env`
 // defaults to std::getenv when not supplied.
@@ -46,12 +52,10 @@ struct SettingLayers {
   std::function<std::optional<std::string>(std::string_view name)> env;
   std::function<std::optional<std::string>(std::string_view key)> config;
   std::string config_path;  // shown in sources: "config <path>"
-};
-
-struct SettingInfo {
-  std::string key;
-  std::string value;   // "" when unset; the API key shows as "(set)"
-  std::string source;  // "--base-url", "env OPENAI_BASE_URL", "config <path>", "default", ...
+  // Settings a config file tried to set and was not trusted with (a
+  // repository's .diffsmith.toml); value "", source "config <path>". Doctor
+  // lists them.
+  std::vector<SettingInfo> refused;
 };
 
 struct EndpointConfig {
@@ -74,6 +78,7 @@ struct EndpointConfig {
   GenerationOptions generation;  // reasoning-effort, temperature, max-output-tokens
   std::string record_path, replay_path;
   std::vector<SettingInfo> settings;  // every setting with its source, for doctor
+  std::vector<SettingInfo> refused;   // SettingLayers::refused, for doctor
 
   // Run-time hooks, not settings: set by the caller after resolving.
   std::shared_ptr<RateGate> gate;

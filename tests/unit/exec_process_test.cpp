@@ -140,13 +140,48 @@ TEST_CASE("a background child that closed its output is killed when the command 
   CHECK(dies_soon(pids[0]));
 }
 
-TEST_CASE("a process that left the group and holds the pipe only delays the run briefly") {
+TEST_CASE("a process that left the group and holds the pipe only delays the run briefly, and is killed") {
   auto r = run("setsid sleep 100 & echo $!");
   CHECK(r.exit_code == 0);
   CHECK(r.duration < 2s);
   auto pids = pids_in(r.output);
   REQUIRE(pids.size() == 1);
-  ::kill(pids[0], SIGKILL);  // outside our reach by design; clean up
+  CHECK(dies_soon(pids[0]));
+  ::kill(pids[0], SIGKILL);  // in case the check failed
+}
+
+TEST_CASE("a double-forked setsid daemon that closed its output is killed when the command exits") {
+  // The classic daemon: fork, setsid, fork again, parent exits; the daemon
+  // is re-parented (to the runner's supervisor, not to init) and holds nothing.
+  auto r = run("setsid sh -c 'sleep 100 >/dev/null 2>&1 & echo $!' </dev/null; echo done");
+  CHECK(r.exit_code == 0);
+  auto pids = pids_in(r.output);
+  REQUIRE(pids.size() == 1);
+  CHECK(dies_soon(pids[0]));
+  ::kill(pids[0], SIGKILL);
+}
+
+TEST_CASE("the scrub patterns cover keys, tokens, PATs, credentials and database URLs") {
+  const auto& p = ds::exec::secret_env_patterns();
+  ::setenv("DS_GITHUB_PAT", "p1", 1);
+  ::setenv("GOOGLE_APPLICATION_CREDENTIALS", "c1", 1);
+  ::setenv("DATABASE_URL", "postgres://u:pw@db/x", 1);
+  ::setenv("DS_OTHER_TOKEN", "t1", 1);
+  ::setenv("DS_PLAIN_VALUE", "plain", 1);
+  RunRequest req;
+  req.command = "env";
+  req.scrub = p;
+  auto r = SystemRunner().run(req);
+  REQUIRE(r.ok());
+  for (const char* v :
+       {"DS_GITHUB_PAT", "GOOGLE_APPLICATION_CREDENTIALS", "DATABASE_URL", "DS_OTHER_TOKEN"}) {
+    INFO(v);
+    CHECK(r->output.find(std::string(v) + "=") == std::string::npos);
+  }
+  CHECK(r->output.find("DS_PLAIN_VALUE=plain") != std::string::npos);
+  for (const char* v : {"DS_GITHUB_PAT", "GOOGLE_APPLICATION_CREDENTIALS", "DATABASE_URL", "DS_OTHER_TOKEN",
+                        "DS_PLAIN_VALUE"})
+    ::unsetenv(v);
 }
 
 TEST_CASE("stdin is /dev/null: cat returns at once, read sees EOF") {

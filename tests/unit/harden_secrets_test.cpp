@@ -160,3 +160,108 @@ TEST_CASE("harden: a diffsmith run that crashes leaves no core file holding the 
   CHECK(cores.empty());
   for (const auto& f : cores) CHECK_FALSE(contains(read_file(f), "CORE-5555"));
 }
+
+TEST_CASE("harden: the key and secret shapes in model text, tool arguments and test output are redacted") {
+  const std::string key = "sk-harden-RAWKEY-0123456789abcdef";
+  const std::string gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+  const std::string bearer = "Bearer eyJhbGciOiJIUzI1NiJ9.BEARERSECRET";
+  const std::string url = "https://deploy:URLPASSWORD@git.example.com/repo.git";
+  // The repository holds the key (a committed .env), the test prints it and
+  // secret shapes; the model repeats the key and reads the file.
+  TempRepo repo(
+      {{"calc.py", "def add(a, b):\n    return a - b\n"}, {".env", "OPENAI_API_KEY=" + key + "\n"}});
+  TempDir scratch;
+  std::string test_cmd = std::string("cat .env; echo 'Authorization: ") + bearer + "'; echo " + gh +
+                         "; echo " + url + "; " + kTest;
+  Value reading = turn({tool_call("read_file", Value::object().set("path", ".env"))},
+                       "The key in .env is " + key + "\nand the remote is " + url + "\n");
+  Value fix = edit_turn(sr_block("calc.py", "    return a - b\n", "    return a + b\n"));
+  std::string cassette = scratch.path + "/cassette.jsonl";
+  for (bool json : {true, false}) {
+    INFO("--json " << json);
+    repo.git({"checkout", "-q", "--", "calc.py"});
+    auto mock = start_mock(script({reading, fix}));
+    ProcOptions opts;
+    opts.env["OPENAI_API_KEY"] = key;
+    std::vector<std::string> extra = {"--record", cassette};
+    if (json) extra.push_back("--json");
+    ProcResult r = run_agent(repo, *mock, "fix add", test_cmd, extra, opts);
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    // The model did see the test output and the file (nothing is hidden from it).
+    CHECK(contains(mock->request_log(), "URLPASSWORD"));
+    std::string traj = repo.trajectories();
+    REQUIRE_FALSE(traj.empty());
+    std::string tape = read_file(cassette);
+    for (const std::string* sink : {&r.out, &r.err, &traj, &tape}) {
+      CHECK_FALSE(contains(*sink, "RAWKEY"));
+      CHECK_FALSE(contains(*sink, "BEARERSECRET"));
+      CHECK_FALSE(contains(*sink, gh));
+      CHECK_FALSE(contains(*sink, "URLPASSWORD"));
+    }
+    CHECK(contains(traj, "[redacted]"));
+    // What is redacted stays valid JSON line by line.
+    for (const std::string* sink : {&traj, &tape}) CHECK(json_lines(*sink).size() > 0);
+    if (json) {
+      CHECK(json_lines(r.out).size() > 3);
+    } else {
+      CHECK(contains(r.err, "The key in .env is [redacted]"));
+    }
+  }
+}
+
+TEST_CASE("harden: doctor does not print credentials in the base URL") {
+  auto mock = start_mock(R"([{"text": "ok"}])");
+  std::string url = mock->base_url();
+  std::string with_creds = "http://admin:DOCTORPW1234@" + url.substr(std::string("http://").size());
+  ProcOptions opts;
+  ProcResult r = run_diffsmith({"doctor", "--base-url", with_creds}, opts);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(contains(r.out, "base-url"));
+  CHECK_FALSE(contains(r.out, "DOCTORPW1234"));
+  CHECK_FALSE(contains(r.err, "DOCTORPW1234"));
+}
+
+TEST_CASE("harden: a diffsmith batch that crashes leaves no core file holding the key") {
+  TempDir probe;
+  {
+    ProcOptions o;
+    o.cwd = probe.path;
+    Child c({"/bin/sh", "-c", "ulimit -c unlimited 2>/dev/null; exec sleep 30"}, o);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    c.signal(SIGABRT);
+    c.wait();
+  }
+  if (core_files(probe.path).empty()) {
+    WARN("this machine writes no core files to the working directory; the core-dump check cannot run here");
+    return;
+  }
+  const std::string key = "sk-harden-BATCHCORE-6666";
+  TempRepo repo(kBroken);
+  TempDir work;
+  std::string marker = work.path + "/test-started";
+  write_file(work.path + "/tasks.jsonl",
+             ds::json::dump(Value::object()
+                                .set("id", "t1")
+                                .set("repo", repo.root())
+                                .set("task", "fix add")
+                                .set("test_cmd", "touch '" + marker + "'; sleep 30")) +
+                 "\n");
+  auto mock = start_mock(script({fix_turn()}));
+  ProcOptions o;
+  o.cwd = work.path;
+  o.env["OPENAI_API_KEY"] = key;
+  std::string cmd = std::string("ulimit -c unlimited; exec '") + DIFFSMITH_BINARY +
+                    "' batch tasks.jsonl --out preds.jsonl --base-url " + mock->base_url();
+  Child c({"/bin/sh", "-c", cmd}, o);
+  for (int i = 0; i < 400 && !fs::exists(marker); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  REQUIRE(fs::exists(marker));  // mid-task: the key is in the process
+  c.signal(SIGABRT);
+  ProcResult r = c.wait();
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 128 + SIGABRT);
+  auto cores = core_files(work.path);
+  CHECK(cores.empty());
+  for (const auto& f : cores) CHECK_FALSE(contains(read_file(f), "BATCHCORE-6666"));
+}
