@@ -2,7 +2,6 @@
 // session → outputs → exit code. Reads top to bottom in that order.
 #include "agent/cmd_run.hpp"
 
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,12 +104,6 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   return c;
 }
 
-// The API key lives in this process (its environment, the request headers):
-// a core dump would carry it (and land in the work tree with the default
-// core_pattern), and the test command, which the model writes, could read it
-// from /proc/<our pid>/environ or ptrace us. A process that is not dumpable
-// allows neither; children get their own dumpable state back at exec.
-void protect_secrets() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 bool write_file(const std::string& path, const std::string& data) {
   return git::write_file_atomic(path, data, git::new_file_mode(false)).ok();
@@ -153,7 +146,6 @@ Status check_before_paying(git::Repository& repo, const Settings& s, const RunCo
 }  // namespace
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
-  protect_secrets();
   // 1. The repository (its .diffsmith.toml is part of the settings).
   auto repo = git::Repository::open(a.dir);
   if (!repo.ok()) {
@@ -308,7 +300,6 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
 }
 
 int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err) {
-  protect_secrets();
   std::string root;
   if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
   if (Status st = load_config_files(a.settings, root, run_keys()); !st.ok()) {

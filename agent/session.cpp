@@ -436,7 +436,7 @@ Session::TestRun Session::run_tests() {
   req.command = cfg_.test_cmd;
   req.cwd = repo_.root();
   req.timeout = std::chrono::seconds(cfg_.test_timeout_s);
-  req.scrub = {"*_API_KEY", "*API_KEY*", "*_TOKEN", "*SECRET*", "*PASSWORD*", "*_KEY"};
+  req.scrub = exec::secret_env_patterns();
   req.keep = cfg_.pass_env;
   // Python checks a cached .pyc against its source's mtime in whole seconds
   // and its size. Edits land within a second of the previous test run, so a

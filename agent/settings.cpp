@@ -79,7 +79,8 @@ bool repo_may_set(std::string_view key) {
   // uncommitted work), and any setting added later until it is judged safe.
   static const char* const kAllowed[] = {
       "test",         "edit-format",        "file",       "max-turns",          "max-cost", "max-time",
-      "test-timeout", "test-output-tokens", "map-tokens", "parallel-tool-calls"};
+      "test-timeout", "test-output-tokens", "map-tokens", "parallel-tool-calls", "reasoning-effort",
+      "temperature",  "max-output-tokens"};
   return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
 }
 
