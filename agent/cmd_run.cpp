@@ -16,6 +16,7 @@
 
 #include "agent/cmd_apply.hpp"
 #include "agent/cmd_doctor.hpp"
+#include "agent/command_setup.hpp"
 #include "agent/interrupt.hpp"
 #include "agent/options.hpp"
 #include "agent/run_settings.hpp"
@@ -196,9 +197,23 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     events.event(note);
   }
 
-  // 5. The loop.
+  // 5. The loop. The model's commands (and under --sandbox-tests the tests)
+  //    run in the sandbox; when it cannot be set up, run_command is not offered.
   exec::SystemRunner runner;
-  Session session(*cfg, *repo, **client, runner, events, interrupt.flag());
+  auto commands = setup_commands(a.settings, repo->root(), runner);
+  if (!commands.ok()) {
+    err << "diffsmith run: " << commands.error().message << "\n";
+    return 2;
+  }
+  if (!commands->notice.empty()) {
+    json::Value note = json::Value::object();
+    note.set("type", "notice").set("message", commands->notice);
+    events.event(note);
+  }
+  cfg->command_runner = commands->commands;
+  cfg->command_timeout_s = commands->timeout_s;
+  exec::ProcessRunner& test_runner = commands->tests ? *commands->tests : runner;
+  Session session(*cfg, *repo, **client, test_runner, events, interrupt.flag());
   RunOutcome outcome = session.run();
 
   // 6. Outputs: the patch file, the diff on stdout, the commit.

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "edit/edit_types.hpp"
+#include "exec/process.hpp"
 #include "llm/types.hpp"
 
 namespace ds::agent {
@@ -30,6 +32,10 @@ struct RunConfig {
   std::string run_id;                 // set by the caller; names the checkpoint ref
   // Turn cost in USD for a model's usage; negative when prices are unknown.
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
+  // run_command: the runner for the model's commands (the bwrap sandbox, or
+  // the plain runner under --sandbox off); null: the tool is not offered.
+  std::shared_ptr<exec::ProcessRunner> command_runner;
+  int command_timeout_s = 120;  // the longest one command may run
 };
 
 enum class RunStatus { Solved, Unsolved, Error, Interrupted };
