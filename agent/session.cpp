@@ -68,7 +68,12 @@ Status Session::start() {
   if (cfg_.map_tokens > 0) {
     tool_ctx_.repo_map = [this](const std::vector<std::string>& focus) { return repo_map(focus, cfg_.map_tokens); };
   }
-  tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map));
+  tool_ctx_.commands = cfg_.command_runner.get();
+  tool_ctx_.command_timeout_s = cfg_.command_timeout_s;
+  tool_ctx_.command_output_tokens = cfg_.test_output_tokens;
+  tool_ctx_.pass_env = cfg_.pass_env;
+  tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map),
+                             tool_ctx_.commands != nullptr);
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
   if (!base.ok()) return base.error();
@@ -163,6 +168,20 @@ void Session::handle_turn(const llm::Turn& turn) {
       note_edit_result(*o.edit);
       std::string repeats = repeat_notes(*o.edit);
       if (!repeats.empty()) o.content += "\n" + repeats;
+    }
+    if (o.tree_changes) {
+      // Files a command wrote are edits: a diff event now; the checkpoint and
+      // the test run after this turn, as for apply_edits.
+      files_changed_ = any_change_ = unrecorded_edits_ = true;
+      for (const auto& p : o.tree_changes->paths)
+        if (std::find(edited_.begin(), edited_.end(), p) == edited_.end()) edited_.push_back(p);
+      json::Value d = json::Value::object();
+      d.set("type", "diff")
+          .set("turn", out_.turns)
+          .set("diff", o.tree_changes->diff)
+          .set("source", "run_command");
+      events_.event(d);
+      if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
     }
     if (o.finish) {
       finish_called_ = true;
