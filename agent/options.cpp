@@ -29,6 +29,12 @@ const std::vector<OptionSpec>& run_options() {
       {"sandbox-tests", "", "Run the test command in the same sandbox as the model's commands", "", true},
       {"no-commands", "", "Never offer the model the run_command tool", "", true},
       {"command-timeout", "", "Longest a run_command command may run, in seconds", "120"},
+      {"container", "",
+       "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})", ""},
+      {"container-engine", "",
+       "docker | podman | PATH of the container engine (default: whichever is on PATH)", ""},
+      {"container-workdir", "", "The repository inside the container", "/testbed"},
+      {"container-network", "", "--network of the container", "none"},
   };
   return kOptions;
 }

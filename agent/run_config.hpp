@@ -36,6 +36,12 @@ struct RunConfig {
   // the plain runner under --sandbox off); null: the tool is not offered.
   std::shared_ptr<exec::ProcessRunner> command_runner;
   int command_timeout_s = 120;  // the longest one command may run
+  // --container: tests (and commands) run in a container of this image
+  // (placeholders {id} {id_docker} {repo} {version}); "" = on this machine.
+  std::string container_image;
+  std::string container_engine;  // resolved path of docker/podman
+  std::string container_workdir = "/testbed";
+  std::string container_network = "none";
 };
 
 enum class RunStatus { Solved, Unsolved, Error, Interrupted };
