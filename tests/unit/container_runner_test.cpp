@@ -86,7 +86,7 @@ bool process_with(const std::string& marker) {
 
 }  // namespace
 
-TEST_CASE("container: image placeholders; {id_docker} as SWE-bench names its images") {
+TEST_CASE("container: image placeholders - {id_docker} as SWE-bench names its images") {
   using ds::exec::expand_image;
   CHECK(ds::exec::swebench_docker_id("django__django-11099") == "django_1776_django-11099");
   CHECK(ds::exec::swebench_docker_id("Sympy__Sympy-20590") == "sympy_1776_sympy-20590");
@@ -183,7 +183,7 @@ TEST_CASE("container: the timeout ends the command inside the container too") {
   CHECK(gone);
 }
 
-TEST_CASE("container: a failed start leaves nothing; a work dir that is not a repository is explained") {
+TEST_CASE("container: a failed start leaves nothing - a work dir that is not a repository is explained") {
   FakeEngine engine;
   ds::exec::SystemRunner system;
   auto cfg = config();

@@ -112,7 +112,7 @@ std::string connect_cmd(int port) {
 
 }  // namespace
 
-TEST_CASE("sandbox: a command's output and exit code come back; the work tree is writable") {
+TEST_CASE("sandbox: a command's output and exit code come back - the work tree is writable") {
   TempRepo repo({{"a.txt", "hello\n"}});
   Sandbox sb(repo.root());
   RunResult r = sb.run("cat a.txt; echo made > new.txt; mkdir -p d && echo x > d/y; echo err >&2; exit 7");
@@ -123,7 +123,7 @@ TEST_CASE("sandbox: a command's output and exit code come back; the work tree is
   CHECK(repo.read("d/y") == "x\n");
 }
 
-TEST_CASE("sandbox: nothing outside the work tree can be written; /tmp and HOME are private") {
+TEST_CASE("sandbox: nothing outside the work tree can be written - /tmp and HOME are private") {
   TempRepo repo({{"a.txt", "hello\n"}});
   TempDir outside;
   std::string marker = "/tmp/ds-sandbox-escape-" + std::to_string(::getpid());

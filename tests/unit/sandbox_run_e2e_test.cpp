@@ -27,7 +27,7 @@ bool offers(const Value& request, const std::string& tool) {
 }  // namespace
 
 TEST_CASE(
-    "run_command e2e: output reaches the model; a written file is an edit the tests see; undo removes it") {
+    "run_command e2e: output reaches the model - a written file is an edit the tests see - undo removes it") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   std::string before = repo.snapshot();
   auto mock = start_mock(script({

@@ -33,7 +33,7 @@ TEST_CASE("worktree_changes: nothing changed is empty") {
 }
 
 TEST_CASE(
-    "worktree_changes: modified, new and deleted files, with an exact diff; ignored files do not count") {
+    "worktree_changes: modified, new and deleted files, with an exact diff - ignored files do not count") {
   TempRepo repo({{"a.txt", "one\nbroken\n"}, {"b.txt", "bye\n"}, {".gitignore", "__pycache__/\n*.log\n"}});
   auto git = open_repo(repo);
   auto before = ds::git::snapshot_worktree(git);
