@@ -33,6 +33,11 @@ Status fill_container_config(const Settings& s, RunConfig& c) {
   if (c.container_workdir.empty() || c.container_workdir[0] != '/')
     return make_error("--container-workdir must be an absolute path (got '" + c.container_workdir + "')");
   if (c.container_image.empty()) return Ok{};
+  auto sandbox_tests = s.boolean("sandbox-tests", false);
+  if (!sandbox_tests.ok()) return sandbox_tests.error();
+  if (*sandbox_tests)
+    return make_error(
+        "--sandbox-tests does not apply with --container: the tests already run in the container");
   auto engine = exec::find_engine(c.container_engine);
   if (!engine.ok()) return engine.error();
   c.container_engine = *engine;

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "agent/container_setup.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace std::chrono_literals;
@@ -230,4 +231,33 @@ TEST_CASE("container: leftovers of dead runs on this host are removed, live ones
   auto left = engine.containers();
   std::sort(left.begin(), left.end());
   CHECK(left == std::vector<std::string>{other_host, live_name});
+}
+
+TEST_CASE("container settings: engine resolved, repository config may not pick the engine or the network") {
+  using ds::agent::SettingValue;
+  auto fill = [](std::map<std::string, std::string> flags,
+                 std::map<std::string, std::string> repo_file = {}) {
+    ds::agent::Settings s;
+    for (auto& [k, v] : flags) s.flags[k] = SettingValue{v, "--" + k};
+    for (auto& [k, v] : repo_file) s.files[k] = SettingValue{v, "config /r/.diffsmith.toml"};
+    ds::agent::RunConfig c;
+    auto st = ds::agent::fill_container_config(s, c);
+    return std::make_pair(st.ok() ? std::string() : st.error().message, c);
+  };
+  auto [err, c] = fill({{"container", "img:{id}"}, {"container-engine", kEngine}});
+  CHECK(err.empty());
+  CHECK(c.container_image == "img:{id}");
+  CHECK(c.container_engine == kEngine);
+  CHECK(c.container_workdir == "/testbed");
+  CHECK(c.container_network == "none");
+  CHECK(contains(fill({{"container", "i"}, {"container-engine", "/nonexistent/docker"}}).first,
+                 "no such program"));
+  CHECK(contains(fill({{"container", "i"}}, {{"container-engine", kEngine}}).first, "repository's config"));
+  CHECK(contains(
+      fill({{"container", "i"}, {"container-engine", kEngine}}, {{"container-network", "host"}}).first,
+      "repository's config"));
+  CHECK(contains(fill({{"container", "i"}, {"container-engine", kEngine}, {"sandbox-tests", "true"}}).first,
+                 "does not apply"));
+  CHECK(contains(fill({{"container-workdir", "testbed"}}).first, "absolute"));
+  CHECK(fill({}).first.empty());  // no --container: nothing to check
 }
