@@ -1,13 +1,14 @@
 // The batch option table and settings → BatchConfig (batch options, the
 // per-task RunConfig, the endpoint).
 #include "agent/batch_config.hpp"
-#include "agent/run_settings.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
 #include "agent/batch_output.hpp"
 #include "agent/cmd_batch.hpp"
+#include "agent/container_setup.hpp"
+#include "agent/run_settings.hpp"
 #include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 
@@ -88,6 +89,7 @@ Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tas
   b.quiet = *quiet;
   b.report_path = s.str("report");
   if (Status st = fill_run_config(s, b.run); !st.ok()) return st.error();
+  if (Status st = fill_container_config(s, b.run); !st.ok()) return st.error();
   for (const char* ignored : {"task-file", "output-patch", "commit", "branch", "allow-dirty", "json"})
     if (s.flags.count(ignored))
       b.notes.push_back(std::string("--") + ignored + " does not apply to batch and is ignored");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "agent/batch_shard.hpp"
+#include "agent/container_setup.hpp"
 #include "agent/events.hpp"
 #include "agent/session.hpp"
 #include "exec/process.hpp"
@@ -172,7 +173,10 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
     head.set("checkout", dir).set("test_cmd", rc.test_cmd).set("test_files", std::move(files));
     events.event(head);
     exec::SystemRunner runner;
-    Session session(rc, *repo, client, runner, events, interrupted_);
+    auto container = start_task_container(rc, *repo, {task.id, task.repo, task.version}, runner);
+    if (!container) return container.error().message;
+    exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
+    Session session(rc, *repo, client, test_runner, events, interrupted_);
     RunOutcome outcome = session.run();
 
     // 5. The prediction: the run's diff minus any file test_patch touches

@@ -18,6 +18,7 @@
 #include "agent/cmd_map.hpp"
 #include "agent/cmd_parse.hpp"
 #include "agent/cmd_run.hpp"
+#include "agent/cmd_sandbox.hpp"
 #include "agent/options.hpp"
 #include "agent/settings.hpp"
 #include "llm/config.hpp"
@@ -113,8 +114,10 @@ Runner setup_batch(CLI::App& app) {
   bound->add(app, batch_options());
   // The run options that make sense per task (budgets, edit format, map).
   static const std::vector<OptionSpec> kPerTask = [] {
-    const std::vector<std::string> skip = {"task-file", "test", "no-test", "file", "json", "output-patch",
-                                           "commit", "branch", "allow-dirty"};
+    const std::vector<std::string> skip = {
+        "task-file",     "test", "no-test", "file",           "json",    "output-patch",
+        "commit",        "branch",      "allow-dirty",    "sandbox", "sandbox-network",
+        "sandbox-tests", "no-commands", "command-timeout"};
     std::vector<OptionSpec> v;
     for (const auto& o : run_options())
       if (std::find(skip.begin(), skip.end(), o.name) == skip.end()) v.push_back(o);
@@ -174,6 +177,16 @@ Runner setup_demo(CLI::App& app) {
   return [o] { return run_demo_command(*o, std::cout, std::cerr); };
 }
 
+Runner setup_sandbox(CLI::App& app) {
+  auto o = std::make_shared<SandboxCommandOptions>();
+  app.add_option("command", o->command, "The command: one shell command line, or a program and its arguments")
+      ->required();
+  app.add_option("-C", o->dir, "Run in this repository (or a subdirectory of it)");
+  app.add_flag("--sandbox-network", o->network, "Let the command use the network");
+  app.add_option("--timeout", o->timeout_s, "Seconds before the sandbox is killed [default: 120]");
+  return [o] { return run_sandbox_command(*o, std::cout, std::cerr); };
+}
+
 struct Command {
   const char* name;
   const char* description;
@@ -190,6 +203,8 @@ const Command kCommands[] = {
     {"map", "print the repo map: the most relevant definitions, within a token budget", setup_map},
     {"doctor", "show the model endpoint settings and where they came from; send one tiny request", setup_doctor},
     {"demo", "solve the bundled example offline, from a recorded session", setup_demo},
+    {"sandbox", "run a command in the sandbox the model's commands get: diffsmith sandbox -- CMD",
+     setup_sandbox},
 };
 
 void print_help(std::FILE* f) {

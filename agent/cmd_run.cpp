@@ -15,6 +15,8 @@
 
 #include "agent/cmd_apply.hpp"
 #include "agent/cmd_doctor.hpp"
+#include "agent/command_setup.hpp"
+#include "agent/container_setup.hpp"
 #include "agent/interrupt.hpp"
 #include "agent/options.hpp"
 #include "agent/run_settings.hpp"
@@ -98,6 +100,7 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   if (!no_test.ok()) return no_test.error();
   if (Status st = choose_test_command(s, *no_test, root, c); !st.ok()) return st.error();
   if (Status st = fill_run_config(s, c); !st.ok()) return st.error();
+  if (Status st = fill_container_config(s, c); !st.ok()) return st.error();
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
   c.allow_dirty = *dirty;
@@ -268,9 +271,39 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     events.event(note);
   }
 
-  // 5. The loop.
+  // 5. The loop. Tests and the model's commands run in the task's container
+  //    (--container), else commands (and under --sandbox-tests the tests) in
+  //    the sandbox; when that cannot be set up, run_command is not offered.
   exec::SystemRunner runner;
-  Session session(*cfg, *repo, **client, runner, events, interrupt.flag());
+  exec::ProcessRunner* test_runner = &runner;
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // --sandbox-tests
+  auto container = start_task_container(*cfg, *repo, {}, runner);
+  if (!container.ok()) {
+    err << "diffsmith run: " << container.error().message << "\n";
+    return 2;
+  }
+  if (*container) {
+    test_runner = container->get();
+    auto no_commands = a.settings.boolean("no-commands", false);
+    if (no_commands.ok() && !*no_commands)
+      cfg->command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), container->get());
+  } else {
+    auto commands = setup_commands(a.settings, repo->root(), runner);
+    if (!commands.ok()) {
+      err << "diffsmith run: " << commands.error().message << "\n";
+      return 2;
+    }
+    if (!commands->notice.empty()) {
+      json::Value note = json::Value::object();
+      note.set("type", "notice").set("message", commands->notice);
+      events.event(note);
+    }
+    cfg->command_runner = commands->commands;
+    cfg->command_timeout_s = commands->timeout_s;
+    sandboxed_tests = commands->tests;
+    if (sandboxed_tests) test_runner = sandboxed_tests.get();
+  }
+  Session session(*cfg, *repo, **client, *test_runner, events, interrupt.flag());
   RunOutcome outcome = session.run();
 
   // 6. Outputs: the patch file, the diff on stdout, the commit.

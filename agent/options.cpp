@@ -26,6 +26,18 @@ const std::vector<OptionSpec>& run_options() {
       {"quiet", "-q", "Show only edits, tests and the result", "", true},
       {"pass-env", "", "Let the test command see this key-like env variable (repeatable)", "", false, true},
       {"parallel-tool-calls", "", "Allow parallel tool calls (true|false; server default if unset)", ""},
+      {"sandbox", "", "Where the model's commands run: bwrap | off (off: unsandboxed, at your own risk)",
+       "bwrap"},
+      {"sandbox-network", "", "Let sandboxed commands use the network", "", true},
+      {"sandbox-tests", "", "Run the test command in the same sandbox as the model's commands", "", true},
+      {"no-commands", "", "Never offer the model the run_command tool", "", true},
+      {"command-timeout", "", "Longest a run_command command may run, in seconds", "120"},
+      {"container", "",
+       "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})", ""},
+      {"container-engine", "",
+       "docker | podman | PATH of the container engine (default: whichever is on PATH)", ""},
+      {"container-workdir", "", "The repository inside the container", "/testbed"},
+      {"container-network", "", "--network of the container", "none"},
   };
   return kOptions;
 }

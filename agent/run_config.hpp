@@ -3,11 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "edit/edit_types.hpp"
+#include "exec/process.hpp"
 #include "llm/types.hpp"
 
 namespace ds::agent {
@@ -33,6 +35,16 @@ struct RunConfig {
   std::string run_id;                 // set by the caller; names the checkpoint ref
   // Turn cost in USD for a model's usage; negative when prices are unknown.
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
+  // run_command: the runner for the model's commands (the bwrap sandbox, or
+  // the plain runner under --sandbox off); null: the tool is not offered.
+  std::shared_ptr<exec::ProcessRunner> command_runner;
+  int command_timeout_s = 120;  // the longest one command may run
+  // --container: tests (and commands) run in a container of this image
+  // (placeholders {id} {id_docker} {repo} {version}); "" = on this machine.
+  std::string container_image;
+  std::string container_engine;  // resolved path of docker/podman
+  std::string container_workdir = "/testbed";
+  std::string container_network = "none";
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

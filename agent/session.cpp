@@ -105,7 +105,12 @@ bool Session::start() {
       return repo_map(focus, cfg_.map_tokens);
     };
   }
-  tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map));
+  tool_ctx_.commands = cfg_.command_runner.get();
+  tool_ctx_.command_timeout_s = cfg_.command_timeout_s;
+  tool_ctx_.command_output_tokens = cfg_.test_output_tokens;
+  tool_ctx_.pass_env = cfg_.pass_env;
+  tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map),
+                             tool_ctx_.commands != nullptr);
   if (!tested) std::erase_if(tools_, [](const tools::Tool& t) { return t.def.name == "run_tests"; });
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
@@ -291,6 +296,20 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
       note_edit_result(*o.edit, ts);
       std::string repeats = repeat_notes(*o.edit);
       if (!repeats.empty()) o.content += "\n" + repeats;
+    }
+    if (o.tree_changes) {
+      // Files a command wrote are edits: a diff event now; the checkpoint and
+      // the test run after this turn, as for apply_edits.
+      ts.files_changed = unrecorded_edits_ = true;
+      for (const auto& p : o.tree_changes->paths)
+        if (std::find(edited_.begin(), edited_.end(), p) == edited_.end()) edited_.push_back(p);
+      json::Value d = json::Value::object();
+      d.set("type", "diff")
+          .set("turn", out_.turns)
+          .set("diff", o.tree_changes->diff)
+          .set("source", "run_command");
+      events_.event(d);
+      if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
     }
     if (o.finish) {
       ts.finish_called = true;

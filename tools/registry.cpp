@@ -27,7 +27,7 @@ ToolOutcome tool_error(std::string message) {
   return o;
 }
 
-std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map) {
+std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands) {
   std::vector<Tool> tools;
   tools.push_back(read_file_tool());
   tools.push_back(list_files_tool());
@@ -35,6 +35,7 @@ std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map) {
   if (with_repo_map) tools.push_back(repo_map_tool());
   tools.push_back(edit_format == edit::Format::Patch ? apply_patch_tool() : apply_edits_tool());
   tools.push_back(run_tests_tool());
+  if (with_commands) tools.push_back(run_command_tool());
   tools.push_back(finish_tool());
   return tools;
 }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "edit/edit_types.hpp"
+#include "exec/process.hpp"
+#include "git/worktree_changes.hpp"
 #include "json/value.hpp"
 #include "llm/types.hpp"
 #include "tools/edit_apply.hpp"
@@ -28,6 +30,12 @@ struct ToolContext {
   std::function<std::string()> run_tests;
   // Renders the repo map for optional focus terms (empty function: no map).
   std::function<std::string(const std::vector<std::string>& focus)> repo_map;
+  // run_command: the runner commands go through (the bwrap sandbox, or the
+  // plain runner under --sandbox off); null: the tool is not offered.
+  exec::ProcessRunner* commands = nullptr;
+  int command_timeout_s = 120;          // the longest a command may ask for
+  size_t command_output_tokens = 2500;  // command output sent to the model
+  std::vector<std::string> pass_env;    // key-like variables commands still see
 };
 
 struct ToolOutcome {
@@ -36,6 +44,11 @@ struct ToolOutcome {
   std::optional<EditApplyResult> edit;  // apply_edits / apply_patch
   bool finish = false;                  // the model called finish
   std::string summary;                  // finish's summary
+  // run_command: the command may have written files. When it did,
+  // tree_changes holds what changed since just before it ran; the agent
+  // treats that like an applied edit (checkpoint, diff event, test run).
+  bool may_change_tree = false;
+  std::optional<git::WorktreeChanges> tree_changes;
 };
 
 struct Tool {
@@ -45,8 +58,8 @@ struct Tool {
 
 // The tool set for a run, in a stable order (the prompt-cache prefix depends
 // on it): read_file, list_files, search, [repo_map], apply_edits or
-// apply_patch, run_tests, finish.
-std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map);
+// apply_patch, run_tests, [run_command], finish.
+std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands = false);
 
 // Dispatches one call; unknown tools and malformed arguments become an error
 // message for the model, never an exception.
@@ -60,6 +73,7 @@ Tool repo_map_tool();
 Tool apply_edits_tool();
 Tool apply_patch_tool();
 Tool run_tests_tool();
+Tool run_command_tool();
 Tool finish_tool();
 
 // Schema helpers shared by the tool files.

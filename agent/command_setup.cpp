@@ -1,0 +1,82 @@
+// setup_commands: settings → probe → the runners and the notice.
+#include "agent/command_setup.hpp"
+
+#include <algorithm>
+
+#include "exec/sandbox.hpp"
+
+namespace ds::agent {
+namespace {
+
+// The repository's own config may narrow what commands can do, never widen
+// it: a cloned repo must not turn the sandbox off or open the network.
+Status check_not_from_repo(const Settings& s, const std::string& key) {
+  auto v = s.get(key);
+  const std::string suffix = "/.diffsmith.toml";
+  if (v && v->source.size() >= suffix.size() &&
+      v->source.compare(v->source.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return make_error(key + " cannot be set in the repository's config (" + v->source.substr(7) +
+                      "): it would let the repository weaken the sandbox. Pass --" + key +
+                      " on the command line or put it in ~/.config/diffsmith/config.toml.");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_tree,
+                                    exec::ProcessRunner& inner) {
+  std::string mode = s.str("sandbox", "bwrap");
+  if (mode != "bwrap" && mode != "off")
+    return make_error("--sandbox must be bwrap or off (got '" + mode + "')");
+  auto network = s.boolean("sandbox-network", false);
+  auto no_commands = s.boolean("no-commands", false);
+  auto sandbox_tests = s.boolean("sandbox-tests", false);
+  for (const auto* r : {&network, &no_commands, &sandbox_tests})
+    if (!r->ok()) return r->error();
+  auto timeout = s.integer("command-timeout", 120);
+  if (!timeout.ok()) return timeout.error();
+  if (*timeout < 1) return make_error("--command-timeout must be at least 1 second");
+  if (mode == "off")
+    if (Status st = check_not_from_repo(s, "sandbox"); !st.ok()) return st.error();
+  if (*network)
+    if (Status st = check_not_from_repo(s, "sandbox-network"); !st.ok()) return st.error();
+
+  CommandSetup out;
+  out.timeout_s = static_cast<int>(std::min<int64_t>(*timeout, 24 * 3600));
+  if (mode == "off") {
+    if (*sandbox_tests) return make_error("--sandbox-tests needs the sandbox, but --sandbox is off");
+    if (*no_commands) return out;
+    // Not owned: the caller's runner, used as is.
+    out.commands = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), &inner);
+    out.notice =
+        "run_command runs the model's commands WITHOUT a sandbox (--sandbox off): they can write "
+        "anywhere you can and reach the network";
+    return out;
+  }
+  if (*no_commands && !*sandbox_tests) return out;
+
+  exec::SandboxConfig cfg;
+  cfg.work_tree = work_tree;
+  cfg.network = *network;
+  exec::SandboxProbe probe = exec::probe_sandbox(cfg, inner);
+  if (!probe.ok) {
+    if (*sandbox_tests)
+      return make_error("--sandbox-tests: the sandbox does not work here: " + probe.problem);
+    out.notice = "run_command is not offered: the sandbox does not work here: " + probe.problem +
+                 " Or pass --sandbox off to run the model's commands without a sandbox, or --no-commands.";
+    return out;
+  }
+  auto sandbox = std::make_shared<exec::SandboxRunner>(cfg, probe, inner);
+  if (*sandbox_tests) out.tests = sandbox;
+  if (!*no_commands) {
+    out.commands = sandbox;
+    out.sandboxed = true;
+  }
+  if (!probe.with_proc)
+    out.notice =
+        "the sandbox runs without its own /proc (the kernel refused to mount one); the host's /proc "
+        "is hidden from commands";
+  return out;
+}
+
+}  // namespace ds::agent

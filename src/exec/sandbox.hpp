@@ -1,0 +1,67 @@
+// The bubblewrap sandbox for commands the model runs (Codex does the same on
+// Linux): the whole file system read-only, the work tree writable but its
+// `.git` read-only, a private /tmp and HOME, no network unless asked, its own
+// PID namespace that dies with us, a new session (no terminal to inject
+// into). SandboxRunner wraps another ProcessRunner (the SystemRunner), which
+// keeps doing the environment scrubbing, output capping and killing: killing
+// bwrap kills the whole sandbox (--die-with-parent ends its PID 1, and the
+// kernel then kills everything in the namespace).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exec/process.hpp"
+
+namespace ds::exec {
+
+struct SandboxConfig {
+  std::string work_tree;  // absolute path; writable inside the sandbox except its `.git`
+  bool network = false;   // share the host's network (default: none, not even the host's loopback)
+  std::string bwrap;      // bwrap's path; "" looks up `bwrap` on PATH
+};
+
+// What the start-up probe (running `true` once in the sandbox) found.
+struct SandboxProbe {
+  bool ok = false;
+  std::string bwrap_path;  // resolved path of bwrap
+  bool with_proc = true;   // a fresh /proc; false when the kernel refused it (host /proc hidden by a tmpfs)
+  std::string problem;     // when !ok: what failed and how to fix it, one paragraph
+};
+
+// Runs `true` in the sandbox through `inner`; when mounting /proc is refused
+// (as in some containers), tries again with /proc hidden instead. Never
+// throws and never runs anything outside the sandbox.
+SandboxProbe probe_sandbox(const SandboxConfig& cfg, ProcessRunner& inner);
+
+// bwrap's arguments (without the bwrap path and without the command) for a
+// command run in `cwd` (empty: the work tree).
+std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd);
+
+// The path of program `name` on PATH (or `name` itself when it holds a '/'
+// and is executable); "" when there is none.
+std::string find_program(const std::string& name);
+
+// `s` as one word for /bin/sh: 'a'\''b'.
+std::string shell_quote(std::string_view s);
+
+// Environment variable patterns scrubbed from commands and tests: API keys,
+// tokens, secrets, passwords.
+const std::vector<std::string>& secret_env_patterns();
+
+// Runs every request's command in the sandbox. Requires a probe that is ok.
+class SandboxRunner final : public ProcessRunner {
+ public:
+  SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunner& inner);
+  Result<RunResult> run(const RunRequest& req) override;
+  const SandboxConfig& config() const { return cfg_; }
+  const SandboxProbe& probe() const { return probe_; }
+
+ private:
+  SandboxConfig cfg_;
+  SandboxProbe probe_;
+  ProcessRunner& inner_;
+};
+
+}  // namespace ds::exec
