@@ -107,12 +107,6 @@ std::string shell_quote(std::string_view s) {
   return out + "'";
 }
 
-const std::vector<std::string>& secret_env_patterns() {
-  static const std::vector<std::string> kPatterns = {"*_API_KEY", "*API_KEY*",  "*_TOKEN",
-                                                     "*SECRET*",  "*PASSWORD*", "*_KEY"};
-  return kPatterns;
-}
-
 std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd) {
   std::vector<std::string> a = {"--ro-bind", "/", "/", "--dev", "/dev"};
   // A fresh /proc shows only the sandbox's own processes: no reading

@@ -46,10 +46,6 @@ std::string find_program(const std::string& name);
 // `s` as one word for /bin/sh: 'a'\''b'.
 std::string shell_quote(std::string_view s);
 
-// Environment variable patterns scrubbed from commands and tests: API keys,
-// tokens, secrets, passwords.
-const std::vector<std::string>& secret_env_patterns();
-
 // Runs every request's command in the sandbox. Requires a probe that is ok.
 class SandboxRunner final : public ProcessRunner {
  public:
