@@ -25,10 +25,10 @@ Error path_error(std::string_view path, std::string_view why, std::string_view w
   return make_error("invalid path '" + shown + "': " + std::string(why) + "; " + std::string(what_to_do));
 }
 
-}  // namespace
-
-Result<std::string> normalize_repo_path(std::string_view path) {
+// The shared body of normalize_repo_path (a file) and normalize_repo_dir.
+Result<std::string> normalize(std::string_view path, bool folder) {
   constexpr std::string_view kRelative = "give the path relative to the repository root, like src/app.py";
+  if (path.empty() && folder) return std::string();
   if (path.empty()) return path_error(path, "the path is empty", kRelative);
   for (char c : path) {
     if (c == '\0') return path_error(path, "it contains a NUL byte", kRelative);
@@ -43,7 +43,8 @@ Result<std::string> normalize_repo_path(std::string_view path) {
   if (path == "~" || path.substr(0, 2) == "~/") {
     return path_error(path, "it is relative to a home folder", kRelative);
   }
-  if (path.back() == '/') return path_error(path, "it names a folder, not a file", "name the file itself");
+  if (path.back() == '/' && !folder)
+    return path_error(path, "it names a folder, not a file", "name the file itself");
 
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -63,6 +64,7 @@ Result<std::string> normalize_repo_path(std::string_view path) {
     }
     parts.push_back(part);
   }
+  if (parts.empty() && folder) return std::string();
   if (parts.empty()) return path_error(path, "it names the repository root, not a file", "name a file");
 
   std::string out;
@@ -72,6 +74,12 @@ Result<std::string> normalize_repo_path(std::string_view path) {
   }
   return out;
 }
+
+}  // namespace
+
+Result<std::string> normalize_repo_path(std::string_view path) { return normalize(path, false); }
+
+Result<std::string> normalize_repo_dir(std::string_view path) { return normalize(path, true); }
 
 Result<std::optional<std::string>> read_repo_file(const std::filesystem::path& root, std::string_view path) {
   namespace fs = std::filesystem;
