@@ -218,16 +218,20 @@ std::string_view leading_space(std::string_view line) {
 }
 
 // Aider, whose format this is, drops a blank last line of SEARCH and of
-// REPLACE; keeping it made an append leave an extra blank line at the end
-// of the file. A one-line section keeps its line (an empty SEARCH would
-// mean "create or append").
-void drop_trailing_blank_line(std::string& section) {
-  if (section.size() < 2 || section.back() != '\n') return;
+// REPLACE; keeping REPLACE's made an append (or an insertion before blank
+// lines) leave an extra blank line. SEARCH loses its blank last line only
+// together with REPLACE: a SEARCH ending in blank lines over an empty REPLACE
+// (deleting a function and the blank lines after it) means those lines.
+// A one-line section keeps its line (an empty SEARCH would mean "create or
+// append"). Returns whether a line was dropped.
+bool drop_trailing_blank_line(std::string& section) {
+  if (section.size() < 2 || section.back() != '\n') return false;
   size_t start = section.find_last_of('\n', section.size() - 2);
-  if (start == std::string::npos) return;  // the only line
+  if (start == std::string::npos) return false;  // the only line
   std::string_view last = std::string_view(section).substr(start + 1, section.size() - start - 2);
-  if (!trim(last).empty()) return;
+  if (!trim(last).empty()) return false;
   section.resize(start + 1);
+  return true;
 }
 
 // The markers of one block, recognised only at the indentation of its
@@ -399,8 +403,7 @@ class SearchReplaceParser {
                    ".");
       return resume(end, end);
     }
-    drop_trailing_blank_line(search);
-    drop_trailing_blank_line(replace);
+    if (drop_trailing_blank_line(replace)) drop_trailing_blank_line(search);
     out_.blocks.push_back(
         SearchReplaceBlock{next_index_++, num(h), prev_path_, std::move(search), std::move(replace)});
     return resume(end, end);

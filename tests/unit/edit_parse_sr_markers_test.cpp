@@ -69,7 +69,7 @@ TEST_CASE("sr markers: a block whose text ends before its REPLACE marker yields 
   CHECK(r.errors[0].error.find("ended before '>>>>>>> REPLACE'") != std::string::npos);
 }
 
-TEST_CASE("sr markers: one trailing blank line of SEARCH and of REPLACE is dropped") {
+TEST_CASE("sr markers: one trailing blank line of REPLACE is dropped, and then one of SEARCH") {
   ParsedEdits r = parse_search_replace(
       "a.py\n<<<<<<< SEARCH\ndef f():\n    pass\n\n=======\ndef f():\n    return 1\n   \n>>>>>>> REPLACE\n"
       "b.py\n<<<<<<< SEARCH\n=======\ndef g():\n    pass\n\n>>>>>>> REPLACE\n");
@@ -79,6 +79,18 @@ TEST_CASE("sr markers: one trailing blank line of SEARCH and of REPLACE is dropp
   CHECK(r.blocks[0].replace == "def f():\n    return 1\n");
   CHECK(r.blocks[1].search.empty());
   CHECK(r.blocks[1].replace == "def g():\n    pass\n");  // an append adds no blank line at the end
+}
+
+TEST_CASE("sr markers: SEARCH keeps its blank last line when REPLACE has none (deleting blank lines)") {
+  ParsedEdits r = parse_search_replace(
+      "a.py\n<<<<<<< SEARCH\ndef old():\n    pass\n\n\n=======\n>>>>>>> REPLACE\n"
+      "b.py\n<<<<<<< SEARCH\nx = 1\n\n=======\nx = 2\n>>>>>>> REPLACE\n");
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.blocks.size() == 2);
+  CHECK(r.blocks[0].search == "def old():\n    pass\n\n\n");
+  CHECK(r.blocks[0].replace.empty());
+  CHECK(r.blocks[1].search == "x = 1\n\n");
+  CHECK(r.blocks[1].replace == "x = 2\n");
 }
 
 TEST_CASE("sr markers: a one-line blank section keeps its line (an empty SEARCH would append)") {
