@@ -263,19 +263,15 @@ class V4aParser {
   }
 
   // `***` lines are headers. Inside an Update section a line starting with
-  // a space is context, unless it is a patch or file marker after trimming
-  // (` *** End Patch`): models indent those, and taking them as context
-  // fails the chunk and loses the end of the patch.
+  // a space is context unless it is a known marker after trimming
+  // (` *** End Patch`, ` *** Update File: x`): models indent those, and
+  // taking them as context failed the chunk and lost the end of the patch.
   HeaderLine header_of(std::string_view line) const {
     if (starts_with(line, "***")) return classify(line);
     if (!starts_with(trim(line), "***")) return {};
     HeaderLine h = classify(line);
-    if (op_ && op_->op == PatchOpKind::Update && !skipping_ && line[0] == ' ') {
-      bool marker =
-          h.kind == Header::Begin || h.kind == Header::End ||
-          ((h.kind == Header::Add || h.kind == Header::Update || h.kind == Header::Delete) && !h.arg.empty());
-      if (!marker) return {};
-    }
+    if (op_ && op_->op == PatchOpKind::Update && !skipping_ && line[0] == ' ' && h.kind == Header::Unknown)
+      return {};
     return h;
   }
 
