@@ -80,6 +80,17 @@ TEST_CASE("path check: outside the tree and .git/ are refused lexically") {
   CHECK(has(refusal(c, "src/../.GIT/hooks/pre-commit", PathUse::Edit), ".git/"));
 }
 
+TEST_CASE("path check: './C:x' and './~/x' are refused like 'C:x' and '~/x' (found by fuzz_path_check)") {
+  // The clean form must pass the same check again: "./C:x" used to clean to
+  // "C:x", which the next check refused.
+  Fixture f;
+  PathCheck c = f.check();
+  CHECK(has(refusal(c, "./././n:\x02ny", PathUse::Edit), "drive letter"));
+  CHECK(has(refusal(c, "./C:x"), "drive letter"));
+  CHECK(has(refusal(c, "a/../~/x"), "home folder"));
+  CHECK(c.file("a/C:x", PathUse::Edit).ok());  // not at the start: an ordinary name
+}
+
 TEST_CASE("path check: symbolic links are refused for reading and editing, with where they lead") {
   Fixture f;
   PathCheck c = f.check();
