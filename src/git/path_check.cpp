@@ -102,7 +102,9 @@ std::string PathCheck::link_hint(const std::string& rel) const {
 
 // A folder on the way to a path (and the folder itself for folder()):
 // a real folder, not a link, not a submodule, not a nested repository.
-std::optional<Error> PathCheck::check_folder(const std::string& dir) { return check_folder_cached(dir).refused; }
+std::optional<Error> PathCheck::check_folder(const std::string& dir) {
+  return check_folder_cached(dir).refused;
+}
 
 const PathCheck::FolderVerdict& PathCheck::check_folder_cached(const std::string& dir) {
   auto cached = folders_.find(dir);
@@ -112,9 +114,10 @@ const PathCheck::FolderVerdict& PathCheck::check_folder_cached(const std::string
   mode_t m = lstat_mode(abs);
   const git_index_entry* e = git_index_get_bypath(index_, dir.c_str(), 0);
   if (e && (e->mode & 0170000) == GIT_FILEMODE_COMMIT) {
-    v.refused = refused("'" + dir +
-                        "' is a git submodule: its files belong to another repository and a change there would "
-                        "not show in this repository's diff. Work with the files of this repository only");
+    v.refused =
+        refused("'" + dir +
+                "' is a git submodule: its files belong to another repository and a change there would "
+                "not show in this repository's diff. Work with the files of this repository only");
   } else if (S_ISLNK(m)) {
     v.refused = refused("'" + dir + "'" + kSymlinkWhy + link_hint(dir));
   } else if (m != 0 && !S_ISDIR(m)) {
