@@ -114,8 +114,7 @@ void add_entry(TaskFile& out, std::map<std::string, std::string>& seen, const js
   }
   auto [it, fresh] = seen.emplace(t->id, where);
   if (!fresh) {
-    out.bad.push_back(
-        {where, t->id, "duplicate id \"" + t->id + "\" (first seen on " + it->second + "); skipped"});
+    out.bad.push_back({where, t->id, "duplicate id \"" + t->id + "\" (first seen on " + it->second + ")"});
     return;
   }
   t->where = where;
@@ -143,8 +142,12 @@ std::string swe_bench_task_text(const std::string& problem_statement, const std:
 
 Result<TaskFile> parse_tasks(std::string_view text) {
   TaskFile out;
+  // A UTF-8 byte order mark (Windows editors write one) is not part of the
+  // JSON: neither simdjson nor the JSONL reader below would take the first
+  // task with it.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::map<std::string, std::string> seen;
-  size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return out;
   if (text[first] == '[') {
     auto all = json::parse(text);

@@ -92,6 +92,7 @@ RunOutcome Session::run() {
 bool Session::start() {
   tool_ctx_.repo = &repo_;
   tool_ctx_.root = repo_.root();
+  tool_ctx_.interrupted = interrupted_;  // search stops on Ctrl-C
   auto tracked = git::tracked_files(repo_);
   if (!tracked.ok()) {
     finish(RunStatus::Error, tracked.error().message, 4);
@@ -159,6 +160,7 @@ bool Session::start() {
     size_t n = 0;
     for (const auto& line : text::split_lines(**content)) numbered += edit::number_line(++n, line) + "\n";
     ctx.pinned.push_back({path, std::move(numbered)});
+    tool_ctx_.worked_on.push_back(path);
   }
   ctx.first_test_result = first.for_model;
   add_message(llm::Message::system(system_prompt(cfg_.edit_format)));
@@ -324,10 +326,12 @@ void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   tools::EditApplyOptions opts;
   opts.format = edit::Format::Auto;
   opts.partial = true;
+  opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
   tools::EditApplyResult r = tools::apply_edit_text(repo_, text, opts);
   if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
   ts.edit_attempted = true;
   note_edit_result(r, ts);
+  tools::remember_edited_files(tool_ctx_, r);
   std::string fb = "Edits found in your message text: " + tools::feedback_for_model(r);
   std::string repeats = repeat_notes(r);
   if (!repeats.empty()) fb += "\n" + repeats;
@@ -412,6 +416,7 @@ void Session::note_edit_result(const tools::EditApplyResult& r, TurnState& ts) {
     json::Value e = json::Value::object();
     e.set("type", "edit").set("turn", out_.turns).set("index", b.index).set("path", b.path);
     e.set("status", b.applied ? "applied" : "failed").set("level", b.level).set("error", b.error);
+    if (!b.note.empty()) e.set("note", b.note);
     events_.event(e);
   }
   if (!r.write_error.empty()) events_.event(notice("edits not written: " + r.write_error));

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "edit/edit_types.hpp"
@@ -20,19 +21,24 @@ struct EditApplyOptions {
   edit::Format format = edit::Format::Auto;
   bool partial = false;  // write the blocks that resolved even when others failed
   bool dry_run = false;  // resolve and diff, write nothing
+  // Files a block that names the wrong file may have meant, besides the other
+  // files named in the same text (edit::PlanOptions). A run passes the files
+  // the model read or edited (ToolContext::worked_on).
+  std::vector<std::string> other_candidates;
 };
 
 struct EditApplyResult {
   edit::ParsedEdits parsed;
   edit::EditPlan plan;
-  std::string diff;        // what changed (or would, with dry_run)
-  bool written = false;    // files on disk were changed
-  std::string write_error; // libgit2 refused the patch: nothing was written
+  std::string diff;         // what changed (or would, with dry_run)
+  bool written = false;     // files on disk were changed
+  std::string write_error;  // libgit2 refused the patch: nothing was written
   bool all_applied() const { return plan.failed() == 0 && write_error.empty(); }
 };
 
-EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text,
-                                const EditApplyOptions& opts);
+// Every path a block names passes git::PathCheck (PathUse::Edit) before it
+// is read: a refused path fails its block with the check's reason.
+EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, const EditApplyOptions& opts);
 
 // One line per block: "block 2 (line 14) src/a.py: applied (whitespace)" or
 // "block 3 (line 30) src/b.py: failed: <why>".

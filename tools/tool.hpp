@@ -3,6 +3,7 @@
 // the repository they are given and report what happened.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,8 +25,8 @@ namespace ds::tools {
 
 struct ToolContext {
   git::Repository* repo = nullptr;
-  std::string root;                         // the repository's work tree
-  std::vector<std::string> tracked;         // tracked files, refreshed by the agent after edits
+  std::string root;                  // the repository's work tree
+  std::vector<std::string> tracked;  // tracked files, refreshed by the agent after edits
   // Runs the configured test command; returns the text for the model.
   std::function<std::string()> run_tests;
   // Renders the repo map for optional focus terms (empty function: no map).
@@ -36,6 +37,11 @@ struct ToolContext {
   int command_timeout_s = 120;          // the longest a command may ask for
   size_t command_output_tokens = 2500;  // command output sent to the model
   std::vector<std::string> pass_env;    // key-like variables commands still see
+  // Set by Ctrl-C; long tools (search) stop early when it is. May be null.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Files the model read or edited in this run, for an edit block that names
+  // the wrong file (EditApplyOptions::other_candidates). Kept by the agent.
+  std::vector<std::string> worked_on;
 };
 
 struct ToolOutcome {
@@ -75,6 +81,11 @@ Tool apply_patch_tool();
 Tool run_tests_tool();
 Tool run_command_tool();
 Tool finish_tool();
+
+// Adds the files an edit changed (when written) to ctx.worked_on, the
+// candidates for a later block that names the wrong file. The edit tools
+// call it; so does the agent for edits in the model's plain text.
+void remember_edited_files(ToolContext& ctx, const EditApplyResult& r);
 
 // Schema helpers shared by the tool files.
 json::Value object_schema(json::Value properties, std::vector<std::string> required);

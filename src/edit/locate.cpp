@@ -3,6 +3,7 @@
 // one pass of cheap string comparisons over the file per level tried.
 #include "edit/locate.hpp"
 
+#include <cctype>
 #include <optional>
 #include <unordered_map>
 
@@ -390,9 +391,38 @@ Seek seek_forward(const LineViews& file, const Lines& needle, size_t from, bool 
   return s;
 }
 
+namespace {
+
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The first line >= `from` whose trimmed text starts with `prefix`; with
+// `whole_word`, only where the prefix is not followed by a word character
+// ("class App" finds "class App:", not "class AppConfig:").
+Seek seek_prefix(const LineViews& file, std::string_view prefix, size_t from, bool whole_word) {
+  for (size_t i = from; i < file.size(); ++i) {
+    std::string_view t = trim(file[i]);
+    if (t.size() < prefix.size() || t.substr(0, prefix.size()) != prefix) continue;
+    if (whole_word && t.size() > prefix.size() && is_word_char(t[prefix.size()]) &&
+        is_word_char(prefix.back()))
+      continue;
+    return Seek{true, i, kLevelPrefix};
+  }
+  return {};
+}
+
+}  // namespace
+
 Seek seek_line_forward(const LineViews& file, std::string_view line, size_t from) {
   Lines needle{std::string(line)};
-  return seek_forward(file, needle, from, false);
+  Seek s = seek_forward(file, needle, from, false);
+  if (s.found) return s;
+  std::string_view prefix = trim(line);
+  if (prefix.empty()) return s;
+  s = seek_prefix(file, prefix, from, true);
+  if (!s.found) s = seek_prefix(file, prefix, from, false);
+  return s;
 }
 
 }  // namespace ds::edit

@@ -23,6 +23,7 @@ inline constexpr const char* kLevelBlankLines = "blank-lines";       // spurious
 inline constexpr const char* kLevelUnicode = "unicode";              // punctuation folded
 inline constexpr const char* kLevelElision = "elision";              // `...` lines skip file lines
 inline constexpr const char* kLevelTrim = "surrounding-whitespace";  // V4A only
+inline constexpr const char* kLevelPrefix = "prefix";                // V4A scope lines only
 
 struct Located {
   enum class Status { Found, NotFound, Ambiguous };
@@ -82,7 +83,9 @@ inline Seek seek_forward(const Lines& file, const Lines& needle, size_t from, bo
   return seek_forward(as_views(file), needle, from, at_end);
 }
 
-// V4A `@@` scope lines: the first line >= `from` equal to `line` (same levels).
+// V4A `@@` scope lines: the first line >= `from` equal to `line` (same
+// levels), else the first whose trimmed text starts with the trimmed `line`
+// (models drop the trailing `:` or `{`), preferring a whole-word prefix.
 Seek seek_line_forward(const LineViews& file, std::string_view line, size_t from);
 inline Seek seek_line_forward(const Lines& file, std::string_view line, size_t from) {
   return seek_line_forward(as_views(file), line, from);

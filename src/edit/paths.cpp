@@ -2,6 +2,7 @@
 #include "edit/paths.hpp"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <vector>
@@ -25,10 +26,21 @@ Error path_error(std::string_view path, std::string_view why, std::string_view w
   return make_error("invalid path '" + shown + "': " + std::string(why) + "; " + std::string(what_to_do));
 }
 
-}  // namespace
-
-Result<std::string> normalize_repo_path(std::string_view path) {
+// "C:x" (a drive letter) and "~" / "~/x" (a home folder) at the start of
+// `p`; errors quote `shown`, the path as written.
+std::optional<Error> drive_or_home(std::string_view p, std::string_view shown) {
   constexpr std::string_view kRelative = "give the path relative to the repository root, like src/app.py";
+  if (p.size() >= 2 && p[1] == ':' && ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z')))
+    return path_error(shown, "it is absolute (a drive letter)", kRelative);
+  if (p == "~" || p.substr(0, 2) == "~/")
+    return path_error(shown, "it is relative to a home folder", kRelative);
+  return std::nullopt;
+}
+
+// The shared body of normalize_repo_path (a file) and normalize_repo_dir.
+Result<std::string> normalize(std::string_view path, bool folder) {
+  constexpr std::string_view kRelative = "give the path relative to the repository root, like src/app.py";
+  if (path.empty() && folder) return std::string();
   if (path.empty()) return path_error(path, "the path is empty", kRelative);
   for (char c : path) {
     if (c == '\0') return path_error(path, "it contains a NUL byte", kRelative);
@@ -36,14 +48,9 @@ Result<std::string> normalize_repo_path(std::string_view path) {
     if (c == '\\') return path_error(path, "it contains a backslash", "separate folders with '/'");
   }
   if (path.front() == '/') return path_error(path, "it is absolute", kRelative);
-  if (path.size() >= 2 && path[1] == ':' &&
-      ((path[0] >= 'a' && path[0] <= 'z') || (path[0] >= 'A' && path[0] <= 'Z'))) {
-    return path_error(path, "it is absolute (a drive letter)", kRelative);
-  }
-  if (path == "~" || path.substr(0, 2) == "~/") {
-    return path_error(path, "it is relative to a home folder", kRelative);
-  }
-  if (path.back() == '/') return path_error(path, "it names a folder, not a file", "name the file itself");
+  if (auto bad = drive_or_home(path, path)) return *bad;
+  if (path.back() == '/' && !folder)
+    return path_error(path, "it names a folder, not a file", "name the file itself");
 
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -63,6 +70,7 @@ Result<std::string> normalize_repo_path(std::string_view path) {
     }
     parts.push_back(part);
   }
+  if (parts.empty() && folder) return std::string();
   if (parts.empty()) return path_error(path, "it names the repository root, not a file", "name a file");
 
   std::string out;
@@ -70,8 +78,17 @@ Result<std::string> normalize_repo_path(std::string_view path) {
     if (i) out += '/';
     out.append(parts[i]);
   }
+  // "./C:x" and "./~/x" clean to forms refused above: the result must pass
+  // the same checks (found by fuzz_path_check: normalising is idempotent).
+  if (auto bad = drive_or_home(out, path)) return *bad;
   return out;
 }
+
+}  // namespace
+
+Result<std::string> normalize_repo_path(std::string_view path) { return normalize(path, false); }
+
+Result<std::string> normalize_repo_dir(std::string_view path) { return normalize(path, true); }
 
 Result<std::optional<std::string>> read_repo_file(const std::filesystem::path& root, std::string_view path) {
   namespace fs = std::filesystem;

@@ -17,6 +17,10 @@ namespace ds::edit {
 // case), and paths naming a directory ("a/", ".").
 Result<std::string> normalize_repo_path(std::string_view path);
 
+// The same for a folder: "", "." and "./" are the root (returned as ""), a
+// trailing '/' is allowed ("src/" -> "src").
+Result<std::string> normalize_repo_dir(std::string_view path);
+
 // Reads `path` (normalised as above) below the work tree `root`. std::nullopt
 // when the file does not exist. Errors when the path is unsafe, when the path
 // or one of its parent folders is a symbolic link (git stores a link, not the

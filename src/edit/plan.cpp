@@ -12,7 +12,8 @@ namespace detail {
 
 FileLines FileLines::parse(std::string_view text_in) {
   FileLines f;
-  std::string_view content = f.storage->emplace_back(text_in);
+  f.bom = text_in.substr(0, kBom.size()) == kBom;
+  std::string_view content = f.storage->emplace_back(f.bom ? text_in.substr(kBom.size()) : text_in);
   f.eol = text::detect_eol(content);
   auto raw = text::split_lines_keep(content);
   f.lines.reserve(raw.size());
@@ -37,7 +38,8 @@ std::string FileLines::join() const {
   size_t total = 0;
   for (const auto& l : lines) total += l.size() + 2;
   std::string out;
-  out.reserve(total);
+  out.reserve(total + kBom.size());
+  if (bom) out += kBom;
   for (size_t i = 0; i < lines.size(); ++i) {
     out += lines[i];
     if (ends[i] == LineEnd::Lf) out += '\n';
@@ -229,7 +231,7 @@ std::string EditPlan::failure_report(bool applied_blocks_written) const {
   return out;
 }
 
-EditPlan plan_edits(const ParsedEdits& edits, FileSource& files) {
+EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptions& opts) {
   enum class Kind { Block, Op, Issue };
   struct Item {
     int index;
@@ -243,7 +245,13 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files) {
   std::stable_sort(items.begin(), items.end(),
                    [](const Item& a, const Item& b) { return a.index < b.index; });
 
-  detail::Workspace ws(files);
+  std::vector<std::string> candidates;
+  for (const auto& c : opts.other_candidates) {
+    auto clean = normalize_repo_path(c);
+    if (clean && std::find(candidates.begin(), candidates.end(), *clean) == candidates.end())
+      candidates.push_back(*clean);
+  }
+  detail::Workspace ws(files, std::move(candidates));
   EditPlan plan;
   for (const Item& item : items) {
     switch (item.kind) {

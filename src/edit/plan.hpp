@@ -52,6 +52,7 @@ struct BlockResult {
   std::string closest;  // failed: numbered lines of the file near the best partial match
   int line = 0;         // applied: 1-based first line changed; failed: first line of the best
                         // partial match (0 if none), or for a parse error the reply line
+  std::string note;     // applied: what the model should know (applied to another file than named)
 };
 
 // Failed blocks whose error and closest region a failure report shows in
@@ -73,9 +74,19 @@ struct EditPlan {
   std::string failure_report(bool applied_blocks_written) const;
 };
 
+struct PlanOptions {
+  // Files a SEARCH/REPLACE block may have meant when it names the wrong one:
+  // when SEARCH is not found in the named file (or that file is missing) but
+  // matches exactly (or up to trailing whitespace) once across these files,
+  // the block is applied there and BlockResult::note says so. For `apply`:
+  // the other files named in the same reply; for a run: the files the model
+  // read or edited.
+  std::vector<std::string> other_candidates;
+};
+
 // Blocks for the same file apply in order, each against the result of the
 // previous one. Failed blocks do not stop later ones. A ParsedEdits' own
 // errors (malformed blocks) appear as failed results, keeping their index.
-EditPlan plan_edits(const ParsedEdits& edits, FileSource& files);
+EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptions& opts = {});
 
 }  // namespace ds::edit

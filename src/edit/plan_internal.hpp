@@ -24,10 +24,13 @@ enum class LineEnd : uint8_t { None, Lf, Crlf };
 // written back byte for byte; new lines get the file's dominant ending.
 // Lines are views into storage that only grows and is shared by copies, so
 // parsing allocates nothing per line and a splice moves 16-byte views.
+// A UTF-8 byte order mark is kept aside (`bom`), so that an edit of the
+// first line neither matches against it nor drops it.
 struct FileLines {
   LineViews lines;
   std::vector<LineEnd> ends;
   text::Eol eol = text::Eol::Lf;
+  bool bom = false;
   std::shared_ptr<std::deque<std::string>> storage = std::make_shared<std::deque<std::string>>();
 
   static FileLines parse(std::string_view content);
@@ -52,7 +55,8 @@ struct FileState {
 // The files of one reply, each read once on first use.
 class Workspace {
  public:
-  explicit Workspace(FileSource& source) : source_(source) {}
+  Workspace(FileSource& source, std::vector<std::string> other_candidates)
+      : other_candidates(std::move(other_candidates)), source_(source) {}
   FileState& file(const std::string& path);  // `path` already normalised
   std::vector<FileChange> changes() const;
 
@@ -62,12 +66,21 @@ class Workspace {
   // thousands of failing blocks must not cost thousands of file scans.
   bool diagnose_failure() { return ++diagnosed_ <= kDetailedFailures; }
 
+  std::vector<std::string> other_candidates;  // PlanOptions::other_candidates, normalised
+
  private:
   size_t diagnosed_ = 0;
   FileSource& source_;
   std::map<std::string, FileState> files_;
   std::vector<std::string> order_;
 };
+
+inline constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// `s` without a leading byte order mark (models copy it from a file's first line).
+inline std::string_view without_bom(std::string_view s) {
+  return s.substr(0, kBom.size()) == kBom ? s.substr(kBom.size()) : s;
+}
 
 // "Block 3 (src/app.py)": how errors name a block.
 std::string block_name(int index, std::string_view what);

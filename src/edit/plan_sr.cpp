@@ -1,5 +1,6 @@
 // Planning one SEARCH/REPLACE block: create, append, or locate and replace,
 // and when that fails, the diagnosis sent back to the model.
+#include <optional>
 #include <string>
 
 #include "edit/line_numbers.hpp"
@@ -78,6 +79,50 @@ void explain_failure(BlockResult& res, const std::string& who, const std::string
   res.line = static_cast<int>(region.line);
 }
 
+struct Elsewhere {
+  std::string path;
+  Located loc;
+};
+
+// The one other candidate file where SEARCH matches exactly (or up to
+// trailing whitespace and line endings); nothing when none or several do.
+// Looser levels do not count: applying a block to a file it does not name
+// needs strong evidence.
+std::optional<Elsewhere> find_elsewhere(const std::string& named, const Lines& search, const Lines& replace,
+                                        Workspace& ws) {
+  std::optional<Elsewhere> hit;
+  for (const auto& cand : ws.other_candidates) {
+    if (cand == named) continue;
+    FileState& f = ws.file(cand);
+    if (f.read_error || !f.current) continue;
+    Located loc = locate_block(f.current->lines, search, replace);
+    if (loc.status == Located::Status::NotFound) continue;
+    if (loc.level != kLevelExact && loc.level != kLevelWhitespace) continue;
+    if (loc.status == Located::Status::Ambiguous || hit) return std::nullopt;
+    hit = Elsewhere{cand, std::move(loc)};
+  }
+  return hit;
+}
+
+// Applies the block to the file it matched instead of the one it named.
+bool apply_elsewhere(BlockResult& res, const std::string& named, bool named_exists, const Lines& search,
+                     const Lines& replace, int index, Workspace& ws) {
+  auto hit = find_elsewhere(named, search, replace, ws);
+  if (!hit) return false;
+  FileState& f = ws.file(hit->path);
+  res.applied = true;
+  res.path = hit->path;
+  res.level = hit->loc.level;
+  res.line = static_cast<int>(hit->loc.start) + 1;
+  res.note =
+      "the block names " + named + (named_exists ? ", where SEARCH is not found" : ", which does not exist") +
+      "; its SEARCH text matches exactly one place in " + hit->path +
+      " (a file you worked on), so it was applied there. Name " + hit->path + " in blocks for that file.";
+  f.current->splice(hit->loc.start, hit->loc.count, std::move(hit->loc.replacement));
+  f.applied_blocks.push_back(index);
+  return true;
+}
+
 }  // namespace
 
 BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) {
@@ -112,15 +157,20 @@ BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) 
     return res;
   }
   if (!f.current) {
+    if (apply_elsewhere(res, *path, false, text::split_lines(block.search), text::split_lines(block.replace),
+                        block.index, ws))
+      return res;
     res.error = who + ": " + *path + " does not exist. Check the path; to create a new file, " +
                 "use an empty SEARCH section and put the whole file in REPLACE.";
     return res;
   }
 
-  Lines search = text::split_lines(block.search);
-  Lines replace = text::split_lines(block.replace);
+  // A byte order mark copied into SEARCH or REPLACE is the file's own,
+  // kept by FileLines; it is not part of the first line.
+  std::string search_text(without_bom(block.search)), replace_text(without_bom(block.replace));
+  Lines search = text::split_lines(search_text);
+  Lines replace = text::split_lines(replace_text);
   // Line numbers copied from read_file output are not part of the file.
-  std::string search_text = block.search, replace_text = block.replace;
   bool numbered = strip_line_number_prefixes(search_text);
   Lines search_s = numbered ? text::split_lines(search_text) : search;
   Lines replace_s =
@@ -132,6 +182,9 @@ BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) 
     Located raw = locate_block(cur.lines, search, replace);  // the numbers were real text
     if (raw.found()) loc = std::move(raw);
   }
+  if (loc.status == Located::Status::NotFound &&
+      apply_elsewhere(res, *path, true, search_s, replace_s, block.index, ws))
+    return res;
   if (!loc.found()) {
     explain_failure(res, who, *path, loc, f, search_s, replace_s, ws.diagnose_failure());
     return res;

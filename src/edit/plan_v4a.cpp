@@ -67,16 +67,16 @@ bool apply_chunks(const PatchOp& op, FileLines& work, BlockResult& res, const st
     const PatchChunk& chunk = op.chunks[c];
     const std::string where =
         who + ", chunk " + std::to_string(c + 1) + " (patch line " + std::to_string(chunk.line) + ")";
+    std::string missing_scope;
     for (const auto& scope : chunk.scopes) {
       if (text::trim(scope).empty()) continue;
+      // Scope lines are hints (OpenAI's reference apply_patch goes on
+      // without one it cannot find): the chunk's own context decides.
       Seek s = seek_line_forward(file, scope, cursor);
-      if (!s.found) {
-        res.error = where + ": the scope line `@@ " + scope + "` was not found in " + op.path +
-                    (cursor ? " after line " + std::to_string(cursor) : std::string()) +
-                    ". Scope lines must copy a line of the file (a class or function header) exactly.";
-        return false;
-      }
-      cursor = s.pos + 1;
+      if (s.found)
+        cursor = s.pos + 1;
+      else if (missing_scope.empty())
+        missing_scope = scope;
     }
     auto lines = without_line_numbers(chunk.lines);
     Lines old_lines;
@@ -84,6 +84,14 @@ bool apply_chunks(const PatchOp& op, FileLines& work, BlockResult& res, const st
       if (l.kind != '+') old_lines.push_back(l.text);
     }
     Replacement rep{0, old_lines.size(), {}};
+    if (old_lines.empty() && !missing_scope.empty()) {  // nothing but the scope could place it
+      res.error = where + ": the scope line `@@ " + missing_scope + "` was not found in " + op.path +
+                  (cursor ? " after line " + std::to_string(cursor) : std::string()) +
+                  ", and the chunk has no context lines to locate it otherwise. Scope lines must copy "
+                  "a line of the file (a class or function header); or add context lines around the "
+                  "added ones.";
+      return false;
+    }
     if (old_lines.empty()) {  // pure addition: after the scope, else at the end
       bool scoped = !chunk.scopes.empty() && cursor > 0 && !chunk.end_of_file;
       rep.start = scoped ? cursor : file.size();

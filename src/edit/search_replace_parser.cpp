@@ -19,8 +19,7 @@ using text::trim;
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   }
   return true;
@@ -49,8 +48,7 @@ struct Fence {
   std::string_view info;     // language tag or path after the fence
 };
 
-constexpr std::array<std::string_view, 5> kFenceTags = {"source", "code", "pre", "codeblock",
-                                                        "sourcecode"};
+constexpr std::array<std::string_view, 5> kFenceTags = {"source", "code", "pre", "codeblock", "sourcecode"};
 
 Fence parse_fence(std::string_view line) {
   std::string_view s = trim(line);
@@ -89,11 +87,10 @@ Fence parse_fence(std::string_view line) {
 
 bool is_bare_filename(std::string_view s) {
   static constexpr std::array<std::string_view, 28> kNames = {
-      "Makefile",  "makefile",    "GNUmakefile", "Dockerfile", "Containerfile", "Rakefile",
-      "Gemfile",   "Procfile",    "Vagrantfile", "Jenkinsfile", "Justfile",     "justfile",
-      "Brewfile",  "Podfile",     "Snakefile",   "Pipfile",     "Caddyfile",    "Earthfile",
-      "Tiltfile",  "LICENSE",     "LICENCE",     "COPYING",     "README",       "AUTHORS",
-      "CHANGELOG", "NOTICE",      "CODEOWNERS",  "WORKSPACE"};
+      "Makefile",  "makefile",    "GNUmakefile", "Dockerfile", "Containerfile", "Rakefile",   "Gemfile",
+      "Procfile",  "Vagrantfile", "Jenkinsfile", "Justfile",   "justfile",      "Brewfile",   "Podfile",
+      "Snakefile", "Pipfile",     "Caddyfile",   "Earthfile",  "Tiltfile",      "LICENSE",    "LICENCE",
+      "COPYING",   "README",      "AUTHORS",     "CHANGELOG",  "NOTICE",        "CODEOWNERS", "WORKSPACE"};
   for (std::string_view n : kNames)
     if (s == n) return true;
   return false;
@@ -214,6 +211,40 @@ namespace {
 
 enum FenceRole : char { kNotFence = 0, kOpens = 1, kCloses = 2 };
 
+std::string_view leading_space(std::string_view line) {
+  size_t n = 0;
+  while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) ++n;
+  return line.substr(0, n);
+}
+
+// Aider, whose format this is, drops a blank last line of SEARCH and of
+// REPLACE; keeping REPLACE's made an append (or an insertion before blank
+// lines) leave an extra blank line. SEARCH loses its blank last line only
+// together with REPLACE: a SEARCH ending in blank lines over an empty REPLACE
+// (deleting a function and the blank lines after it) means those lines.
+// A one-line section keeps its line (an empty SEARCH would mean "create or
+// append"). Returns whether a line was dropped.
+bool drop_trailing_blank_line(std::string& section) {
+  if (section.size() < 2 || section.back() != '\n') return false;
+  size_t start = section.find_last_of('\n', section.size() - 2);
+  if (start == std::string::npos) return false;  // the only line
+  std::string_view last = std::string_view(section).substr(start + 1, section.size() - start - 2);
+  if (!trim(last).empty()) return false;
+  section.resize(start + 1);
+  return true;
+}
+
+// The markers of one block, recognised only at the indentation of its
+// `<<<<<<< SEARCH` line: an indented `    =======` (a docstring underline)
+// inside SEARCH or REPLACE is text.
+struct BlockMarkers {
+  std::string_view indent;
+  bool at_indent(std::string_view line) const { return leading_space(line) == indent; }
+  bool search(std::string_view line) const { return at_indent(line) && is_search_marker(line); }
+  bool divider(std::string_view line) const { return at_indent(line) && is_divider_marker(line); }
+  bool replace(std::string_view line) const { return at_indent(line) && is_replace_marker(line); }
+};
+
 class SearchReplaceParser {
  public:
   explicit SearchReplaceParser(std::string_view text)
@@ -242,8 +273,8 @@ class SearchReplaceParser {
 
   void issue(size_t at, std::string message) {
     int line = num(at < lines_.size() ? at : lines_.size() - 1);
-    out_.errors.push_back(ParseIssue{next_index_++, line, "line " + std::to_string(line) + ": " +
-                                                              std::move(message)});
+    out_.errors.push_back(
+        ParseIssue{next_index_++, line, "line " + std::to_string(line) + ": " + std::move(message)});
   }
 
   // Fences outside blocks: one with an info string always opens (a closing
@@ -310,18 +341,20 @@ class SearchReplaceParser {
     std::string where = " of the block that starts at line " + std::to_string(num(h)) +
                         (prev_path_.empty() ? "" : " (" + prev_path_ + ")");
 
+    const BlockMarkers mk{leading_space(lines_[h])};
     std::string search, replace;
     size_t j = h + 1;
-    for (; j < lines_.size() && !is_divider_marker(lines_[j]); ++j) {
-      if (is_search_marker(lines_[j])) {
+    for (; j < lines_.size() && !mk.divider(lines_[j]); ++j) {
+      if (mk.search(lines_[j])) {
         issue(j, "expected '=======' to end the SEARCH text" + where + ", but found " +
                      quote_line(lines_[j]) + " (a new block). Write SEARCH lines, '=======', " +
                      "REPLACE lines, '>>>>>>> REPLACE'.");
         return resume(h + 1, j);
       }
-      if (is_replace_marker(lines_[j])) {
-        issue(j, "expected '=======' between the SEARCH and REPLACE texts" + where +
-                     ", but found " + quote_line(lines_[j]) + " first. Resend the block with a "
+      if (mk.replace(lines_[j])) {
+        issue(j, "expected '=======' between the SEARCH and REPLACE texts" + where + ", but found " +
+                     quote_line(lines_[j]) +
+                     " first. Resend the block with a "
                      "'=======' line after the SEARCH lines.");
         return resume(j + 1, j + 1);
       }
@@ -336,17 +369,18 @@ class SearchReplaceParser {
     size_t end = 0;  // one past the line that closed the block
     for (++j; j < lines_.size() && end == 0; ++j) {
       const std::string& line = lines_[j];
-      if (is_replace_marker(line)) {
+      if (mk.replace(line)) {
         end = j + 1;
-      } else if (is_search_marker(line)) {
-        issue(j, "expected '>>>>>>> REPLACE' to close the REPLACE text" + where +
-                     ", but found " + quote_line(line) + " (a new block). Close every block "
+      } else if (mk.search(line)) {
+        issue(j, "expected '>>>>>>> REPLACE' to close the REPLACE text" + where + ", but found " +
+                     quote_line(line) +
+                     " (a new block). Close every block "
                      "with '>>>>>>> REPLACE'.");
         return resume(h + 1, j);
-      } else if (is_divider_marker(line)) {
-        size_t next = second_divider_end(j, where);
+      } else if (mk.divider(line)) {
+        size_t next = second_divider_end(j, where, mk);
         if (next == 0) {
-          size_t after = skip_to_replace_marker(j);
+          size_t after = skip_to_replace_marker(j, mk);
           return resume(after, after);
         }
         end = next;
@@ -363,13 +397,15 @@ class SearchReplaceParser {
       issue(h, "no file path for the block at " + quote_line(lines_[h]) +
                    ": expected the file path alone on the line before the opening fence "
                    "(e.g. 'src/app.py' then '```python' then '<<<<<<< SEARCH')" +
-                   (nearest.empty() ? "" : "; the nearest line before it is " +
-                                               quote_line(nearest) + ", which is not a path") +
+                   (nearest.empty() ? ""
+                                    : "; the nearest line before it is " + quote_line(nearest) +
+                                          ", which is not a path") +
                    ".");
       return resume(end, end);
     }
-    out_.blocks.push_back(SearchReplaceBlock{next_index_++, num(h), prev_path_, std::move(search),
-                                             std::move(replace)});
+    if (drop_trailing_blank_line(replace)) drop_trailing_blank_line(search);
+    out_.blocks.push_back(
+        SearchReplaceBlock{next_index_++, num(h), prev_path_, std::move(search), std::move(replace)});
     return resume(end, end);
   }
 
@@ -384,36 +420,37 @@ class SearchReplaceParser {
 
   // A second `=======` at `d` inside REPLACE. It closes the block (models
   // repeat the divider instead of closing), swallowing a `>>>>>>> REPLACE`
-  // that directly follows. But when more text follows up to a
-  // `>>>>>>> REPLACE` with no other divider or SEARCH marker on the way, the
-  // divider was meant as text (a Markdown/RST underline) or the block is
-  // garbled: that is reported (returns 0) rather than guessed.
-  size_t second_divider_end(size_t d, const std::string& where) {
+  // that directly follows. But when a `>>>>>>> REPLACE` of this block comes
+  // later, before any new `<<<<<<< SEARCH`, the divider was meant as text (a
+  // Markdown/RST underline) or the block is garbled: that is reported
+  // (returns 0) rather than guessed, so no part of the block is applied.
+  size_t second_divider_end(size_t d, const std::string& where, const BlockMarkers& mk) {
     size_t k = d + 1;
     while (k < lines_.size() && trim(lines_[k]).empty()) ++k;
-    if (k < lines_.size() && is_replace_marker(lines_[k])) return k + 1;
+    if (k < lines_.size() && mk.replace(lines_[k])) return k + 1;
     for (; k < lines_.size(); ++k) {
-      if (is_search_marker(lines_[k]) || is_divider_marker(lines_[k])) return d + 1;
-      if (is_replace_marker(lines_[k])) {
+      if (is_search_marker(lines_[k])) return d + 1;
+      if (mk.replace(lines_[k])) {
         issue(d, "found a second " + quote_line(lines_[d]) + " inside the REPLACE text" + where +
                      ", and more text follows up to " + quote_line(lines_[k]) + " at line " +
-                     std::to_string(num(k)) + ". Expected exactly one '=======' per block; a "
-                     "'=======' line cannot be part of SEARCH or REPLACE text, so choose "
-                     "SEARCH/REPLACE texts that do not contain one.");
+                     std::to_string(num(k)) +
+                     ". Expected exactly one '=======' per block; a "
+                     "'=======' line at the indentation of '<<<<<<< SEARCH' cannot be part of SEARCH "
+                     "or REPLACE text, so choose SEARCH/REPLACE texts that do not contain one.");
         return 0;
       }
     }
     return d + 1;
   }
 
-  size_t skip_to_replace_marker(size_t from) const {
+  size_t skip_to_replace_marker(size_t from, const BlockMarkers& mk) const {
     size_t k = from;
-    while (k < lines_.size() && !is_replace_marker(lines_[k])) ++k;
+    while (k < lines_.size() && !mk.replace(lines_[k])) ++k;
     return k < lines_.size() ? k + 1 : k;
   }
 
   std::vector<std::string> lines_;
-  std::vector<char> role_;   // FenceRole of each line seen outside blocks
+  std::vector<char> role_;  // FenceRole of each line seen outside blocks
   bool in_fence_ = false;
   size_t region_start_ = 0;  // first line after the previous block
   std::string prev_path_;
@@ -423,8 +460,6 @@ class SearchReplaceParser {
 
 }  // namespace
 
-ParsedEdits parse_search_replace(std::string_view text) {
-  return SearchReplaceParser(text).run();
-}
+ParsedEdits parse_search_replace(std::string_view text) { return SearchReplaceParser(text).run(); }
 
 }  // namespace ds::edit

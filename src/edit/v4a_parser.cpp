@@ -98,8 +98,7 @@ bool is_fence_open(std::string_view line) {
 // A closing ``` at the start of the line (" ```" is a context line).
 bool is_bare_fence(std::string_view line) {
   std::string_view t = text::rtrim(line);
-  return t.size() >= 3 && t.find_first_not_of(t[0]) == std::string_view::npos &&
-         (t[0] == '`' || t[0] == '~');
+  return t.size() >= 3 && t.find_first_not_of(t[0]) == std::string_view::npos && (t[0] == '`' || t[0] == '~');
 }
 
 // "@@ -12,7 +12,8 @@ def run" (a unified-diff hunk header) -> "def run".
@@ -173,7 +172,8 @@ class V4aParser {
       return;
     }
     issue(first, "expected '*** Begin Patch' as the first line of the patch, but found " +
-                     quote_line(lines_[first]) + "; the file sections below were read anyway. "
+                     quote_line(lines_[first]) +
+                     "; the file sections below were read anyway. "
                      "Start the patch with '*** Begin Patch' and end it with '*** End Patch'.");
     parse_body(h, h, "", false, "");
   }
@@ -207,8 +207,7 @@ class V4aParser {
     for (size_t j = start; j < lines_.size(); ++j) {
       std::string_view line = lines_[j];
       if (!indent.empty() && starts_with(line, indent)) line.remove_prefix(indent.size());
-      if ((!terminator.empty() && text::rtrim(line) == terminator) ||
-          (fenced && is_bare_fence(line))) {
+      if ((!terminator.empty() && text::rtrim(line) == terminator) || (fenced && is_bare_fence(line))) {
         finish_section();
         issue(j, "expected '*** End Patch' before " + quote_line(lines_[j]) +
                      ", which ends the wrapper. End every patch with '*** End Patch'.");
@@ -219,8 +218,8 @@ class V4aParser {
         case Header::End:
           finish_section();
           if (out_.item_count() == items_before)
-            issue(j, "the patch from line " + std::to_string(num(begin)) + " to " +
-                         quote_line(lines_[j]) + " has no file sections: expected '*** Add "
+            issue(j, "the patch from line " + std::to_string(num(begin)) + " to " + quote_line(lines_[j]) +
+                         " has no file sections: expected '*** Add "
                          "File: <path>', '*** Update File: <path>' or '*** Delete File: <path>' "
                          "after '*** Begin Patch'.");
           return j + 1;
@@ -235,15 +234,22 @@ class V4aParser {
           finish_section();
           start_section(h, j);
           break;
-        case Header::MoveTo: move_to(h, j); break;
-        case Header::EndOfFile: end_of_file(j); break;
+        case Header::MoveTo:
+          move_to(h, j);
+          break;
+        case Header::EndOfFile:
+          end_of_file(j);
+          break;
         case Header::Unknown:
           finish_section();
-          fail(j, "unknown header " + quote_line(line) + ": expected '*** Add File: <path>', "
-                  "'*** Update File: <path>', '*** Delete File: <path>', '*** Move to: <path>' "
-                  "(right after Update), '*** End of File' or '*** End Patch'.");
+          fail(j, "unknown header " + quote_line(line) +
+                      ": expected '*** Add File: <path>', "
+                      "'*** Update File: <path>', '*** Delete File: <path>', '*** Move to: <path>' "
+                      "(right after Update), '*** End of File' or '*** End Patch'.");
           break;
-        case Header::None: body_line(line, j); break;
+        case Header::None:
+          body_line(line, j);
+          break;
       }
     }
     std::string dropped;
@@ -256,13 +262,17 @@ class V4aParser {
     return lines_.size();
   }
 
-  // `***` lines are headers, except that inside an Update section a line
-  // starting with a space is context whatever follows.
+  // `***` lines are headers. Inside an Update section a line starting with
+  // a space is context unless it is a known marker after trimming
+  // (` *** End Patch`, ` *** Update File: x`): models indent those, and
+  // taking them as context failed the chunk and lost the end of the patch.
   HeaderLine header_of(std::string_view line) const {
     if (starts_with(line, "***")) return classify(line);
     if (!starts_with(trim(line), "***")) return {};
-    if (op_ && op_->op == PatchOpKind::Update && !skipping_ && line[0] == ' ') return {};
-    return classify(line);
+    HeaderLine h = classify(line);
+    if (op_ && op_->op == PatchOpKind::Update && !skipping_ && line[0] == ' ' && h.kind == Header::Unknown)
+      return {};
+    return h;
   }
 
   void start_section(const HeaderLine& h, size_t j) {
@@ -278,26 +288,28 @@ class V4aParser {
     chunk_closed_ = false;
     trailing_empty_ = 0;
     if (h.arg.empty())
-      fail(j, "expected a file path after " + quote_line(lines_[j]) +
-                  ", e.g. '*** Update File: src/app.py'.");
+      fail(j,
+           "expected a file path after " + quote_line(lines_[j]) + ", e.g. '*** Update File: src/app.py'.");
   }
 
   void move_to(const HeaderLine& h, size_t j) {
     if (skipping_) return;
     if (!op_ || op_->op != PatchOpKind::Update || !op_->chunks.empty() || !op_->move_to.empty())
-      return fail(j, "found " + quote_line(lines_[j]) + " out of place: '*** Move to: <path>' "
-                     "must directly follow '*** Update File: <path>'.");
+      return fail(j, "found " + quote_line(lines_[j]) +
+                         " out of place: '*** Move to: <path>' "
+                         "must directly follow '*** Update File: <path>'.");
     if (h.arg.empty())
-      return fail(j, "expected a path after " + quote_line(lines_[j]) +
-                         ", e.g. '*** Move to: src/new_name.py'.");
+      return fail(
+          j, "expected a path after " + quote_line(lines_[j]) + ", e.g. '*** Move to: src/new_name.py'.");
     op_->move_to = h.arg;
   }
 
   void end_of_file(size_t j) {
     if (skipping_) return;
     if (!op_ || op_->op != PatchOpKind::Update || op_->chunks.empty() || chunk_closed_)
-      return fail(j, "found " + quote_line(lines_[j]) + " out of place: '*** End of File' "
-                     "must follow the lines of a chunk in an '*** Update File:' section.");
+      return fail(j, "found " + quote_line(lines_[j]) +
+                         " out of place: '*** End of File' "
+                         "must follow the lines of a chunk in an '*** Update File:' section.");
     trailing_empty_ = 0;  // blank lines before End of File are meant
     chunk_closed_ = true;
     op_->chunks.back().end_of_file = true;
@@ -307,9 +319,10 @@ class V4aParser {
     if (skipping_) return;
     if (!op_) {
       if (trim(line).empty()) return;
-      return fail(j, "expected a file header ('*** Add File: <path>', '*** Update File: "
-                     "<path>', '*** Delete File: <path>') or '*** End Patch', but found " +
-                         quote_line(line) + ".");
+      return fail(j,
+                  "expected a file header ('*** Add File: <path>', '*** Update File: "
+                  "<path>', '*** Delete File: <path>') or '*** End Patch', but found " +
+                      quote_line(line) + ".");
     }
     switch (op_->op) {
       case PatchOpKind::Add:
@@ -320,8 +333,8 @@ class V4aParser {
           pending_blank_ = 0;
           add_lines_.emplace_back(line.substr(1));
         } else {
-          fail(j, "every line of " + section_name() + " must start with '+', but found " +
-                      quote_line(line) + ". Put '+' before each line of the new file (a lone "
+          fail(j, "every line of " + section_name() + " must start with '+', but found " + quote_line(line) +
+                      ". Put '+' before each line of the new file (a lone "
                       "'+' for an empty line).");
         }
         return;
@@ -330,15 +343,17 @@ class V4aParser {
           fail(j, section_name() + " takes no lines, but found " + quote_line(line) +
                       "; expected the next '*** ' header or '*** End Patch'.");
         return;
-      case PatchOpKind::Update: break;
+      case PatchOpKind::Update:
+        break;
     }
     if (starts_with(line, "@@")) return scope_line(line, j);
     char kind = line.empty() ? ' ' : line[0];
     if (kind != ' ' && kind != '-' && kind != '+')
-      return fail(j, "expected a chunk line starting with ' ' (context), '-' (removed) or '+' "
-                     "(added), an '@@' line or a '*** ' header in " + section_name() +
-                         ", but found " + quote_line(line) +
-                         ". Prefix every unchanged line with one space.");
+      return fail(j,
+                  "expected a chunk line starting with ' ' (context), '-' (removed) or '+' "
+                  "(added), an '@@' line or a '*** ' header in " +
+                      section_name() + ", but found " + quote_line(line) +
+                      ". Prefix every unchanged line with one space.");
     if (op_->chunks.empty()) {
       op_->chunks.push_back(PatchChunk{num(j), {}, {}, false});  // first chunk without @@
     } else if (chunk_closed_) {
@@ -381,16 +396,20 @@ class V4aParser {
     if (op.op == PatchOpKind::Update) {
       for (const PatchChunk& c : op.chunks) {
         if (c.lines.empty()) {
-          issue(c.line - 1, "the chunk " + quote_line(lines_[c.line - 1]) + " in '*** Update "
-                            "File: " + op.path + "' has no lines: expected lines starting with "
-                            "' ' (context), '-' (removed) or '+' (added) after it.");
+          issue(c.line - 1, "the chunk " + quote_line(lines_[c.line - 1]) +
+                                " in '*** Update "
+                                "File: " +
+                                op.path +
+                                "' has no lines: expected lines starting with "
+                                "' ' (context), '-' (removed) or '+' (added) after it.");
           return;
         }
       }
       if (op.chunks.empty() && op.move_to.empty()) {
-        issue(op.line - 1, quote_line(lines_[op.line - 1]) + " has no changes: expected '@@' "
-                           "and lines starting with ' ', '-' or '+' after it (or '*** Move to: "
-                           "<path>' to rename the file).");
+        issue(op.line - 1, quote_line(lines_[op.line - 1]) +
+                               " has no changes: expected '@@' "
+                               "and lines starting with ' ', '-' or '+' after it (or '*** Move to: "
+                               "<path>' to rename the file).");
         return;
       }
     }
@@ -414,9 +433,7 @@ class V4aParser {
 
 }  // namespace
 
-bool is_begin_patch_line(std::string_view line) {
-  return classify(line).kind == Header::Begin;
-}
+bool is_begin_patch_line(std::string_view line) { return classify(line).kind == Header::Begin; }
 
 ParsedEdits parse_v4a(std::string_view text) {
   if (std::optional<std::string> inner = unwrap_json_patch(text))

@@ -14,7 +14,7 @@ secs=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/build-fuzz}
-targets=${FUZZ_TARGETS:-"fuzz_search_replace fuzz_v4a fuzz_locate fuzz_sse fuzz_json fuzz_redact"}
+targets=${FUZZ_TARGETS:-"fuzz_search_replace fuzz_v4a fuzz_locate fuzz_sse fuzz_json fuzz_redact fuzz_path_check"}
 
 missing=0
 for t in $targets; do [ -x "$build/tests/fuzz/$t" ] || missing=1; done
@@ -30,6 +30,7 @@ dict_for() {
   case $1 in
     fuzz_sse) echo "$here/sse.dict" ;;
     fuzz_json) echo "$here/json.dict" ;;
+    fuzz_path_check) echo "$here/path.dict" ;;
     *) echo "$here/edit.dict" ;;
   esac
 }

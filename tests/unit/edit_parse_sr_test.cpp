@@ -300,16 +300,19 @@ TEST_CASE("sr: a ======= inside REPLACE followed by more text and REPLACE is rep
   CHECK(r.blocks[0].path == "docs/other.rst");
 }
 
-TEST_CASE("sr: a block missing its SEARCH marker after a divider-closed block") {
+TEST_CASE("sr: a divider-closed block followed by text up to a REPLACE marker is not applied in part") {
+  // Either the block's SEARCH/REPLACE held a '=======' line (an RST
+  // underline) or the next block lost its SEARCH marker: no guess, the block
+  // is reported and none of it applies.
   ParsedEdits r = parse_search_replace(
       "a.txt\n<<<<<<< SEARCH\none\n=======\ntwo\n=======\n"
       "b.txt\nthree\n=======\nfour\n>>>>>>> REPLACE\n");
-  REQUIRE(r.blocks.size() == 1);
-  CHECK(r.blocks[0].replace == "two\n");
+  CHECK(r.blocks.empty());
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].line == 11);
-  CHECK(r.errors[0].index == 2);
-  CHECK(contains(r.errors[0].error, "no block is open"));
+  CHECK(r.errors[0].line == 6);
+  CHECK(r.errors[0].index == 1);
+  CHECK(contains(r.errors[0].error, "second '======='"));
+  CHECK(contains(r.errors[0].error, "line 11"));
 }
 
 TEST_CASE("sr: a repeated REPLACE marker right after a block is harmless") {

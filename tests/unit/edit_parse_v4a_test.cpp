@@ -279,14 +279,17 @@ TEST_CASE("v4a: several patches in one reply") {
   CHECK(r.ops[1].line == 7);
 }
 
-TEST_CASE("v4a: context lines that look like markers stay context") {
+TEST_CASE("v4a: context lines that look like markers stay context, indented real markers are markers") {
+  // edit-formats.md: a line that is a marker after trimming is the marker,
+  // never a context line; other `***` lines after a space are context.
   ParsedEdits r = parse_v4a(
-      "*** Begin Patch\n*** Update File: docs/formats.md\n@@\n *** End Patch\n *** Update File: x\n"
-      "-old\n+new\n*** End Patch\n");
+      "*** Begin Patch\n*** Update File: docs/formats.md\n@@\n ***bold*** text\n *** Note: x\n"
+      "-old\n+new\n   *** Update File: b.md\n@@\n-b\n+B\n  *** End Patch\n");
   REQUIRE(r.errors.empty());
-  REQUIRE(r.ops.size() == 1);
-  CHECK(flat(r.ops[0].chunks[0]) ==
-        std::vector<std::string>{" *** End Patch", " *** Update File: x", "-old", "+new"});
+  REQUIRE(r.ops.size() == 2);
+  CHECK(flat(r.ops[0].chunks[0]) == std::vector<std::string>{" ***bold*** text", " *** Note: x", "-old", "+new"});
+  CHECK(r.ops[1].path == "b.md");
+  CHECK(flat(r.ops[1].chunks[0]) == std::vector<std::string>{"-b", "+B"});
 }
 
 TEST_CASE("v4a: Add content: empty add, and blank lines between '+' lines") {

@@ -1,0 +1,9 @@
+def mean(xs):
+    """Average of xs.
+
+    Returns
+    =======
+    float
+        The mean.
+    """
+    return sum(xs) / len(xs)

@@ -1,0 +1,6 @@
+def index():
+    return render("home")
+
+
+def about():
+    return render("about-us")

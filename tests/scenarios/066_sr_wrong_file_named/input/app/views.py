@@ -1,0 +1,6 @@
+def index():
+    return render("index")
+
+
+def about():
+    return render("about")
