@@ -3,13 +3,14 @@
 changed, and how high? Against plain BM25 listing as many files.
 
     map_recall.py TASKS.jsonl --bin build/bench_repomap_recall [--work /tmp/map-recall]
-                  [--jobs 2] [--json OUT.jsonl]
+                  [--subject-only] [--json OUT.jsonl]
 
 TASKS.jsonl comes from bench/pick_commits.py (a task's repo is a git dir,
 e.g. a bare mirror). Each repository gets one detached worktree under
 --work (removed at the end); each task checks out the fix's parent there
 and runs bench_repomap_recall with the commit message as the task text and
-the non-test files the fix modified as the answer. Prints a markdown table:
+the non-test files the fix modified as the answer (--subject-only: the
+first line of the message only, a terser task). Prints a markdown table:
 for each budget the share of tasks whose changed file the map lists, the
 files it lists (mean), the median rank of the first changed file among the
 tasks where it is listed, and BM25's share when listing the same number of
@@ -35,6 +36,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "map-recall"))
     ap.add_argument("--json", help="write each task's result here")
+    ap.add_argument("--subject-only", action="store_true", help="the task is the message's first line")
     args = ap.parse_args()
 
     tasks = [json.loads(l) for l in open(args.tasks) if l.strip()]
@@ -53,7 +55,7 @@ def main():
                 run(["git", "-C", wt, "checkout", "-q", "--detach", "-f", t["parent"]])
                 run(["git", "-C", wt, "clean", "-qfdx"])
                 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-                    f.write(t["task"])
+                    f.write(t["task"].splitlines()[0] if args.subject_only else t["task"])
                     task_file = f.name
                 try:
                     out = run([args.bin, wt, task_file, *t["answer"]]).stdout

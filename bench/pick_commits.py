@@ -2,7 +2,7 @@
 """Picks issue-like bug-fix commits from git repositories for the repo map
 retrieval benchmark (bench/map_recall.py runs them).
 
-    pick_commits.py MIRROR_GIT_DIR... [--per-repo N] [--scan N] > tasks.jsonl
+    pick_commits.py MIRROR_GIT_DIR... [--per-repo N] [--scan N] [--offset F] > tasks.jsonl
 
 A commit qualifies when it is not a merge, its subject reads like a fix
 (fix, bug, close(s), resolve(s), regression, crash, false positive/negative), its message has a
@@ -10,7 +10,8 @@ body of at least 80 characters besides trailers (so the task is more than a
 title), and it modifies 1 to 3 existing non-test Python files (added files
 cannot be found before they exist). The answer is those files. Candidates
 are taken from the newest N commits (--scan) and spread evenly over them, so
-the pick is deterministic for a given history.
+the pick is deterministic for a given history; --offset 0.5 takes the
+candidates half-way between those of the default pick (a held-out set).
 
 One JSON object a line: repo (the git dir as given), name, commit, parent,
 task (subject + body, trailers dropped), answer (list of paths).
@@ -75,12 +76,14 @@ def candidates(git_dir, scan):
 
 def main():
     args = sys.argv[1:]
-    per_repo, scan = 20, 4000
+    per_repo, scan, offset = 20, 4000, 0.0
     dirs = []
     i = 0
     while i < len(args):
         if args[i] == "--per-repo":
             per_repo = int(args[i + 1]); i += 2
+        elif args[i] == "--offset":
+            offset = float(args[i + 1]); i += 2
         elif args[i] == "--scan":
             scan = int(args[i + 1]); i += 2
         else:
@@ -91,7 +94,8 @@ def main():
         name = git_dir.rstrip("/").split("/")[-2] if git_dir.rstrip("/").endswith("/repo") else git_dir
         found = list(candidates(git_dir, scan))
         step = max(1.0, len(found) / per_repo)
-        picked = [found[int(k * step)] for k in range(min(per_repo, len(found)))]
+        picked = [found[int((k + offset) * step)] for k in range(min(per_repo, len(found)))
+                  if int((k + offset) * step) < len(found)]
         print(f"{name}: {len(found)} candidates, {len(picked)} picked", file=sys.stderr)
         for t in picked:
             print(json.dumps({"repo": git_dir, "name": name, **t}))

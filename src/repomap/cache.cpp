@@ -26,7 +26,7 @@ namespace ds::repomap {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'S', 'R', 'M', 'A', 'P', '\0', '\1'};
-constexpr uint32_t kVersion = 2;  // 2: the lexical index
+constexpr uint32_t kVersion = 3;  // 3: the lexical index (term hashes)
 
 struct Header {
   char magic[8];
@@ -111,8 +111,6 @@ Result<TagTable> CacheCodec::decode(std::shared_ptr<const void> backing, const c
   }
   for (uint32_t i = 0; i < h.n_refs; ++i)
     if (ref_names[i] >= h.n_names) return invalid("references");
-  for (uint32_t i = 0; i < h.n_lex; ++i)
-    if (lex_terms[i] >= h.n_names) return invalid("lexical terms");
 
   t.blobs_.attach(blobs, h.n_blobs);
   t.sorted_blobs_ = h.n_blobs;
@@ -193,10 +191,10 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
       ref_counts.push_back(t.ref_counts_[r.ref_begin + i]);
     }
     uint32_t lex_begin = static_cast<uint32_t>(lex_terms.size());
-    for (uint32_t i = 0; i < r.lex_count; ++i) {
-      lex_terms.push_back(map_name(t.lex_terms_[r.lex_begin + i]));
-      lex_counts.push_back(t.lex_counts_[r.lex_begin + i]);
-    }
+    lex_terms.insert(lex_terms.end(), t.lex_terms_.data() + r.lex_begin,
+                     t.lex_terms_.data() + r.lex_begin + r.lex_count);
+    lex_counts.insert(lex_counts.end(), t.lex_counts_.data() + r.lex_begin,
+                      t.lex_counts_.data() + r.lex_begin + r.lex_count);
     r.def_begin = def_begin;
     r.ref_begin = ref_begin;
     r.lex_begin = lex_begin;

@@ -47,6 +47,54 @@ bool names_path(std::string_view path, std::string_view term) {
   return term.size() > tail.size() && term.ends_with(tail) && term[term.size() - tail.size() - 1] == '/';
 }
 
+// Query terms by hash: open addressing in a table small enough for L1.
+class QueryIndex {
+ public:
+  explicit QueryIndex(const std::vector<QueryTerm>& query) {
+    size_t size = 64;
+    while (size < query.size() * 4) size *= 2;
+    keys_.assign(size, 0);
+    values_.assign(size, kNoTerm);
+    mask_ = size - 1;
+    for (size_t q = 0; q < query.size(); ++q) {
+      uint32_t h = term_hash(query[q].term);
+      size_t i = slot(h);
+      while (keys_[i] != 0 && keys_[i] != h) i = (i + 1) & mask_;
+      if (keys_[i] == 0) {
+        keys_[i] = h;
+        values_[i] = static_cast<uint16_t>(q);
+      }
+      filter_[(h >> 6) & 63] |= uint64_t{1} << (h & 63);
+    }
+  }
+  // A 4096-bit filter first: most of a file's terms are no query term.
+  bool maybe(uint32_t h) const { return (filter_[(h >> 6) & 63] >> (h & 63)) & 1; }
+  uint16_t find(uint32_t h) const {
+    for (size_t i = slot(h);; i = (i + 1) & mask_) {
+      if (keys_[i] == h) return values_[i];
+      if (keys_[i] == 0) return kNoTerm;
+    }
+  }
+
+ private:
+  size_t slot(uint32_t h) const { return (h * 2654435761u) & mask_; }
+  std::vector<uint32_t> keys_;
+  std::vector<uint16_t> values_;
+  size_t mask_ = 0;
+  uint64_t filter_[64] = {};
+};
+
+// A match before scoring: the term's count in the file, and whether the path has it.
+struct RawHit {
+  uint32_t file;
+  uint16_t term;
+  uint16_t tf;
+  uint8_t in_path;
+};
+
+constexpr size_t kChunk = 512;  // files per parallel work item
+size_t nchunks_for(size_t nfiles) { return (nfiles + kChunk - 1) / kChunk; }
+
 float idf(size_t n, size_t df) {
   return std::log(1.0f +
                   (static_cast<float>(n) - static_cast<float>(df) + 0.5f) / (static_cast<float>(df) + 0.5f));
@@ -65,92 +113,94 @@ Evidence gather_evidence(const TagTable& table, const std::vector<uint32_t>& nod
   if (nfiles == 0 || (ev.query.empty() && task.paths.empty())) return ev;
   ev.lexical.assign(nfiles, 0.0f);
   ev.named.assign(nfiles, 0);
-  ev.defines.assign(nfiles, 0.0f);
 
-  // Query terms and task names as name ids (one pass over the names, a
-  // length filter before hashing).
-  std::unordered_map<std::string_view, uint16_t> qindex;
-  for (size_t q = 0; q < ev.query.size(); ++q) qindex.emplace(ev.query[q].term, static_cast<uint16_t>(q));
+  QueryIndex qindex(ev.query);
   std::unordered_set<std::string_view> strong(task.identifiers.begin(), task.identifiers.end());
-  std::unordered_set<std::string_view> weak(task.words.begin(), task.words.end());
-  uint64_t lengths = 0;
-  auto len_bit = [](size_t n) { return uint64_t{1} << std::min<size_t>(n, 63); };
-  for (const QueryTerm& t : ev.query) lengths |= len_bit(t.term.size());
-  for (std::string_view s : strong) lengths |= len_bit(s.size());
-  for (std::string_view s : weak) lengths |= len_bit(s.size());
-  std::vector<uint16_t> term_of(table.name_count(), kNoTerm);
-  std::vector<uint8_t> task_name(table.name_count(), 0);  // 2 code-like, 1 plain word
-  for (uint32_t x = 0; x < table.name_count(); ++x) {
-    std::string_view n = table.name(x);
-    if (!(lengths & len_bit(n.size()))) continue;
-    auto it = qindex.find(n);
-    if (it != qindex.end()) term_of[x] = it->second;
-    if (strong.count(n))
-      task_name[x] = 2;
-    else if (weak.count(n))
-      task_name[x] = 1;
-  }
 
   // One pass over every file's terms, definitions and path.
   const size_t nq = ev.query.size();
   std::vector<uint32_t> df(nq, 0), path_df(nq, 0);
-  std::vector<LexicalHit> content_hits, path_hits;  // score holds the term frequency for now
-  uint64_t total_len = 0;                           // over the files that are no tests, docs, ...: many small
-  size_t source_files = 0;                          // test files would make every real source file look long
+  std::vector<std::vector<RawHit>> chunk_hits(nchunks_for(nfiles));
+  uint64_t total_len = 0;   // over the files that are no tests, docs, ...: many small
+  size_t source_files = 0;  // test files would make every real source file look long
   std::mutex mu;
-  const size_t chunk = 512;
-  const size_t nchunks = (nfiles + chunk - 1) / chunk;
-  parallel_for(nchunks, threads, 1, [&](size_t c) {
-    std::vector<LexicalHit> ch, ph;
+  parallel_for(chunk_hits.size(), threads, 1, [&](size_t c) {
+    std::vector<RawHit>& out = chunk_hits[c];
+    std::vector<RawHit> content;
     std::vector<uint32_t> cdf(nq, 0), pdf(nq, 0);
-    std::unordered_map<std::string_view, std::vector<uint16_t>> component_terms;
+    struct DirInfo {
+      std::vector<uint16_t> terms;  // query terms among the directory's path sub-words
+      bool low = false;             // tests/, docs/, vendor/ ...
+    };
+    std::unordered_map<std::string_view, DirInfo> dirs;
     std::vector<uint16_t> matched;
+    std::vector<uint32_t> hashes;
     uint64_t len = 0;
     size_t sources = 0;
-    for (size_t f = c * chunk; f < std::min(nfiles, (c + 1) * chunk); ++f) {
+    for (size_t f = c * kChunk; f < std::min(nfiles, (c + 1) * kChunk); ++f) {
       const BlobRec& b = table.blob(node_blobs[f]);
-      if (!low_priority_path(paths[f])) {
-        len += b.lex_len;
-        ++sources;
-      }
+      content.clear();
       for (uint32_t i = 0; i < b.lex_count; ++i) {
-        uint16_t q = term_of[table.lex_term(b.lex_begin + i)];
+        const uint32_t h = table.lex_term(b.lex_begin + i);
+        if (!qindex.maybe(h)) continue;
+        uint16_t q = qindex.find(h);
         if (q == kNoTerm) continue;
-        ch.push_back(
-            LexicalHit{static_cast<uint32_t>(f), q, static_cast<float>(table.lex_tf(b.lex_begin + i))});
+        content.push_back(RawHit{static_cast<uint32_t>(f), q, table.lex_tf(b.lex_begin + i), 0});
         ++cdf[q];
       }
-      float defines = 0;
-      for (uint32_t i = 0; i < b.def_count; ++i) {
-        uint8_t t = task_name[table.def(b.def_begin + i).name];
-        defines += t == 2 ? 1.0f : t == 1 ? 0.25f : 0.0f;
-      }
-      ev.defines[f] = defines;
       // Path components: a directory's terms are looked up once per chunk.
       matched.clear();
       std::string_view path = paths[f];
-      size_t p = 0;
-      while (p <= path.size()) {
-        size_t e = path.find('/', p);
-        if (e == std::string_view::npos) e = path.size();
-        std::string_view comp = path.substr(p, e - p);
-        auto it = component_terms.find(comp);
-        if (it == component_terms.end()) {
-          std::vector<uint16_t> qs;
-          for (const std::string& t : path_terms(comp)) {
-            auto q = qindex.find(t);
-            if (q != qindex.end()) qs.push_back(q->second);
+      size_t slash = path.rfind('/');
+      std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+      bool low = low_priority_path(base);
+      if (slash != std::string_view::npos) {
+        std::string_view dir = path.substr(0, slash);
+        auto it = dirs.find(dir);
+        if (it == dirs.end()) {
+          DirInfo info;
+          info.low = low_priority_path(std::string(dir) + "/");
+          hashes.clear();
+          size_t p = 0;
+          while (p < dir.size()) {
+            size_t e = std::min(dir.find('/', p), dir.size());
+            path_term_hashes(dir.substr(p, e - p), hashes);
+            p = e + 1;
           }
-          it = component_terms.emplace(comp, std::move(qs)).first;
+          for (uint32_t h : hashes)
+            if (uint16_t q = qindex.find(h); q != kNoTerm) info.terms.push_back(q);
+          it = dirs.emplace(dir, std::move(info)).first;
         }
-        matched.insert(matched.end(), it->second.begin(), it->second.end());
-        p = e + 1;
+        matched = it->second.terms;
+        low = low || it->second.low;
       }
+      if (!low) {
+        len += b.lex_len;
+        ++sources;
+      }
+      size_t dot = base.rfind('.');
+      if (dot != std::string_view::npos && dot > 0) base = base.substr(0, dot);
+      hashes.clear();
+      path_term_hashes(base, hashes);
+      for (uint32_t h : hashes)
+        if (uint16_t q = qindex.find(h); q != kNoTerm) matched.push_back(q);
       std::sort(matched.begin(), matched.end());
       matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
-      for (uint16_t q : matched) {
-        ph.push_back(LexicalHit{static_cast<uint32_t>(f), q, 1.0f});
-        ++pdf[q];
+      for (uint16_t q : matched) ++pdf[q];
+      // This file's hits, one per term, in term order.
+      std::sort(content.begin(), content.end(),
+                [](const RawHit& x, const RawHit& y) { return x.term < y.term; });
+      size_t ci = 0, pi = 0;
+      while (ci < content.size() || pi < matched.size()) {
+        if (pi == matched.size() || (ci < content.size() && content[ci].term < matched[pi])) {
+          out.push_back(content[ci++]);
+        } else if (ci == content.size() || matched[pi] < content[ci].term) {
+          out.push_back(RawHit{static_cast<uint32_t>(f), matched[pi++], 0, 1});
+        } else {
+          out.push_back(content[ci++]);
+          out.back().in_path = 1;
+          ++pi;
+        }
       }
       for (const std::string& t : task.paths)
         if (names_path(path, t)) ev.named[f] = 1;
@@ -158,8 +208,6 @@ Evidence gather_evidence(const TagTable& table, const std::vector<uint32_t>& nod
       if (distinctive_name(stem) && strong.count(stem)) ev.named[f] = 1;
     }
     std::lock_guard<std::mutex> lock(mu);
-    content_hits.insert(content_hits.end(), ch.begin(), ch.end());
-    path_hits.insert(path_hits.end(), ph.begin(), ph.end());
     for (size_t q = 0; q < nq; ++q) {
       df[q] += cdf[q];
       path_df[q] += pdf[q];
@@ -172,27 +220,23 @@ Evidence gather_evidence(const TagTable& table, const std::vector<uint32_t>& nod
   // among paths), one hit per (file, term).
   const float avg_len =
       std::max(1.0f, static_cast<float>(total_len) / static_cast<float>(std::max<size_t>(1, source_files)));
-  for (LexicalHit& h : content_hits) {
-    const float tf = h.score;
-    const float len = static_cast<float>(table.blob(node_blobs[h.file]).lex_len);
-    h.score = ev.query[h.term].weight * idf(nfiles, df[h.term]) * tf * (kK1 + 1) /
-              (tf + kK1 * (1 - kB + kB * len / avg_len));
+  size_t total_hits = 0;
+  for (const auto& v : chunk_hits) total_hits += v.size();
+  ev.hits.reserve(total_hits);
+  for (const auto& v : chunk_hits) {
+    for (const RawHit& r : v) {
+      const QueryTerm& q = ev.query[r.term];
+      float score = 0;
+      if (r.tf > 0) {
+        const float tf = static_cast<float>(r.tf);
+        const float len = static_cast<float>(table.blob(node_blobs[r.file]).lex_len);
+        score +=
+            q.weight * idf(nfiles, df[r.term]) * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_len));
+      }
+      if (r.in_path) score += q.weight * idf(nfiles, path_df[r.term]) * kPathWeight;
+      ev.hits.push_back(LexicalHit{r.file, r.term, score});
+    }
   }
-  for (LexicalHit& h : path_hits)
-    h.score = ev.query[h.term].weight * idf(nfiles, path_df[h.term]) * kPathWeight;
-  ev.hits = std::move(content_hits);
-  ev.hits.insert(ev.hits.end(), path_hits.begin(), path_hits.end());
-  std::sort(ev.hits.begin(), ev.hits.end(), [](const LexicalHit& a, const LexicalHit& b) {
-    return a.file != b.file ? a.file < b.file : a.term < b.term;
-  });
-  size_t out = 0;
-  for (size_t i = 0; i < ev.hits.size(); ++i) {
-    if (out > 0 && ev.hits[out - 1].file == ev.hits[i].file && ev.hits[out - 1].term == ev.hits[i].term)
-      ev.hits[out - 1].score += ev.hits[i].score;
-    else
-      ev.hits[out++] = ev.hits[i];
-  }
-  ev.hits.resize(out);
   for (const LexicalHit& h : ev.hits) ev.lexical[h.file] += h.score;
   return ev;
 }
@@ -206,7 +250,7 @@ std::vector<float> hybrid_scores(const Evidence& ev, const std::vector<std::stri
   const double nfiles = static_cast<double>(paths.size());
   for (size_t f = 0; f < paths.size(); ++f) {
     float h = max_lex > 0 ? ev.lexical[f] / max_lex : 0.0f;
-    h += kDefineBonus * std::min(ev.defines[f], 3.0f);
+    if (!ev.defines.empty()) h += kDefineBonus * std::min(ev.defines[f], 3.0f);
     if (ev.named[f]) h += kNamedBonus;
     if (h <= 0) continue;
     if (f < file_rank.size()) h *= 1.0f + kGraphPrior * static_cast<float>(std::log1p(file_rank[f] * nfiles));

@@ -2,6 +2,7 @@
 #include "repomap/lexical.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -317,7 +318,18 @@ class Compounds {
 
 }  // namespace
 
-void split_subwords(std::string_view word, std::vector<std::string>& out) {
+namespace {
+
+void set_lowered(std::string& buf, std::string_view w) {
+  buf.assign(w);
+  for (char& c : buf) c = lower(c);
+  stem(buf);
+}
+
+// split_subwords without allocating: fn(const std::string&) per term, the
+// string a buffer reused between calls.
+template <class Fn>
+void each_subword(std::string_view word, std::string& buf, Fn&& fn) {
   while (!word.empty() && word.front() == '_') word.remove_prefix(1);
   while (!word.empty() && word.back() == '_') word.remove_suffix(1);
   if (word.empty() || word.size() > 4 * kMaxTermBytes) return;
@@ -356,27 +368,81 @@ void split_subwords(std::string_view word, std::vector<std::string>& out) {
       ++parts;
       ++seg_alpha_parts;
       if (i - b < 2 || i - b > kMaxTermBytes) continue;
-      std::string t = lowered(seg.substr(b, i - b));
-      stem(t);
-      out.push_back(std::move(t));
+      set_lowered(buf, seg.substr(b, i - b));
+      fn(buf);
     }
     if (seg_alpha_parts > 1 && seg.size() <= kMaxTermBytes) {  // SeqFormula -> seqformula
-      std::string t = lowered(seg);
-      stem(t);
-      out.push_back(std::move(t));
+      set_lowered(buf, seg);
+      fn(buf);
     }
     seg_begin = seg_end + 1;
   }
   if (parts > 1 && has_alpha && word.size() <= kMaxTermBytes && (has_digit || word.find('_') != word.npos)) {
-    std::string t = lowered(word);  // w0511, print_seqformula
-    stem(t);
-    out.push_back(std::move(t));
+    set_lowered(buf, word);  // w0511, print_seqformula
+    fn(buf);
   }
 }
 
-uint32_t lexical_terms(std::string_view content, std::vector<std::pair<std::string, uint32_t>>& out) {
-  std::unordered_map<std::string, uint32_t> counts;
-  std::vector<std::string> parts;
+// Counts of term hashes: open addressing, reused between files.
+class HashCounter {
+ public:
+  void clear() {
+    for (uint32_t s : used_) slots_[s] = {0, 0};
+    used_.clear();
+  }
+  void add(uint32_t h) {
+    if (h == 0) h = 1;  // 0 marks an empty slot
+    if ((used_.size() + 1) * 2 > slots_.size()) grow();
+    size_t mask = slots_.size() - 1;
+    size_t i = (h * 2654435761u) & mask;
+    while (slots_[i].first != 0 && slots_[i].first != h) i = (i + 1) & mask;
+    if (slots_[i].first == 0) {
+      slots_[i].first = h;
+      used_.push_back(static_cast<uint32_t>(i));
+    }
+    ++slots_[i].second;
+  }
+  void append_to(std::vector<std::pair<uint32_t, uint32_t>>& out) const {
+    for (uint32_t s : used_) out.push_back(slots_[s]);
+  }
+
+ private:
+  void grow() {
+    std::vector<std::pair<uint32_t, uint32_t>> old(std::max<size_t>(1024, slots_.size() * 2));
+    old.swap(slots_);
+    std::vector<uint32_t> used;
+    used.swap(used_);
+    size_t mask = slots_.size() - 1;
+    for (uint32_t s : used) {
+      auto e = old[s];
+      size_t i = (e.first * 2654435761u) & mask;
+      while (slots_[i].first != 0) i = (i + 1) & mask;
+      slots_[i] = e;
+      used_.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> slots_;
+  std::vector<uint32_t> used_;
+};
+
+}  // namespace
+
+void split_subwords(std::string_view word, std::vector<std::string>& out) {
+  std::string buf;
+  each_subword(word, buf, [&](const std::string& t) { out.push_back(t); });
+}
+
+uint32_t term_hash(std::string_view term) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a, folded to 32 bits
+  for (unsigned char c : term) h = (h ^ c) * 1099511628211ull;
+  uint32_t r = static_cast<uint32_t>(h ^ (h >> 32));
+  return r ? r : 1;
+}
+
+uint32_t lexical_terms(std::string_view content, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  thread_local HashCounter counts;
+  thread_local std::string buf;
+  counts.clear();
   Compounds compounds;
   uint32_t total = 0;
   size_t i = 0;
@@ -388,22 +454,34 @@ uint32_t lexical_terms(std::string_view content, std::vector<std::pair<std::stri
     }
     size_t b = i;
     while (i < n && word_char(content[i])) ++i;
-    parts.clear();
-    split_subwords(content.substr(b, i - b), parts);
-    for (std::string& p : parts) {
-      ++counts[std::move(p)];
+    each_subword(content.substr(b, i - b), buf, [&](const std::string& t) {
+      counts.add(term_hash(t));
       ++total;
-    }
+    });
     std::string_view compound;
     if (compounds.feed(content, b, i, compound)) {
-      ++counts[std::string(compound)];
+      counts.add(term_hash(compound));
       ++total;
     }
   }
-  out.reserve(out.size() + counts.size());
-  for (auto& [term, count] : counts) out.emplace_back(term, count);
-  std::sort(out.begin(), out.end());
+  size_t first = out.size();
+  counts.append_to(out);
+  std::sort(out.begin() + static_cast<ptrdiff_t>(first), out.end());
   return total;
+}
+
+void path_term_hashes(std::string_view component, std::vector<uint32_t>& out) {
+  thread_local std::string buf;
+  size_t i = 0;
+  while (i < component.size()) {
+    if (!word_char(component[i])) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    while (i < component.size() && word_char(component[i])) ++i;
+    each_subword(component.substr(b, i - b), buf, [&](const std::string& t) { out.push_back(term_hash(t)); });
+  }
 }
 
 std::vector<std::string> path_terms(std::string_view path) {
@@ -431,7 +509,7 @@ bool low_priority_path(std::string_view path) {
   static constexpr std::string_view kDirs[] = {
       "test",     "tests",        "testing",    "testsuite", "fixtures",      "fixture",     "doc",
       "docs",     "example",      "examples",   "vendor",    "vendored",      "third_party", "thirdparty",
-      "external", "node_modules", "benchmarks", "bench",     "__snapshots__", "testdata",    "functional",
+      "external", "node_modules", "benchmarks", "bench",     "__snapshots__", "testdata",
   };
   size_t b = 0;
   while (b < path.size()) {

@@ -24,13 +24,22 @@ namespace ds::repomap {
 // (w0511, print_seqformula). Parts shorter than 2 characters are dropped.
 void split_subwords(std::string_view word, std::vector<std::string>& out);
 
-// Counts the terms of a file's content (every run of [A-Za-z0-9_], so code,
-// string literals and comments alike). Appends distinct terms with their
-// counts to `out`; returns the number of term occurrences (the length).
-uint32_t lexical_terms(std::string_view content, std::vector<std::pair<std::string, uint32_t>>& out);
+// The id a term is stored and matched by: a 32-bit hash of its text, so
+// the index needs no string table (a collision only adds a little noise
+// to one term's score). Never 0.
+uint32_t term_hash(std::string_view term);
 
-// Sub-words of a path's components, the extension left out.
+// Counts the terms of a file's content (every run of [A-Za-z0-9_], so code,
+// string literals and comments alike, plus hyphenated lower-case compounds
+// such as "bad-string-format-type"). Appends (term hash, count) pairs,
+// sorted by hash; returns the number of term occurrences (the length).
+uint32_t lexical_terms(std::string_view content, std::vector<std::pair<uint32_t, uint32_t>>& out);
+
+// Sub-words of a path (the extension left out): for reasons and tests.
 std::vector<std::string> path_terms(std::string_view path);
+
+// The term hashes of one path component (no extension), appended to out.
+void path_term_hashes(std::string_view component, std::vector<uint32_t>& out);
 
 // A file under tests/, test_*.py, fixtures, docs, examples, or a vendored
 // or third-party folder: ranked lower unless the task names it.

@@ -146,6 +146,7 @@ Result<std::string> build_map(const std::string& repo_dir, const MapOptions& opt
   st.ms_lexical = ms_since(t_rank);
   detail::Boosts boosts = detail::compute_boosts(table, node_blobs, paths, opt.terms, opt.focus_files,
                                                  repo.workdir, evidence.lexical);
+  evidence.defines = boosts.defines;
   RankResult rank = rank_graph(graph, boosts.personalization, threads);
   st.rank_iterations = rank.iterations;
   std::vector<float> hybrid = hybrid_scores(evidence, paths, rank.file_rank);

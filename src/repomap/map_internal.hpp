@@ -46,6 +46,7 @@ struct Boosts {
   std::vector<float> name_boost;        // per name, or empty when no term matched
   std::vector<float> file_boost;        // per node, or empty: multiplies its definitions' scores
   std::vector<double> personalization;  // per node, or empty for uniform
+  std::vector<float> defines;           // per node: task names it defines (code-like 1, words 0.25), or empty
 };
 
 // Names in the task terms, paths in the terms, and focus files, as boosts.

@@ -75,6 +75,7 @@ Boosts compute_boosts(const TagTable& table, const std::vector<uint32_t>& node_b
   // files are already in the context, so they mostly pull in neighbours.
   std::vector<double> boost(node_blobs.size(), 0.0);
   out.file_boost.assign(node_blobs.size(), 1.0f);
+  if (!out.name_boost.empty()) out.defines.assign(node_blobs.size(), 0.0f);
   double total = 0;
   for (size_t f = 0; f < node_blobs.size(); ++f) {
     double b = 0;
@@ -100,13 +101,18 @@ Boosts compute_boosts(const TagTable& table, const std::vector<uint32_t>& node_b
     }
     if (!out.name_boost.empty()) {
       const BlobRec& blob = table.blob(node_blobs[f]);
+      float defines = 0;
       for (uint32_t i = 0; i < blob.def_count; ++i) {
         float nb = out.name_boost[table.def(blob.def_begin + i).name];
-        if (nb >= kStrongBoost)
+        if (nb >= kStrongBoost) {
           b += 2;
-        else if (nb > 1)
+          defines += 1;
+        } else if (nb > 1) {
           b += 0.5;
+          defines += 0.25f;
+        }
       }
+      out.defines[f] = defines;
     }
     if (max_lex > 0) {  // the strongest lexical matches pull rank their way
       float share = lexical[f] / max_lex;

@@ -89,7 +89,7 @@ uint32_t TagTable::add(const ParsedBlob& parsed) {
   b.lex_count = static_cast<uint32_t>(parsed.lex.size());
   b.lex_len = parsed.lex_len;
   for (const auto& [term, count] : parsed.lex) {
-    lex_terms_.push_back(intern(term));
+    lex_terms_.push_back(term);
     lex_counts_.push_back(static_cast<uint16_t>(std::min<uint32_t>(count, 0xFFFF)));
   }
   blobs_.push_back(b);

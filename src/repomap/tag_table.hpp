@@ -71,7 +71,7 @@ struct ParsedBlob {
   };
   std::vector<Def> defs;
   std::vector<std::pair<std::string, uint32_t>> refs;
-  std::vector<std::pair<std::string, uint32_t>> lex;  // lexical terms and counts
+  std::vector<std::pair<uint32_t, uint32_t>> lex;  // lexical term hashes and counts
   uint32_t lex_len = 0;
 };
 
@@ -106,7 +106,7 @@ class TagTable {
   uint32_t ref_name(size_t i) const { return ref_names_[i]; }
   uint16_t ref_count(size_t i) const { return ref_counts_[i]; }
   size_t ref_total() const { return ref_names_.size(); }
-  uint32_t lex_term(size_t i) const { return lex_terms_[i]; }
+  uint32_t lex_term(size_t i) const { return lex_terms_[i]; }  // a term_hash
   uint16_t lex_tf(size_t i) const { return lex_counts_[i]; }
   size_t lex_total() const { return lex_terms_.size(); }
   std::string_view signature(const DefRec& d) const {
