@@ -289,7 +289,7 @@ std::string render_top_files(const Evidence& ev, const std::vector<float>& hybri
               [](const LexicalHit* a, const LexicalHit* b) { return a->score > b->score; });
     std::string reason;
     if (ev.named[f]) reason = "named in the task";
-    if (ev.defines[f] >= 1)
+    if (!ev.defines.empty() && ev.defines[f] >= 1)
       reason += std::string(reason.empty() ? "" : "; ") + "defines a name from the task";
     if (!hits.empty()) {
       reason += std::string(reason.empty() ? "" : "; ") + "matches ";

@@ -241,6 +241,12 @@ TEST_CASE("the map opens with the files most likely to matter, with reasons", "[
     REQUIRE_FALSE(top.empty());
     CHECK(top[0].rfind("  pkg/core.py (named in the task", 0) == 0);
   }
+  SECTION("a task of plain words only, no names (no name boosts at all)") {
+    std::string m = map_for(r, "return 2");
+    auto top = top_files(m);
+    REQUIRE_FALSE(top.empty());
+    CHECK(top[0].find("(matches return") != std::string::npos);
+  }
   SECTION("no task, no list") {
     MapOptions opt;
     opt.max_tokens = 1024;
