@@ -24,8 +24,7 @@ Result<TagTable> load_cache(const std::string& path);
 // Writes the blobs listed in `keep` (indices into `table`) with only the
 // names they use. Creates the directory if needed. Returns the new file's
 // generation (a random id derived caches are keyed by).
-Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep,
-                            const std::string& path);
+Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep, const std::string& path);
 
 // Codec access to TagTable internals.
 class CacheCodec {

@@ -100,8 +100,7 @@ Result<Graph> load_graph(const std::string& path, uint64_t key) {
   for (size_t i = 0; i < h.edges; ++i)
     if (g.edge_file[i] >= h.files) return make_error("graph cache " + path + " is invalid");
   for (uint32_t i = 0; i < h.files; ++i)
-    if (g.file_def_begin[i] > g.file_def_begin[i + 1])
-      return make_error("graph cache " + path + " is invalid");
+    if (g.file_def_begin[i] > g.file_def_begin[i + 1]) return make_error("graph cache " + path + " is invalid");
   for (uint32_t i = 0; i < h.names; ++i)
     if (g.in_begin[i] > g.in_begin[i + 1] || (g.in_begin[i] != g.in_begin[i + 1] && g.definers[i] == 0))
       return make_error("graph cache " + path + " is invalid");

@@ -40,9 +40,9 @@ Result<RepoFiles> list_repo_files(const std::string& dir) {
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
   if (rc == GIT_ENOTFOUND)
-    return make_error(
-        "not a git repository: " + dir + " (run inside a repository, pass -C DIR, or `git init` first)",
-        kNotARepository);
+    return make_error("not a git repository: " + dir +
+                          " (run inside a repository, pass -C DIR, or `git init` first)",
+                      kNotARepository);
   if (rc != 0) return make_error("cannot open git repository at " + dir + ": " + last_git_error(), kRepoIo);
   RepoPtr repo(raw);
   if (git_repository_is_bare(repo.get()))

@@ -17,13 +17,13 @@ namespace ds::repomap {
 enum RepoErrorKind { kNotARepository = 4, kBareRepository = 5, kRepoIo = 6 };
 
 struct IndexFile {
-  std::string path;   // relative to the work tree, '/'-separated
-  Oid oid;            // blob id recorded in the index
-  uint64_t size = 0;  // file size git recorded (truncated to 32 bits by git)
+  std::string path;  // relative to the work tree, '/'-separated
+  Oid oid;           // blob id recorded in the index
+  uint64_t size = 0; // file size git recorded (truncated to 32 bits by git)
   int64_t mtime_s = 0;
   uint32_t mtime_ns = 0;
-  int64_t ctime_s = 0;    // ctime cannot be set by tools, so it catches
-  uint32_t ctime_ns = 0;  // content changed with the mtime put back
+  int64_t ctime_s = 0;   // ctime cannot be set by tools, so it catches
+  uint32_t ctime_ns = 0; // content changed with the mtime put back
 };
 
 struct RepoFiles {
