@@ -3,7 +3,8 @@
 // Layout (native little-endian; every section starts 8-byte aligned):
 //   Header | name offsets u32[n_names+1] | name bytes | BlobRec[n_blobs]
 //   (sorted by oid, extractor) | DefRec[n_defs] | ref names u32[n_refs] |
-//   ref counts u16[n_refs] | signature bytes
+//   ref counts u16[n_refs] | lexical terms u32[n_lex] | lexical counts
+//   u16[n_lex] | signature bytes
 #include "repomap/cache.hpp"
 
 #include <fcntl.h>
@@ -13,12 +14,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <random>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <numeric>
+#include <random>
 
 #include "git/file_io.hpp"
 
@@ -27,7 +28,7 @@ namespace ds::repomap {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'S', 'R', 'M', 'A', 'P', '\0', '\1'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 3;  // 3: the lexical index (term hashes)
 
 struct Header {
   char magic[8];
@@ -36,7 +37,7 @@ struct Header {
   uint32_t n_blobs;
   uint32_t n_defs;
   uint32_t n_refs;
-  uint32_t reserved;
+  uint32_t n_lex;
   uint64_t name_bytes;
   uint64_t sig_bytes;
   uint64_t total_size;
@@ -47,7 +48,7 @@ static_assert(sizeof(Header) == 64);
 size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
 
 struct Layout {
-  size_t name_offsets, name_text, blobs, defs, ref_names, ref_counts, sigs, total;
+  size_t name_offsets, name_text, blobs, defs, ref_names, ref_counts, lex_terms, lex_counts, sigs, total;
 };
 
 Layout layout_for(const Header& h) {
@@ -58,7 +59,9 @@ Layout layout_for(const Header& h) {
   l.defs = align8(l.blobs + size_t{h.n_blobs} * sizeof(BlobRec));
   l.ref_names = align8(l.defs + size_t{h.n_defs} * sizeof(DefRec));
   l.ref_counts = align8(l.ref_names + size_t{h.n_refs} * 4);
-  l.sigs = align8(l.ref_counts + size_t{h.n_refs} * 2);
+  l.lex_terms = align8(l.ref_counts + size_t{h.n_refs} * 2);
+  l.lex_counts = align8(l.lex_terms + size_t{h.n_lex} * 4);
+  l.sigs = align8(l.lex_counts + size_t{h.n_lex} * 2);
   l.total = l.sigs + h.sig_bytes;
   return l;
 }
@@ -94,9 +97,12 @@ Result<TagTable> CacheCodec::decode(std::shared_ptr<const void> backing, const c
   const auto* defs = reinterpret_cast<const DefRec*>(data + l.defs);
   const auto* ref_names = reinterpret_cast<const uint32_t*>(data + l.ref_names);
   const auto* ref_counts = reinterpret_cast<const uint16_t*>(data + l.ref_counts);
+  const auto* lex_terms = reinterpret_cast<const uint32_t*>(data + l.lex_terms);
+  const auto* lex_counts = reinterpret_cast<const uint16_t*>(data + l.lex_counts);
   for (uint32_t i = 0; i < h.n_blobs; ++i) {
     const BlobRec& b = blobs[i];
-    if (size_t{b.def_begin} + b.def_count > h.n_defs || size_t{b.ref_begin} + b.ref_count > h.n_refs)
+    if (size_t{b.def_begin} + b.def_count > h.n_defs || size_t{b.ref_begin} + b.ref_count > h.n_refs ||
+        size_t{b.lex_begin} + b.lex_count > h.n_lex)
       return invalid("blob ranges");
     if (i > 0 && !(blobs[i - 1].oid < b.oid || (blobs[i - 1].oid == b.oid && blobs[i - 1].source < b.source)))
       return invalid("blob order");
@@ -113,6 +119,8 @@ Result<TagTable> CacheCodec::decode(std::shared_ptr<const void> backing, const c
   t.defs_.attach(defs, h.n_defs);
   t.ref_names_.attach(ref_names, h.n_refs);
   t.ref_counts_.attach(ref_counts, h.n_refs);
+  t.lex_terms_.attach(lex_terms, h.n_lex);
+  t.lex_counts_.attach(lex_counts, h.n_lex);
   t.sigs_.attach(data + l.sigs, h.sig_bytes);
   return t;
 }
@@ -150,17 +158,23 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
   for (uint32_t b : keep) {
     h.n_defs += t.blobs_[b].def_count;
     h.n_refs += t.blobs_[b].ref_count;
-    for (uint32_t i = 0; i < t.blobs_[b].def_count; ++i) h.sig_bytes += t.defs_[t.blobs_[b].def_begin + i].sig_len;
+    h.n_lex += t.blobs_[b].lex_count;
+    for (uint32_t i = 0; i < t.blobs_[b].def_count; ++i)
+      h.sig_bytes += t.defs_[t.blobs_[b].def_begin + i].sig_len;
   }
   std::vector<BlobRec> blobs;
   std::vector<DefRec> defs;
   std::vector<uint32_t> ref_names;
   std::vector<uint16_t> ref_counts;
+  std::vector<uint32_t> lex_terms;
+  std::vector<uint16_t> lex_counts;
   std::string sigs;
   blobs.reserve(keep.size());
   defs.reserve(h.n_defs);
   ref_names.reserve(h.n_refs);
   ref_counts.reserve(h.n_refs);
+  lex_terms.reserve(h.n_lex);
+  lex_counts.reserve(h.n_lex);
   sigs.reserve(h.sig_bytes);
   for (uint32_t b : keep) {
     BlobRec r = t.blobs_[b];
@@ -178,13 +192,20 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
       ref_names.push_back(map_name(t.ref_names_[r.ref_begin + i]));
       ref_counts.push_back(t.ref_counts_[r.ref_begin + i]);
     }
+    uint32_t lex_begin = static_cast<uint32_t>(lex_terms.size());
+    lex_terms.insert(lex_terms.end(), t.lex_terms_.data() + r.lex_begin,
+                     t.lex_terms_.data() + r.lex_begin + r.lex_count);
+    lex_counts.insert(lex_counts.end(), t.lex_counts_.data() + r.lex_begin,
+                      t.lex_counts_.data() + r.lex_begin + r.lex_count);
     r.def_begin = def_begin;
     r.ref_begin = ref_begin;
+    r.lex_begin = lex_begin;
     blobs.push_back(r);
   }
   h.n_names = static_cast<uint32_t>(used.size());
   std::vector<uint32_t> offsets(used.size() + 1, 0);
-  for (size_t i = 0; i < used.size(); ++i) offsets[i + 1] = offsets[i] + static_cast<uint32_t>(t.names_[used[i]].size());
+  for (size_t i = 0; i < used.size(); ++i)
+    offsets[i + 1] = offsets[i] + static_cast<uint32_t>(t.names_[used[i]].size());
   h.name_bytes = offsets.back();
   Layout l = layout_for(h);
   h.total_size = l.total;
@@ -202,6 +223,10 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
   if (!ref_names.empty()) {
     std::memcpy(out.data() + l.ref_names, ref_names.data(), ref_names.size() * 4);
     std::memcpy(out.data() + l.ref_counts, ref_counts.data(), ref_counts.size() * 2);
+  }
+  if (!lex_terms.empty()) {
+    std::memcpy(out.data() + l.lex_terms, lex_terms.data(), lex_terms.size() * 4);
+    std::memcpy(out.data() + l.lex_counts, lex_counts.data(), lex_counts.size() * 2);
   }
   if (!sigs.empty()) std::memcpy(out.data() + l.sigs, sigs.data(), sigs.size());
   return out;
@@ -221,12 +246,14 @@ Result<TagTable> load_cache(const std::string& path) {
   size_t size = static_cast<size_t>(st.st_size);
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   ::close(fd);
-  if (p == MAP_FAILED) return make_error("cannot map repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
+  if (p == MAP_FAILED)
+    return make_error("cannot map repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
   std::shared_ptr<const void> backing(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
   return CacheCodec::decode(std::move(backing), static_cast<const char*>(p), size);
 }
 
-Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep, const std::string& path) {
+Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep,
+                            const std::string& path) {
   uint64_t generation = (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}() ^
                         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   if (generation == 0) generation = 1;

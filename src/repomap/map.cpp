@@ -11,6 +11,7 @@
 #include "repomap/cache.hpp"
 #include "repomap/ctags.hpp"
 #include "repomap/graph_cache.hpp"
+#include "repomap/hybrid.hpp"
 #include "repomap/map_internal.hpp"
 #include "repomap/parallel.hpp"
 #include "text/tokens.hpp"
@@ -141,16 +142,26 @@ Result<std::string> build_map(const std::string& repo_dir, const MapOptions& opt
     }
   }
   st.graph_edges = graph.edge_file.size();
-  detail::Boosts boosts =
-      detail::compute_boosts(table, node_blobs, paths, opt.terms, opt.focus_files, repo.workdir);
+  Evidence evidence = gather_evidence(table, node_blobs, paths, opt.terms, threads);
+  st.ms_lexical = ms_since(t_rank);
+  detail::Boosts boosts = detail::compute_boosts(table, node_blobs, paths, opt.terms, opt.focus_files,
+                                                 repo.workdir, evidence.lexical);
+  evidence.defines = boosts.defines;
   RankResult rank = rank_graph(graph, boosts.personalization, threads);
   st.rank_iterations = rank.iterations;
+  std::vector<float> hybrid = hybrid_scores(evidence, paths, rank.file_rank);
+  detail::apply_hybrid(boosts, hybrid);
   std::vector<ScoredDef> scored = detail::score_definitions(table, node_blobs, rank, boosts);
   st.ms_rank = ms_since(t_rank);
 
-  // 6. Render.
+  // 6. Render: the files most likely to matter, then the symbols.
   const auto t_render = Clock::now();
-  std::string text = render_map(table, paths, scored, opt.max_tokens);
+  std::string text = render_top_files(evidence, hybrid, paths, kTopFiles);
+  const size_t header_tokens = text::estimate_tokens(text);
+  if (header_tokens * 2 > opt.max_tokens) {
+    text.clear();  // a tiny budget: symbols only
+  }
+  text += render_map(table, paths, scored, opt.max_tokens - text::estimate_tokens(text));
   st.ms_render = ms_since(t_render);
   st.map_tokens = text::estimate_tokens(text);
   st.ms_total = ms_since(t_start);
@@ -159,19 +170,20 @@ Result<std::string> build_map(const std::string& repo_dir, const MapOptions& opt
 
 std::string format_stats(const MapStats& s) {
   char buf[1024];
-  std::snprintf(buf, sizeof buf,
-                "files: %zu tracked, %zu considered, %zu parsed, %zu cached, %zu hashed, %zu skipped\n"
-                "symbols: %zu definitions, %zu identifiers, %zu graph edges, %d rank iterations\n"
-                "cache: %s%s, graph %s (%s)\n"
-                "extractor: %s\n"
-                "time: %.1f ms total (scan %.1f, extract %.1f, rank %.1f, render %.1f)\n"
-                "map: %zu tokens\n",
-                s.files_tracked, s.files_considered, s.files_parsed, s.files_cached, s.files_hashed,
-                s.files_skipped, s.definitions, s.identifiers, s.graph_edges, s.rank_iterations,
-                s.cache_loaded ? "loaded" : "not loaded", s.cache_written ? ", written" : "",
-                s.graph_cached ? "cached" : "built",
-                s.cache_path.c_str(), s.used_ctags ? "universal-ctags" : "built-in", s.ms_total,
-                s.ms_scan, s.ms_extract, s.ms_rank, s.ms_render, s.map_tokens);
+  std::snprintf(
+      buf, sizeof buf,
+      "files: %zu tracked, %zu considered, %zu parsed, %zu cached, %zu hashed, %zu skipped\n"
+      "symbols: %zu definitions, %zu identifiers, %zu graph edges, %d rank iterations\n"
+      "cache: %s%s, graph %s (%s)\n"
+      "extractor: %s\n"
+      "time: %.1f ms total (scan %.1f, extract %.1f, rank %.1f of which lexical %.1f, render %.1f)\n"
+      "map: %zu tokens\n",
+      s.files_tracked, s.files_considered, s.files_parsed, s.files_cached, s.files_hashed, s.files_skipped,
+      s.definitions, s.identifiers, s.graph_edges, s.rank_iterations,
+      s.cache_loaded ? "loaded" : "not loaded", s.cache_written ? ", written" : "",
+      s.graph_cached ? "cached" : "built", s.cache_path.c_str(),
+      s.used_ctags ? "universal-ctags" : "built-in", s.ms_total, s.ms_scan, s.ms_extract, s.ms_rank,
+      s.ms_lexical, s.ms_render, s.map_tokens);
   std::string out = buf;
   if (!s.note.empty()) out += "note: " + s.note + "\n";
   return out;

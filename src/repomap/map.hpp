@@ -1,8 +1,10 @@
 // build_map: the repository map for a task. Lists the tracked files
 // (libgit2), takes each file's definitions and references from the cache
 // (keyed by blob id) or extracts them (built-in scanner, or universal-ctags
-// on request), ranks files by personalised PageRank over the reference graph,
-// and renders the best definitions within a token budget.
+// on request), ranks files by personalised PageRank over the reference graph
+// mixed with a lexical match of the task against each file's words
+// (hybrid.hpp), and renders within a token budget a short list of the files
+// most likely to matter, then the best definitions.
 #pragma once
 
 #include <cstddef>
@@ -17,17 +19,21 @@ namespace ds::repomap {
 // Files larger than this are skipped (generated code, data, bundles).
 inline constexpr size_t kMaxFileBytes = 1u << 20;
 
+// Length of the "files most likely to matter" list that opens a map built
+// for a task (hybrid.hpp ranks them).
+inline constexpr size_t kTopFiles = 10;
+
 struct MapOptions {
-  size_t max_tokens = 4096;             // 0 disables the map (empty text, no work)
-  std::vector<std::string> terms;       // task text or words: identifiers and paths are boosted
-  std::vector<std::string> focus_files; // pinned or edited files (repo-relative or absolute)
+  size_t max_tokens = 4096;              // 0 disables the map (empty text, no work)
+  std::vector<std::string> terms;        // task text or words: identifiers and paths are boosted
+  std::vector<std::string> focus_files;  // pinned or edited files (repo-relative or absolute)
   // Definitions from universal-ctags (when installed) for every tracked
   // text file in any language it knows; the built-in extractor otherwise,
   // and always when ctags is missing. Off by default: the built-in scanner
   // is several times faster and covers C, C++, Python, JS/TS, Go, Rust, Java.
   bool use_ctags = false;
-  bool use_cache = true;   // read and update <git common dir>/diffsmith/repomap.cache
-  unsigned threads = 0;    // 0 = all cores
+  bool use_cache = true;  // read and update <git common dir>/diffsmith/repomap.cache
+  unsigned threads = 0;   // 0 = all cores
 };
 
 struct MapStats {
@@ -43,11 +49,12 @@ struct MapStats {
   int rank_iterations = 0;
   bool cache_loaded = false;
   bool cache_written = false;
-  bool graph_cached = false;    // the reference graph came from repomap.graph
+  bool graph_cached = false;  // the reference graph came from repomap.graph
   bool used_ctags = false;
   std::string cache_path;
-  std::string note;             // e.g. why the cache or ctags was not used
+  std::string note;  // e.g. why the cache or ctags was not used
   double ms_scan = 0, ms_extract = 0, ms_rank = 0, ms_render = 0, ms_total = 0;
+  double ms_lexical = 0;  // part of ms_rank: matching the task against the lexical index
   size_t map_tokens = 0;
 };
 

@@ -96,8 +96,8 @@ std::vector<Work> collect_work(const RepoFiles& repo, bool ctags) {
   return work;
 }
 
-void check_worktree(std::vector<Work>& work, const RepoFiles& repo, const TagTable& table,
-                    Extractor source, unsigned threads) {
+void check_worktree(std::vector<Work>& work, const RepoFiles& repo, const TagTable& table, Extractor source,
+                    unsigned threads) {
   // Index order keeps a directory's files together: stat them relative to
   // an open directory handle rather than walking the whole path each time.
   // Chunks are large so that each worker reopens directories rarely.
@@ -110,7 +110,8 @@ void check_worktree(std::vector<Work>& work, const RepoFiles& repo, const TagTab
       Work& w = work[k];
       const IndexFile& f = repo.files[w.file];
       size_t slash = f.path.rfind('/');
-      std::string_view dir = slash == std::string::npos ? std::string_view() : std::string_view(f.path).substr(0, slash);
+      std::string_view dir =
+          slash == std::string::npos ? std::string_view() : std::string_view(f.path).substr(0, slash);
       if (dir_fd < 0 || dir != dir_path) {
         if (dir_fd >= 0) ::close(dir_fd);
         dir_path.assign(dir);
@@ -179,8 +180,10 @@ void extract_missing(std::vector<Work>& work, const RepoFiles& repo, TagTable& t
     paths.reserve(to_read.size());
     for (size_t k : to_read) paths.push_back(repo.files[work[k].file].path);
     auto r = run_ctags(repo.workdir, paths, threads);
-    if (r) ctags_defs = std::move(*r);
-    else st.note += r.error().message + "; ";
+    if (r)
+      ctags_defs = std::move(*r);
+    else
+      st.note += r.error().message + "; ";
   }
   for (size_t batch = 0; batch < to_read.size(); batch += kBatch) {
     const size_t n = std::min(kBatch, to_read.size() - batch);
@@ -210,10 +213,11 @@ void extract_missing(std::vector<Work>& work, const RepoFiles& repo, TagTable& t
         parsed[j].flags = kBlobBinary;
       } else if (ctags) {
         auto it = ctags_defs.find(f.path);
-        parsed[j] = make_parsed_blob(w.oid, source, w.lang,
-                                     symbols_with_ctags(w.lang, content, it == ctags_defs.end() ? nullptr : &it->second));
+        parsed[j] = make_parsed_blob(
+            w.oid, source, w.lang,
+            symbols_with_ctags(w.lang, content, it == ctags_defs.end() ? nullptr : &it->second), content);
       } else {
-        parsed[j] = make_parsed_blob(w.oid, source, w.lang, extract_symbols(w.lang, content));
+        parsed[j] = make_parsed_blob(w.oid, source, w.lang, extract_symbols(w.lang, content), content);
       }
       has_parsed[j] = 1;
     });

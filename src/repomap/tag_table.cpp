@@ -3,9 +3,12 @@
 
 #include <algorithm>
 
+#include "repomap/lexical.hpp"
+
 namespace ds::repomap {
 
-ParsedBlob make_parsed_blob(const Oid& oid, Extractor source, Language lang, const FileSymbols& syms) {
+ParsedBlob make_parsed_blob(const Oid& oid, Extractor source, Language lang, const FileSymbols& syms,
+                            std::string_view content) {
   ParsedBlob p;
   p.oid = oid;
   p.source = source;
@@ -15,6 +18,7 @@ ParsedBlob make_parsed_blob(const Oid& oid, Extractor source, Language lang, con
     p.defs.push_back(ParsedBlob::Def{std::string(d.name), d.line, d.kind, d.depth, std::string(d.signature)});
   p.refs.reserve(syms.refs.size());
   for (const Reference& r : syms.refs) p.refs.emplace_back(std::string(r.name), r.count);
+  if (!content.empty()) p.lex_len = lexical_terms(content, p.lex);
   return p;
 }
 
@@ -80,6 +84,13 @@ uint32_t TagTable::add(const ParsedBlob& parsed) {
   for (const auto& [name, count] : parsed.refs) {
     ref_names_.push_back(intern(name));
     ref_counts_.push_back(static_cast<uint16_t>(std::min<uint32_t>(count, 0xFFFF)));
+  }
+  b.lex_begin = static_cast<uint32_t>(lex_terms_.size());
+  b.lex_count = static_cast<uint32_t>(parsed.lex.size());
+  b.lex_len = parsed.lex_len;
+  for (const auto& [term, count] : parsed.lex) {
+    lex_terms_.push_back(term);
+    lex_counts_.push_back(static_cast<uint16_t>(std::min<uint32_t>(count, 0xFFFF)));
   }
   blobs_.push_back(b);
   return static_cast<uint32_t>(blobs_.size() - 1);

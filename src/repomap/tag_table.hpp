@@ -48,8 +48,13 @@ struct BlobRec {
   uint8_t reserved;
   uint32_t def_begin, def_count;
   uint32_t ref_begin, ref_count;
+  // The lexical index (lexical.hpp): distinct terms with their counts, and
+  // the number of term occurrences in the file (its length for BM25).
+  uint32_t lex_begin, lex_count;
+  uint32_t lex_len;
+  uint32_t reserved2;
 };
-static_assert(sizeof(BlobRec) == 40);
+static_assert(sizeof(BlobRec) == 56);
 
 // One blob's symbols with owned storage: what a worker thread produces.
 struct ParsedBlob {
@@ -66,9 +71,13 @@ struct ParsedBlob {
   };
   std::vector<Def> defs;
   std::vector<std::pair<std::string, uint32_t>> refs;
+  std::vector<std::pair<uint32_t, uint32_t>> lex;  // lexical term hashes and counts
+  uint32_t lex_len = 0;
 };
 
-ParsedBlob make_parsed_blob(const Oid& oid, Extractor source, Language lang, const FileSymbols& syms);
+// Symbols plus the lexical terms of `content` (the text the symbols came from).
+ParsedBlob make_parsed_blob(const Oid& oid, Extractor source, Language lang, const FileSymbols& syms,
+                            std::string_view content = {});
 
 class TagTable {
  public:
@@ -97,6 +106,9 @@ class TagTable {
   uint32_t ref_name(size_t i) const { return ref_names_[i]; }
   uint16_t ref_count(size_t i) const { return ref_counts_[i]; }
   size_t ref_total() const { return ref_names_.size(); }
+  uint32_t lex_term(size_t i) const { return lex_terms_[i]; }  // a term_hash
+  uint16_t lex_tf(size_t i) const { return lex_counts_[i]; }
+  size_t lex_total() const { return lex_terms_.size(); }
   std::string_view signature(const DefRec& d) const {
     return std::string_view(sigs_.data() + d.sig_off, d.sig_len);
   }
@@ -113,6 +125,8 @@ class TagTable {
   Column<DefRec> defs_;
   Column<uint32_t> ref_names_;
   Column<uint16_t> ref_counts_;
+  Column<uint32_t> lex_terms_;
+  Column<uint16_t> lex_counts_;
   Column<char> sigs_;
 };
 
