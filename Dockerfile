@@ -28,7 +28,9 @@ RUN apt-get update -qq \
        /tmp/dist/diffsmith_*.deb git bubblewrap ca-certificates \
     && rm -rf /var/lib/apt/lists/* /tmp/dist \
     # The mounted repository belongs to the host's user, not to root in here:
-    # let git and libgit2 open it anyway.
+    # let git and libgit2 open it anyway. libgit2 1.5 does not honour '*'
+    # (git does), so /repo, the documented mount point, is named as well.
+    && git config --system --add safe.directory /repo \
     && git config --system --add safe.directory '*'
 WORKDIR /repo
 ENTRYPOINT ["diffsmith"]

@@ -21,7 +21,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "-- lintian"
 if command -v lintian >/dev/null; then
   # Exit status 1 means errors (or a lintian failure); warnings only print.
-  if ! lintian --no-tag-display-limit "$deb"; then
+  if ! lintian --tag-display-limit 0 "$deb"; then
     echo "check-deb: lintian reports errors" >&2
     exit 1
   fi
