@@ -181,7 +181,7 @@ TEST_CASE("man page: every command and every run option, and man renders it with
   }
 }
 
-TEST_CASE("--version: the version, the commit, and the libraries' versions") {
+TEST_CASE("version: --version shows the version, the commit, and the libraries' versions") {
   ProcResult r = run_diffsmith({"--version"});
   REQUIRE(r.exit_code == 0);
   std::smatch m;
