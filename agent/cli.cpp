@@ -183,10 +183,13 @@ CliDoc describe_cli(CLI::App& root) {
   doc.version = DIFFSMITH_VERSION;
   doc.global_options = {{{"-h", "--help"}, "", {}, "Print the list of commands and exit"},
                         {{"--version"}, "", {}, "Print the version, the commit, and the library versions"}};
-  auto describe_option = [](const CLI::Option* opt) {
+  auto is_positional = [](const CLI::Option* opt) {
+    return opt->get_positional() && opt->get_lnames().empty() && opt->get_snames().empty();
+  };
+  auto describe_option = [&](const CLI::Option* opt) {
     OptionDoc o;
     o.help = opt->get_description();
-    o.positional = opt->get_positional() && opt->get_lnames().empty() && opt->get_snames().empty();
+    o.positional = is_positional(opt);
     if (o.positional) {
       o.names = {opt->get_name()};
       o.value_name = opt->get_name();
@@ -194,7 +197,8 @@ CliDoc describe_cli(CLI::App& root) {
       for (const auto& n : opt->get_snames()) o.names.push_back("-" + n);
       for (const auto& n : opt->get_lnames()) o.names.push_back("--" + n);
       if (opt->get_expected_max() != 0) {  // 0: a flag
-        // The value's name: the last word of the long name (--max-turns TURNS).
+        // The value's name: the last word of the long name (--max-turns
+        // TURNS); -C, the one value option without a long name, takes a DIR.
         std::string n = opt->get_lnames().empty() ? "DIR" : opt->get_lnames().back();
         n = n.substr(n.rfind('-') + 1);
         for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -207,12 +211,10 @@ CliDoc describe_cli(CLI::App& root) {
   };
   for (CLI::App* sub : root.get_subcommands([](CLI::App* a) { return !a->get_group().empty(); })) {
     CommandDoc c{sub->get_name(), sub->get_description(), {}};
+    for (const CLI::Option* opt : sub->get_options())  // positionals first, in order
+      if (is_positional(opt)) c.options.push_back(describe_option(opt));
     for (const CLI::Option* opt : sub->get_options())
-      if (opt->get_positional() && opt->get_lnames().empty() && opt->get_snames().empty())
-        c.options.push_back(describe_option(opt));
-    for (const CLI::Option* opt : sub->get_options())
-      if (!(opt->get_positional() && opt->get_lnames().empty() && opt->get_snames().empty()))
-        c.options.push_back(describe_option(opt));
+      if (!is_positional(opt)) c.options.push_back(describe_option(opt));
     doc.commands.push_back(std::move(c));
   }
   return doc;
