@@ -6,12 +6,14 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
 
+#include "agent/cli_docs.hpp"
 #include "agent/cmd_apply.hpp"
 #include "agent/cmd_batch.hpp"
 #include "agent/cmd_history.hpp"
@@ -21,6 +23,7 @@
 #include "agent/cmd_sandbox.hpp"
 #include "agent/options.hpp"
 #include "agent/settings.hpp"
+#include "agent/version.hpp"
 #include "llm/config.hpp"
 
 namespace ds::agent {
@@ -187,6 +190,83 @@ Runner setup_sandbox(CLI::App& app) {
   return [o] { return run_sandbox_command(*o, std::cout, std::cerr); };
 }
 
+// The command table as CliDoc: every visible subcommand of `root` (in table
+// order) with its options, read back from CLI11, for the completions and the
+// man page.
+CliDoc describe_cli(CLI::App& root) {
+  CliDoc doc;
+  doc.version = DIFFSMITH_VERSION;
+  doc.global_options = {{{"-h", "--help"}, "", {}, "Print the list of commands and exit"},
+                        {{"--version"}, "", {}, "Print the version, the commit, and the library versions"}};
+  auto is_positional = [](const CLI::Option* opt) {
+    return opt->get_positional() && opt->get_lnames().empty() && opt->get_snames().empty();
+  };
+  auto describe_option = [&](const CLI::Option* opt) {
+    OptionDoc o;
+    o.help = opt->get_description();
+    o.positional = is_positional(opt);
+    if (o.positional) {
+      o.names = {opt->get_name()};
+      o.value_name = opt->get_name();
+    } else {
+      for (const auto& n : opt->get_snames()) o.names.push_back("-" + n);
+      for (const auto& n : opt->get_lnames()) o.names.push_back("--" + n);
+      if (opt->get_expected_max() != 0) {  // 0: a flag
+        // The value's name: the last word of the long name (--max-turns
+        // TURNS); -C, the one value option without a long name, takes a DIR.
+        std::string n = opt->get_lnames().empty() ? "DIR" : opt->get_lnames().back();
+        n = n.substr(n.rfind('-') + 1);
+        for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        o.value_name = n;
+      }
+    }
+    o.choices = choices_from_help(o.help);
+    o.repeatable = opt->get_expected_max() > 1;
+    return o;
+  };
+  for (CLI::App* sub : root.get_subcommands([](CLI::App* a) { return !a->get_group().empty(); })) {
+    CommandDoc c{sub->get_name(), sub->get_description(), {}};
+    for (const CLI::Option* opt : sub->get_options())  // positionals first, in order
+      if (is_positional(opt)) c.options.push_back(describe_option(opt));
+    for (const CLI::Option* opt : sub->get_options())
+      if (!is_positional(opt)) c.options.push_back(describe_option(opt));
+    doc.commands.push_back(std::move(c));
+  }
+  return doc;
+}
+
+Runner setup_completions(CLI::App& app) {
+  auto shell = std::make_shared<std::string>();
+  app.add_option("shell", *shell, "bash | zsh | fish")->required();
+  CLI::App* root = app.get_parent();
+  return [shell, root] {
+    CliDoc doc = describe_cli(*root);
+    if (*shell == "bash")
+      std::cout << bash_completion(doc);
+    else if (*shell == "zsh")
+      std::cout << zsh_completion(doc);
+    else if (*shell == "fish")
+      std::cout << fish_completion(doc);
+    else {
+      std::cerr << "diffsmith completions: unknown shell \"" << *shell << "\" (bash, zsh or fish)\n";
+      return 2;
+    }
+    return 0;
+  };
+}
+
+// `diffsmith manpage`: hidden (not in the table); the build runs it to write
+// diffsmith.1.
+void add_manpage_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
+  CLI::App* sub = app.add_subcommand("manpage", "print the man page (roff)");
+  sub->group("");
+  CLI::App* root = &app;
+  runners[sub] = [root] {
+    std::cout << man_page(describe_cli(*root));
+    return 0;
+  };
+}
+
 struct Command {
   const char* name;
   const char* description;
@@ -205,6 +285,7 @@ const Command kCommands[] = {
     {"demo", "solve the bundled example offline, from a recorded session", setup_demo},
     {"sandbox", "run a command in the sandbox the model's commands get: diffsmith sandbox -- CMD",
      setup_sandbox},
+    {"completions", "print a shell completion script: completions bash | zsh | fish", setup_completions},
 };
 
 void print_help(std::FILE* f) {
@@ -235,6 +316,7 @@ int main_cli(int argc, char** argv) {
     sub->set_help_flag("-h,--help", "Print this help and exit");
     runners[sub] = c.setup(*sub);
   }
+  add_manpage_command(app, runners);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -244,7 +326,7 @@ int main_cli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (version) {
-    std::printf("diffsmith %s\n", DIFFSMITH_VERSION);
+    std::fputs(version_report().c_str(), stdout);
     return 0;
   }
   for (auto& [sub, runner] : runners)
