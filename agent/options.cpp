@@ -37,7 +37,7 @@ const std::vector<OptionSpec>& run_options() {
       {"container-engine", "",
        "docker | podman | PATH of the container engine (default: whichever is on PATH)", ""},
       {"container-workdir", "", "The repository inside the container", "/testbed"},
-      {"container-network", "", "--network of the container", "none"},
+      {"container-network", "", "Network mode of the container (the engine's network option)", "none"},
   };
   return kOptions;
 }
