@@ -7,10 +7,12 @@
 #include <filesystem>
 
 #include "agent/batch_shard.hpp"
+#include "exec/sandbox.hpp"
 #include "git/clone.hpp"
 
 namespace ds::agent {
 namespace fs = std::filesystem;
+using exec::shell_quote;
 namespace {
 
 bool is_owner_name(std::string_view r) {
@@ -66,17 +68,6 @@ std::string safe_name(std::string_view id) {
     out += suffix;
   }
   return out;
-}
-
-std::string shell_quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
 }
 
 std::string test_command_for(const BatchTask& t, const std::string& template_cmd,

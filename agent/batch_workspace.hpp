@@ -58,8 +58,6 @@ class Workspace {
 // share a name.
 std::string safe_name(std::string_view id);
 
-// `s` in single quotes for /bin/sh ('\'' for quotes inside).
-std::string shell_quote(std::string_view s);
 
 // The test command for a task: its own test_cmd, else `template_cmd`, with
 // {tests} → FAIL_TO_PASS + PASS_TO_PASS ids, {fail_to_pass} → only the

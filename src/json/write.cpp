@@ -37,29 +37,12 @@ void write_number(std::string& out, double d) {
 }  // namespace
 
 void write_string(std::string& out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
   out += '"';
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
+      text::append_json_escaped_ascii(out, c);
       ++i;
       continue;
     }

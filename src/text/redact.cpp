@@ -4,6 +4,8 @@
 // few literal prefixes; this keeps the lowest library free of dependencies.)
 #include "text/redact.hpp"
 
+#include "text/utf8.hpp"
+
 #include <algorithm>
 #include <mutex>
 
@@ -192,41 +194,11 @@ void find_shapes(std::string_view t, bool json, std::vector<Range>& out) {
 
 // `s` as the JSON writer (json/write.cpp) escapes it inside a string.
 std::string json_escaped(std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
+    if (c < 0x80) text::append_json_escaped_ascii(out, c);
+    else out += ch;
   }
   return out;
 }

@@ -18,4 +18,9 @@ std::string sanitize_utf8(std::string_view s);
 // Git's heuristic: a NUL byte in the first 8000 bytes means binary.
 bool looks_binary(std::string_view s);
 
+// Appends byte `c` (< 0x80) as it stands inside a JSON string: quotes,
+// backslashes and control characters escaped. The one escaping rule, shared
+// by the JSON writer and the redactor that matches its output.
+void append_json_escaped_ascii(std::string& out, unsigned char c);
+
 }  // namespace ds::text
