@@ -95,7 +95,8 @@ TEST_CASE("run e2e: prices in the user's config file price a model the table doe
   ProcResult r = run_agent(repo, *mock, kTask, kTest, {"--model", "qwen2.5-coder", "--json"}, opts);
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  const Value& fin = finished_event(json_lines(r.out));
+  auto lines = json_lines(r.out);
+  const Value& fin = finished_event(lines);
   REQUIRE(fin["cost_usd"].is_number());
   CHECK(fin["cost_usd"].as_double() == Approx(4.0));  // 1M in at $1 + 1M out at $3
 }
@@ -108,7 +109,8 @@ TEST_CASE("run e2e: a dated snapshot is priced as its family") {
   ProcResult r = run_agent(repo, *mock, kTask, kTest, {"--model", "gpt-4o-mini-2024-07-18", "--json"});
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  const Value& fin = finished_event(json_lines(r.out));
+  auto lines = json_lines(r.out);
+  const Value& fin = finished_event(lines);
   REQUIRE(fin["cost_usd"].is_number());
   CHECK(fin["cost_usd"].as_double() == Approx(0.15 + 0.60));
 }
