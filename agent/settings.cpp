@@ -101,6 +101,7 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
     // Sections are allowed for grouping ([run], [model]); keys are flat.
     std::string key = item.name;
     if (key.empty() || key == "++" || key == "--") continue;  // section markers
+    std::replace(key.begin(), key.end(), '_', '-');  // max_cost is max-cost
     bool is_known = std::find(known.begin(), known.end(), key) != known.end();
     if (repo && is_known && !repo_may_set(key)) {
       warn << "diffsmith: ignoring '" << key << "' in " << path

@@ -157,6 +157,10 @@ TEST_CASE("run e2e: settings layer flag > env > .diffsmith.toml; unknown keys ar
   CHECK(turns_used({}, {{"DIFFSMITH_MAX_TURNS", "2"}}) == 2);                    // env beats the file
   CHECK(turns_used({"--max-turns", "3"}, {{"DIFFSMITH_MAX_TURNS", "2"}}) == 3);  // the flag beats both
 
+  repo.write(".diffsmith.toml", "max_turns = 2\n");  // _ and - are the same in keys
+  repo.git({"commit", "-q", "-am", "snake_case key"});
+  CHECK(turns_used({}, {}) == 2);
+
   repo.write(".diffsmith.toml", "max-turns = 1\nmax-turnz = 4\n");
   repo.git({"commit", "-q", "-am", "typo in config"});
   auto mock = start_mock(reading_model(1));
