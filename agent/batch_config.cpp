@@ -42,7 +42,6 @@ std::vector<std::string> batch_setting_keys() {
   return keys;
 }
 
-
 Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tasks_path) {
   namespace fs = std::filesystem;
   BatchConfig b;

@@ -58,7 +58,6 @@ class Workspace {
 // share a name.
 std::string safe_name(std::string_view id);
 
-
 // The test command for a task: its own test_cmd, else `template_cmd`, with
 // {tests} → FAIL_TO_PASS + PASS_TO_PASS ids, {fail_to_pass} → only the
 // former, {test_files} → the files test_patch touches (each shell-quoted,

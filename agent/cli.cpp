@@ -4,7 +4,6 @@
 #include "agent/cli.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -45,9 +44,12 @@ struct BoundOptions {
       std::string help = s.help;
       if (*s.default_text) help += " [default: " + std::string(s.default_text) + "]";
       CLI::Option* opt;
-      if (s.flag) opt = app.add_flag(names, flags[s.name], help);
-      else if (s.multi) opt = app.add_option(names, lists[s.name], help);
-      else opt = app.add_option(names, values[s.name], help);
+      if (s.flag)
+        opt = app.add_flag(names, flags[s.name], help);
+      else if (s.multi)
+        opt = app.add_option(names, lists[s.name], help);
+      else
+        opt = app.add_option(names, values[s.name], help);
       if (const char* value_name = option_value_name(s.name)) opt->type_name(value_name);
       options.emplace_back(&s, opt);
     }
@@ -57,10 +59,12 @@ struct BoundOptions {
     for (auto& [spec, opt] : options) {
       if (opt->count() == 0) continue;
       std::string v;
-      if (spec->flag) v = flags[spec->name] ? "true" : "false";
+      if (spec->flag)
+        v = flags[spec->name] ? "true" : "false";
       else if (spec->multi)
         for (const auto& item : lists[spec->name]) v += (v.empty() ? "" : "\n") + item;
-      else v = values[spec->name];
+      else
+        v = values[spec->name];
       settings.flags[spec->name] = SettingValue{v, "--" + std::string(spec->name)};
     }
   }
@@ -112,15 +116,16 @@ Runner setup_run(CLI::App& app) {
 Runner setup_batch(CLI::App& app) {
   auto o = std::make_shared<BatchCommandArgs>();
   auto bound = std::make_shared<BoundOptions>();
-  app.add_option("tasks", o->tasks_file, "SWE-bench instances or tasks: JSONL, a JSON list, or a JSON object by id")
+  app.add_option("tasks", o->tasks_file,
+                 "SWE-bench instances or tasks: JSONL, a JSON list, or a JSON object by id")
       ->required();
   bound->add(app, batch_options());
   // The run options that make sense per task (budgets, edit format, map).
   static const std::vector<OptionSpec> kPerTask = [] {
     const std::vector<std::string> skip = {
-        "task-file",     "test", "no-test", "file",           "json",    "output-patch",
-        "commit",        "branch",      "allow-dirty",    "sandbox", "sandbox-network",
-        "sandbox-tests", "no-commands", "command-timeout"};
+        "task-file",       "test",          "no-test",     "file",           "json",
+        "output-patch",    "commit",        "branch",      "allow-dirty",    "sandbox",
+        "sandbox-network", "sandbox-tests", "no-commands", "command-timeout"};
     std::vector<OptionSpec> v;
     for (const auto& o : run_options())
       if (std::find(skip.begin(), skip.end(), o.name) == skip.end()) v.push_back(o);
@@ -281,7 +286,8 @@ const Command kCommands[] = {
     {"undo", "restore the work tree to the state before a run", setup_undo},
     {"log", "list the runs recorded in this repository", setup_log},
     {"map", "print the repo map: the most relevant definitions, within a token budget", setup_map},
-    {"doctor", "show the model endpoint settings and where they came from; send one tiny request", setup_doctor},
+    {"doctor", "show the model endpoint settings and where they came from; send one tiny request",
+     setup_doctor},
     {"demo", "solve the bundled example offline, from a recorded session", setup_demo},
     {"sandbox", "run a command in the sandbox the model's commands get: diffsmith sandbox -- CMD",
      setup_sandbox},
@@ -297,7 +303,8 @@ void print_help(std::FILE* f) {
   std::fprintf(f,
                "\noptions:\n  --version  print the version\n  --help     this text\n\n"
                "Run 'diffsmith COMMAND --help' for a command's options.\n"
-               "Exit codes of run: 0 solved, 1 not solved, 2 usage, 3 model/API error, 4 repository error, 130 interrupted.\n");
+               "Exit codes of run: 0 solved, 1 not solved, 2 usage, 3 model/API error, 4 repository error, "
+               "130 interrupted.\n");
 }
 
 }  // namespace

@@ -107,7 +107,6 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   return c;
 }
 
-
 bool write_file(const std::string& path, const std::string& data) {
   return git::write_file_atomic(path, data, git::new_file_mode(false)).ok();
 }

@@ -17,7 +17,7 @@ namespace ds::agent {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual void event(const json::Value& e) = 0;        // e["type"] names it
+  virtual void event(const json::Value& e) = 0;                           // e["type"] names it
   virtual void model_text(std::string_view fragment) { (void)fragment; }  // streamed text
   virtual void message(const json::Value& m) { (void)m; }  // a conversation message (trajectory only)
 };
@@ -27,6 +27,7 @@ class JsonlSink final : public EventSink {
  public:
   explicit JsonlSink(std::FILE* out) : out_(out) {}
   void event(const json::Value& e) override;
+
  private:
   std::FILE* out_;
 };
@@ -41,6 +42,7 @@ class HumanSink final : public EventSink {
   // Printed a whole line at a time, so a secret split across fragments is
   // still seen whole by the redaction.
   void model_text(std::string_view fragment) override;
+
  private:
   void flush_text();
   void print_diff(const std::string& diff);
@@ -60,6 +62,7 @@ class TrajectorySink final : public EventSink {
   bool ok() const { return f_ != nullptr; }
   void event(const json::Value& e) override;
   void message(const json::Value& m) override;
+
  private:
   void write(const json::Value& v);
   std::FILE* f_ = nullptr;
@@ -68,9 +71,16 @@ class TrajectorySink final : public EventSink {
 class FanoutSink final : public EventSink {
  public:
   void add(EventSink* s) { sinks_.push_back(s); }
-  void event(const json::Value& e) override { for (auto* s : sinks_) s->event(e); }
-  void model_text(std::string_view f) override { for (auto* s : sinks_) s->model_text(f); }
-  void message(const json::Value& m) override { for (auto* s : sinks_) s->message(m); }
+  void event(const json::Value& e) override {
+    for (auto* s : sinks_) s->event(e);
+  }
+  void model_text(std::string_view f) override {
+    for (auto* s : sinks_) s->model_text(f);
+  }
+  void message(const json::Value& m) override {
+    for (auto* s : sinks_) s->message(m);
+  }
+
  private:
   std::vector<EventSink*> sinks_;
 };

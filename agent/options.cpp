@@ -8,7 +8,9 @@ namespace ds::agent {
 const std::vector<OptionSpec>& run_options() {
   static const std::vector<OptionSpec> kOptions = {
       {"task-file", "", "Read the task text from this file", ""},
-      {"test", "-t", "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)", ""},
+      {"test", "-t",
+       "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)",
+       ""},
       {"no-test", "", "Run without tests: the model's finish with a change ends the run as done", "", true},
       {"edit-format", "", "search-replace | patch", "search-replace"},
       {"file", "-f", "Pin a file: its whole text goes into the first message (repeatable)", "", false, true},

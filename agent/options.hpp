@@ -10,18 +10,19 @@
 namespace ds::agent {
 
 struct OptionSpec {
-  const char* name;       // long name without dashes: "max-turns"
-  const char* short_name; // "-t" or ""
+  const char* name;        // long name without dashes: "max-turns"
+  const char* short_name;  // "-t" or ""
   const char* help;
   const char* default_text;  // shown in --help; "" for none
-  bool flag = false;      // takes no value
-  bool multi = false;     // may repeat (-f a -f b)
+  bool flag = false;         // takes no value
+  bool multi = false;        // may repeat (-f a -f b)
 };
 
 // `run` options (besides the endpoint ones, which src/llm/config.hpp lists).
 const std::vector<OptionSpec>& run_options();
 
-std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const std::vector<OptionSpec>& b = {});
+std::vector<std::string> option_names(const std::vector<OptionSpec>& a,
+                                      const std::vector<OptionSpec>& b = {});
 
 // The value placeholder --help shows for a numeric setting of any command
 // (run, batch, endpoint, generation): "INT" or "FLOAT"; nullptr for text.

@@ -77,10 +77,19 @@ bool repo_may_set(std::string_view key) {
   // price-*, model...), pass-env, output-patch, task-file (reads any file),
   // commit/branch/allow-dirty (the user's decisions about their branch and
   // uncommitted work), and any setting added later until it is judged safe.
-  static const char* const kAllowed[] = {
-      "test",         "edit-format",        "file",       "max-turns",          "max-cost", "max-time",
-      "test-timeout", "test-output-tokens", "map-tokens", "parallel-tool-calls", "reasoning-effort",
-      "temperature",  "max-output-tokens"};
+  static const char* const kAllowed[] = {"test",
+                                         "edit-format",
+                                         "file",
+                                         "max-turns",
+                                         "max-cost",
+                                         "max-time",
+                                         "test-timeout",
+                                         "test-output-tokens",
+                                         "map-tokens",
+                                         "parallel-tool-calls",
+                                         "reasoning-effort",
+                                         "temperature",
+                                         "max-output-tokens"};
   return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
 }
 
@@ -101,7 +110,7 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
     // Sections are allowed for grouping ([run], [model]); keys are flat.
     std::string key = item.name;
     if (key.empty() || key == "++" || key == "--") continue;  // section markers
-    std::replace(key.begin(), key.end(), '_', '-');  // max_cost is max-cost
+    std::replace(key.begin(), key.end(), '_', '-');           // max_cost is max-cost
     bool is_known = std::find(known.begin(), known.end(), key) != known.end();
     if (repo && is_known && !repo_may_set(key)) {
       warn << "diffsmith: ignoring '" << key << "' in " << path

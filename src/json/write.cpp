@@ -66,11 +66,21 @@ std::string quote(std::string_view s) {
 
 void dump_to(std::string& out, const Value& v) {
   switch (v.type()) {
-    case Value::Type::Null: out += "null"; break;
-    case Value::Type::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Value::Type::Int: out += std::to_string(v.as_int()); break;
-    case Value::Type::Double: write_number(out, v.as_double()); break;
-    case Value::Type::String: write_string(out, v.as_string()); break;
+    case Value::Type::Null:
+      out += "null";
+      break;
+    case Value::Type::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Value::Type::Int:
+      out += std::to_string(v.as_int());
+      break;
+    case Value::Type::Double:
+      write_number(out, v.as_double());
+      break;
+    case Value::Type::String:
+      write_string(out, v.as_string());
+      break;
     case Value::Type::Array: {
       out += '[';
       bool first = true;

@@ -104,11 +104,13 @@ std::optional<bool> to_bool(const std::string& s) {
 }
 
 // A positive number of seconds as milliseconds.
-Result<std::chrono::milliseconds> seconds(Resolver& r, std::string_view key, const char* fallback, bool allow_zero) {
+Result<std::chrono::milliseconds> seconds(Resolver& r, std::string_view key, const char* fallback,
+                                          bool allow_zero) {
   std::string v = r.get(key, fallback);
   auto d = to_number(v);
   if (!d || *d < 0 || (!allow_zero && *d == 0)) {
-    return bad_value(r, key, allow_zero ? "is not a number of seconds >= 0" : "is not a number of seconds > 0");
+    return bad_value(r, key,
+                     allow_zero ? "is not a number of seconds >= 0" : "is not a number of seconds > 0");
   }
   return std::chrono::milliseconds(static_cast<int64_t>(*d * 1000));
 }
@@ -125,28 +127,36 @@ Result<std::optional<double>> price(Resolver& r, std::string_view key) {
 
 std::string_view provider_name(Provider p) {
   switch (p) {
-    case Provider::OpenAI: return "openai";
-    case Provider::Azure: return "azure";
-    case Provider::Compatible: return "compatible";
+    case Provider::OpenAI:
+      return "openai";
+    case Provider::Azure:
+      return "azure";
+    case Provider::Compatible:
+      return "compatible";
   }
   return "openai";
 }
 
 const std::vector<SettingSpec>& endpoint_settings() {
   static const std::vector<SettingSpec> kSpecs = {
-      {"provider", "DIFFSMITH_PROVIDER", "openai | azure | compatible (default: inferred from the other settings)"},
-      {"base-url", "OPENAI_BASE_URL", "base URL of the OpenAI or OpenAI-compatible API (default https://api.openai.com/v1)"},
+      {"provider", "DIFFSMITH_PROVIDER",
+       "openai | azure | compatible (default: inferred from the other settings)"},
+      {"base-url", "OPENAI_BASE_URL",
+       "base URL of the OpenAI or OpenAI-compatible API (default https://api.openai.com/v1)"},
       {"model", "DIFFSMITH_MODEL", "model name (default gpt-4.1)"},
       {"wire-api", "DIFFSMITH_WIRE_API", "chat | responses (default chat)"},
-      {"azure-endpoint", "AZURE_OPENAI_ENDPOINT", "Azure OpenAI resource endpoint, https://NAME.openai.azure.com"},
+      {"azure-endpoint", "AZURE_OPENAI_ENDPOINT",
+       "Azure OpenAI resource endpoint, https://NAME.openai.azure.com"},
       {"azure-deployment", "AZURE_OPENAI_DEPLOYMENT", "Azure OpenAI deployment name"},
       {"api-version", "OPENAI_API_VERSION", "Azure OpenAI api-version (default 2024-10-21)"},
       {"organization", "OPENAI_ORGANIZATION", "OpenAI organization id (OpenAI-Organization header)"},
       {"project", "OPENAI_PROJECT", "OpenAI project id (OpenAI-Project header)"},
       {"connect-timeout", "DIFFSMITH_CONNECT_TIMEOUT", "seconds allowed to connect (default 10)"},
-      {"idle-timeout", "DIFFSMITH_IDLE_TIMEOUT", "seconds without data before a request is abandoned and retried (default 120)"},
+      {"idle-timeout", "DIFFSMITH_IDLE_TIMEOUT",
+       "seconds without data before a request is abandoned and retried (default 120)"},
       {"max-retries", "DIFFSMITH_MAX_RETRIES", "retries per model request (default 5)"},
-      {"max-retry-wait", "DIFFSMITH_MAX_RETRY_WAIT", "most seconds spent waiting between retries of one request (default 120)"},
+      {"max-retry-wait", "DIFFSMITH_MAX_RETRY_WAIT",
+       "most seconds spent waiting between retries of one request (default 120)"},
       {"stream", "DIFFSMITH_STREAM", "stream replies: true | false (default true)"},
       {"price-in", "DIFFSMITH_PRICE_IN", "input price, USD per 1M tokens (overrides the table)"},
       {"price-cached", "DIFFSMITH_PRICE_CACHED", "cached input price, USD per 1M tokens"},
@@ -213,22 +223,26 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
 
   if (cfg.provider == Provider::Azure) {
     if (cfg.azure_endpoint.empty()) {
-      return make_error("provider azure needs the resource endpoint: set --azure-endpoint or AZURE_OPENAI_ENDPOINT "
-                        "(https://NAME.openai.azure.com)",
-                        kErrConfig);
+      return make_error(
+          "provider azure needs the resource endpoint: set --azure-endpoint or AZURE_OPENAI_ENDPOINT "
+          "(https://NAME.openai.azure.com)",
+          kErrConfig);
     }
     if (cfg.azure_deployment.empty()) {
-      return make_error("provider azure needs a deployment name: set --azure-deployment or AZURE_OPENAI_DEPLOYMENT",
-                        kErrConfig);
+      return make_error(
+          "provider azure needs a deployment name: set --azure-deployment or AZURE_OPENAI_DEPLOYMENT",
+          kErrConfig);
     }
     if (cfg.wire == WireApi::Responses) {
-      return make_error("wire-api responses is not supported with provider azure; use --wire-api chat", kErrConfig);
+      return make_error("wire-api responses is not supported with provider azure; use --wire-api chat",
+                        kErrConfig);
     }
   }
   if (cfg.provider == Provider::Compatible && r.found("base-url").source == "default") {
-    return make_error("provider compatible needs the server's base URL: set --base-url or OPENAI_BASE_URL "
-                      "(e.g. http://127.0.0.1:8000/v1)",
-                      kErrConfig);
+    return make_error(
+        "provider compatible needs the server's base URL: set --base-url or OPENAI_BASE_URL "
+        "(e.g. http://127.0.0.1:8000/v1)",
+        kErrConfig);
   }
 
   auto connect = seconds(r, "connect-timeout", "10", false);
@@ -239,7 +253,8 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
   cfg.idle_timeout = *idle;
   std::string retries = r.get("max-retries", "5");
   auto n = to_number(retries);
-  if (!n || *n < 0 || *n > 100 || *n != std::floor(*n)) return bad_value(r, "max-retries", "is not a whole number 0-100");
+  if (!n || *n < 0 || *n > 100 || *n != std::floor(*n))
+    return bad_value(r, "max-retries", "is not a whole number 0-100");
   cfg.retry.max_retries = static_cast<int>(*n);
   auto wait = seconds(r, "max-retry-wait", "120", true);
   if (!wait.ok()) return wait.error();
@@ -248,8 +263,9 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
   if (!stream) return bad_value(r, "stream", "is not true or false");
   cfg.stream = *stream;
 
-  for (auto [key, slot] : {std::pair{"price-in", &cfg.prices.input}, std::pair{"price-cached", &cfg.prices.cached_input},
-                           std::pair{"price-out", &cfg.prices.output}}) {
+  for (auto [key, slot] :
+       {std::pair{"price-in", &cfg.prices.input}, std::pair{"price-cached", &cfg.prices.cached_input},
+        std::pair{"price-out", &cfg.prices.output}}) {
     auto p = price(r, key);
     if (!p.ok()) return p.error();
     *slot = *p;
@@ -279,8 +295,9 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
   if (!generation.ok()) return generation.error();
   cfg.generation = *generation;
   cfg.refused = layers.refused;
-  cfg.settings.push_back(SettingInfo{"api-key", cfg.api_key.empty() ? "" : "(set)",
-                                     cfg.api_key.empty() ? "unset (" + cfg.api_key_env + ")" : cfg.api_key_source});
+  cfg.settings.push_back(
+      SettingInfo{"api-key", cfg.api_key.empty() ? "" : "(set)",
+                  cfg.api_key.empty() ? "unset (" + cfg.api_key_env + ")" : cfg.api_key_source});
   return cfg;
 }
 
@@ -296,9 +313,9 @@ Status check_credentials(const EndpointConfig& cfg) {
   if (!cfg.replay_path.empty() || !cfg.api_key.empty()) return Ok{};
   std::string url = endpoint_url(cfg);
   if (is_loopback_url(url)) return Ok{};
-  return make_error("no API key for " + std::string(provider_name(cfg.provider)) + " endpoint " + redact_url(url) +
-                        ": set " + cfg.api_key_env + " in the environment (export " + cfg.api_key_env +
-                        "=...); keys are never read from flags",
+  return make_error("no API key for " + std::string(provider_name(cfg.provider)) + " endpoint " +
+                        redact_url(url) + ": set " + cfg.api_key_env + " in the environment (export " +
+                        cfg.api_key_env + "=...); keys are never read from flags",
                     kErrConfig);
 }
 
