@@ -355,7 +355,7 @@ void Session::decide(const llm::Turn& turn, TurnState& ts) {
     case RunMode::Fix:
       // The first turn after which the tests pass ends the run, without
       // another request; so does the model stopping once they pass.
-      if (last_tests_passed_ && (ts.files_changed || ts.model_stopped() || !edited_.empty())) {
+      if (last_tests_passed_ && (!edited_.empty() || ts.model_stopped())) {
         conclude(RunStatus::Solved, "tests pass", explanation);
         return;
       }
