@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "agent/settings.hpp"
+#include "agent/cli/settings.hpp"
 #include "base/result.hpp"
 #include "exec/process.hpp"
 

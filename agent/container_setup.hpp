@@ -8,7 +8,7 @@
 #include <string>
 
 #include "agent/run_config.hpp"
-#include "agent/settings.hpp"
+#include "agent/cli/settings.hpp"
 #include "base/result.hpp"
 #include "exec/container_runner.hpp"
 

@@ -1,9 +1,9 @@
 // diffsmith's entry point: makes the process non-dumpable (every command,
 // run and batch alike, may hold the API key), then hands argv to the command
-// table (agent/cli.cpp).
+// table (agent/cli/cli.cpp).
 #include <sys/prctl.h>
 
-#include "agent/cli.hpp"
+#include "agent/cli/cli.hpp"
 
 int main(int argc, char** argv) {
   // The key lives in this process (its environment, request headers): a core

@@ -1,5 +1,5 @@
 // Everything one `diffsmith run` needs to know, resolved from flags, env and
-// config files by cmd_run.cpp (or built by the batch runner).
+// config files by agent/cli/run.cpp (or built by the batch runner).
 #pragma once
 
 #include <functional>

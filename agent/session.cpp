@@ -323,16 +323,16 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
 
 void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   if (text.find("<<<<<<<") == std::string::npos && text.find("*** Begin Patch") == std::string::npos) return;
-  tools::EditApplyOptions opts;
+  git::EditApplyOptions opts;
   opts.format = edit::Format::Auto;
   opts.partial = true;
   opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
-  tools::EditApplyResult r = tools::apply_edit_text(repo_, text, opts);
+  git::EditApplyResult r = git::apply_edit_text(repo_, text, opts);
   if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
   ts.edit_attempted = true;
   note_edit_result(r, ts);
   tools::remember_edited_files(tool_ctx_, r);
-  std::string fb = "Edits found in your message text: " + tools::feedback_for_model(r);
+  std::string fb = "Edits found in your message text: " + git::feedback_for_model(r);
   std::string repeats = repeat_notes(r);
   if (!repeats.empty()) fb += "\n" + repeats;
   ts.feedback.push_back(std::move(fb));
@@ -411,7 +411,7 @@ void Session::conclude(RunStatus status, std::string reason, const std::string& 
 
 // ---------------------------------------------------------------- helpers
 
-void Session::note_edit_result(const tools::EditApplyResult& r, TurnState& ts) {
+void Session::note_edit_result(const git::EditApplyResult& r, TurnState& ts) {
   for (const auto& b : r.plan.results) {
     json::Value e = json::Value::object();
     e.set("type", "edit").set("turn", out_.turns).set("index", b.index).set("path", b.path);

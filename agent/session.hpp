@@ -1,6 +1,6 @@
 // One run of the agent loop: ask the model, apply its edits, run the tests,
 // checkpoint, feed back, and stop when the verdict rules (DESIGN.md, "The
-// verdict") say the run is over or a budget runs out. The caller (cmd_run,
+// verdict") say the run is over or a budget runs out. The caller (cli/run,
 // batch) opens the repository, takes the lock and picks the run id; the
 // session does everything between run_started and run_finished.
 #pragma once
@@ -66,7 +66,7 @@ class Session {
   void stall(const std::string& why, TurnState& ts);
   void send_feedback(TurnState& ts);
 
-  void note_edit_result(const tools::EditApplyResult& r, TurnState& ts);
+  void note_edit_result(const git::EditApplyResult& r, TurnState& ts);
   TestRun run_tests();
   void checkpoint(const std::string& message);
   void add_message(llm::Message m);
@@ -77,7 +77,7 @@ class Session {
   void conclude(RunStatus status, std::string reason, const std::string& explanation);
   void finish(RunStatus status, std::string reason, int exit_code = -1);
   std::string status_line() const;
-  std::string repeat_notes(const tools::EditApplyResult& r);
+  std::string repeat_notes(const git::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
 
   const RunConfig& cfg_;

@@ -3,8 +3,8 @@
 // batch options. Skipped with a warning while the binary has no `batch`.
 #include <catch2/catch.hpp>
 
-#include "agent/batch_workspace.hpp"
-#include "agent/cmd_batch.hpp"
+#include "agent/batch/workspace.hpp"
+#include "agent/cli/batch.hpp"
 #include "exec/sandbox.hpp"
 #include "unit/agent_batch_fixture.hpp"
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/batch_output.hpp"
-#include "agent/cmd_batch.hpp"
+#include "agent/batch/output.hpp"
+#include "agent/cli/batch.hpp"
 #include "json/value.hpp"
 #include "support/mock_server.hpp"
 #include "unit/git_fixture.hpp"

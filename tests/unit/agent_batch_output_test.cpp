@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "agent/batch_output.hpp"
+#include "agent/batch/output.hpp"
 #include "unit/git_fixture.hpp"
 
 using namespace ds;

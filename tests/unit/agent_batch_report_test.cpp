@@ -7,8 +7,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "agent/batch_output.hpp"
-#include "agent/batch_report.hpp"
+#include "agent/batch/output.hpp"
+#include "agent/batch/report.hpp"
 #include "unit/git_fixture.hpp"
 
 using namespace ds;

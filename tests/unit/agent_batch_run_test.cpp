@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <set>
 
-#include "agent/batch_output.hpp"
-#include "agent/batch_shard.hpp"
+#include "agent/batch/output.hpp"
+#include "agent/batch/shard.hpp"
 #include "unit/agent_batch_fixture.hpp"
 
 using namespace ds;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/batch_shard.hpp"
+#include "agent/batch/shard.hpp"
 
 using namespace ds::agent;
 

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "agent/batch_tasks.hpp"
-#include "agent/cmd_batch.hpp"
+#include "agent/batch/tasks.hpp"
+#include "agent/cli/batch.hpp"
 #include "unit/git_fixture.hpp"
 
 using namespace ds;

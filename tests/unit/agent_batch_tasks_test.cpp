@@ -4,8 +4,8 @@
 // {test_files} quoted so the shell hands each id over intact.
 #include <catch2/catch.hpp>
 
-#include "agent/batch_tasks.hpp"
-#include "agent/batch_workspace.hpp"
+#include "agent/batch/tasks.hpp"
+#include "agent/batch/workspace.hpp"
 #include "json/value.hpp"
 #include "unit/git_fixture.hpp"
 

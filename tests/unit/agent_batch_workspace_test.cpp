@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "agent/batch_workspace.hpp"
+#include "agent/batch/workspace.hpp"
 #include "git/clone.hpp"
 #include "git/patch_apply.hpp"
 #include "git/repository.hpp"

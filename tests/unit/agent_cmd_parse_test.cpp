@@ -10,7 +10,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "agent/cmd_parse.hpp"
+#include "agent/cli/parse.hpp"
 #include "json/value.hpp"
 
 using ds::agent::ParseCommandOptions;

@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "agent/cmd_doctor.hpp"
+#include "agent/cli/doctor.hpp"
 #include "support/mock_server.hpp"
 
 using namespace ds;

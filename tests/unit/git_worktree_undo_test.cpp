@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "agent/cmd_history.hpp"
+#include "agent/cli/history.hpp"
 #include "git/apply.hpp"
 #include "git/checkpoint.hpp"
 #include "git_fixture.hpp"

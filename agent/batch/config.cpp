@@ -1,0 +1,108 @@
+// The batch option table and settings → BatchConfig (batch options, the
+// per-task RunConfig, the endpoint).
+#include "agent/batch/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "agent/batch/output.hpp"
+#include "agent/cli/batch.hpp"
+#include "agent/container_setup.hpp"
+#include "agent/cli/run_settings.hpp"
+#include "llm/generation.hpp"
+#include "llm/pricing.hpp"
+
+namespace ds::agent {
+
+const std::vector<OptionSpec>& batch_options() {
+  static const std::vector<OptionSpec> kOptions = {
+      {"out", "-o", "Predictions file (JSONL, appended as tasks finish; required)", ""},
+      {"workers", "-w", "Tasks run in parallel", "1"},
+      {"shard", "", "Run only slice I of N (0-based, by a stable hash of the id), e.g. 0/4", ""},
+      {"repos-dir", "", "Folder of local clones or mirrors named owner__name", ""},
+      {"work-dir", "", "Folder for the clone cache, per-task checkouts and trajectories",
+       "diffsmith-work beside --out"},
+      {"test-cmd", "",
+       "Test command for tasks without test_cmd; fills in {tests} {fail_to_pass} {test_files} "
+       "{tests_file} {id} {repo} {version} (docs/batch.md)",
+       ""},
+      {"max-cost-total", "", "Start no new task once all tasks together cost this many USD (0 = no limit)",
+       "0"},
+      {"redo", "", "Run tasks again even if --out already has their prediction", "", true},
+      {"model-name", "", "model_name_or_path written in the predictions", "diffsmith-<model>"},
+      {"report", "", "Write a self-contained HTML report here", ""},
+      {"keep-worktrees", "", "Keep each task's checkout under --work-dir/worktrees", "", true},
+  };
+  return kOptions;
+}
+
+std::vector<std::string> batch_setting_keys() {
+  std::vector<std::string> keys = option_names(batch_options(), run_options());
+  for (const auto& s : llm::endpoint_settings()) keys.push_back(s.key);
+  return keys;
+}
+
+Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tasks_path) {
+  namespace fs = std::filesystem;
+  BatchConfig b;
+  if (tasks_path.empty()) return make_error("no tasks file: diffsmith batch TASKS.jsonl --out preds.jsonl");
+  b.tasks_path = tasks_path;
+  b.out_path = s.str("out");
+  if (b.out_path.empty())
+    return make_error("no --out file: pass --out preds.jsonl (predictions are appended to it)");
+  if (fs::path(b.out_path).extension() == ".json")
+    return make_error("--out " + b.out_path +
+                      " must be a JSONL file (lines are appended as tasks finish); "
+                      "use a .jsonl name — the SWE-bench harness reads JSONL");
+  b.meta_path = meta_path_for(b.out_path);
+  auto workers = s.integer("workers", 1);
+  if (!workers.ok()) return workers.error();
+  if (*workers < 1 || *workers > 256) return make_error("--workers must be between 1 and 256");
+  b.workers = static_cast<int>(*workers);
+  if (auto shard = s.get("shard"); shard && !shard->value.empty()) {
+    auto parsed = parse_shard(shard->value);
+    if (!parsed.ok()) return parsed.error();
+    b.shard = *parsed;
+  }
+  b.repos_dir = s.str("repos-dir");
+  if (!b.repos_dir.empty() && !fs::is_directory(b.repos_dir))
+    return make_error("--repos-dir " + b.repos_dir + " is not a folder");
+  fs::path out_dir = fs::path(b.out_path).parent_path();
+  b.work_dir =
+      s.str("work-dir", (out_dir.empty() ? fs::path("diffsmith-work") : out_dir / "diffsmith-work").string());
+  std::error_code ec;
+  if (auto abs = fs::absolute(b.work_dir, ec); !ec) b.work_dir = abs.lexically_normal().string();
+  while (b.work_dir.size() > 1 && b.work_dir.back() == '/') b.work_dir.pop_back();
+  b.test_cmd = s.str("test-cmd", s.str("test"));
+  auto total = s.number("max-cost-total", 0);
+  if (!total.ok()) return total.error();
+  if (*total < 0) return make_error("--max-cost-total must not be negative");
+  b.max_cost_total = *total;
+  auto redo = s.boolean("redo", false);
+  auto keep = s.boolean("keep-worktrees", false);
+  auto quiet = s.boolean("quiet", false);
+  for (const auto* r : {&redo, &keep, &quiet})
+    if (!r->ok()) return r->error();
+  b.redo = *redo;
+  b.keep_worktrees = *keep;
+  b.quiet = *quiet;
+  b.report_path = s.str("report");
+  if (Status st = fill_run_config(s, b.run); !st.ok()) return st.error();
+  if (Status st = fill_container_config(s, b.run); !st.ok()) return st.error();
+  for (const char* ignored : {"task-file", "output-patch", "commit", "branch", "allow-dirty", "json"})
+    if (s.flags.count(ignored))
+      b.notes.push_back(std::string("--") + ignored + " does not apply to batch and is ignored");
+
+  auto endpoint = llm::resolve_endpoint(endpoint_layers(s));
+  if (!endpoint.ok()) return endpoint.error();
+  b.endpoint = std::move(*endpoint);
+  b.run.model = b.endpoint.model;
+  for (const std::string& note : llm::generation_notices(b.run.model, b.run.generation))
+    b.notes.push_back(note);
+  b.model_name = s.str("model-name", "diffsmith-" + b.endpoint.model);
+  if (b.max_cost_total > 0 && !llm::price_for(b.endpoint.model, b.endpoint.prices))
+    return make_error("--max-cost-total needs token prices, and " + llm::cost_unknown_note(b.endpoint.model));
+  return b;
+}
+
+}  // namespace ds::agent

@@ -1,0 +1,219 @@
+// The worker pool and one task's pipeline: checkout at base_commit → apply
+// and checkpoint test_patch → Session → prediction without test_patch →
+// check it applies at base_commit → append the lines → remove the checkout.
+#include "agent/batch/runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "agent/batch/shard.hpp"
+#include "agent/container_setup.hpp"
+#include "agent/events.hpp"
+#include "agent/session.hpp"
+#include "exec/process.hpp"
+#include "git/checkpoint.hpp"
+#include "git/patch_apply.hpp"
+
+namespace ds::agent {
+namespace fs = std::filesystem;
+namespace {
+
+std::string utc_now(const char* fmt) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, fmt, &tm);
+  return buf;
+}
+
+// A valid ref component whatever the id holds: time + hash of the id.
+std::string run_id_for(const std::string& id) {
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "%08llx", static_cast<unsigned long long>(stable_hash(id) & 0xffffffffu));
+  return "batch-" + utc_now("%Y%m%d-%H%M%S") + "-" + hash;
+}
+
+json::Value meta_line(const TaskResult& r, const std::string& model) {
+  json::Value d = json::Value::object();
+  d.set("status", r.status).set("reason", r.reason).set("turns", r.turns);
+  d.set("cost_usd", r.cost_usd ? json::Value(*r.cost_usd) : json::Value());
+  d.set("duration_s", static_cast<double>(static_cast<int64_t>(r.duration_s * 1000)) / 1000.0);
+  d.set("tokens", json::Value::object()
+                      .set("prompt", r.usage.prompt_tokens)
+                      .set("cached", r.usage.cached_tokens)
+                      .set("completion", r.usage.completion_tokens));
+  d.set("patch_bytes", r.patch.size());
+  d.set("patch_applies", r.patch_applies ? json::Value(*r.patch_applies) : json::Value());
+  d.set("in_predictions", r.written).set("model", model).set("trajectory", r.trajectory);
+  d.set("finished_at", utc_now("%Y-%m-%dT%H:%M:%SZ"));
+  json::Value v = json::Value::object();
+  v.set("instance_id", r.id).set("diffsmith", std::move(d));
+  return v;
+}
+
+}  // namespace
+
+bool writes_prediction(const std::string& status) {
+  return status == "solved" || status == "done" || status == "unsolved" || status == "no_change";
+}
+
+BatchRunner::BatchRunner(const BatchConfig& cfg, Workspace& ws, JsonlAppender& preds, JsonlAppender& meta,
+                         BatchProgress& progress, std::shared_ptr<llm::CostTracker> costs,
+                         const std::atomic<bool>* interrupted)
+    : cfg_(cfg),
+      ws_(ws),
+      preds_(preds),
+      meta_(meta),
+      progress_(progress),
+      costs_(std::move(costs)),
+      interrupted_(interrupted) {}
+
+std::string BatchRunner::stop_reason() const {
+  if (interrupted_ && interrupted_->load()) return "interrupted before it started";
+  if (cfg_.max_cost_total > 0) {
+    auto spent = costs_->total_cost().usd;
+    if (spent && *spent >= cfg_.max_cost_total)
+      return "--max-cost-total " + llm::format_usd(cfg_.max_cost_total) + " reached before it started";
+  }
+  return "";
+}
+
+std::vector<TaskResult> BatchRunner::run(const std::vector<BatchTask>& tasks,
+                                         const std::vector<llm::Client*>& clients) {
+  std::vector<TaskResult> results(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) results[i].id = tasks[i].id;
+  std::atomic<size_t> next{0};
+  auto worker = [&](llm::Client* client) {
+    for (;;) {
+      if (!stop_reason().empty()) return;
+      size_t i = next.fetch_add(1);
+      if (i >= tasks.size()) return;
+      progress_.task_started(tasks[i].id);
+      results[i] = run_task(tasks[i], *client);
+      progress_.task_finished(results[i]);
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t n = std::min(clients.size(), tasks.size());
+  for (size_t w = 0; w < n; ++w) threads.emplace_back(worker, clients[w]);
+  for (auto& t : threads) t.join();
+  std::string why = stop_reason();
+  for (auto& r : results)
+    if (r.status == "not started") r.reason = why.empty() ? "not started" : why;
+  return results;
+}
+
+TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
+  auto t0 = std::chrono::steady_clock::now();
+  TaskResult r;
+  r.id = task.id;
+  r.status = "error";
+  const std::string name = safe_name(task.id);
+  const std::string dir = cfg_.work_dir + "/worktrees/" + name;
+  r.trajectory = cfg_.work_dir + "/trajs/" + name + ".jsonl";
+  // Everything that needs the checkout open; returns why the task ended.
+  auto body = [&]() -> std::string {
+    // 1. The task's own checkout at base_commit.
+    auto repo = ws_.checkout(task, dir);
+    if (!repo) return "checkout: " + repo.error().message;
+    // 2. The tests that judge it, applied and checkpointed before the run, so
+    //    the run's diff (start..end checkpoints) holds only the model's change.
+    auto test_files = git::patch_paths(task.test_patch);
+    if (!test_files) return "test_patch: " + test_files.error().message;
+    RunConfig rc = cfg_.run;
+    rc.run_id = run_id_for(task.id);
+    if (!task.test_patch.empty()) {
+      if (Status st = git::apply_patch_text(*repo, task.test_patch, true); !st.ok())
+        return "test_patch does not apply at base_commit: " + st.error().message;
+      auto c =
+          git::checkpoint(*repo, "refs/diffsmith/" + rc.run_id, "diffsmith batch: test_patch of " + task.id);
+      if (!c) return "checkpoint after test_patch: " + c.error().message;
+    }
+    rc.task = task.text;
+    // The ids one per line, outside the checkout (so never part of a diff).
+    std::string tests_file = cfg_.work_dir + "/testlists/" + name + ".txt";
+    {
+      std::error_code mk;
+      fs::create_directories(cfg_.work_dir + "/testlists", mk);
+      std::ofstream list(tests_file, std::ios::binary | std::ios::trunc);
+      for (const auto* ids : {&task.fail_to_pass, &task.pass_to_pass})
+        for (const auto& id : *ids) list << id << '\n';
+      if (!list.flush()) return "cannot write the test id list " + tests_file;
+    }
+    rc.test_cmd = test_command_for(task, cfg_.test_cmd, *test_files, tests_file);
+    // 3. Cost: every turn counts against the shared total; a task may not
+    //    spend more than what is left of it.
+    auto costs = costs_;
+    rc.cost_of = [costs](const std::string& model, const llm::Usage& u) {
+      return costs->add(model, u).usd.value_or(-1.0);
+    };
+    if (cfg_.max_cost_total > 0) {
+      double left = cfg_.max_cost_total - costs_->total_cost().usd.value_or(0);
+      rc.max_cost = rc.max_cost > 0 ? std::min(rc.max_cost, left) : left;
+    }
+    // 4. The loop, as `diffsmith run` runs it; events go to the trajectory only.
+    std::error_code ec;
+    fs::create_directories(fs::path(r.trajectory).parent_path(), ec);
+    fs::remove(r.trajectory, ec);
+    TrajectorySink trajectory(r.trajectory);
+    FanoutSink events;
+    if (trajectory.ok()) events.add(&trajectory);
+    json::Value files = json::Value::array();
+    for (const auto& f : *test_files) files.push(f);
+    json::Value head = json::Value::object();
+    head.set("type", "batch_task")
+        .set("id", task.id)
+        .set("repo", task.repo)
+        .set("base_commit", task.base_commit);
+    head.set("checkout", dir).set("test_cmd", rc.test_cmd).set("test_files", std::move(files));
+    events.event(head);
+    exec::SystemRunner runner;
+    auto container = start_task_container(rc, *repo, {task.id, task.repo, task.version}, runner);
+    if (!container) return container.error().message;
+    exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
+    Session session(rc, *repo, client, test_runner, events, interrupted_);
+    RunOutcome outcome = session.run();
+
+    // 5. The prediction: the run's diff minus any file test_patch touches
+    //    (the harness resets those files and applies test_patch itself).
+    r.status = status_name(outcome.status);
+    r.turns = outcome.turns;
+    r.usage = outcome.usage;
+    r.cost_usd = outcome.cost_usd;
+    r.patch = outcome.diff;
+    if (!test_files->empty()) {
+      auto cut = git::patch_without(outcome.diff, *test_files);
+      if (cut)
+        r.patch = std::move(*cut);
+      else
+        outcome.reason += "; could not remove test_patch files from the diff: " + cut.error().message;
+    }
+    r.patch_applies = git::check_patch_applies(*repo, "HEAD", r.patch).ok();
+    return outcome.reason;
+  };
+  r.reason = body();
+  // Ctrl-C during the checkout or test_patch step fails that step: call it what it is.
+  if (r.status == "error" && interrupted_ && interrupted_->load()) r.status = "interrupted";
+  r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  record(task, r);
+  std::error_code ec;
+  if (!cfg_.keep_worktrees) fs::remove_all(dir, ec);
+  return r;
+}
+
+void BatchRunner::record(const BatchTask& task, TaskResult& r) {
+  if (writes_prediction(r.status)) {
+    Status st = preds_.append(prediction_line(task.id, cfg_.model_name, r.patch));
+    r.written = st.ok();
+    if (!st.ok()) progress_.note("diffsmith batch: " + task.id + ": " + st.error().message);
+  }
+  if (Status st = meta_.append(meta_line(r, cfg_.run.model)); !st.ok())
+    progress_.note("diffsmith batch: " + task.id + ": " + st.error().message);
+}
+
+}  // namespace ds::agent

@@ -1,0 +1,74 @@
+// The batch worker pool: N workers take tasks in order, each runs the same
+// agent loop as `diffsmith run` (Session) in the task's own checkout, and
+// appends the prediction and its meta line as soon as the task finishes.
+// Workers share the cost budget (--max-cost-total) and the model's rate-limit
+// pause (a 429 seen by one slows all). On Ctrl-C no new task starts and the
+// running ones end as interrupted; interrupted tasks get no prediction line,
+// so a re-run does them again.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/batch/config.hpp"
+#include "agent/batch/output.hpp"
+#include "agent/batch/progress.hpp"
+#include "agent/batch/tasks.hpp"
+#include "agent/batch/workspace.hpp"
+#include "llm/pricing.hpp"
+#include "llm/types.hpp"
+
+namespace ds::agent {
+
+struct TaskResult {
+  std::string id;
+  // solved | unsolved | error | interrupted | not started
+  std::string status = "not started";
+  std::string reason;
+  int turns = 0;
+  std::optional<double> cost_usd;
+  double duration_s = 0;
+  llm::Usage usage;
+  std::string patch;                  // the prediction: the model's change only
+  std::optional<bool> patch_applies;  // checked against base_commit in memory
+  bool written = false;               // a prediction line went to --out
+  std::string trajectory;             // --work-dir/trajs/<id>.jsonl
+};
+
+// Whether a task with this status gets a prediction line: the loop reached a
+// verdict (solved, or unsolved within the budgets). Errors and interruptions
+// do not, so a re-run retries them.
+bool writes_prediction(const std::string& status);
+
+class BatchRunner {
+ public:
+  // `clients` holds one model client per worker (the same pointer repeated
+  // when one thread-safe client is shared, as for --replay).
+  BatchRunner(const BatchConfig& cfg, Workspace& ws, JsonlAppender& preds, JsonlAppender& meta,
+              BatchProgress& progress, std::shared_ptr<llm::CostTracker> costs,
+              const std::atomic<bool>* interrupted);
+
+  // Runs `tasks` on clients.size() workers; one result per task, in order.
+  std::vector<TaskResult> run(const std::vector<BatchTask>& tasks, const std::vector<llm::Client*>& clients);
+
+  // One task, start to finish, in the calling thread.
+  TaskResult run_task(const BatchTask& task, llm::Client& client);
+
+ private:
+  // Why no new task may start ("" = go on).
+  std::string stop_reason() const;
+  void record(const BatchTask& task, TaskResult& r);
+
+  const BatchConfig& cfg_;
+  Workspace& ws_;
+  JsonlAppender& preds_;
+  JsonlAppender& meta_;
+  BatchProgress& progress_;
+  std::shared_ptr<llm::CostTracker> costs_;
+  const std::atomic<bool>* interrupted_;
+};
+
+}  // namespace ds::agent

@@ -1,0 +1,91 @@
+// `diffsmith apply`: parse, resolve every block in memory, then write one
+// exact patch through libgit2 (all-or-nothing unless --partial).
+#include "agent/cli/apply.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "git/repository.hpp"
+#include "json/value.hpp"
+#include "git/apply_edits.hpp"
+
+namespace ds::agent {
+
+bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err) {
+  std::stringstream buf;
+  if (input == "-") {
+    buf << in.rdbuf();
+  } else {
+    std::ifstream f(input, std::ios::binary);
+    if (!f) {
+      err << "diffsmith: cannot read edit text from '" << input << "': no such file or not readable\n";
+      return false;
+    }
+    buf << f.rdbuf();
+  }
+  text = buf.str();
+  return true;
+}
+
+namespace {
+
+bool parse_format(const std::string& s, edit::Format& f) {
+  if (s == "auto") f = edit::Format::Auto;
+  else if (s == "search-replace") f = edit::Format::SearchReplace;
+  else if (s == "patch") f = edit::Format::Patch;
+  else return false;
+  return true;
+}
+
+json::Value result_json(const git::EditApplyResult& r) {
+  json::Value blocks = json::Value::array();
+  json::Value files = json::Value::array();
+  for (const auto& c : r.plan.changes) files.push(c.path);
+  for (const auto& b : r.plan.results) {
+    json::Value o = json::Value::object();
+    o.set("index", b.index).set("path", b.path).set("status", b.applied ? "applied" : "failed");
+    o.set("level", b.applied ? json::Value(b.level) : json::Value());
+    o.set("error", b.applied ? json::Value() : json::Value(b.error));
+    o.set("closest", b.closest.empty() ? json::Value() : json::Value(b.closest));
+    blocks.push(std::move(o));
+  }
+  json::Value v = json::Value::object();
+  v.set("applied", static_cast<int64_t>(r.plan.applied())).set("failed", static_cast<int64_t>(r.plan.failed()));
+  v.set("written", r.written).set("files", std::move(files)).set("blocks", std::move(blocks));
+  if (!r.write_error.empty()) v.set("write_error", r.write_error);
+  v.set("diff", r.diff);
+  return v;
+}
+
+}  // namespace
+
+int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+  git::EditApplyOptions opts;
+  if (!parse_format(o.format, opts.format)) {
+    err << "diffsmith apply: --format must be auto, search-replace or patch (got '" << o.format << "')\n";
+    return 2;
+  }
+  opts.partial = o.partial;
+  opts.dry_run = o.dry_run;
+  std::string text;
+  if (!read_input(o.input, in, text, err)) return 2;
+  auto repo = git::Repository::open(o.dir);
+  if (!repo.ok()) {
+    err << "diffsmith apply: " << repo.error().message << "\n";
+    return 4;
+  }
+  git::EditApplyResult r = git::apply_edit_text(*repo, text, opts);
+  err << git::block_summary(r);
+  if (r.plan.results.empty()) err << "no edit blocks found in the input\n";
+  if (r.plan.failed() > 0) {
+    err << "\n" << r.plan.failure_report(r.written);
+    if (!r.written && !o.dry_run && r.plan.applied() > 0)
+      err << "nothing was written (all-or-nothing; use --partial to write the blocks that applied)\n";
+  }
+  if (o.json) out << json::dump(result_json(r)) << "\n";
+  else out << r.diff;
+  return r.all_applied() && !r.plan.results.empty() ? 0 : 1;
+}
+
+}  // namespace ds::agent

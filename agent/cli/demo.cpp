@@ -1,0 +1,86 @@
+// `diffsmith demo`: the offline demo. Writes the embedded example project
+// (a small Python module with a failing test) into a new repository and
+// solves it with the embedded recorded model session: the whole `run` path,
+// no network and no API key.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "agent/cli/run.hpp"
+#include "agent/embedded.hpp"
+#include "git/commit.hpp"
+#include "git/init.hpp"
+
+namespace ds::agent {
+namespace {
+
+bool write_bytes(const std::filesystem::path& p, std::string_view data) {
+  std::error_code ec;
+  std::filesystem::create_directories(p.parent_path(), ec);
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(f.flush());
+}
+
+}  // namespace
+
+int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostream& err) {
+  namespace fs = std::filesystem;
+  const std::string kRepoPrefix = "demo/repo/";
+  std::string dir = o.keep_dir;
+  std::error_code ec;
+  if (dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path(ec) / "diffsmith-demo-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) {
+      err << "diffsmith demo: cannot create a temporary directory\n";
+      return 4;
+    }
+    dir = tmpl;
+  } else if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    err << "diffsmith demo: --keep " << dir << " exists and is not empty; name a new directory\n";
+    return 2;
+  }
+  std::vector<std::string> files;
+  for (const auto& f : embedded_files()) {
+    if (f.name.substr(0, kRepoPrefix.size()) != kRepoPrefix) continue;
+    std::string rel(f.name.substr(kRepoPrefix.size()));
+    if (!write_bytes(fs::path(dir) / rel, f.data)) {
+      err << "diffsmith demo: cannot write " << dir << "/" << rel << "\n";
+      return 4;
+    }
+    files.push_back(rel);
+  }
+  auto repo = git::init_repository(dir);
+  if (!repo.ok()) {
+    err << "diffsmith demo: " << repo.error().message << "\n";
+    return 4;
+  }
+  auto commit = git::commit_changes(*repo, files, "demo project with a failing test", "");
+  if (!commit.ok()) {
+    err << "diffsmith demo: " << commit.error().message << "\n";
+    return 4;
+  }
+  std::string cassette = repo->git_dir() + "/diffsmith-demo-session.jsonl";
+  if (!write_bytes(cassette, embedded("demo/session.jsonl"))) {
+    err << "diffsmith demo: cannot write the recorded session to " << cassette << "\n";
+    return 4;
+  }
+  err << "demo repository: " << dir << "\n";
+  RunCommandArgs a;
+  a.dir = dir;
+  a.task = std::string(embedded("demo/task.txt"));
+  a.settings.flags["test"] = {"python3 -m unittest -q", "demo"};
+  a.settings.flags["replay"] = {cassette, "demo"};
+  if (o.json) a.settings.flags["json"] = {"true", "demo"};
+  std::istringstream no_input;
+  int code = run_run_command(a, no_input, out, err);
+  if (o.keep_dir.empty()) fs::remove_all(dir, ec);
+  else err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir << "` and `diffsmith undo -C " << dir << "`\n";
+  return code;
+}
+
+}  // namespace ds::agent

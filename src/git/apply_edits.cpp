@@ -1,0 +1,95 @@
+// Applying model edit text to a repository, all-or-nothing unless partial.
+#include "git/apply_edits.hpp"
+
+#include "edit/parse.hpp"
+#include "edit/unified_diff.hpp"
+#include "git/apply.hpp"
+#include "git/path_check.hpp"
+#include "git/repository.hpp"
+#include "git/workdir_source.hpp"
+
+namespace ds::git {
+namespace {
+
+// The planner's view of the work tree: the one path check first (links,
+// .git/, .diffsmith.toml, ignored files, submodules, nested repositories),
+// then WorkdirSource's safe read (binary files refused).
+class CheckedSource : public edit::FileSource {
+ public:
+  explicit CheckedSource(Repository& repo) : check_(PathCheck::open(repo)), source_(repo) {}
+  Result<std::optional<std::string>> read(const std::string& path) override {
+    if (!check_) return check_.error();  // the index could not be read
+    auto rel = check_->file(path, PathUse::Edit);
+    if (!rel) return rel.error();
+    return source_.read(*rel);
+  }
+
+ private:
+  Result<PathCheck> check_;
+  WorkdirSource source_;
+};
+
+}  // namespace
+
+EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const EditApplyOptions& opts) {
+  EditApplyResult r;
+  r.parsed = edit::parse_edits(text, opts.format);
+  CheckedSource source(repo);
+  edit::PlanOptions plan_opts;
+  plan_opts.other_candidates = opts.other_candidates;
+  for (const auto& b : r.parsed.blocks) plan_opts.other_candidates.push_back(b.path);
+  r.plan = edit::plan_edits(r.parsed, source, plan_opts);
+  bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
+  if (!write) return r;
+  r.diff = edit::unified_diff(r.plan.changes);
+  if (opts.dry_run) return r;
+  Status st = apply_changes(repo, r.plan.changes);
+  if (!st.ok()) {
+    r.write_error = st.error().message;
+    r.diff.clear();
+    return r;
+  }
+  r.written = true;
+  return r;
+}
+
+std::string block_summary(const EditApplyResult& r) {
+  std::string out;
+  for (const auto& b : r.plan.results) {
+    out += "block " + std::to_string(b.index);
+    if (!b.path.empty()) out += " " + b.path;
+    if (b.applied) {
+      out += ": applied (" + b.level + ")";
+      if (b.line > 0) out += " at line " + std::to_string(b.line);
+      if (!b.note.empty()) out += "; note: " + b.note;
+      out += "\n";
+    } else {
+      out += ": failed: " + b.error + "\n";
+    }
+  }
+  if (!r.write_error.empty()) out += "nothing was written: " + r.write_error + "\n";
+  return out;
+}
+
+std::string feedback_for_model(const EditApplyResult& r) {
+  if (r.plan.results.empty())
+    return "No edit blocks were found in your edit text. Check the format described in the system prompt.";
+  std::string out;
+  if (!r.write_error.empty()) {
+    out += "The edits resolved but could not be written, so nothing changed: " + r.write_error + "\n";
+    return out;
+  }
+  if (r.plan.failed() == 0) {
+    out += "All " + std::to_string(r.plan.applied()) + " edit(s) applied.\n";
+    for (const auto& b : r.plan.results)
+      out += "- " + b.path + ": applied" + (b.note.empty() ? "" : " (note: " + b.note + ")") + "\n";
+    return out;
+  }
+  out += r.plan.failure_report(r.written);
+  for (const auto& b : r.plan.results)
+    if (b.applied && !b.note.empty())
+      out += "Note on block " + std::to_string(b.index) + ": " + b.note + "\n";
+  return out;
+}
+
+}  // namespace ds::git
