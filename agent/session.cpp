@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "agent/context.hpp"
+#include "agent/trajectory.hpp"
 #include "edit/line_numbers.hpp"
 #include "edit/parse.hpp"
 #include "exec/trim.hpp"
@@ -53,8 +54,6 @@ bool shell_said_not_found(const std::string& output) {
 }
 
 }  // namespace
-
-json::Value message_json(const llm::Message& m);  // agent/session_end.cpp
 
 Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& client,
                  exec::ProcessRunner& runner, EventSink& events, const std::atomic<bool>* interrupted)

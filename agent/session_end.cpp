@@ -1,29 +1,16 @@
 // The end of a run (final diff, run_finished) and the small helpers of the
-// loop: status line, repeated-block notes, message serialisation.
+// loop: status line, repeated-block notes.
 #include <algorithm>
 #include <cstdio>
 #include <functional>
 
 #include "agent/session.hpp"
+#include "agent/trajectory.hpp"
 #include "edit/unified_diff.hpp"
 #include "git/blob.hpp"
 #include "git/patch_apply.hpp"
 
 namespace ds::agent {
-
-json::Value message_json(const llm::Message& m) {
-  static const char* kRoles[] = {"system", "user", "assistant", "tool"};
-  json::Value v = json::Value::object();
-  v.set("role", kRoles[static_cast<int>(m.role)]).set("content", m.content);
-  if (!m.tool_calls.empty()) {
-    json::Value calls = json::Value::array();
-    for (const auto& c : m.tool_calls)
-      calls.push(json::Value::object().set("id", c.id).set("name", c.name).set("arguments", c.arguments));
-    v.set("tool_calls", std::move(calls));
-  }
-  if (!m.tool_call_id.empty()) v.set("tool_call_id", m.tool_call_id).set("name", m.name);
-  return v;
-}
 
 namespace {
 

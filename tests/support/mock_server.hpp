@@ -22,10 +22,8 @@
 
 #include "base/result.hpp"
 #include "json/value.hpp"
+#include "support/test_paths.hpp"
 
-#ifndef DIFFSMITH_SOURCE_DIR
-#error "DIFFSMITH_SOURCE_DIR must be defined (CMake does it for test targets)"
-#endif
 
 namespace ds::test {
 

@@ -27,11 +27,9 @@
 #include <vector>
 
 #include "json/value.hpp"
+#include "support/test_paths.hpp"
 #include "support/mock_server.hpp"
 
-#ifndef DIFFSMITH_BINARY
-#error "DIFFSMITH_BINARY must be defined (CMake does it for test targets)"
-#endif
 
 extern char** environ;
 
@@ -190,7 +188,7 @@ inline ProcResult run_process(const std::vector<std::string>& argv, const ProcOp
 
 // `diffsmith ARGS...` (the binary this build produced).
 inline std::vector<std::string> diffsmith_argv(const std::vector<std::string>& args) {
-  INFO("the diffsmith binary must be built first: " DIFFSMITH_BINARY);
+  INFO(std::string("the diffsmith binary must be built first: ") + DIFFSMITH_BINARY);
   REQUIRE(fs::exists(DIFFSMITH_BINARY));
   std::vector<std::string> argv = {DIFFSMITH_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());

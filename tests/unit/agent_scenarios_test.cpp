@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_paths.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {

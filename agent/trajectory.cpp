@@ -1,0 +1,93 @@
+// Reading and writing the trajectory's messages (agent/trajectory.hpp).
+#include "agent/trajectory.hpp"
+
+#include <fstream>
+
+namespace ds::agent {
+namespace {
+
+constexpr const char* kRoles[] = {"system", "user", "assistant", "tool"};
+
+const json::Value* find_type(const std::vector<json::Value>& events, std::string_view type, bool last) {
+  const json::Value* found = nullptr;
+  for (const auto& e : events) {
+    if (e["type"].as_string() != type) continue;
+    found = &e;
+    if (!last) break;
+  }
+  return found;
+}
+
+}  // namespace
+
+json::Value message_json(const llm::Message& m) {
+  json::Value v = json::Value::object();
+  v.set("role", kRoles[static_cast<int>(m.role)]).set("content", m.content);
+  if (!m.tool_calls.empty()) {
+    json::Value calls = json::Value::array();
+    for (const auto& c : m.tool_calls)
+      calls.push(json::Value::object().set("id", c.id).set("name", c.name).set("arguments", c.arguments));
+    v.set("tool_calls", std::move(calls));
+  }
+  if (!m.tool_call_id.empty()) v.set("tool_call_id", m.tool_call_id).set("name", m.name);
+  return v;
+}
+
+Result<llm::Message> message_from_json(const json::Value& v) {
+  if (!v.is_object()) return make_error("a message is not a JSON object");
+  llm::Message m;
+  const std::string& role = v["role"].as_string();
+  bool known = false;
+  for (int i = 0; i < 4; ++i) {
+    if (role != kRoles[i]) continue;
+    m.role = static_cast<llm::Role>(i);
+    known = true;
+  }
+  if (!known) return make_error("a message has an unknown role '" + role + "'");
+  m.content = v["content"].as_string();
+  for (const auto& c : v["tool_calls"].items()) {
+    llm::ToolCall call{c["id"].as_string(), c["name"].as_string(), c["arguments"].as_string(), {}};
+    if (auto args = json::parse(call.arguments)) call.args = std::move(*args);
+    m.tool_calls.push_back(std::move(call));
+  }
+  m.tool_call_id = v["tool_call_id"].as_string();
+  m.name = v["name"].as_string();
+  return m;
+}
+
+const json::Value* Trajectory::find_event(std::string_view type) const {
+  return find_type(events, type, false);
+}
+const json::Value* Trajectory::last_event(std::string_view type) const {
+  return find_type(events, type, true);
+}
+
+Result<Trajectory> read_trajectory(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read the run's trajectory " + path);
+  Trajectory t;
+  std::string line, bad;
+  size_t lineno = 0, bad_line = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.empty()) continue;
+    if (!bad.empty())  // a bad line before the end: the file is damaged
+      return make_error(path + ":" + std::to_string(bad_line) + ": not a JSON object: " + bad);
+    auto v = json::parse(line);
+    if (!v || !v->is_object()) {
+      bad = v ? "not an object" : v.error().message;
+      bad_line = lineno;
+      continue;
+    }
+    if (const json::Value* m = v->find("message")) {
+      auto msg = message_from_json(*m);
+      if (!msg) return make_error(path + ":" + std::to_string(lineno) + ": " + msg.error().message);
+      t.messages.push_back(std::move(*msg));
+    } else {
+      t.events.push_back(std::move(*v));
+    }
+  }
+  return t;  // a bad last line is a write cut short by a kill: skipped
+}
+
+}  // namespace ds::agent

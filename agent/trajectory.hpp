@@ -1,0 +1,35 @@
+// A run's trajectory file, .git/diffsmith/runs/<run-id>.jsonl: every event
+// (an object with "type") and every conversation message ({"message": {...}})
+// in the order they happened. Written by TrajectorySink (agent/events.hpp);
+// read back for `--continue`, `log` and `show`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "json/value.hpp"
+#include "llm/types.hpp"
+
+namespace ds::agent {
+
+// A message as the trajectory stores it: {"role", "content", "tool_calls"?,
+// "tool_call_id"?, "name"?}. Responses reasoning items are not stored.
+json::Value message_json(const llm::Message& m);
+// The inverse; an unknown role or a non-object is an error naming it.
+Result<llm::Message> message_from_json(const json::Value& v);
+
+struct Trajectory {
+  std::vector<json::Value> events;     // in order
+  std::vector<llm::Message> messages;  // the conversation, in order
+  // The first event of `type`, or nullptr.
+  const json::Value* find_event(std::string_view type) const;
+  // The last event of `type`, or nullptr.
+  const json::Value* last_event(std::string_view type) const;
+};
+
+// Reads a trajectory file. A line that is not JSON is an error naming the
+// file and line, except a last line cut short (a killed run), which is skipped.
+Result<Trajectory> read_trajectory(const std::string& path);
+
+}  // namespace ds::agent
