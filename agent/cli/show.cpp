@@ -32,6 +32,32 @@ std::string one_line(const std::string& text, size_t width = 100) {
   return out;
 }
 
+// A tool call's JSON arguments as `key="value" …`, strings on one line.
+std::string call_arguments(const std::string& raw) {
+  auto args = json::parse(raw);
+  if (!args || !args->is_object() || args->members().empty()) return one_line(raw);
+  std::string out;
+  for (const auto& [key, value] : args->members()) {
+    if (!out.empty()) out += " ";
+    out +=
+        key + "=" + (value.is_string() ? "\"" + one_line(value.as_string(), 80) + "\"" : json::dump(value));
+  }
+  return one_line(out, 160);
+}
+
+// The first `n` lines of `text`, and how many more there are.
+std::string head_lines(const std::string& text, size_t n) {
+  size_t at = 0;
+  for (size_t i = 0; i < n && at != std::string::npos; ++i) {
+    at = text.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos || at >= text.size()) return text;
+  size_t rest = static_cast<size_t>(std::count(text.begin() + static_cast<long>(at), text.end(), '\n')) +
+                (text.back() == '\n' ? 0 : 1);
+  return text.substr(0, at) + "… (" + std::to_string(rest) + " more line(s))\n";
+}
+
 size_t line_count(const std::string& text) {
   if (text.empty()) return 0;
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() == '\n' ? 0 : 1);
@@ -83,7 +109,8 @@ void render_event(const json::Value& e, std::ostream& out) {
   } else if (type == "mode") {
     out << "mode: " << e["mode"].as_string() << "\n";
   } else if (type == "model_turn") {
-    out << "\n── turn " << e["turn"].as_int() << " ── " << e["status_line"].as_string() << "\n";
+    const std::string& line = e["status_line"].as_string();
+    out << "\n── " << (line.empty() ? "turn " + std::to_string(e["turn"].as_int()) : line) << "\n";
   } else if (type == "edit" && e["status"].as_string() != "applied") {
     out << "  edit " << e["index"].as_int() << " on " << e["path"].as_string()
         << " failed: " << one_line(e["error"].as_string()) << "\n";
@@ -104,13 +131,13 @@ void render_message(const json::Value& m, bool first_user, std::ostream& out) {
   if (role == "assistant") {
     if (!content.empty()) out << content << (content.back() == '\n' ? "" : "\n");
     for (const auto& call : m["tool_calls"].items())
-      out << "→ " << call["name"].as_string() << " " << one_line(call["arguments"].as_string()) << "\n";
+      out << "→ " << call["name"].as_string() << " " << call_arguments(call["arguments"].as_string()) << "\n";
   } else if (role == "tool") {
     out << "  ← " << m["name"].as_string() << ": " << one_line(content);
     if (size_t n = line_count(content); n > 1) out << " [" << n << " lines]";
     out << "\n";
-  } else if (role == "user" && !first_user) {
-    out << "» " << one_line(content) << (line_count(content) > 1 ? " […]" : "") << "\n";
+  } else if (role == "user" && !first_user) {  // feedback (test output) or a follow-up
+    out << indent(head_lines(content, 15), "» ");
   }
 }
 

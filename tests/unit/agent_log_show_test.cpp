@@ -24,9 +24,10 @@ ProcResult in_repo(const TempRepo& repo, const std::vector<std::string>& args) {
 std::vector<std::string> two_runs(const TempRepo& repo) {
   auto mock = start_mock(script({
       turn({tool_call("read_file", Value::object().set("path", "a.txt"))}, "Let me read the file first."),
-      edit_turn(sr_block("a.txt", "broken\n", "fixed\n")),
+      edit_turn(sr_block("a.txt", "broken\n", "still wrong\n")),
+      edit_turn(sr_block("a.txt", "still wrong\n", "fixed\n")),
   }));
-  ProcResult solved = run_agent(repo, *mock, "fix a.txt\nit says broken", "grep -q fixed a.txt");
+  ProcResult solved = run_agent(repo, *mock, "fix a.txt\nit says broken", "cat a.txt; grep -q fixed a.txt");
   REQUIRE(solved.exit_code == 0);
   auto failing = start_mock(script({Value::object().set("status", 401)}));
   ProcResult failed = run_agent(repo, *failing, "second task", "true", {"--allow-dirty"});
@@ -55,7 +56,7 @@ TEST_CASE("log e2e: one line per run, newest first: id, time, status, turns, cos
   CHECK(contains(newest, "second task"));
   CHECK(oldest.rfind(ids[0], 0) == 0);
   CHECK(contains(oldest, " solved "));
-  CHECK(contains(oldest, "2 turn(s)"));
+  CHECK(contains(oldest, "3 turn(s)"));
   CHECK(contains(oldest, "1 file(s)"));
   CHECK(contains(oldest, "$0."));
   CHECK(contains(oldest, "fix a.txt"));
@@ -67,7 +68,7 @@ TEST_CASE("log e2e: one line per run, newest first: id, time, status, turns, cos
   const Value& solved = runs[1];
   CHECK(solved["run"].as_string() == ids[0]);
   CHECK(solved["status"].as_string() == "solved");
-  CHECK(solved["turns"].as_int() == 2);
+  CHECK(solved["turns"].as_int() == 3);
   CHECK(solved["files_changed"].as_int() == 1);
   CHECK(solved["task"].as_string() == "fix a.txt\nit says broken");
   CHECK(solved["cost_usd"].as_double() > 0);
@@ -91,7 +92,7 @@ TEST_CASE("log e2e: a run killed mid-way (no run_finished) is unfinished") {
   std::string line = r.out.substr(r.out.find(ids[0]));
   line = line.substr(0, line.find('\n'));
   CHECK(contains(line, " unfinished "));
-  CHECK(contains(line, "2 turn(s)"));  // from its model_turn events
+  CHECK(contains(line, "3 turn(s)"));  // from its model_turn events
   ProcResult show = in_repo(repo, {"show", ids[0]});
   REQUIRE(show.exit_code == 0);
   CHECK(contains(show.out, "unfinished: the run has no end"));
@@ -104,16 +105,21 @@ TEST_CASE("show e2e: the transcript for a person, and --json prints the trajecto
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.out, "run " + ids[0]));
   CHECK(contains(r.out, "task:\n  fix a.txt\n  it says broken\n"));
-  CHECK(contains(r.out, "test command: grep -q fixed a.txt (-t)"));
+  CHECK(contains(r.out, "test command: cat a.txt; grep -q fixed a.txt (-t)"));
   CHECK(contains(r.out, "tests before any change: failed (exit 1"));
-  CHECK(contains(r.out, "── turn 1 ──"));
-  CHECK(contains(r.out, "Let me read the file first.\n→ read_file {\"path\": \"a.txt\"}"));
+  CHECK(contains(r.out, "── turn 1/"));
+  CHECK(contains(r.out, "Let me read the file first.\n→ read_file path=\"a.txt\""));
   CHECK(contains(r.out, "  ← read_file: 1 hello 2 broken [2 lines]"));
-  CHECK(contains(r.out, "→ apply_edits"));
-  CHECK(contains(r.out, "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n hello\n-broken\n+fixed\n"));
+  CHECK(contains(r.out, "→ apply_edits edits=\"a.txt ``` <<<<<<< SEARCH broken ======= still wrong"));
+  CHECK(contains(r.out, "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n hello\n-broken\n+still wrong\n"));
+  CHECK(contains(r.out, "-still wrong\n+fixed\n"));
+  CHECK(contains(r.out, "tests: failed (exit 1"));
+  // The feedback the model got after the failing tests, with their output.
+  CHECK(contains(r.out, "» "));
+  CHECK(contains(r.out, "» still wrong\n"));
   CHECK(contains(r.out, "tests: passed (exit 0"));
   CHECK(contains(r.out, "\nsolved: tests pass\n"));
-  CHECK(contains(r.out, "2 turn(s) · "));
+  CHECK(contains(r.out, "3 turn(s) · "));
   // The system prompt and the task message are not dumped.
   CHECK_FALSE(contains(r.out, "You are diffsmith"));
   // Each tool result is one line.
