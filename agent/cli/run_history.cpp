@@ -39,7 +39,8 @@ size_t files_in_diff(const std::string& diff) {
   return n;
 }
 
-void summarise(RunInfo& r, const Trajectory& t) {
+// Fills r from the trajectory; true when the run finished (run_finished).
+bool summarise(RunInfo& r, const Trajectory& t) {
   r.task = task_of(t);
   if (const json::Value* s = t.find_event("run_started")) r.model = (*s)["model"].as_string();
   if (const json::Value* f = t.last_event("run_finished")) {
@@ -48,8 +49,8 @@ void summarise(RunInfo& r, const Trajectory& t) {
     r.turns = (*f)["turns"].as_int();
     r.summary = (*f)["summary"].as_string();
     if ((*f)["cost_usd"].is_number()) r.cost_usd = (*f)["cost_usd"].as_double();
-    if (!r.ref) r.files_changed = files_in_diff((*f)["diff"].as_string());
-    return;
+    r.files_changed = files_in_diff((*f)["diff"].as_string());
+    return true;
   }
   // Killed: what the events say so far.
   double cost = 0;
@@ -63,6 +64,7 @@ void summarise(RunInfo& r, const Trajectory& t) {
       priced = false;
   }
   if (priced) r.cost_usd = cost;
+  return false;
 }
 
 }  // namespace
@@ -92,9 +94,6 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     RunInfo& r = runs[id];
     r.id = id;
     r.started = ref.first.time;
-    auto changed = git::changed_between(repo, ref.first.commit, ref.tip.commit);
-    if (!changed) return changed.error();
-    r.files_changed = changed->size();
     r.ref = std::move(ref);
   }
   // diffsmith_dir is this work tree's own: its trajectories are its runs.
@@ -118,12 +117,20 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
   std::vector<RunInfo> out;
   for (auto& [id, r] : runs) {
     r.status = "unfinished";
+    bool finished = false;
     if (!r.trajectory.empty()) {
       auto t = read_trajectory(r.trajectory);
       if (t)
-        summarise(r, *t);
+        finished = summarise(r, *t);
       else
         r.status = "unreadable";  // `show` says why
+    }
+    // Without a final diff, the checkpoints say what changed (this walks
+    // both trees: only for the few runs that did not finish).
+    if (!finished && r.ref) {
+      auto changed = git::changed_between(repo, r.ref->first.commit, r.ref->tip.commit);
+      if (!changed) return changed.error();
+      r.files_changed = changed->size();
     }
     out.push_back(std::move(r));
   }

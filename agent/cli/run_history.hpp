@@ -25,7 +25,7 @@ struct RunInfo {
   std::string reason;              // run_finished's reason
   int64_t turns = 0;
   std::optional<double> cost_usd;  // none when the price is unknown
-  size_t files_changed = 0;        // start checkpoint → last one (else the final diff)
+  size_t files_changed = 0;        // in the final diff; a run that did not finish: its checkpoints
   std::string task;                // the task text
   std::string model;
   std::string summary;  // the model's summary
