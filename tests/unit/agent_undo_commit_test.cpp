@@ -41,7 +41,7 @@ std::string latest_run(const TempRepo& repo) {
 
 }  // namespace
 
-TEST_CASE("undo e2e: after --commit the branch moves back; files, index and HEAD as before the run") {
+TEST_CASE("undo e2e: after --commit the branch moves back and files, index and HEAD are as before the run") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   std::string before = repo.snapshot();
   std::string base = repo.git({"rev-parse", "HEAD"});
@@ -110,8 +110,7 @@ TEST_CASE("undo e2e: with a commit on top of the run's, undo refuses, explains, 
   CHECK(repo.git({"for-each-ref", "refs/diffsmith"}) == journal_before);
 }
 
-TEST_CASE(
-    "undo e2e: the default run is the latest that changed something; a run with an API error is skipped") {
+TEST_CASE("undo e2e: the default run is the latest that changed something (an API-error run is skipped)") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   std::string before = repo.snapshot();
   auto solving = fixing_mock();
