@@ -63,9 +63,25 @@ const json::Value* Trajectory::last_event(std::string_view type) const {
 }
 
 Result<Trajectory> read_trajectory(const std::string& path) {
+  auto records = read_trajectory_records(path);
+  if (!records) return records.error();
+  Trajectory t;
+  for (auto& r : *records) {
+    if (!r.is_message) {
+      t.events.push_back(std::move(r.value));
+      continue;
+    }
+    auto msg = message_from_json(r.value);
+    if (!msg) return make_error(path + ": " + msg.error().message);
+    t.messages.push_back(std::move(*msg));
+  }
+  return t;
+}
+
+Result<std::vector<TrajectoryRecord>> read_trajectory_records(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error("cannot read the run's trajectory " + path);
-  Trajectory t;
+  std::vector<TrajectoryRecord> records;
   std::string line, bad;
   size_t lineno = 0, bad_line = 0;
   while (std::getline(in, line)) {
@@ -79,15 +95,15 @@ Result<Trajectory> read_trajectory(const std::string& path) {
       bad_line = lineno;
       continue;
     }
-    if (const json::Value* m = v->find("message")) {
-      auto msg = message_from_json(*m);
-      if (!msg) return make_error(path + ":" + std::to_string(lineno) + ": " + msg.error().message);
-      t.messages.push_back(std::move(*msg));
-    } else {
-      t.events.push_back(std::move(*v));
-    }
+    // TrajectorySink writes {"event": {...}} and {"message": {...}}.
+    if (const json::Value* m = v->find("message"))
+      records.push_back({true, *m});
+    else if (const json::Value* e = v->find("event"))
+      records.push_back({false, *e});
+    else
+      records.push_back({false, std::move(*v)});
   }
-  return t;  // a bad last line is a write cut short by a kill: skipped
+  return records;  // a bad last line is a write cut short by a kill: skipped
 }
 
 }  // namespace ds::agent

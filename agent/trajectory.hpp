@@ -32,4 +32,14 @@ struct Trajectory {
 // file and line, except a last line cut short (a killed run), which is skipped.
 Result<Trajectory> read_trajectory(const std::string& path);
 
+// One line of a trajectory file, in file order: an event or a message.
+struct TrajectoryRecord {
+  bool is_message = false;
+  json::Value value;  // the event (with "type"), or the message as message_json wrote it
+};
+
+// Every line of a trajectory file, in order (`diffsmith show` interleaves
+// them); errors as read_trajectory.
+Result<std::vector<TrajectoryRecord>> read_trajectory_records(const std::string& path);
+
 }  // namespace ds::agent

@@ -12,16 +12,18 @@
 #include <map>
 #include <memory>
 
-#include "agent/cli/docs.hpp"
 #include "agent/cli/apply.hpp"
 #include "agent/cli/batch.hpp"
-#include "agent/cli/history.hpp"
+#include "agent/cli/docs.hpp"
+#include "agent/cli/log.hpp"
 #include "agent/cli/map.hpp"
+#include "agent/cli/options.hpp"
 #include "agent/cli/parse.hpp"
 #include "agent/cli/run.hpp"
 #include "agent/cli/sandbox.hpp"
-#include "agent/cli/options.hpp"
 #include "agent/cli/settings.hpp"
+#include "agent/cli/show.hpp"
+#include "agent/cli/undo.hpp"
 #include "agent/cli/version.hpp"
 #include "llm/config.hpp"
 
@@ -153,7 +155,8 @@ Runner setup_doctor(CLI::App& app) {
 
 Runner setup_undo(CLI::App& app) {
   auto o = std::make_shared<UndoCommandOptions>();
-  app.add_option("run", o->run, "Run id (see `diffsmith log`) [default: the latest run]");
+  app.add_option("run", o->run,
+                 "Run id (see `diffsmith log`) [default: the latest run that changed something]");
   app.add_option("-C", o->dir, "Run in this directory");
   app.add_flag("--force", o->force, "Undo even files changed again since the run ended");
   return [o] { return run_undo_command(*o, std::cout, std::cerr); };
@@ -164,6 +167,14 @@ Runner setup_log(CLI::App& app) {
   app.add_option("-C", o->dir, "Run in this directory");
   app.add_flag("--json", o->json, "One JSON object per run");
   return [o] { return run_log_command(*o, std::cout, std::cerr); };
+}
+
+Runner setup_show(CLI::App& app) {
+  auto o = std::make_shared<ShowCommandOptions>();
+  app.add_option("run", o->run, "Run id (see `diffsmith log`) [default: the latest run]");
+  app.add_option("-C", o->dir, "Run in this directory");
+  app.add_flag("--json", o->json, "Print the trajectory as stored (JSON Lines)");
+  return [o] { return run_show_command(*o, std::cout, std::cerr); };
 }
 
 Runner setup_map(CLI::App& app) {
@@ -283,8 +294,9 @@ const Command kCommands[] = {
     {"batch", "run the agent over many tasks or SWE-bench instances; write predictions", setup_batch},
     {"apply", "apply SEARCH/REPLACE blocks or a V4A patch to a git repository (like git apply)", setup_apply},
     {"parse", "list the edit blocks found in a model reply; touches no repository", setup_parse},
-    {"undo", "restore the work tree to the state before a run", setup_undo},
+    {"undo", "take back a run: its files, and its commit when it made one", setup_undo},
     {"log", "list the runs recorded in this repository", setup_log},
+    {"show", "print a run's transcript: task, turns, tool calls, diffs, tests, verdict", setup_show},
     {"map", "print the repo map: the most relevant definitions, within a token budget", setup_map},
     {"doctor", "show the model endpoint settings and where they came from; send one tiny request",
      setup_doctor},

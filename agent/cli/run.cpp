@@ -315,7 +315,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
     std::string message = outcome.summary.empty() ? "diffsmith: " + cfg->task : outcome.summary;
     message = message.substr(0, message.find('\n'));
     if (message.size() > 72) message = message.substr(0, 69) + "...";
-    auto c = git::commit_changes(*repo, outcome.changed_paths, message, branch);
+    auto c = git::commit_run_changes(*repo, cfg->run_id, outcome.changed_paths, message, branch);
     if (!c.ok()) {
       err << "diffsmith run: solved, but the commit failed: " << c.error().message << "\n";
       return 4;

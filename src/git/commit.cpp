@@ -6,6 +6,7 @@
 
 #include "edit/paths.hpp"
 #include "git/handles.hpp"
+#include "git/run_commit.hpp"
 
 namespace ds::git {
 namespace {
@@ -26,6 +27,16 @@ Status copy_entry(git_index* from, git_index* to, const std::string& path) {
   copy.id = e->id;
   if (git_index_add(to, &copy) != 0) return git_failure("cannot stage '" + path + "' for the commit");
   return Ok{};
+}
+
+// What HEAD names: "refs/heads/NAME" (also when that branch is unborn), or
+// "" when HEAD is detached.
+Result<std::string> head_target(Repository& repo) {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo.raw(), "HEAD") != 0) return git_failure("cannot read HEAD");
+  ReferencePtr head(raw);
+  if (git_reference_type(raw) != GIT_REFERENCE_SYMBOLIC) return std::string();
+  return std::string(git_reference_symbolic_target(raw));
 }
 
 }  // namespace
@@ -53,9 +64,34 @@ Status check_commit_target(Repository& repo, const std::string& new_branch) {
 
 Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
                                    const std::string& message, const std::string& new_branch) {
+  auto c = prepare_commit(repo, paths_changed, message, new_branch);
+  if (!c) return c.error();
+  if (Status st = publish_commit(repo, *c, message); !st.ok()) return st.error();
+  return c->commit;
+}
+
+Result<std::string> commit_run_changes(Repository& repo, const std::string& run_id,
+                                       const std::vector<std::string>& paths_changed,
+                                       const std::string& message, const std::string& new_branch) {
+  auto c = prepare_commit(repo, paths_changed, message, new_branch);
+  if (!c) return c.error();
+  RunCommit record{c->commit, c->branch_ref, c->new_branch, c->parent, c->head_before, false};
+  if (Status st = write_run_commit(repo, run_id, record); !st.ok())
+    return make_error("cannot record the run's commit (so that `diffsmith undo` can take it back): " +
+                          st.error().message + "; nothing was committed",
+                      st.error().kind);
+  if (Status st = publish_commit(repo, *c, message); !st.ok()) return st.error();
+  return c->commit;
+}
+
+Result<PreparedCommit> prepare_commit(Repository& repo, const std::vector<std::string>& paths_changed,
+                                      const std::string& message, const std::string& new_branch) {
   if (Status st = check_commit_target(repo, new_branch); !st.ok()) return st.error();
-  std::string branch_ref;
-  if (!new_branch.empty()) branch_ref = "refs/heads/" + new_branch;
+  PreparedCommit out;
+  auto head_ref = head_target(repo);
+  if (!head_ref) return head_ref.error();
+  out.new_branch = !new_branch.empty();
+  out.branch_ref = out.new_branch ? "refs/heads/" + new_branch : *head_ref;
 
   std::vector<std::string> paths;
   for (const auto& p : paths_changed) {
@@ -120,22 +156,40 @@ Result<std::string> commit_changes(Repository& repo, const std::vector<std::stri
   if (!sig) return sig.error();
   const git_commit* parents[] = {head.get()};
   git_oid commit_id;
-  // On the current branch, "HEAD" moves the branch HEAD points to (or HEAD
-  // itself when detached); for a new branch, no ref moves until it exists.
-  if (git_commit_create(&commit_id, repo.raw(), branch_ref.empty() ? "HEAD" : nullptr, sig->get(), sig->get(),
-                        nullptr, message.c_str(), tree.get(), head ? 1 : 0, parents) != 0)
+  if (git_commit_create(&commit_id, repo.raw(), nullptr, sig->get(), sig->get(), nullptr, message.c_str(),
+                        tree.get(), head ? 1 : 0, parents) != 0)
     return git_failure("cannot create the commit in " + repo.root());
-  if (!branch_ref.empty()) {
-    git_reference* ref = nullptr;
-    if (git_reference_create(&ref, repo.raw(), branch_ref.c_str(), &commit_id, 0, "diffsmith: new branch") !=
-        0)
-      return git_failure("cannot create branch '" + new_branch + "'");
+  out.commit = oid_hex(commit_id);
+  if (head) out.parent = oid_hex(head_id);
+  out.head_before = head_ref->empty() ? out.parent : *head_ref;
+  return out;
+}
+
+Status publish_commit(Repository& repo, const PreparedCommit& c, const std::string& message) {
+  ensure_libgit2();
+  git_oid commit_id, parent_id;
+  if (git_oid_fromstr(&commit_id, c.commit.c_str()) != 0) return git_failure("bad commit id " + c.commit);
+  bool has_parent = !c.parent.empty() && git_oid_fromstr(&parent_id, c.parent.c_str()) == 0;
+  std::string first_line = message.substr(0, message.find('\n'));
+  git_reference* ref = nullptr;
+  if (c.new_branch) {
+    if (git_reference_create(&ref, repo.raw(), c.branch_ref.c_str(), &commit_id, 0,
+                             "diffsmith: new branch") != 0)
+      return git_failure("cannot create branch '" + c.branch_ref.substr(11) + "'", kExists);
     ReferencePtr owned(ref);
     // Only HEAD moves: the work tree already holds this commit's files.
-    if (git_repository_set_head(repo.raw(), branch_ref.c_str()) != 0)
-      return git_failure("cannot switch HEAD to '" + new_branch + "'");
+    if (git_repository_set_head(repo.raw(), c.branch_ref.c_str()) != 0)
+      return git_failure("cannot switch HEAD to '" + c.branch_ref.substr(11) + "'");
+    return Ok{};
   }
-  return oid_hex(commit_id);
+  // The branch moves only from where the commit was made on (an unborn
+  // branch: only if it is still unborn), as `git commit` does.
+  std::string log = "commit: " + first_line;
+  if (git_reference_create_matching(&ref, repo.raw(), c.branch_ref.c_str(), &commit_id, has_parent ? 1 : 0,
+                                    has_parent ? &parent_id : nullptr, log.c_str()) != 0)
+    return git_failure("cannot move " + c.branch_ref + " to the new commit (did it move meanwhile?)", kStale);
+  ReferencePtr owned(ref);
+  return Ok{};
 }
 
 }  // namespace ds::git

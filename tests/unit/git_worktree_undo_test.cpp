@@ -4,7 +4,8 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "agent/cli/history.hpp"
+#include "agent/cli/log.hpp"
+#include "agent/cli/undo.hpp"
 #include "git/apply.hpp"
 #include "git/checkpoint.hpp"
 #include "git_fixture.hpp"

@@ -1,0 +1,143 @@
+// list_runs: hidden refs + trajectory files, summarised from run_started,
+// model_turn and run_finished events.
+#include "agent/cli/run_history.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include "agent/trajectory.hpp"
+#include "git/lock.hpp"
+
+namespace ds::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The task: run_started's "task" when the run wrote one, else the "# Task"
+// section of the first user message (agent/context.cpp writes it).
+std::string task_of(const Trajectory& t) {
+  if (const json::Value* s = t.find_event("run_started"); s && s->has("task"))
+    return (*s)["task"].as_string();
+  for (const auto& m : t.messages) {
+    if (m.role != llm::Role::User) continue;
+    const std::string marker = "# Task\n\n";
+    size_t at = m.content.find(marker);
+    if (at == std::string::npos) return {};
+    at += marker.size();
+    size_t end = m.content.find("\n\n# ", at);
+    return m.content.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  }
+  return {};
+}
+
+size_t files_in_diff(const std::string& diff) {
+  size_t n = 0;
+  for (size_t at = 0; (at = diff.find("diff --git ", at)) != std::string::npos; ++at)
+    if (at == 0 || diff[at - 1] == '\n') ++n;
+  return n;
+}
+
+// Fills r from the trajectory; true when the run finished (run_finished).
+bool summarise(RunInfo& r, const Trajectory& t) {
+  r.task = task_of(t);
+  if (const json::Value* s = t.find_event("run_started")) r.model = (*s)["model"].as_string();
+  if (const json::Value* f = t.last_event("run_finished")) {
+    r.status = (*f)["status"].as_string();
+    r.reason = (*f)["reason"].as_string();
+    r.turns = (*f)["turns"].as_int();
+    r.summary = (*f)["summary"].as_string();
+    if ((*f)["cost_usd"].is_number()) r.cost_usd = (*f)["cost_usd"].as_double();
+    r.files_changed = files_in_diff((*f)["diff"].as_string());
+    return true;
+  }
+  // Killed: what the events say so far.
+  double cost = 0;
+  bool priced = true;
+  for (const auto& e : t.events) {
+    if (e["type"].as_string() != "model_turn") continue;
+    r.turns = std::max(r.turns, e["turn"].as_int());
+    if (e["cost_usd"].is_number())
+      cost += e["cost_usd"].as_double();
+    else
+      priced = false;
+  }
+  if (priced) r.cost_usd = cost;
+  return false;
+}
+
+}  // namespace
+
+std::string format_local_time(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string first_line(const std::string& text, size_t width) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > width) line = line.substr(0, width - 1) + "…";
+  return line;
+}
+
+Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
+  std::map<std::string, RunInfo> runs;
+  auto refs = git::list_refs(repo, std::string(kRunRefPrefix));
+  if (!refs) return refs.error();
+  for (auto& ref : *refs) {
+    std::string id = ref.name.substr(kRunRefPrefix.size());
+    if (ref.worktree != repo.worktree_id() || id.rfind("undo-", 0) == 0) continue;
+    RunInfo& r = runs[id];
+    r.id = id;
+    r.started = ref.first.time;
+    r.ref = std::move(ref);
+  }
+  // diffsmith_dir is this work tree's own: its trajectories are its runs.
+  auto dir = git::diffsmith_dir(repo);
+  if (!dir) return dir.error();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(*dir + "/runs", ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    std::string id = entry.path().stem().string();
+    RunInfo& r = runs[id];
+    r.id = id;
+    r.trajectory = entry.path().string();
+    if (!r.ref) {
+      auto mtime = fs::last_write_time(entry.path(), ec);
+      if (!ec)
+        r.started = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::file_clock::to_sys(mtime).time_since_epoch())
+                        .count();
+    }
+  }
+  std::vector<RunInfo> out;
+  for (auto& [id, r] : runs) {
+    r.status = "unfinished";
+    bool finished = false;
+    if (!r.trajectory.empty()) {
+      auto t = read_trajectory(r.trajectory);
+      if (t)
+        finished = summarise(r, *t);
+      else
+        r.status = "unreadable";  // `show` says why
+    }
+    // Without a final diff, the checkpoints say what changed (this walks
+    // both trees: only for the few runs that did not finish).
+    if (!finished && r.ref) {
+      auto changed = git::changed_between(repo, r.ref->first.commit, r.ref->tip.commit);
+      if (!changed) return changed.error();
+      r.files_changed = changed->size();
+    }
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const RunInfo& a, const RunInfo& b) {
+    return a.started > b.started || (a.started == b.started && a.id > b.id);
+  });
+  return out;
+}
+
+}  // namespace ds::agent

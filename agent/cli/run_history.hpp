@@ -1,0 +1,44 @@
+// The runs recorded in one work tree, for `undo`, `log` and `show`: each
+// run's hidden ref refs/diffsmith/<run-id> (its checkpoints) joined with its
+// trajectory .git/diffsmith/runs/<run-id>.jsonl (what happened).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "git/checkpoint.hpp"
+#include "git/repository.hpp"
+
+namespace ds::agent {
+
+inline constexpr std::string_view kRunRefPrefix = "refs/diffsmith/";
+
+struct RunInfo {
+  std::string id;
+  std::optional<git::RunRef> ref;  // its checkpoints; none when the run stopped before the first
+  std::string trajectory;          // path of its trajectory file; "" when there is none
+  int64_t started = 0;             // seconds since the epoch
+  std::string status;              // run_finished's status; "unfinished" without one (killed)
+  std::string reason;              // run_finished's reason
+  int64_t turns = 0;
+  std::optional<double> cost_usd;  // none when the price is unknown
+  size_t files_changed = 0;        // in the final diff; a run that did not finish: its checkpoints
+  std::string task;                // the task text
+  std::string model;
+  std::string summary;  // the model's summary
+};
+
+// The runs made in this work tree (a linked worktree's runs are its own),
+// newest first; the undo records (refs/diffsmith/undo-*) are not runs.
+Result<std::vector<RunInfo>> list_runs(git::Repository& repo);
+
+// "2026-11-30 15:17:01" in local time.
+std::string format_local_time(int64_t t);
+
+// The first line of `text`, cut to `width` characters with "…".
+std::string first_line(const std::string& text, size_t width = 72);
+
+}  // namespace ds::agent
