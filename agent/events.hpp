@@ -73,7 +73,7 @@ struct ToolCall {
 struct Edit {
   int turn = 0, index = 0;
   std::string path;
-  bool applied = false;     // "applied" / "failed"
+  bool applied = false;  // "applied" / "failed"
   std::string level, error;
   std::string note;  // sent only when not empty
 };
@@ -146,9 +146,9 @@ enum class EventKind {
 };
 
 // The alternatives are in EventKind's order: kind() is the index.
-using Event = std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText, ev::ToolCall,
-                           ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask,
-                           ev::Untyped>;
+using Event =
+    std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText, ev::ToolCall,
+                 ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask, ev::Untyped>;
 
 inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
 

@@ -115,7 +115,7 @@ bool Session::start() {
   out_.start_commit = out_.end_commit = *base;
   out_.exit_code = -1;  // running
   events_.event(ev::RunStarted{cfg_.run_id, cfg_.model, repo_.root(), cfg_.test_cmd, cfg_.test_source,
-                                cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base});
+                               cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base});
 
   TestRun first;
   if (tested) {

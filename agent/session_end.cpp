@@ -79,7 +79,9 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
   event.diff = out_.diff;
   if (auto stats = git::patch_stats(out_.diff); stats.ok())
     for (auto& f : *stats) event.files.push_back({std::move(f.path), f.added, f.removed});
-  event.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count();
+  event.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
+          .count();
   events_.event(event);
 }
 

@@ -78,18 +78,18 @@ class HumanSink final : public EventSink {
 
   void show(const std::vector<EditStream::Piece>& pieces, int turn);
   void announce(int turn, const std::string& path);
-  void end_text();  // the streamed text is over (an event came)
+  void end_text();                                      // the streamed text is over (an event came)
   void print(const char* code, std::string_view line);  // redacted, painted, '\n'
   void print_diff(const std::string& diff);
 
   std::FILE* out_;
   bool color_, quiet_, verbose_;
   EditStream stream_;
-  std::string pending_;    // streamed text after the last newline
-  bool streamed_ = false;  // text streamed since the last assistant_text
-  int turns_ = 0;          // model_turn events so far
+  std::string pending_;                              // streamed text after the last newline
+  bool streamed_ = false;                            // text streamed since the last assistant_text
+  int turns_ = 0;                                    // model_turn events so far
   std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
-  std::string last_prose_;                            // the model's last text, edit blocks removed
+  std::string last_prose_;                           // the model's last text, edit blocks removed
   int diffs_shown_ = 0;
 };
 

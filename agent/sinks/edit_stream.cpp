@@ -107,7 +107,8 @@ std::vector<EditStream::Piece> EditStream::line(std::string_view line) {
       break;
     case State::AfterBlock:
       state_ = State::Prose;
-      if (fence(line) && text::trim(line).find_first_not_of("`~") == std::string_view::npos) break;  // closing
+      if (fence(line) && text::trim(line).find_first_not_of("`~") == std::string_view::npos)
+        break;  // closing
       prose(line, out);
       break;
     case State::Prose:

@@ -232,7 +232,8 @@ void HumanSink::diff(const ev::Diff& e) {
   }
   auto stats = git::patch_stats(e.diff);
   if (!stats.ok()) return;
-  for (const auto& f : *stats) print(kGreen, "edited " + f.path + " (" + plus_minus(f.added, f.removed) + ")");
+  for (const auto& f : *stats)
+    print(kGreen, "edited " + f.path + " (" + plus_minus(f.added, f.removed) + ")");
 }
 
 void HumanSink::finished(const ev::RunFinished& e) {
@@ -242,7 +243,8 @@ void HumanSink::finished(const ev::RunFinished& e) {
   print(good ? "32;1" : "31;1", verdict);
   if (!e.files.empty()) {
     std::string files;
-    for (const auto& f : e.files) files += (files.empty() ? "" : ", ") + f.path + " (" + plus_minus(f.added, f.removed) + ")";
+    for (const auto& f : e.files)
+      files += (files.empty() ? "" : ", ") + f.path + " (" + plus_minus(f.added, f.removed) + ")";
     print(nullptr, "  changed: " + files);
   }
   if (!quiet_) {
@@ -260,11 +262,12 @@ void HumanSink::finished(const ev::RunFinished& e) {
     cost = buf;
   }
   print(kDim, "  " + std::to_string(e.turns) + " turn(s) · " + std::to_string(prompt) + " tokens in (" +
-                  std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) + " out · " +
-                  cost + " · " + seconds(e.duration_ms));
+                  std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) +
+                  " out · " + cost + " · " + seconds(e.duration_ms));
   if (!e.files.empty())
     print(nullptr,
-          "  next: `git diff` to review · `diffsmith undo` to revert · `diffsmith run --continue \"…\"` to go on");
+          "  next: `git diff` to review · `diffsmith undo` to revert · `diffsmith run --continue \"…\"` to "
+          "go on");
   else if (e.status == "unsolved" || e.status == "no_change")
     print(nullptr, "  next: `diffsmith run --continue \"…\"` to go on with more guidance");
 }
