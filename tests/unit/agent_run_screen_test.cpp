@@ -53,8 +53,9 @@ struct PtyRun {
 };
 
 // `diffsmith ARGS` in `cwd` with its terminal a pseudo-terminal (colours on:
-// NO_COLOR unset), stdout to a file.
-PtyRun run_on_terminal(const std::string& cwd, const std::vector<std::string>& args, int timeout_s = 60) {
+// NO_COLOR unset); stdout to a file unless `stdout_on_terminal`.
+PtyRun run_on_terminal(const std::string& cwd, const std::vector<std::string>& args,
+                       bool stdout_on_terminal = false, int timeout_s = 60) {
   std::vector<std::string> argv = diffsmith_argv(args);
   TempDir scratch;
   std::vector<std::string> env;
@@ -73,8 +74,11 @@ PtyRun run_on_terminal(const std::string& cwd, const std::vector<std::string>& a
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int out = ::open(out_path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-    if (out < 0 || ::dup2(out, 1) < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    if (!stdout_on_terminal) {
+      int out = ::open(out_path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+      if (out < 0 || ::dup2(out, 1) < 0) ::_exit(126);
+    }
+    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
     ::execve(args_c[0], args_c.data(), env_c.data());
     ::_exit(127);
   }
