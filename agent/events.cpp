@@ -1,163 +1,172 @@
-// Event sinks: JSONL, human-readable progress, trajectory file.
+// The JSON of each event type, in the field order docs/events.md documents.
 #include "agent/events.hpp"
 
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include "text/redact.hpp"
+#include <type_traits>
 
 namespace ds::agent {
+
+namespace {
+
+json::Value typed(EventKind k) { return json::Value::object().set("type", type_name(k)); }
+
+json::Value cost(const std::optional<double>& usd) { return usd ? json::Value(*usd) : json::Value(); }
+
+json::Value json_of(const ev::RunStarted& e) {
+  json::Value v = typed(EventKind::RunStarted);
+  v.set("run_id", e.run_id).set("model", e.model).set("repo", e.repo);
+  v.set("test_cmd", e.test_cmd).set("test_source", e.test_source).set("edit_format", e.edit_format);
+  return v.set("checkpoint", e.checkpoint);
+}
+
+json::Value json_of(const ev::Mode& e) { return typed(EventKind::Mode).set("mode", e.mode); }
+
+json::Value json_of(const ev::Tests& e) {
+  json::Value v = typed(EventKind::Tests);
+  v.set("turn", e.turn).set("exit_code", e.exit_code).set("passed", e.passed).set("timed_out", e.timed_out);
+  v.set("duration_ms", e.duration_ms);
+  if (e.error) v.set("error", *e.error);
+  return v.set("output_tail", tail_excerpt(e.output, ev::Tests::kTailLines, ev::Tests::kTailBytes));
+}
+
+json::Value json_of(const ev::ModelTurn& e) {
+  json::Value v = typed(EventKind::ModelTurn);
+  v.set("turn", e.turn).set("finish_reason", e.finish_reason);
+  v.set("usage", json::Value::object()
+                     .set("prompt_tokens", e.prompt_tokens)
+                     .set("cached_tokens", e.cached_tokens)
+                     .set("completion_tokens", e.completion_tokens));
+  v.set("cost_usd", cost(e.cost_usd)).set("latency_ms", e.latency_ms).set("request_id", e.request_id);
+  return v.set("status_line", e.status_line);
+}
+
+json::Value json_of(const ev::AssistantText& e) {
+  return typed(EventKind::AssistantText).set("turn", e.turn).set("text", e.text);
+}
+
+json::Value json_of(const ev::ToolCall& e) {
+  return typed(EventKind::ToolCall).set("turn", e.turn).set("name", e.name).set("arguments", e.arguments);
+}
+
+json::Value json_of(const ev::Edit& e) {
+  json::Value v = typed(EventKind::Edit);
+  v.set("turn", e.turn).set("index", e.index).set("path", e.path);
+  v.set("status", e.applied ? "applied" : "failed").set("level", e.level).set("error", e.error);
+  if (!e.note.empty()) v.set("note", e.note);
+  return v;
+}
+
+json::Value json_of(const ev::Diff& e) {
+  json::Value v = typed(EventKind::Diff).set("turn", e.turn).set("diff", e.diff);
+  if (!e.source.empty()) v.set("source", e.source);
+  return v;
+}
+
+json::Value json_of(const ev::Checkpoint& e) {
+  json::Value v = typed(EventKind::Checkpoint).set("turn", e.turn).set("ref", e.ref);
+  if (e.commit) return v.set("commit", *e.commit);
+  return v.set("error", e.error);
+}
+
+json::Value json_of(const ev::Notice& e) { return typed(EventKind::Notice).set("message", e.message); }
+
+json::Value json_of(const ev::RunFinished& e) {
+  json::Value v = typed(EventKind::RunFinished);
+  v.set("status", e.status).set("reason", e.reason).set("mode", e.mode).set("tested", e.tested);
+  v.set("turns", e.turns);
+  v.set("tokens", json::Value::object()
+                      .set("prompt", e.prompt_tokens)
+                      .set("cached", e.cached_tokens)
+                      .set("completion", e.completion_tokens));
+  v.set("cost_usd", cost(e.cost_usd));
+  v.set("exit_code", e.exit_code).set("summary", e.summary).set("diff", e.diff);
+  json::Value files = json::Value::array();
+  for (const auto& f : e.files)
+    files.push(json::Value::object().set("path", f.path).set("added", f.added).set("removed", f.removed));
+  return v.set("files", std::move(files)).set("duration_ms", e.duration_ms);
+}
+
+json::Value json_of(const ev::BatchTask& e) {
+  json::Value files = json::Value::array();
+  for (const auto& f : e.test_files) files.push(f);
+  json::Value v = typed(EventKind::BatchTask);
+  v.set("id", e.id).set("repo", e.repo).set("base_commit", e.base_commit);
+  return v.set("checkout", e.checkout).set("test_cmd", e.test_cmd).set("test_files", std::move(files));
+}
+
+json::Value json_of(const ev::Untyped& e) { return e.json; }
+
+}  // namespace
+
+const char* type_name(EventKind k) {
+  switch (k) {
+    case EventKind::RunStarted:
+      return "run_started";
+    case EventKind::Mode:
+      return "mode";
+    case EventKind::Tests:
+      return "tests";
+    case EventKind::ModelTurn:
+      return "model_turn";
+    case EventKind::AssistantText:
+      return "assistant_text";
+    case EventKind::ToolCall:
+      return "tool_call";
+    case EventKind::Edit:
+      return "edit";
+    case EventKind::Diff:
+      return "diff";
+    case EventKind::Checkpoint:
+      return "checkpoint";
+    case EventKind::Notice:
+      return "notice";
+    case EventKind::RunFinished:
+      return "run_finished";
+    case EventKind::BatchTask:
+      return "batch_task";
+    case EventKind::Untyped:
+      break;
+  }
+  return "";
+}
+
+json::Value to_json(const Event& e) {
+  return std::visit([](const auto& x) { return json_of(x); }, e);
+}
+
+std::string tail_excerpt(std::string_view text, size_t max_lines, size_t max_bytes) {
+  size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  for (size_t n = 0; pos > 0; --pos)
+    if (text[pos - 1] == '\n' && ++n == max_lines) break;
+  std::string_view tail = text.substr(pos);
+  if (tail.size() > max_bytes) {
+    tail = tail.substr(tail.size() - max_bytes);
+    size_t nl = tail.find('\n');
+    if (nl != std::string_view::npos && nl + 1 < tail.size()) {
+      tail = tail.substr(nl + 1);
+    } else {  // no line start in reach: at least start on a whole UTF-8 character
+      size_t i = 0;
+      while (i < tail.size() && (static_cast<unsigned char>(tail[i]) & 0xC0) == 0x80) ++i;
+      tail = tail.substr(i);
+    }
+  }
+  return std::string(tail);
+}
+
+void EventSink::event(const json::Value& legacy) {
+  if (legacy["type"].as_string() == "notice")
+    on_event(ev::Notice{legacy["message"].as_string()});
+  else
+    on_event(ev::Untyped{legacy});
+}
 
 bool use_color(std::FILE* f) {
   const char* no = std::getenv("NO_COLOR");
   if (no && *no) return false;
   return isatty(fileno(f)) != 0;
 }
-
-void JsonlSink::event(const json::Value& e) {
-  std::string line = text::redact_json(json::dump(e));
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
-}
-
-std::string HumanSink::paint(const char* code, const std::string& s) const {
-  if (!color_) return s;
-  return std::string("\x1b[") + code + "m" + s + "\x1b[0m";
-}
-
-void HumanSink::model_text(std::string_view fragment) {
-  if (quiet_ || fragment.empty()) return;
-  pending_ += fragment;
-  size_t nl = pending_.rfind('\n');
-  if (nl == std::string::npos) return;
-  std::string lines = text::redact(std::string_view(pending_).substr(0, nl + 1));
-  pending_.erase(0, nl + 1);
-  std::fwrite(lines.data(), 1, lines.size(), out_);
-  mid_line_ = false;
-  std::fflush(out_);
-}
-
-void HumanSink::flush_text() {
-  if (pending_.empty()) return;
-  std::string rest = text::redact(pending_);
-  pending_.clear();
-  std::fwrite(rest.data(), 1, rest.size(), out_);
-  mid_line_ = true;
-  std::fflush(out_);
-}
-
-void HumanSink::print_diff(const std::string& diff) {
-  size_t start = 0;
-  while (start < diff.size()) {
-    size_t nl = diff.find('\n', start);
-    if (nl == std::string::npos) nl = diff.size();
-    std::string line = diff.substr(start, nl - start);
-    start = nl + 1;
-    const char* code = nullptr;
-    if (line.rfind("+++", 0) == 0 || line.rfind("---", 0) == 0 || line.rfind("diff --git", 0) == 0)
-      code = "1";
-    else if (!line.empty() && line[0] == '+')
-      code = "32";
-    else if (!line.empty() && line[0] == '-')
-      code = "31";
-    else if (line.rfind("@@", 0) == 0)
-      code = "36";
-    std::string out = code ? paint(code, line) : line;
-    std::fprintf(out_, "%s\n", out.c_str());
-  }
-}
-
-void HumanSink::event(const json::Value& raw) {
-  // Redacted as a whole, so every field printed below is.
-  auto parsed = json::parse(text::redact_json(json::dump(raw)));
-  if (!parsed.ok()) return;  // cannot happen: redact_json keeps JSON valid
-  const json::Value& e = *parsed;
-  flush_text();
-  const std::string& type = e["type"].as_string();
-  if (mid_line_) {
-    std::fputc('\n', out_);
-    mid_line_ = false;
-  }
-  if (type == "run_started") {
-    std::string tests = e["test_cmd"].as_string().empty() ? "none (--no-test)" : e["test_cmd"].as_string();
-    if (!e["test_source"].as_string().empty() && e["test_source"].as_string() != "-t")
-      tests += " (" + e["test_source"].as_string() + ")";
-    std::fprintf(out_, "%s\n",
-                 paint("1", "diffsmith run " + e["run_id"].as_string() + " · model " +
-                                e["model"].as_string() + " · tests: " + tests)
-                     .c_str());
-  } else if (type == "mode") {
-    const std::string& mode = e["mode"].as_string();
-    if (mode == "change")
-      std::fprintf(out_, "%s\n",
-                   paint("2", "the tests pass already: the run ends when the model finishes").c_str());
-    else if (mode == "untested")
-      std::fprintf(out_, "%s\n", paint("2", "no tests: the run ends when the model finishes").c_str());
-  } else if (type == "tests") {
-    bool passed = e["passed"].as_bool();
-    std::string line = std::string(e["turn"].as_int() == 0 ? "before any change: " : "") +
-                       (passed ? "tests passed" : "tests failed") + " (exit " +
-                       std::to_string(e["exit_code"].as_int()) + ", " +
-                       std::to_string(e["duration_ms"].as_int()) + " ms)";
-    if (e["timed_out"].as_bool()) line += " — timed out";
-    std::fprintf(out_, "%s\n", paint(passed ? "32;1" : "31;1", line).c_str());
-  } else if (type == "edit") {
-    bool ok = e["status"].as_string() == "applied";
-    std::string line = (ok ? "edited " : "edit failed ") + e["path"].as_string();
-    if (ok)
-      line += " (" + e["level"].as_string() + ")";
-    else
-      line += ": " + e["error"].as_string();
-    if (!quiet_ || !ok) std::fprintf(out_, "%s\n", paint(ok ? "32" : "33", line).c_str());
-  } else if (type == "diff") {
-    if (!quiet_) print_diff(e["diff"].as_string());
-  } else if (type == "tool_call") {
-    if (!quiet_) {
-      std::string args = e["arguments"].as_string();
-      if (args.size() > 120) args = args.substr(0, 117) + "...";
-      std::fprintf(out_, "%s\n", paint("36", "→ " + e["name"].as_string() + " " + args).c_str());
-    }
-  } else if (type == "model_turn") {
-    std::fprintf(out_, "%s\n", paint("2", e["status_line"].as_string()).c_str());
-  } else if (type == "notice") {
-    std::fprintf(out_, "%s\n", paint("33", e["message"].as_string()).c_str());
-  } else if (type == "run_finished") {
-    std::string status = e["status"].as_string();
-    std::string line = "run " + status + " after " + std::to_string(e["turns"].as_int()) + " turn(s)";
-    if (e["cost_usd"].is_number()) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "$%.4f", e["cost_usd"].as_double());
-      line += ", " + std::string(buf);
-    }
-    if (!e["reason"].as_string().empty()) line += ": " + e["reason"].as_string();
-    bool good = status == "solved" || status == "done";
-    std::fprintf(out_, "%s\n", paint(good ? "32;1" : "31;1", line).c_str());
-    std::string summary = e["summary"].as_string();
-    if (!summary.empty() && !quiet_) {
-      if (summary.size() > 600) summary = summary.substr(0, 597) + "...";
-      std::fprintf(out_, "%s\n", summary.c_str());
-    }
-  }
-  std::fflush(out_);
-}
-
-TrajectorySink::TrajectorySink(const std::string& path) { f_ = std::fopen(path.c_str(), "ab"); }
-
-TrajectorySink::~TrajectorySink() {
-  if (f_) std::fclose(f_);
-}
-
-void TrajectorySink::write(const json::Value& v) {
-  if (!f_) return;
-  std::string line = text::redact_json(json::dump(v));
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), f_);
-  std::fflush(f_);
-}
-
-void TrajectorySink::event(const json::Value& e) { write(json::Value::object().set("event", e)); }
-void TrajectorySink::message(const json::Value& m) { write(json::Value::object().set("message", m)); }
 
 }  // namespace ds::agent

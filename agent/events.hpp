@@ -1,84 +1,195 @@
-// Run events: one JSON object per thing that happened (run_started,
-// model_turn, tool_call, edit, tests, checkpoint, run_finished). Sinks print
-// them as JSONL (--json), as human progress, or into the trajectory file.
-// Every sink passes what it writes through text::redact (the API key and
-// well-known secret shapes become "[redacted]").
+// Run events: one typed struct per thing that happened in a run, as listed in
+// docs/events.md (the JSON each one becomes is an interface: to_json() writes
+// exactly the documented fields, in order). The session builds them; sinks
+// (agent/sinks.hpp) switch on their EventKind to print them as JSONL (--json),
+// as human progress, or into the trajectory file.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
-#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "json/value.hpp"
 
 namespace ds::agent {
 
+namespace ev {
+
+// After the start checkpoint.
+struct RunStarted {
+  std::string run_id, model, repo;
+  std::string test_cmd;     // "" with --no-test
+  std::string test_source;  // "-t", "detected from pyproject.toml" …
+  std::string edit_format;  // "search-replace" | "patch"
+  std::string checkpoint;   // the start commit
+};
+
+// After the first test run: "fix", "change" or "untested".
+struct Mode {
+  std::string mode;
+};
+
+// Every test run (turn 0: before any change).
+struct Tests {
+  // The bounded excerpt of the output in the JSON: its last kTailLines lines,
+  // and of those at most the last kTailBytes bytes.
+  static constexpr size_t kTailLines = 40, kTailBytes = 4096;
+  int turn = 0;
+  int exit_code = -1;
+  bool passed = false, timed_out = false;
+  int64_t duration_ms = 0;
+  std::optional<std::string> error;  // the command could not start
+  std::string output;                // in memory only: the whole (capped) output
+};
+
+// Each model reply.
+struct ModelTurn {
+  int turn = 0;
+  std::string finish_reason;
+  int64_t prompt_tokens = 0, cached_tokens = 0, completion_tokens = 0;
+  std::optional<double> cost_usd;  // null when the price is unknown
+  int64_t latency_ms = 0;
+  std::string request_id, status_line;
+};
+
+// The model's text of one turn, whole (after model_turn; not sent when empty).
+struct AssistantText {
+  int turn = 0;
+  std::string text;
+};
+
+// Each tool call that runs.
+struct ToolCall {
+  int turn = 0;
+  std::string name;
+  std::string arguments;  // the raw JSON text
+};
+
+// Each edit block.
+struct Edit {
+  int turn = 0, index = 0;
+  std::string path;
+  bool applied = false;  // "applied" / "failed"
+  std::string level, error;
+  std::string note;  // sent only when not empty
+};
+
+// Edits were written.
+struct Diff {
+  int turn = 0;
+  std::string diff;
+  std::string source;  // "run_command" for files a command wrote; "" (not sent) for edits
+};
+
+// After a turn that changed files, and at the end.
+struct Checkpoint {
+  int turn = 0;
+  std::string ref;
+  std::optional<std::string> commit;  // or error
+  std::string error;
+};
+
+// Anything the user should know.
+struct Notice {
+  std::string message;
+};
+
+struct FileChange {
+  std::string path;
+  size_t added = 0, removed = 0;
+};
+
+// Last.
+struct RunFinished {
+  std::string status, reason, mode;
+  bool tested = false;
+  int turns = 0;
+  int64_t prompt_tokens = 0, cached_tokens = 0, completion_tokens = 0;
+  std::optional<double> cost_usd;
+  int exit_code = 0;
+  std::string summary, diff;
+  std::vector<FileChange> files;  // the files of `diff`, with lines added and removed
+  int64_t duration_ms = 0;        // wall time of the run
+};
+
+// `diffsmith batch`: the head of a task's trajectory.
+struct BatchTask {
+  std::string id, repo, base_commit, checkout, test_cmd;
+  std::vector<std::string> test_files;
+};
+
+// An event still built as JSON (transition only: see EventSink::event).
+struct Untyped {
+  json::Value json;
+};
+
+}  // namespace ev
+
+enum class EventKind {
+  RunStarted,
+  Mode,
+  Tests,
+  ModelTurn,
+  AssistantText,
+  ToolCall,
+  Edit,
+  Diff,
+  Checkpoint,
+  Notice,
+  RunFinished,
+  BatchTask,
+  Untyped,
+};
+
+// The alternatives are in EventKind's order: kind() is the index.
+using Event =
+    std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText, ev::ToolCall,
+                 ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask, ev::Untyped>;
+
+inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
+
+// The event's `type` in JSON ("run_started" …).
+const char* type_name(EventKind k);
+
+// The documented JSON object of an event (docs/events.md).
+json::Value to_json(const Event& e);
+
+// The last `max_lines` lines of `text`, then at most its last `max_bytes`
+// bytes (cut at a line start when one is in reach).
+std::string tail_excerpt(std::string_view text, size_t max_lines, size_t max_bytes);
+
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual void event(const json::Value& e) = 0;                           // e["type"] names it
+  void event(const Event& e) { on_event(e); }
+  // Transition for callers that still build an event as JSON (agent/cli/run.cpp,
+  // agent/batch/runner.cpp): a `notice` becomes ev::Notice, anything else
+  // ev::Untyped (written as is by the JSON sinks, not shown to people).
+  void event(const json::Value& legacy);
   virtual void model_text(std::string_view fragment) { (void)fragment; }  // streamed text
   virtual void message(const json::Value& m) { (void)m; }  // a conversation message (trajectory only)
-};
 
-// --json: one compact JSON object per line on `out`, flushed.
-class JsonlSink final : public EventSink {
- public:
-  explicit JsonlSink(std::FILE* out) : out_(out) {}
-  void event(const json::Value& e) override;
-
- private:
-  std::FILE* out_;
-};
-
-// Human progress on stderr: streamed model text, coloured diffs of applied
-// edits, test results, a status line per turn.
-class HumanSink final : public EventSink {
- public:
-  HumanSink(std::FILE* out, bool color, bool quiet) : out_(out), color_(color), quiet_(quiet) {}
-  ~HumanSink() override { flush_text(); }
-  void event(const json::Value& e) override;
-  // Printed a whole line at a time, so a secret split across fragments is
-  // still seen whole by the redaction.
-  void model_text(std::string_view fragment) override;
-
- private:
-  void flush_text();
-  void print_diff(const std::string& diff);
-  std::string paint(const char* code, const std::string& s) const;
-  std::FILE* out_;
-  bool color_, quiet_;
-  bool mid_line_ = false;  // streamed text left the cursor mid-line
-  std::string pending_;    // streamed text after the last newline, not yet printed
-};
-
-// Every message and event, one JSON object per line, in
-// .git/diffsmith/runs/<run-id>.jsonl. Lines are written whole and flushed.
-class TrajectorySink final : public EventSink {
- public:
-  explicit TrajectorySink(const std::string& path);
-  ~TrajectorySink() override;
-  bool ok() const { return f_ != nullptr; }
-  void event(const json::Value& e) override;
-  void message(const json::Value& m) override;
-
- private:
-  void write(const json::Value& v);
-  std::FILE* f_ = nullptr;
+ protected:
+  virtual void on_event(const Event& e) = 0;
 };
 
 class FanoutSink final : public EventSink {
  public:
   void add(EventSink* s) { sinks_.push_back(s); }
-  void event(const json::Value& e) override {
-    for (auto* s : sinks_) s->event(e);
-  }
   void model_text(std::string_view f) override {
     for (auto* s : sinks_) s->model_text(f);
   }
   void message(const json::Value& m) override {
     for (auto* s : sinks_) s->message(m);
+  }
+
+ protected:
+  void on_event(const Event& e) override {
+    for (auto* s : sinks_) s->event(e);
   }
 
  private:
@@ -89,3 +200,7 @@ class FanoutSink final : public EventSink {
 bool use_color(std::FILE* f);
 
 }  // namespace ds::agent
+
+// Transition: agent/cli/run.cpp and agent/batch/runner.cpp reach the sinks
+// through this header; remove once they include agent/sinks.hpp.
+#include "agent/sinks.hpp"  // IWYU pragma: export

@@ -28,12 +28,6 @@ namespace {
 constexpr int kMaxStalls = 3;
 const char* kDropped = "[output removed to fit the context window]";
 
-json::Value notice(const std::string& message) {
-  json::Value e = json::Value::object();
-  e.set("type", "notice").set("message", message);
-  return e;
-}
-
 // The last `max_lines` lines of `s`.
 std::string tail_lines(const std::string& s, size_t max_lines) {
   size_t pos = s.size();
@@ -120,12 +114,8 @@ bool Session::start() {
   }
   out_.start_commit = out_.end_commit = *base;
   out_.exit_code = -1;  // running
-  json::Value started = json::Value::object();
-  started.set("type", "run_started").set("run_id", cfg_.run_id).set("model", cfg_.model);
-  started.set("repo", repo_.root()).set("test_cmd", cfg_.test_cmd).set("test_source", cfg_.test_source);
-  started.set("edit_format", cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace");
-  started.set("checkpoint", *base);
-  events_.event(started);
+  events_.event(ev::RunStarted{cfg_.run_id, cfg_.model, repo_.root(), cfg_.test_cmd, cfg_.test_source,
+                               cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base});
 
   TestRun first;
   if (tested) {
@@ -135,9 +125,7 @@ bool Session::start() {
   } else {
     out_.mode = RunMode::Untested;
   }
-  json::Value mode = json::Value::object();
-  mode.set("type", "mode").set("mode", mode_name(out_.mode));
-  events_.event(mode);
+  events_.event(ev::Mode{mode_name(out_.mode)});
 
   InitialContext ctx;
   ctx.task = cfg_.task;
@@ -213,7 +201,7 @@ Result<llm::Turn> Session::ask_model() {
       }
     for (int i = 0; i < newest; ++i)
       if (messages_[i].role == llm::Role::Tool) messages_[i].content = kDropped;
-    events_.event(notice("context window exceeded: dropped old tool outputs and retrying once"));
+    events_.event(ev::Notice{"context window exceeded: dropped old tool outputs and retrying once"});
     req.messages = messages_;
     turn = client_.complete(req, on_text);
   }
@@ -248,16 +236,18 @@ void Session::record_turn(const llm::Turn& turn) {
     out_.cost_usd = out_.cost_usd.value_or(0) + cost;
   else
     cost_known_ = false, out_.cost_usd.reset();
-  json::Value ev = json::Value::object();
-  ev.set("type", "model_turn").set("turn", out_.turns).set("finish_reason", turn.finish_reason);
-  ev.set("usage", json::Value::object()
-                      .set("prompt_tokens", turn.usage.prompt_tokens)
-                      .set("cached_tokens", turn.usage.cached_tokens)
-                      .set("completion_tokens", turn.usage.completion_tokens));
-  ev.set("cost_usd", cost >= 0 ? json::Value(cost) : json::Value());
-  ev.set("latency_ms", static_cast<int64_t>(turn.latency.count())).set("request_id", turn.request_id);
-  ev.set("status_line", status_line());
-  events_.event(ev);
+  ev::ModelTurn mt;
+  mt.turn = out_.turns;
+  mt.finish_reason = turn.finish_reason;
+  mt.prompt_tokens = turn.usage.prompt_tokens;
+  mt.cached_tokens = turn.usage.cached_tokens;
+  mt.completion_tokens = turn.usage.completion_tokens;
+  if (cost >= 0) mt.cost_usd = cost;
+  mt.latency_ms = static_cast<int64_t>(turn.latency.count());
+  mt.request_id = turn.request_id;
+  mt.status_line = status_line();
+  events_.event(mt);
+  if (!turn.text.empty()) events_.event(ev::AssistantText{out_.turns, turn.text});
   add_message(turn.as_message());
 }
 
@@ -285,12 +275,7 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
                                          "). Send it again in your next reply."));
       continue;
     }
-    json::Value tc = json::Value::object();
-    tc.set("type", "tool_call")
-        .set("turn", out_.turns)
-        .set("name", call.name)
-        .set("arguments", call.arguments);
-    events_.event(tc);
+    events_.event(ev::ToolCall{out_.turns, call.name, call.arguments});
     tools::ToolOutcome o = tools::call_tool(tools_, call, tool_ctx_);
     if (o.edit) {
       ts.edit_attempted = true;
@@ -304,12 +289,7 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
       ts.files_changed = unrecorded_edits_ = true;
       for (const auto& p : o.tree_changes->paths)
         if (std::find(edited_.begin(), edited_.end(), p) == edited_.end()) edited_.push_back(p);
-      json::Value d = json::Value::object();
-      d.set("type", "diff")
-          .set("turn", out_.turns)
-          .set("diff", o.tree_changes->diff)
-          .set("source", "run_command");
-      events_.event(d);
+      events_.event(ev::Diff{out_.turns, o.tree_changes->diff, "run_command"});
       if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
     }
     if (o.finish) {
@@ -412,20 +392,14 @@ void Session::conclude(RunStatus status, std::string reason, const std::string& 
 
 void Session::note_edit_result(const git::EditApplyResult& r, TurnState& ts) {
   for (const auto& b : r.plan.results) {
-    json::Value e = json::Value::object();
-    e.set("type", "edit").set("turn", out_.turns).set("index", b.index).set("path", b.path);
-    e.set("status", b.applied ? "applied" : "failed").set("level", b.level).set("error", b.error);
-    if (!b.note.empty()) e.set("note", b.note);
-    events_.event(e);
+    events_.event(ev::Edit{out_.turns, b.index, b.path, b.applied, b.level, b.error, b.note});
   }
-  if (!r.write_error.empty()) events_.event(notice("edits not written: " + r.write_error));
+  if (!r.write_error.empty()) events_.event(ev::Notice{"edits not written: " + r.write_error});
   if (!r.written) return;
   ts.files_changed = unrecorded_edits_ = true;
   for (const auto& c : r.plan.changes)
     if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
-  json::Value d = json::Value::object();
-  d.set("type", "diff").set("turn", out_.turns).set("diff", r.diff);
-  events_.event(d);
+  events_.event(ev::Diff{out_.turns, r.diff, ""});
   if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
   // New files are not tracked yet; list them too so the model can find them.
   for (const auto& c : r.plan.changes)
@@ -468,13 +442,12 @@ Session::TestRun Session::run_tests() {
   // run compiles what changed (and leaves no __pycache__/ in the tree).
   req.set["PYTHONDONTWRITEBYTECODE"] = "1";
   auto r = runner_.run(req);
-  json::Value ev = json::Value::object();
-  ev.set("type", "tests").set("turn", out_.turns);
+  ev::Tests event;
+  event.turn = out_.turns;
   if (!r.ok()) {
     t.for_model = "The test command could not be started: " + r.error().message;
     t.output = r.error().message;
-    ev.set("exit_code", -1).set("passed", false).set("timed_out", false).set("duration_ms", 0);
-    ev.set("error", r.error().message);
+    event.error = r.error().message;
   } else {
     t.ran = !r->interrupted;
     t.exit_code = r->exit_code;
@@ -486,10 +459,13 @@ Session::TestRun Session::run_tests() {
                   r->timed_out ? ", killed at the timeout" : "");
     t.for_model = head + exec::trim_for_model(r->output, cfg_.test_output_tokens);
     t.output = std::move(r->output);
-    ev.set("exit_code", r->exit_code).set("passed", t.passed).set("timed_out", r->timed_out);
-    ev.set("duration_ms", static_cast<int64_t>(r->duration.count()));
+    event.exit_code = r->exit_code;
+    event.passed = t.passed;
+    event.timed_out = r->timed_out;
+    event.duration_ms = static_cast<int64_t>(r->duration.count());
   }
-  events_.event(ev);
+  event.output = t.output;
+  events_.event(event);
   last_tests_passed_ = t.passed;
   last_test_text_ = t.for_model;
   return t;
@@ -497,16 +473,15 @@ Session::TestRun Session::run_tests() {
 
 void Session::checkpoint(const std::string& message) {
   auto c = git::checkpoint(repo_, ref_, message);
-  json::Value ev = json::Value::object();
-  ev.set("type", "checkpoint").set("turn", out_.turns).set("ref", ref_);
+  ev::Checkpoint event{out_.turns, ref_, std::nullopt, ""};
   if (c.ok()) {
     out_.end_commit = *c;
     unrecorded_edits_ = false;
-    ev.set("commit", *c);
+    event.commit = *c;
   } else {
-    ev.set("error", c.error().message);
+    event.error = c.error().message;
   }
-  events_.event(ev);
+  events_.event(event);
 }
 
 void Session::add_message(llm::Message m) {

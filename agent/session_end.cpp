@@ -9,6 +9,7 @@
 #include "edit/unified_diff.hpp"
 #include "git/blob.hpp"
 #include "git/patch_apply.hpp"
+#include "git/patch_stats.hpp"
 
 namespace ds::agent {
 
@@ -63,19 +64,25 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
       break;
   }
   if (exit_code >= 0) out_.exit_code = exit_code;
-  json::Value ev = json::Value::object();
-  ev.set("type", "run_finished").set("status", status_name(status)).set("reason", out_.reason);
-  ev.set("mode", mode_name(out_.mode)).set("tested", out_.mode != RunMode::Untested);
-  ev.set("turns", out_.turns);
-  ev.set("tokens", json::Value::object()
-                       .set("prompt", out_.usage.prompt_tokens)
-                       .set("cached", out_.usage.cached_tokens)
-                       .set("completion", out_.usage.completion_tokens));
-  json::Value cost_v;  // null when unknown
-  if (out_.cost_usd.has_value()) cost_v = json::Value(out_.cost_usd.value_or(0.0));
-  ev.set("cost_usd", std::move(cost_v));
-  ev.set("exit_code", out_.exit_code).set("summary", out_.summary).set("diff", out_.diff);
-  events_.event(ev);
+  ev::RunFinished event;
+  event.status = status_name(status);
+  event.reason = out_.reason;
+  event.mode = mode_name(out_.mode);
+  event.tested = out_.mode != RunMode::Untested;
+  event.turns = out_.turns;
+  event.prompt_tokens = out_.usage.prompt_tokens;
+  event.cached_tokens = out_.usage.cached_tokens;
+  event.completion_tokens = out_.usage.completion_tokens;
+  event.cost_usd = out_.cost_usd;
+  event.exit_code = out_.exit_code;
+  event.summary = out_.summary;
+  event.diff = out_.diff;
+  if (auto stats = git::patch_stats(out_.diff); stats.ok())
+    for (auto& f : *stats) event.files.push_back({std::move(f.path), f.added, f.removed});
+  event.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
+          .count();
+  events_.event(event);
 }
 
 std::string Session::status_line() const {

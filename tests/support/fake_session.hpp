@@ -68,13 +68,19 @@ class RecordingSink final : public agent::EventSink {
  public:
   std::vector<json::Value> events;
   std::vector<json::Value> messages;
-  void event(const json::Value& e) override { events.push_back(e); }
   void message(const json::Value& m) override { messages.push_back(m); }
+  std::vector<agent::Event> typed;  // the same events, as the session built them
   std::vector<json::Value> of_type(const std::string& type) const {
     std::vector<json::Value> out;
     for (const auto& e : events)
       if (e["type"].as_string() == type) out.push_back(e);
     return out;
+  }
+
+ protected:
+  void on_event(const agent::Event& e) override {
+    typed.push_back(e);
+    events.push_back(agent::to_json(e));
   }
 };
 

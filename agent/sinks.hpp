@@ -1,0 +1,96 @@
+// Where run events go: JSONL on stdout (--json), human progress on stderr,
+// the trajectory file. Every sink passes what it writes through text::redact
+// (the API key and well-known secret shapes become "[redacted]").
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "agent/events.hpp"
+#include "agent/sinks/edit_stream.hpp"
+
+namespace ds::agent {
+
+// --json: one compact JSON object per line on `out`, flushed.
+class JsonlSink final : public EventSink {
+ public:
+  explicit JsonlSink(std::FILE* out) : out_(out) {}
+
+ protected:
+  void on_event(const Event& e) override;
+
+ private:
+  std::FILE* out_;
+};
+
+// Every message and event, one JSON object per line, in
+// .git/diffsmith/runs/<run-id>.jsonl. Lines are written whole and flushed.
+class TrajectorySink final : public EventSink {
+ public:
+  explicit TrajectorySink(const std::string& path);
+  ~TrajectorySink() override;
+  bool ok() const { return f_ != nullptr; }
+  void message(const json::Value& m) override;
+
+ protected:
+  void on_event(const Event& e) override;
+
+ private:
+  void write(const json::Value& v);
+  std::FILE* f_ = nullptr;
+};
+
+// The session for a person, on stderr (agent/sinks/human.cpp): the model's
+// prose as it streams, one `writing edit for PATH …` line per edited file
+// instead of the edit text, each written change as a coloured diff, test
+// results (with the end of a failing run's output: 15 lines, all of it when
+// `verbose`), and a summary at the end.
+// `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
+// failed blocks), test results, notices and the summary without the model's text.
+class HumanSink final : public EventSink {
+ public:
+  HumanSink(std::FILE* out, bool color, bool quiet, bool verbose = false)
+      : out_(out), color_(color), quiet_(quiet), verbose_(verbose) {}
+  ~HumanSink() override { end_text(); }
+  // Printed a whole line at a time, so a secret split across fragments is
+  // still seen whole by the redaction.
+  void model_text(std::string_view fragment) override;
+  // Every change the run wrote was shown as a diff (so a TTY user need not
+  // see the final diff again).
+  bool showed_every_change() const { return !quiet_ && diffs_shown_ > 0; }
+
+ protected:
+  void on_event(const Event& e) override;
+
+ private:
+  void started(const ev::RunStarted& e);
+  void mode(const ev::Mode& e);
+  void tests(const ev::Tests& e);
+  void model_turn(const ev::ModelTurn& e);
+  void assistant_text(const ev::AssistantText& e);
+  void tool_call(const ev::ToolCall& e);
+  void edit(const ev::Edit& e);
+  void diff(const ev::Diff& e);
+  void finished(const ev::RunFinished& e);
+
+  void show(const std::vector<EditStream::Piece>& pieces, int turn);
+  void announce(int turn, const std::string& path);
+  void end_text();                                      // the streamed text is over (an event came)
+  void print(const char* code, std::string_view line);  // redacted, painted, '\n'
+  void print_diff(const std::string& diff);
+
+  std::FILE* out_;
+  bool color_, quiet_, verbose_;
+  EditStream stream_;
+  std::string pending_;                              // streamed text after the last newline
+  bool streamed_ = false;                            // text streamed since the last assistant_text
+  int turns_ = 0;                                    // model_turn events so far
+  std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
+  std::string last_prose_;                           // the model's last text, edit blocks removed
+  int diffs_shown_ = 0;
+};
+
+}  // namespace ds::agent
