@@ -89,7 +89,7 @@ TEST_CASE("run e2e: solved after a failed test run; the second request carries t
   // The second ends with the feedback on the wrong edit: the new failure.
   std::string feedback = last_content(reqs[1]);
   INFO("feedback: " << feedback);
-  CHECK(contains(feedback, "still fails"));
+  CHECK(contains(feedback, "The test command fails after your changes"));
   CHECK(contains(feedback, "AssertionError: 6 != 5"));
 }
 
