@@ -12,17 +12,18 @@
 #include <map>
 #include <memory>
 
-#include "agent/cli/docs.hpp"
 #include "agent/cli/apply.hpp"
 #include "agent/cli/batch.hpp"
+#include "agent/cli/docs.hpp"
 #include "agent/cli/doctor.hpp"
 #include "agent/cli/history.hpp"
 #include "agent/cli/map.hpp"
+#include "agent/cli/options.hpp"
 #include "agent/cli/parse.hpp"
 #include "agent/cli/run.hpp"
 #include "agent/cli/sandbox.hpp"
-#include "agent/cli/options.hpp"
 #include "agent/cli/settings.hpp"
+#include "agent/cli/settings_doc.hpp"
 #include "agent/cli/version.hpp"
 #include "llm/config.hpp"
 
@@ -40,6 +41,7 @@ struct BoundOptions {
 
   void add(CLI::App& app, const std::vector<OptionSpec>& specs) {
     for (const auto& s : specs) {
+      if (s.config_only) continue;  // the API key: never a flag
       std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
                                                             : std::string(s.short_name) + ",--" + s.name;
       std::string help = s.help;
@@ -108,7 +110,8 @@ Runner setup_batch(CLI::App& app) {
   app.add_option("tasks", o->tasks_file,
                  "SWE-bench instances or tasks: JSONL, a JSON list, or a JSON object by id")
       ->required();
-  app.add_option("-C", o->dir, "Read .diffsmith.toml from this repository [default: the current directory's]");
+  app.add_option("-C", o->dir,
+                 "Read .diffsmith.toml from this repository [default: the current directory's]");
   bound->add(app, batch_command_options());  // batch, then every run option, then the endpoint's
   return [o, bound] {
     bound->collect(o->settings);
@@ -248,6 +251,17 @@ void add_manpage_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
   };
 }
 
+// `diffsmith settings-doc`: hidden; prints docs/settings.md from the settings
+// table.
+void add_settings_doc_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
+  CLI::App* sub = app.add_subcommand("settings-doc", "print docs/settings.md (Markdown)");
+  sub->group("");
+  runners[sub] = [] {
+    std::cout << settings_markdown();
+    return 0;
+  };
+}
+
 struct Command {
   const char* name;
   const char* description;
@@ -300,6 +314,7 @@ int main_cli(int argc, char** argv) {
     runners[sub] = c.setup(*sub);
   }
   add_manpage_command(app, runners);
+  add_settings_doc_command(app, runners);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -132,6 +132,12 @@ const std::vector<OptionSpec>& endpoint_options() {
       }
       v.push_back(o);
     }
+    OptionSpec key = opt("api-key",
+                         "API key; prefer the environment variable (a config file works but is discouraged); "
+                         "never a flag")
+                         .no_flag();
+    key.env = "OPENAI_API_KEY";
+    v.push_back(key);
     return v;
   }();
   return kOptions;

@@ -24,6 +24,7 @@ struct OptionSpec {
   const char* env = nullptr;           // environment variable; nullptr: DIFFSMITH_<NAME>
   bool repo = false;                   // a repository's .diffsmith.toml may set it
   const char* not_in_batch = nullptr;  // why `batch` ignores it; nullptr: batch uses it
+  bool config_only = false;            // no flag: env and config files only (the API key)
 
   // Builders, so that the table reads one setting per line.
   constexpr OptionSpec& short_opt(const char* s) { return short_name = s, *this; }
@@ -33,6 +34,7 @@ struct OptionSpec {
   constexpr OptionSpec& number() { return value_name = "FLOAT", *this; }
   constexpr OptionSpec& repo_may_set() { return repo = true, *this; }
   constexpr OptionSpec& batch_ignores(const char* why) { return not_in_batch = why, *this; }
+  constexpr OptionSpec& no_flag() { return config_only = true, *this; }
 };
 
 // `run` options besides the endpoint ones (task, tests, budgets, outputs,
@@ -41,7 +43,8 @@ const std::vector<OptionSpec>& run_options();
 
 // The model endpoint and generation settings (src/llm/config.hpp declares
 // their keys, environment variables and help; the type and the repository
-// rule are added here).
+// rule are added here), and api-key (never a flag; its variable is
+// OPENAI_API_KEY, or AZURE_OPENAI_API_KEY for provider azure).
 const std::vector<OptionSpec>& endpoint_options();
 
 // The batch-only options (--out, --workers, --shard, ...).
