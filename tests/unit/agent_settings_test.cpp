@@ -329,6 +329,15 @@ TEST_CASE("settings: an unknown key in a config file names the file, the line an
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, repo.path(".diffsmith.toml") + ":4: unknown setting 'budgets.max-cots'"));
   CHECK(contains(r.err, "did you mean max-cost?"));
+
+  // One file serves every command: a batch setting in it does not stop run.
+  write_file(user_file, "workers = 2\nmax_retries = 0\n");
+  repo.write(".diffsmith.toml", "test = \"true\"\n");
+  ProcResult run =
+      run_diffsmith({"run", "fix add", "--allow-dirty", "--base-url", "http://127.0.0.1:9/v1"}, opts);
+  INFO("stderr: " << run.err);
+  CHECK(run.exit_code == 3);  // it got as far as the (refused) connection
+  CHECK_FALSE(contains(run.err, "unknown setting"));
 }
 
 TEST_CASE(
@@ -386,6 +395,7 @@ TEST_CASE("doctor: every setting has a row; defaults say so; a detected test com
   ProcOptions opts;
   opts.cwd = repo.root();
   opts.env["DIFFSMITH_MAX_TRUNS"] = "3";  // a typo
+  opts.env["DIFFSMITH_WORKERS"] = "3";    // a batch setting, shown by doctor too
   ProcResult r = run_diffsmith({"doctor", "--base-url", "http://127.0.0.1:9/v1", "--max-retries", "0"}, opts);
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   for (const auto* table : {&ds::agent::run_options(), &ds::agent::batch_options()})
@@ -399,6 +409,8 @@ TEST_CASE("doctor: every setting has a row; defaults say so; a detected test com
   CHECK(contains(doctor_row(r.out, "max-turns"), "(default)"));
   CHECK(contains(doctor_row(r.out, "max-cost"), "2.00"));
   CHECK(contains(doctor_row(r.out, "max-retries"), "(--max-retries)"));
+  CHECK(contains(doctor_row(r.out, "workers"), "3"));
+  CHECK(contains(doctor_row(r.out, "workers"), "(env DIFFSMITH_WORKERS)"));
   CHECK(contains(r.out, "DIFFSMITH_MAX_TRUNS is not a setting; did you mean DIFFSMITH_MAX_TURNS?"));
 }
 
