@@ -1,46 +1,34 @@
-// The batch option table and settings → BatchConfig (batch options, the
-// per-task RunConfig, the endpoint).
+// Settings → BatchConfig (batch options, the per-task RunConfig, the
+// endpoint); the options themselves are in the settings table
+// (agent/cli/options.cpp).
 #include "agent/batch/config.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
 #include "agent/batch/output.hpp"
-#include "agent/cli/batch.hpp"
-#include "agent/container_setup.hpp"
+#include "agent/cli/options.hpp"
 #include "agent/cli/run_settings.hpp"
+#include "agent/container_setup.hpp"
 #include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 
 namespace ds::agent {
 
-const std::vector<OptionSpec>& batch_options() {
-  static const std::vector<OptionSpec> kOptions = {
-      {"out", "-o", "Predictions file (JSONL, appended as tasks finish; required)", ""},
-      {"workers", "-w", "Tasks run in parallel", "1"},
-      {"shard", "", "Run only slice I of N (0-based, by a stable hash of the id), e.g. 0/4", ""},
-      {"repos-dir", "", "Folder of local clones or mirrors named owner__name", ""},
-      {"work-dir", "", "Folder for the clone cache, per-task checkouts and trajectories",
-       "diffsmith-work beside --out"},
-      {"test-cmd", "",
-       "Test command for tasks without test_cmd; fills in {tests} {fail_to_pass} {test_files} "
-       "{tests_file} {id} {repo} {version} (docs/batch.md)",
-       ""},
-      {"max-cost-total", "", "Start no new task once all tasks together cost this many USD (0 = no limit)",
-       "0"},
-      {"redo", "", "Run tasks again even if --out already has their prediction", "", true},
-      {"model-name", "", "model_name_or_path written in the predictions", "diffsmith-<model>"},
-      {"report", "", "Write a self-contained HTML report here", ""},
-      {"keep-worktrees", "", "Keep each task's checkout under --work-dir/worktrees", "", true},
-  };
-  return kOptions;
+std::vector<std::string> batch_setting_keys() { return option_names(batch_command_options()); }
+
+namespace {
+
+// A run option given on the command line that batch does not use: say so
+// (the settings table says why). In env and config files they are for `run`.
+void note_ignored_flags(const Settings& s, std::vector<std::string>& notes) {
+  for (const OptionSpec& o : run_options())
+    if (o.not_in_batch && s.flags.count(o.name))
+      notes.push_back(std::string("--") + o.name + " does not apply to batch and is ignored (" +
+                      o.not_in_batch + ")");
 }
 
-std::vector<std::string> batch_setting_keys() {
-  std::vector<std::string> keys = option_names(batch_options(), run_options());
-  for (const auto& s : llm::endpoint_settings()) keys.push_back(s.key);
-  return keys;
-}
+}  // namespace
 
 Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tasks_path) {
   namespace fs = std::filesystem;
@@ -89,9 +77,7 @@ Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tas
   b.report_path = s.str("report");
   if (Status st = fill_run_config(s, b.run); !st.ok()) return st.error();
   if (Status st = fill_container_config(s, b.run); !st.ok()) return st.error();
-  for (const char* ignored : {"task-file", "output-patch", "commit", "branch", "allow-dirty", "json"})
-    if (s.flags.count(ignored))
-      b.notes.push_back(std::string("--") + ignored + " does not apply to batch and is ignored");
+  note_ignored_flags(s, b.notes);
 
   auto endpoint = llm::resolve_endpoint(endpoint_layers(s));
   if (!endpoint.ok()) return endpoint.error();

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "agent/batch/shard.hpp"
-#include "agent/run_config.hpp"
 #include "agent/cli/settings.hpp"
+#include "agent/run_config.hpp"
 #include "base/result.hpp"
 #include "llm/config.hpp"
 
@@ -33,7 +33,7 @@ struct BatchConfig {
   std::vector<std::string> notes;  // settings given but ignored by batch, for the user
 };
 
-// Every setting key batch accepts (batch + run + endpoint), for config files.
+// Every setting key batch takes (batch + run + endpoint).
 std::vector<std::string> batch_setting_keys();
 
 // Resolves the configuration; errors are usage errors (exit 2).

@@ -113,90 +113,9 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   TaskResult r;
   r.id = task.id;
   r.status = "error";
-  const std::string name = safe_name(task.id);
-  const std::string dir = cfg_.work_dir + "/worktrees/" + name;
-  r.trajectory = cfg_.work_dir + "/trajs/" + name + ".jsonl";
-  // Everything that needs the checkout open; returns why the task ended.
-  auto body = [&]() -> std::string {
-    // 1. The task's own checkout at base_commit.
-    auto repo = ws_.checkout(task, dir);
-    if (!repo) return "checkout: " + repo.error().message;
-    // 2. The tests that judge it, applied and checkpointed before the run, so
-    //    the run's diff (start..end checkpoints) holds only the model's change.
-    auto test_files = git::patch_paths(task.test_patch);
-    if (!test_files) return "test_patch: " + test_files.error().message;
-    RunConfig rc = cfg_.run;
-    rc.run_id = run_id_for(task.id);
-    if (!task.test_patch.empty()) {
-      if (Status st = git::apply_patch_text(*repo, task.test_patch, true); !st.ok())
-        return "test_patch does not apply at base_commit: " + st.error().message;
-      auto c =
-          git::checkpoint(*repo, "refs/diffsmith/" + rc.run_id, "diffsmith batch: test_patch of " + task.id);
-      if (!c) return "checkpoint after test_patch: " + c.error().message;
-    }
-    rc.task = task.text;
-    // The ids one per line, outside the checkout (so never part of a diff).
-    std::string tests_file = cfg_.work_dir + "/testlists/" + name + ".txt";
-    {
-      std::error_code mk;
-      fs::create_directories(cfg_.work_dir + "/testlists", mk);
-      std::ofstream list(tests_file, std::ios::binary | std::ios::trunc);
-      for (const auto* ids : {&task.fail_to_pass, &task.pass_to_pass})
-        for (const auto& id : *ids) list << id << '\n';
-      if (!list.flush()) return "cannot write the test id list " + tests_file;
-    }
-    rc.test_cmd = test_command_for(task, cfg_.test_cmd, *test_files, tests_file);
-    // 3. Cost: every turn counts against the shared total; a task may not
-    //    spend more than what is left of it.
-    auto costs = costs_;
-    rc.cost_of = [costs](const std::string& model, const llm::Usage& u) {
-      return costs->add(model, u).usd.value_or(-1.0);
-    };
-    if (cfg_.max_cost_total > 0) {
-      double left = cfg_.max_cost_total - costs_->total_cost().usd.value_or(0);
-      rc.max_cost = rc.max_cost > 0 ? std::min(rc.max_cost, left) : left;
-    }
-    // 4. The loop, as `diffsmith run` runs it; events go to the trajectory only.
-    std::error_code ec;
-    fs::create_directories(fs::path(r.trajectory).parent_path(), ec);
-    fs::remove(r.trajectory, ec);
-    TrajectorySink trajectory(r.trajectory);
-    FanoutSink events;
-    if (trajectory.ok()) events.add(&trajectory);
-    json::Value files = json::Value::array();
-    for (const auto& f : *test_files) files.push(f);
-    json::Value head = json::Value::object();
-    head.set("type", "batch_task")
-        .set("id", task.id)
-        .set("repo", task.repo)
-        .set("base_commit", task.base_commit);
-    head.set("checkout", dir).set("test_cmd", rc.test_cmd).set("test_files", std::move(files));
-    events.event(head);
-    exec::SystemRunner runner;
-    auto container = start_task_container(rc, *repo, {task.id, task.repo, task.version}, runner);
-    if (!container) return container.error().message;
-    exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
-    Session session(rc, *repo, client, test_runner, events, interrupted_);
-    RunOutcome outcome = session.run();
-
-    // 5. The prediction: the run's diff minus any file test_patch touches
-    //    (the harness resets those files and applies test_patch itself).
-    r.status = status_name(outcome.status);
-    r.turns = outcome.turns;
-    r.usage = outcome.usage;
-    r.cost_usd = outcome.cost_usd;
-    r.patch = outcome.diff;
-    if (!test_files->empty()) {
-      auto cut = git::patch_without(outcome.diff, *test_files);
-      if (cut)
-        r.patch = std::move(*cut);
-      else
-        outcome.reason += "; could not remove test_patch files from the diff: " + cut.error().message;
-    }
-    r.patch_applies = git::check_patch_applies(*repo, "HEAD", r.patch).ok();
-    return outcome.reason;
-  };
-  r.reason = body();
+  const std::string dir = cfg_.work_dir + "/worktrees/" + safe_name(task.id);
+  r.trajectory = cfg_.work_dir + "/trajs/" + safe_name(task.id) + ".jsonl";
+  r.reason = solve(task, dir, client, r);
   // Ctrl-C during the checkout or test_patch step fails that step: call it what it is.
   if (r.status == "error" && interrupted_ && interrupted_->load()) r.status = "interrupted";
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -204,6 +123,112 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   std::error_code ec;
   if (!cfg_.keep_worktrees) fs::remove_all(dir, ec);
   return r;
+}
+
+// checkout → test_patch → test list → the loop → the prediction; returns
+// why the task ended.
+std::string BatchRunner::solve(const BatchTask& task, const std::string& dir, llm::Client& client,
+                               TaskResult& r) {
+  auto repo = ws_.checkout(task, dir);
+  if (!repo) return "checkout: " + repo.error().message;
+  auto test_files = git::patch_paths(task.test_patch);
+  if (!test_files) return "test_patch: " + test_files.error().message;
+  RunConfig rc = cfg_.run;
+  rc.run_id = run_id_for(task.id);
+  rc.task = task.text;
+  if (Status st = apply_test_patch(*repo, task, rc.run_id); !st.ok()) return st.error().message;
+  auto tests_file = write_test_list(task);
+  if (!tests_file) return tests_file.error().message;
+  rc.test_cmd = test_command_for(task, cfg_.test_cmd, *test_files, *tests_file);
+  share_costs(rc);
+  auto outcome = run_loop(task, dir, rc, *test_files, *repo, client, r.trajectory);
+  if (!outcome) return outcome.error().message;
+  take_prediction(*outcome, *test_files, *repo, r);
+  return outcome->reason;
+}
+
+// The tests that judge the task, applied and checkpointed before the run, so
+// the run's diff (start..end checkpoints) holds only the model's change.
+Status BatchRunner::apply_test_patch(git::Repository& repo, const BatchTask& task,
+                                     const std::string& run_id) {
+  if (task.test_patch.empty()) return Ok{};
+  if (Status st = git::apply_patch_text(repo, task.test_patch, true); !st.ok())
+    return make_error("test_patch does not apply at base_commit: " + st.error().message);
+  auto c = git::checkpoint(repo, "refs/diffsmith/" + run_id, "diffsmith batch: test_patch of " + task.id);
+  if (!c) return make_error("checkpoint after test_patch: " + c.error().message);
+  return Ok{};
+}
+
+// The test ids one per line, outside the checkout (so never part of a diff).
+Result<std::string> BatchRunner::write_test_list(const BatchTask& task) {
+  std::string tests_file = cfg_.work_dir + "/testlists/" + safe_name(task.id) + ".txt";
+  std::error_code mk;
+  fs::create_directories(cfg_.work_dir + "/testlists", mk);
+  std::ofstream list(tests_file, std::ios::binary | std::ios::trunc);
+  for (const auto* ids : {&task.fail_to_pass, &task.pass_to_pass})
+    for (const auto& id : *ids) list << id << '\n';
+  if (!list.flush()) return make_error("cannot write the test id list " + tests_file);
+  return tests_file;
+}
+
+// Every turn counts against the shared total; a task may not spend more than
+// what is left of it.
+void BatchRunner::share_costs(RunConfig& rc) const {
+  auto costs = costs_;
+  rc.cost_of = [costs](const std::string& model, const llm::Usage& u) {
+    return costs->add(model, u).usd.value_or(-1.0);
+  };
+  if (cfg_.max_cost_total > 0) {
+    double left = cfg_.max_cost_total - costs_->total_cost().usd.value_or(0);
+    rc.max_cost = rc.max_cost > 0 ? std::min(rc.max_cost, left) : left;
+  }
+}
+
+// The loop, as `diffsmith run` runs it; events go to the trajectory only.
+Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::string& dir, const RunConfig& rc,
+                                         const std::vector<std::string>& test_files, git::Repository& repo,
+                                         llm::Client& client, const std::string& trajectory_path) {
+  std::error_code ec;
+  fs::create_directories(fs::path(trajectory_path).parent_path(), ec);
+  fs::remove(trajectory_path, ec);
+  TrajectorySink trajectory(trajectory_path);
+  FanoutSink events;
+  if (trajectory.ok()) events.add(&trajectory);
+  json::Value files = json::Value::array();
+  for (const auto& f : test_files) files.push(f);
+  json::Value head = json::Value::object();
+  head.set("type", "batch_task")
+      .set("id", task.id)
+      .set("repo", task.repo)
+      .set("base_commit", task.base_commit);
+  head.set("checkout", dir).set("test_cmd", rc.test_cmd).set("test_files", std::move(files));
+  events.event(head);
+  exec::SystemRunner runner;
+  auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
+  if (!container) return container.error();
+  exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
+  Session session(rc, repo, client, test_runner, events, interrupted_);
+  return session.run();
+}
+
+// The prediction: the run's diff minus any file test_patch touches (the
+// harness resets those files and applies test_patch itself), and whether it
+// applies at base_commit.
+void BatchRunner::take_prediction(RunOutcome& outcome, const std::vector<std::string>& test_files,
+                                  git::Repository& repo, TaskResult& r) {
+  r.status = status_name(outcome.status);
+  r.turns = outcome.turns;
+  r.usage = outcome.usage;
+  r.cost_usd = outcome.cost_usd;
+  r.patch = outcome.diff;
+  if (!test_files.empty()) {
+    auto cut = git::patch_without(outcome.diff, test_files);
+    if (cut)
+      r.patch = std::move(*cut);
+    else
+      outcome.reason += "; could not remove test_patch files from the diff: " + cut.error().message;
+  }
+  r.patch_applies = git::check_patch_applies(repo, "HEAD", r.patch).ok();
 }
 
 void BatchRunner::record(const BatchTask& task, TaskResult& r) {

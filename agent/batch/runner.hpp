@@ -18,6 +18,8 @@
 #include "agent/batch/progress.hpp"
 #include "agent/batch/tasks.hpp"
 #include "agent/batch/workspace.hpp"
+#include "agent/run_config.hpp"
+#include "git/repository.hpp"
 #include "llm/pricing.hpp"
 #include "llm/types.hpp"
 
@@ -60,6 +62,16 @@ class BatchRunner {
  private:
   // Why no new task may start ("" = go on).
   std::string stop_reason() const;
+  // The steps of run_task, in order.
+  std::string solve(const BatchTask& task, const std::string& dir, llm::Client& client, TaskResult& r);
+  static Status apply_test_patch(git::Repository& repo, const BatchTask& task, const std::string& run_id);
+  Result<std::string> write_test_list(const BatchTask& task);
+  void share_costs(RunConfig& rc) const;
+  Result<RunOutcome> run_loop(const BatchTask& task, const std::string& dir, const RunConfig& rc,
+                              const std::vector<std::string>& test_files, git::Repository& repo,
+                              llm::Client& client, const std::string& trajectory_path);
+  static void take_prediction(RunOutcome& outcome, const std::vector<std::string>& test_files,
+                              git::Repository& repo, TaskResult& r);
   void record(const BatchTask& task, TaskResult& r);
 
   const BatchConfig& cfg_;

@@ -15,6 +15,7 @@
 #include "agent/cli/apply.hpp"
 #include "agent/cli/batch.hpp"
 #include "agent/cli/docs.hpp"
+#include "agent/cli/doctor.hpp"
 #include "agent/cli/log.hpp"
 #include "agent/cli/map.hpp"
 #include "agent/cli/options.hpp"
@@ -22,6 +23,7 @@
 #include "agent/cli/run.hpp"
 #include "agent/cli/sandbox.hpp"
 #include "agent/cli/settings.hpp"
+#include "agent/cli/settings_doc.hpp"
 #include "agent/cli/show.hpp"
 #include "agent/cli/undo.hpp"
 #include "agent/cli/version.hpp"
@@ -41,6 +43,7 @@ struct BoundOptions {
 
   void add(CLI::App& app, const std::vector<OptionSpec>& specs) {
     for (const auto& s : specs) {
+      if (s.config_only) continue;  // the API key: never a flag
       std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
                                                             : std::string(s.short_name) + ",--" + s.name;
       std::string help = s.help;
@@ -72,17 +75,6 @@ struct BoundOptions {
   }
 };
 
-// The model endpoint settings, as src/llm/config.hpp declares them.
-const std::vector<OptionSpec>& endpoint_options() {
-  static const std::vector<OptionSpec> kOptions = [] {
-    std::vector<OptionSpec> v;
-    for (const auto& s : llm::endpoint_settings())
-      v.push_back({s.key, std::string_view(s.key) == "model" ? "-m" : "", s.help, ""});
-    return v;
-  }();
-  return kOptions;
-}
-
 Runner setup_apply(CLI::App& app) {
   auto o = std::make_shared<ApplyCommandOptions>();
   app.add_option("input", o->input, "File with the edit text, or - for stdin [default: -]");
@@ -107,8 +99,7 @@ Runner setup_run(CLI::App& app) {
   auto bound = std::make_shared<BoundOptions>();
   app.add_option("task", o->task, "The task text, or - to read it from stdin");
   app.add_option("-C", o->dir, "Run in this directory (the repository or a subdirectory)");
-  bound->add(app, run_options());
-  bound->add(app, endpoint_options());
+  bound->add(app, run_command_options());
   return [o, bound] {
     bound->collect(o->settings);
     return run_run_command(*o, std::cin, std::cout, std::cerr);
@@ -121,20 +112,9 @@ Runner setup_batch(CLI::App& app) {
   app.add_option("tasks", o->tasks_file,
                  "SWE-bench instances or tasks: JSONL, a JSON list, or a JSON object by id")
       ->required();
-  bound->add(app, batch_options());
-  // The run options that make sense per task (budgets, edit format, map).
-  static const std::vector<OptionSpec> kPerTask = [] {
-    const std::vector<std::string> skip = {
-        "task-file",       "test",          "no-test",     "file",           "json",
-        "output-patch",    "commit",        "branch",      "allow-dirty",    "sandbox",
-        "sandbox-network", "sandbox-tests", "no-commands", "command-timeout"};
-    std::vector<OptionSpec> v;
-    for (const auto& o : run_options())
-      if (std::find(skip.begin(), skip.end(), o.name) == skip.end()) v.push_back(o);
-    return v;
-  }();
-  bound->add(app, kPerTask);
-  bound->add(app, endpoint_options());
+  app.add_option("-C", o->dir,
+                 "Read .diffsmith.toml from this repository [default: the current directory's]");
+  bound->add(app, batch_command_options());  // batch, then every run option, then the endpoint's
   return [o, bound] {
     bound->collect(o->settings);
     return run_batch_command(*o, std::cout, std::cerr);
@@ -142,11 +122,10 @@ Runner setup_batch(CLI::App& app) {
 }
 
 Runner setup_doctor(CLI::App& app) {
-  auto o = std::make_shared<RunCommandArgs>();
+  auto o = std::make_shared<DoctorCommandArgs>();
   auto bound = std::make_shared<BoundOptions>();
   app.add_option("-C", o->dir, "Read .diffsmith.toml from this repository");
-  bound->add(app, run_options());
-  bound->add(app, endpoint_options());
+  bound->add(app, run_command_options());
   return [o, bound] {
     bound->collect(o->settings);
     return run_doctor_command(*o, std::cout, std::cerr);
@@ -283,6 +262,17 @@ void add_manpage_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
   };
 }
 
+// `diffsmith settings-doc`: hidden; prints docs/settings.md from the settings
+// table.
+void add_settings_doc_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
+  CLI::App* sub = app.add_subcommand("settings-doc", "print docs/settings.md (Markdown)");
+  sub->group("");
+  runners[sub] = [] {
+    std::cout << settings_markdown();
+    return 0;
+  };
+}
+
 struct Command {
   const char* name;
   const char* description;
@@ -298,7 +288,7 @@ const Command kCommands[] = {
     {"log", "list the runs recorded in this repository", setup_log},
     {"show", "print a run's transcript: task, turns, tool calls, diffs, tests, verdict", setup_show},
     {"map", "print the repo map: the most relevant definitions, within a token budget", setup_map},
-    {"doctor", "show the model endpoint settings and where they came from; send one tiny request",
+    {"doctor", "show every setting and where it came from, the test command; send one tiny request",
      setup_doctor},
     {"demo", "solve the bundled example offline, from a recorded session", setup_demo},
     {"sandbox", "run a command in the sandbox the model's commands get: diffsmith sandbox -- CMD",
@@ -336,6 +326,7 @@ int main_cli(int argc, char** argv) {
     runners[sub] = c.setup(*sub);
   }
   add_manpage_command(app, runners);
+  add_settings_doc_command(app, runners);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,10 +1,17 @@
 // `diffsmith doctor`: settings with sources, one tiny request, the result.
 #include "agent/cli/doctor.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdio>
 #include <iomanip>
 #include <string>
 
+#include "agent/cli/options.hpp"
+#include "agent/cli/run_settings.hpp"
+#include "agent/exit_code.hpp"
+#include "git/repository.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
 #include "llm/generation.hpp"
@@ -16,9 +23,54 @@ namespace ds::agent {
 namespace {
 
 void row(std::ostream& out, std::string_view name, std::string_view value, std::string_view source = {}) {
-  out << "  " << std::left << std::setw(18) << name << value;
+  out << "  " << std::left << std::setw(21) << name << value;
   if (!source.empty()) out << "   (" << source << ")";
   out << "\n";
+}
+
+// One setting: its value from the first layer that has it, else the table's
+// default.
+void setting_row(std::ostream& out, const Settings& s, const OptionSpec& o) {
+  auto v = s.get(o.name);
+  if (!v) {
+    std::string def = *o.default_text ? o.default_text : o.flag ? "false" : "-";
+    row(out, o.name, def, "default");
+    return;
+  }
+  std::string value = v->value;
+  for (char& c : value)
+    if (c == '\n') c = ',';
+  row(out, o.name, value.empty() ? "\"\"" : text::redact(value), v->where());
+}
+
+// The test command as a run here would pick it.
+void test_row(std::ostream& out, const Settings& s, const std::string& root) {
+  if (root.empty()) {
+    out << "tests: none (not in a git repository)\n";
+    return;
+  }
+  auto t = resolve_test_command(s, root);
+  if (!t.ok())
+    out << "tests: none (" << t.error().message << ")\n";
+  else if (t->command.empty())
+    out << "tests: none (--no-test)\n";
+  else
+    out << "tests: " << t->command << " (" << (t->source == "-t" ? "--test" : t->source) << ")\n";
+}
+
+// DIFFSMITH_* variables one or two letters away from a setting's variable:
+// most likely a typo that silently does nothing.
+void env_typos(std::ostream& out) {
+  for (char** e = environ; *e; ++e) {
+    std::string name(*e, std::string_view(*e).find('='));
+    if (name.rfind("DIFFSMITH_", 0) != 0) continue;
+    std::string key = name.substr(10);
+    for (char& c : key) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (find_setting(key) && setting_env_name(key) == name) continue;
+    std::string near = nearest_setting(key, true);
+    if (!near.empty())
+      out << "  warning: " << name << " is not a setting; did you mean " << setting_env_name(near) << "?\n";
+  }
 }
 
 // The reply text on one line, quoted and cut short.
@@ -30,6 +82,40 @@ std::string short_reply(const std::string& text) {
 }
 
 }  // namespace
+
+void print_settings(const Settings& s, const std::string& root, std::ostream& out) {
+  out << "diffsmith doctor: settings (flag > env > repo config > user config > default)\n";
+  test_row(out, s, root);
+  for (const OptionSpec& o : run_options()) {
+    if (std::string_view(o.name) == "test" && !s.get("test") && !root.empty()) {  // detected
+      auto t = resolve_test_command(s, root);
+      row(out, o.name, t.ok() && !t->command.empty() ? t->command : "-",
+          t.ok() ? t->source : "none detected");
+      continue;
+    }
+    setting_row(out, s, o);
+  }
+  out << "diffsmith doctor: batch settings\n";
+  for (const OptionSpec& o : batch_options()) setting_row(out, s, o);
+  env_typos(out);
+}
+
+int run_doctor_command(DoctorCommandArgs& a, std::ostream& out, std::ostream& err) {
+  std::string root;
+  if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
+  if (Status st = load_config_files(a.settings, root, all_setting_names()); !st.ok())
+    return fail(err, "doctor", st.error().message, ExitCode::Usage);
+  print_settings(a.settings, root, out);
+  auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
+  if (!endpoint.ok()) return fail(err, "doctor", endpoint.error().message, ExitCode::Usage);
+  // The endpoint's sources with the file's line and kind (user or repo).
+  for (llm::SettingInfo& info : endpoint->settings)
+    if (auto v = a.settings.get(info.key); v && info.source.rfind("config ", 0) == 0)
+      info.source = v->where();
+  for (size_t i = 0; i < endpoint->refused.size() && i < a.settings.refused.size(); ++i)
+    endpoint->refused[i].source = a.settings.refused[i].where();
+  return run_doctor(*endpoint, out, err);
+}
 
 int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& err) {
   out << "diffsmith doctor: model endpoint\n";
@@ -53,8 +139,8 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
 
   auto client = llm::make_client(cfg);
   if (!client.ok()) {
-    err << "diffsmith doctor: " << text::redact(client.error().message) << "\n";
-    return llm::exit_code_for(client.error());
+    return fail(err, "doctor", text::redact(client.error().message),
+                static_cast<ExitCode>(llm::exit_code_for(client.error())));
   }
 
   llm::Request req;
@@ -73,8 +159,8 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   out.flush();
   auto turn = (*client)->complete(req, nullptr);
   if (!turn.ok()) {
-    err << "diffsmith doctor: request failed: " << text::redact(turn.error().message) << "\n";
-    return llm::exit_code_for(turn.error());
+    return fail(err, "doctor", "request failed: " + text::redact(turn.error().message),
+                static_cast<ExitCode>(llm::exit_code_for(turn.error())));
   }
 
   out << "ok: answered in " << turn->latency.count() << " ms"
@@ -103,7 +189,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
       first = false;
     }
   }
-  return 0;
+  return to_int(ExitCode::Ok);
 }
 
 }  // namespace ds::agent

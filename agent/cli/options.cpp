@@ -1,48 +1,215 @@
-// The option tables of run/batch/doctor.
+// The settings table of run, batch and doctor (one list per command group).
 #include "agent/cli/options.hpp"
 
-#include <utility>
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "llm/config.hpp"
 
 namespace ds::agent {
+namespace {
+
+constexpr OptionSpec opt(const char* name, const char* help, const char* default_text = "") {
+  return OptionSpec{name, "", help, default_text};
+}
+
+constexpr const char* kNotPerTask = "each task brings its own";
+constexpr const char* kPredictions = "batch writes predictions to --out and changes no branch";
+constexpr const char* kNoCommands = "batch tasks run without run_command";
+
+// Edit distance, for "did you mean".
+size_t distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string dashed(std::string_view name) {
+  std::string key(name);
+  std::replace(key.begin(), key.end(), '_', '-');
+  return key;
+}
+
+}  // namespace
 
 const std::vector<OptionSpec>& run_options() {
   static const std::vector<OptionSpec> kOptions = {
-      {"task-file", "", "Read the task text from this file", ""},
-      {"test", "-t",
-       "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)",
-       ""},
-      {"no-test", "", "Run without tests: the model's finish with a change ends the run as done", "", true},
-      {"edit-format", "", "search-replace | patch", "search-replace"},
-      {"file", "-f", "Pin a file: its whole text goes into the first message (repeatable)", "", false, true},
-      {"max-turns", "", "Stop after this many model requests", "30"},
-      {"max-cost", "", "Stop when the run has cost this many USD (0 = no limit)", "2.00"},
-      {"max-time", "", "Stop after this many seconds of wall time (0 = no limit)", "0"},
-      {"test-timeout", "", "Seconds before a test run is killed (with its process group)", "600"},
-      {"test-output-tokens", "", "Test output sent to the model, head and tail, in tokens", "2500"},
-      {"map-tokens", "", "Repo map budget in tokens (0 disables the map)", "4096"},
-      {"json", "", "Print one JSON event per line on stdout", "", true},
-      {"output-patch", "", "Write the final diff to this file", ""},
-      {"commit", "", "Commit the final change on the current branch when solved", "", true},
-      {"branch", "", "Commit the final change on this new branch when solved", ""},
-      {"allow-dirty", "", "Run on a work tree with uncommitted changes (they are kept)", "", true},
-      {"quiet", "-q", "Show only edited files, test results, warnings and the final summary", "", true},
-      {"verbose", "-v", "Show the whole output of failing test runs (default: the last 15 lines)", "", true},
-      {"pass-env", "", "Let the test command see this key-like env variable (repeatable)", "", false, true},
-      {"parallel-tool-calls", "", "Allow parallel tool calls (true|false; server default if unset)", ""},
-      {"sandbox", "", "Where the model's commands run: bwrap | off (off: unsandboxed, at your own risk)",
-       "bwrap"},
-      {"sandbox-network", "", "Let sandboxed commands use the network", "", true},
-      {"sandbox-tests", "", "Run the test command in the same sandbox as the model's commands", "", true},
-      {"no-commands", "", "Never offer the model the run_command tool", "", true},
-      {"command-timeout", "", "Longest a run_command command may run, in seconds", "120"},
-      {"container", "",
-       "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})", ""},
-      {"container-engine", "",
-       "docker | podman | PATH of the container engine (default: whichever is on PATH)", ""},
-      {"container-workdir", "", "The repository inside the container", "/testbed"},
-      {"container-network", "", "Network mode of the container (the engine's network option)", "none"},
+      opt("task-file", "Read the task text from this file").batch_ignores(kNotPerTask),
+      opt("test",
+          "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)")
+          .short_opt("-t")
+          .repo_may_set(),
+      opt("no-test", "Run without tests: the model's finish with a change ends the run as done")
+          .is_flag()
+          .batch_ignores("batch tasks are judged by their tests"),
+      opt("edit-format", "search-replace | patch", "search-replace").repo_may_set(),
+      opt("file", "Pin a file: its whole text goes into the first message (repeatable)")
+          .short_opt("-f")
+          .is_list()
+          .repo_may_set(),
+      opt("max-turns", "Stop after this many model requests", "30").integer().repo_may_set(),
+      opt("max-cost", "Stop when the run has cost this many USD (0 = no limit)", "2.00")
+          .number()
+          .repo_may_set(),
+      opt("max-time", "Stop after this many seconds of wall time (0 = no limit)", "0")
+          .integer()
+          .repo_may_set(),
+      opt("test-timeout", "Seconds before a test run is killed (with its process group)", "600")
+          .integer()
+          .repo_may_set(),
+      opt("test-output-tokens", "Test output sent to the model, head and tail, in tokens", "2500")
+          .integer()
+          .repo_may_set(),
+      opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_set(),
+      opt("json", "Print one JSON event per line on stdout").is_flag().batch_ignores(kPredictions),
+      opt("output-patch", "Write the final diff to this file").batch_ignores(kPredictions),
+      opt("commit", "Commit the final change on the current branch when solved")
+          .is_flag()
+          .batch_ignores(kPredictions),
+      opt("branch", "Commit the final change on this new branch when solved").batch_ignores(kPredictions),
+      opt("allow-dirty", "Run on a work tree with uncommitted changes (they are kept)")
+          .is_flag()
+          .batch_ignores("batch checks out each task itself"),
+      opt("quiet", "Show only edited files, test results, warnings and the final summary").short_opt("-q").is_flag(),
+      opt("verbose", "Show the whole output of failing test runs (default: the last 15 lines)")
+          .short_opt("-v")
+          .is_flag(),
+      opt("pass-env", "Let the test command see this key-like env variable (repeatable)").is_list(),
+      opt("parallel-tool-calls", "Allow parallel tool calls (true|false; server default if unset)")
+          .repo_may_set(),
+      opt("sandbox", "Where the model's commands run: bwrap | off (off: unsandboxed, at your own risk)",
+          "bwrap")
+          .batch_ignores(kNoCommands),
+      opt("sandbox-network", "Let sandboxed commands use the network").is_flag().batch_ignores(kNoCommands),
+      opt("sandbox-tests", "Run the test command in the same sandbox as the model's commands")
+          .is_flag()
+          .batch_ignores(kNoCommands),
+      opt("no-commands", "Never offer the model the run_command tool").is_flag().batch_ignores(kNoCommands),
+      opt("command-timeout", "Longest a run_command command may run, in seconds", "120")
+          .integer()
+          .batch_ignores(kNoCommands),
+      opt("container",
+          "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})"),
+      opt("container-engine",
+          "docker | podman | PATH of the container engine (default: whichever is on PATH)"),
+      opt("container-workdir", "The repository inside the container", "/testbed"),
+      opt("container-network", "Network mode of the container (the engine's network option)", "none"),
   };
   return kOptions;
+}
+
+const std::vector<OptionSpec>& endpoint_options() {
+  // What src/llm's table does not say: the value type and whether a
+  // repository may set it (only the generation knobs: nothing that could
+  // send the key or the code elsewhere).
+  struct Extra {
+    const char* value_name;
+    bool repo;
+  };
+  static const std::map<std::string_view, Extra> kExtra = {
+      {"connect-timeout", {"FLOAT", false}}, {"idle-timeout", {"FLOAT", false}},
+      {"max-retries", {"INT", false}},       {"max-retry-wait", {"FLOAT", false}},
+      {"price-in", {"FLOAT", false}},        {"price-cached", {"FLOAT", false}},
+      {"price-out", {"FLOAT", false}},       {"temperature", {"FLOAT", true}},
+      {"max-output-tokens", {"INT", true}},  {"reasoning-effort", {nullptr, true}},
+  };
+  static const std::vector<OptionSpec> kOptions = [] {
+    std::vector<OptionSpec> v;
+    for (const auto& s : llm::endpoint_settings()) {
+      OptionSpec o = opt(s.key, s.help);
+      if (std::string_view(s.key) == "model") o.short_opt("-m");
+      o.env = s.env;
+      if (auto it = kExtra.find(s.key); it != kExtra.end()) {
+        o.value_name = it->second.value_name;
+        o.repo = it->second.repo;
+      }
+      v.push_back(o);
+    }
+    OptionSpec key = opt("api-key",
+                         "API key; prefer the environment variable (a config file works but is discouraged); "
+                         "never a flag")
+                         .no_flag();
+    key.env = "OPENAI_API_KEY";
+    v.push_back(key);
+    return v;
+  }();
+  return kOptions;
+}
+
+const std::vector<OptionSpec>& batch_options() {
+  static const std::vector<OptionSpec> kOptions = {
+      opt("out", "Predictions file (JSONL, appended as tasks finish; required)").short_opt("-o"),
+      opt("workers", "Tasks run in parallel", "1").short_opt("-w").integer(),
+      opt("shard", "Run only slice I of N (0-based, by a stable hash of the id), e.g. 0/4"),
+      opt("repos-dir", "Folder of local clones or mirrors named owner__name"),
+      opt("work-dir", "Folder for the clone cache, per-task checkouts and trajectories",
+          "diffsmith-work beside --out"),
+      opt("test-cmd",
+          "Test command for tasks without test_cmd; fills in {tests} {fail_to_pass} {test_files} "
+          "{tests_file} {id} {repo} {version} (docs/batch.md)"),
+      opt("max-cost-total", "Start no new task once all tasks together cost this many USD (0 = no limit)",
+          "0")
+          .number(),
+      opt("redo", "Run tasks again even if --out already has their prediction").is_flag(),
+      opt("model-name", "model_name_or_path written in the predictions", "diffsmith-<model>"),
+      opt("report", "Write a self-contained HTML report here"),
+      opt("keep-worktrees", "Keep each task's checkout under --work-dir/worktrees").is_flag(),
+  };
+  return kOptions;
+}
+
+const std::vector<OptionSpec>& run_command_options() {
+  static const std::vector<OptionSpec> kOptions = [] {
+    std::vector<OptionSpec> v = run_options();
+    v.insert(v.end(), endpoint_options().begin(), endpoint_options().end());
+    return v;
+  }();
+  return kOptions;
+}
+
+const std::vector<OptionSpec>& batch_command_options() {
+  static const std::vector<OptionSpec> kOptions = [] {
+    std::vector<OptionSpec> v = batch_options();
+    v.insert(v.end(), run_command_options().begin(), run_command_options().end());
+    return v;
+  }();
+  return kOptions;
+}
+
+const std::vector<OptionSpec>& all_settings() { return batch_command_options(); }
+
+std::vector<std::string> all_setting_names() { return option_names(all_settings()); }
+
+const OptionSpec* find_setting(std::string_view name) {
+  std::string key = dashed(name);
+  for (const auto& o : all_settings())
+    if (key == o.name) return &o;
+  return nullptr;
+}
+
+std::string nearest_setting(std::string_view name, bool strict) {
+  std::string key = dashed(name);
+  std::string best;
+  size_t best_d = strict ? 3 : std::max<size_t>(2, key.size() / 3) + 1;
+  for (const auto& o : all_settings()) {
+    std::string_view n = o.name;
+    size_t d = distance(key, n);
+    // A part of a longer name is close too (turns → max-turns).
+    if (!strict && key.size() >= 4 && n.size() > key.size() && n.find(key) != std::string_view::npos)
+      d = std::min<size_t>(d, 2);
+    if (d < best_d) best_d = d, best = o.name;
+  }
+  return best;
 }
 
 std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const std::vector<OptionSpec>& b) {
@@ -53,18 +220,15 @@ std::vector<std::string> option_names(const std::vector<OptionSpec>& a, const st
 }
 
 const char* option_value_name(std::string_view name) {
-  static constexpr std::pair<const char*, const char*> kNumeric[] = {
-      {"max-turns", "INT"},      {"max-cost", "FLOAT"},         {"max-time", "INT"},
-      {"test-timeout", "INT"},   {"test-output-tokens", "INT"}, {"map-tokens", "INT"},
-      {"workers", "INT"},        {"max-cost-total", "FLOAT"},   {"connect-timeout", "FLOAT"},
-      {"idle-timeout", "FLOAT"}, {"max-retries", "INT"},        {"max-retry-wait", "FLOAT"},
-      {"price-in", "FLOAT"},     {"price-cached", "FLOAT"},     {"price-out", "FLOAT"},
-      {"temperature", "FLOAT"},  {"max-output-tokens", "INT"},
-  };
-  for (const auto& [key, value] : kNumeric) {
-    if (name == key) return value;
-  }
-  return nullptr;
+  const OptionSpec* o = find_setting(name);
+  return o ? o->value_name : nullptr;
+}
+
+std::string setting_env_name(std::string_view name) {
+  if (const OptionSpec* o = find_setting(name); o && o->env) return o->env;
+  std::string out = "DIFFSMITH_";
+  for (char c : name) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 }  // namespace ds::agent

@@ -331,29 +331,4 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   return outcome.exit_code;
 }
 
-int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err) {
-  std::string root;
-  if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
-  if (Status st = load_config_files(a.settings, root, run_keys()); !st.ok()) {
-    err << "diffsmith doctor: " << st.error().message << "\n";
-    return 2;
-  }
-  if (!root.empty()) {
-    RunConfig c;
-    auto no_test = a.settings.boolean("no-test", false);
-    if (Status st = choose_test_command(a.settings, no_test.ok() && *no_test, root, c); !st.ok())
-      out << "tests: none (" << st.error().message << ")\n";
-    else if (c.test_cmd.empty())
-      out << "tests: none (--no-test)\n";
-    else
-      out << "tests: " << c.test_cmd << " (" << (c.test_source == "-t" ? "--test" : c.test_source) << ")\n";
-  }
-  auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
-  if (!endpoint.ok()) {
-    err << "diffsmith doctor: " << endpoint.error().message << "\n";
-    return 2;
-  }
-  return run_doctor(*endpoint, out, err);
-}
-
 }  // namespace ds::agent

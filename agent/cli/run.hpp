@@ -17,7 +17,6 @@ struct RunCommandArgs {
 };
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err);
-int run_doctor_command(RunCommandArgs& a, std::ostream& out, std::ostream& err);
 
 struct DemoCommandOptions {
   std::string keep_dir;  // create the demo repository here (must not exist)

@@ -1,8 +1,12 @@
-// Settings → RunConfig and endpoint layers, shared by run and batch.
+// Settings → RunConfig, endpoint layers and the test command, shared by run,
+// batch and doctor.
 #include "agent/cli/run_settings.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "agent/cli/options.hpp"
+#include "agent/test_detect.hpp"
 #include "llm/generation.hpp"
 
 namespace ds::agent {
@@ -27,23 +31,39 @@ llm::SettingLayers endpoint_layers(const Settings& s) {
   return l;
 }
 
+namespace {
+
+// A whole-number setting, its default from the settings table.
+Result<int64_t> table_integer(const Settings& s, const std::string& key) {
+  const OptionSpec* o = find_setting(key);
+  return s.integer(key, o ? std::strtoll(o->default_text, nullptr, 10) : 0);
+}
+
+Result<double> table_number(const Settings& s, const std::string& key) {
+  const OptionSpec* o = find_setting(key);
+  return s.number(key, o ? std::strtod(o->default_text, nullptr) : 0);
+}
+
+}  // namespace
+
 // The `run` options that apply to every task (task and test come per task).
 Status fill_run_config(const Settings& s, RunConfig& c) {
-  std::string fmt = s.str("edit-format", "search-replace");
+  std::string fmt = s.str("edit-format", find_setting("edit-format")->default_text);
   if (fmt == "search-replace")
     c.edit_format = edit::Format::SearchReplace;
   else if (fmt == "patch")
     c.edit_format = edit::Format::Patch;
   else
-    return make_error("--edit-format must be search-replace or patch (got '" + fmt + "')");
+    return make_error("--edit-format must be search-replace or patch (got '" + fmt + "' from " +
+                      s.get("edit-format")->where() + ")");
   c.pinned = s.list("file");
   c.pass_env = s.list("pass-env");
-  auto turns = s.integer("max-turns", 30);
-  auto cost = s.number("max-cost", 2.0);
-  auto wall = s.integer("max-time", 0);
-  auto tt = s.integer("test-timeout", 600);
-  auto tot = s.integer("test-output-tokens", 2500);
-  auto mt = s.integer("map-tokens", 4096);
+  auto turns = table_integer(s, "max-turns");
+  auto cost = table_number(s, "max-cost");
+  auto wall = table_integer(s, "max-time");
+  auto tt = table_integer(s, "test-timeout");
+  auto tot = table_integer(s, "test-output-tokens");
+  auto mt = table_integer(s, "map-tokens");
   for (const Error* e : {turns.ok() ? nullptr : &turns.error(), cost.ok() ? nullptr : &cost.error(),
                          wall.ok() ? nullptr : &wall.error(), tt.ok() ? nullptr : &tt.error(),
                          tot.ok() ? nullptr : &tot.error(), mt.ok() ? nullptr : &mt.error()})
@@ -65,6 +85,25 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
   if (!generation.ok()) return generation.error();
   c.generation = *generation;
   return Ok{};
+}
+
+Result<TestChoice> resolve_test_command(const Settings& s, const std::string& root) {
+  auto no_test = s.boolean("no-test", false);
+  if (!no_test.ok()) return no_test.error();
+  auto given = s.get("test");
+  if (given && !given->value.empty()) {
+    if (*no_test)
+      return make_error("both a test command (" + given->where() + ") and --no-test were given; pick one");
+    return TestChoice{given->value, given->source == "--test" ? "-t" : given->source};
+  }
+  if (*no_test) return TestChoice{"", "--no-test"};
+  DetectedTests d = detect_test_command(root);
+  if (d.command.empty())
+    return make_error(
+        "no test command: none was given and none could be detected in " + root +
+        ". Pass -t \"COMMAND\" (or set test = \"...\" in .diffsmith.toml), or --no-test to run without "
+        "tests.");
+  return TestChoice{d.command, "detected from " + d.source};
 }
 
 }  // namespace ds::agent

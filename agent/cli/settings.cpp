@@ -5,13 +5,18 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include "agent/cli/options.hpp"
 
 namespace ds::agent {
 
-std::string Settings::env_name(const std::string& key) {
-  std::string out = "DIFFSMITH_";
-  for (char c : key) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
+std::string Settings::env_name(const std::string& key) { return setting_env_name(key); }
+
+std::string SettingValue::where() const {
+  if (source.rfind("config ", 0) != 0) return source;
+  return std::string(repo ? "repo config " : "user config ") + source.substr(7) +
+         (line > 0 ? ":" + std::to_string(line) : "");
 }
 
 std::optional<SettingValue> Settings::get(const std::string& key) const {
@@ -72,32 +77,47 @@ Result<bool> Settings::boolean(const std::string& key, bool fallback) const {
 }
 
 bool repo_may_set(std::string_view key) {
-  // Each of these acts inside the work tree only. Not here on purpose:
-  // endpoint and key settings (base-url, provider, azure-*, record, replay,
-  // price-*, model...), pass-env, output-patch, task-file (reads any file),
-  // commit/branch/allow-dirty (the user's decisions about their branch and
-  // uncommitted work), and any setting added later until it is judged safe.
-  static const char* const kAllowed[] = {"test",
-                                         "edit-format",
-                                         "file",
-                                         "max-turns",
-                                         "max-cost",
-                                         "max-time",
-                                         "test-timeout",
-                                         "test-output-tokens",
-                                         "map-tokens",
-                                         "parallel-tool-calls",
-                                         "reasoning-effort",
-                                         "temperature",
-                                         "max-output-tokens"};
-  return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
+  const OptionSpec* o = find_setting(key);
+  return o && o->repo;
 }
 
 namespace {
 
-// Reads one TOML file into `out`. A repository's file (`repo`) may only set
-// what repo_may_set() allows; it may also hold allowed settings this command
-// does not take (test = ... seen by doctor), which are skipped.
+std::string dashed(std::string key) {
+  std::replace(key.begin(), key.end(), '_', '-');
+  return key;
+}
+
+// The line of each `key = ...` in a TOML file, by "section.key" with '-' for
+// '_' (CLI11's reader gives values, not lines). The first one wins.
+std::map<std::string, int> key_lines(const std::string& path) {
+  std::map<std::string, int> lines;
+  std::ifstream in(path);
+  std::string line, section;
+  for (int n = 1; std::getline(in, line); ++n) {
+    size_t b = line.find_first_not_of(" \t");
+    if (b == std::string::npos || line[b] == '#') continue;
+    if (line[b] == '[') {
+      size_t e = line.find(']', b);
+      section = e == std::string::npos ? "" : line.substr(b + 1, e - b - 1);
+      section.erase(std::remove(section.begin(), section.end(), '['), section.end());
+      section.erase(
+          std::remove_if(section.begin(), section.end(), [](char c) { return c == ' ' || c == '"'; }),
+          section.end());
+      continue;
+    }
+    size_t eq = line.find('=', b);
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(b, eq - b);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+    if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'')) key = key.substr(1, key.size() - 2);
+    lines.emplace((section.empty() ? "" : dashed(section) + ".") + dashed(key), n);
+  }
+  return lines;
+}
+
+// Reads one TOML file into `s`. A repository's file (`repo`) may only set
+// what repo_may_set() allows.
 Status read_file_into(Settings& s, const std::string& path, const std::vector<std::string>& known, bool repo,
                       std::ostream& warn) {
   std::vector<CLI::ConfigItem> items;
@@ -106,29 +126,37 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
   } catch (const std::exception& e) {
     return make_error("cannot read config file " + path + ": " + e.what());
   }
+  std::map<std::string, int> lines = key_lines(path);
   for (const auto& item : items) {
     // Sections are allowed for grouping ([run], [model]); keys are flat.
-    std::string key = item.name;
-    if (key.empty() || key == "++" || key == "--") continue;  // section markers
-    std::replace(key.begin(), key.end(), '_', '-');           // max_cost is max-cost
-    bool is_known = std::find(known.begin(), known.end(), key) != known.end();
-    if (repo && is_known && !repo_may_set(key)) {
-      warn << "diffsmith: ignoring '" << key << "' in " << path
+    if (item.name.empty() || item.name == "++" || item.name == "--") continue;  // section markers
+    std::string key = dashed(item.name);                                        // max_cost is max-cost
+    std::string section;
+    for (const auto& p : item.parents) section += dashed(p) + ".";
+    auto line_it = lines.find(section + key);
+    int line = line_it == lines.end() ? 0 : line_it->second;
+    std::string at = path + (line > 0 ? ":" + std::to_string(line) : "");
+    // One file serves every command: a setting of another command (workers
+    // for batch, seen by run) is accepted, and this command ignores it.
+    bool is_known = std::find(known.begin(), known.end(), key) != known.end() || find_setting(key);
+    if (!is_known) {
+      std::string near = nearest_setting(key);
+      return make_error(at + ": unknown setting '" + item.fullname() + "'" +
+                        (near.empty() ? std::string() : " (did you mean " + near + "?)") +
+                        "; settings are the long option names, e.g. max-turns = 30 (docs/settings.md)");
+    }
+    if (repo && !repo_may_set(key)) {
+      warn << "diffsmith: ignoring '" << key << "' in " << at
            << ": a repository's .diffsmith.toml may not set it (it could send the API key elsewhere, "
               "expose it to the tests, or write outside the repository); set it in "
               "~/.config/diffsmith/config.toml, as "
            << Settings::env_name(key) << " or as --" << key << "\n";
-      s.refused.push_back(SettingValue{key, "config " + path});
+      s.refused.push_back(SettingValue{key, "config " + path, line, true});
       continue;
-    }
-    if (repo && !is_known && repo_may_set(key)) continue;
-    if (!is_known) {
-      return make_error("config file " + path + ": unknown setting '" + item.fullname() +
-                        "' (settings are the long option names, e.g. max-turns = 30)");
     }
     std::string joined;
     for (size_t i = 0; i < item.inputs.size(); ++i) joined += (i ? "\n" : "") + item.inputs[i];
-    s.files[key] = SettingValue{joined, "config " + path};
+    s.files[key] = SettingValue{joined, "config " + path, line, repo};
   }
   return Ok{};
 }

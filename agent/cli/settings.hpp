@@ -23,6 +23,13 @@ namespace ds::agent {
 struct SettingValue {
   std::string value;   // lists are joined with '\n'
   std::string source;  // "--max-turns", "env DIFFSMITH_MAX_TURNS", "config /r/.diffsmith.toml"
+  int line = 0;        // config files: the line the key is on (0: not known)
+  bool repo = false;   // config files: the repository's .diffsmith.toml (else the user's file)
+
+  // The source as doctor shows it: "--max-turns", "env DIFFSMITH_MAX_TURNS",
+  // "user config /home/u/.config/diffsmith/config.toml:3",
+  // "repo config /r/.diffsmith.toml:2".
+  std::string where() const;
 };
 
 class Settings {
@@ -39,20 +46,23 @@ class Settings {
   Result<double> number(const std::string& key, double fallback) const;
   Result<bool> boolean(const std::string& key, bool fallback) const;
 
-  // Environment-variable name used for `key`: DIFFSMITH_MAX_TURNS for max-turns.
+  // Environment-variable name used for `key`: the settings table's
+  // (OPENAI_BASE_URL for base-url), else DIFFSMITH_MAX_TURNS for max-turns.
   static std::string env_name(const std::string& key);
 };
 
-// Whether a repository's .diffsmith.toml may set `key`: an allow-list of
-// settings that stay inside the repository (test command, edit format,
-// budgets, map size, pinned files). Everything else, now or added later, is
-// for the user's own config, the environment or flags only.
+// Whether a repository's .diffsmith.toml may set `key`: the settings marked
+// repo_may_set() in the table (agent/cli/options.cpp), the ones that stay
+// inside the repository (test command, edit format, budgets, map size, pinned
+// files). Everything else, now or added later, is for the user's own config,
+// the environment or flags only.
 bool repo_may_set(std::string_view key);
 
 // Reads the config files (the user's ~/.config/diffsmith/config.toml, then
-// `repo_root`/.diffsmith.toml, which overrides it) into settings.files,
-// keeping only `known_keys`; an unknown key is an error naming the file and
-// the key. A repo-file key that repo_may_set() refuses is left out, recorded
+// `repo_root`/.diffsmith.toml, which overrides it) into settings.files.
+// Keys are the settings' long names, with '_' or '-' (max_turns is
+// max-turns). A key not in `known_keys` is an error naming the file, the
+// line and the nearest known name. A repo-file key that repo_may_set() refuses is left out, recorded
 // in s.refused and reported on `warn` with the setting named.
 Status load_config_files(Settings& s, const std::string& repo_root,
                          const std::vector<std::string>& known_keys, std::ostream& warn = std::cerr);
