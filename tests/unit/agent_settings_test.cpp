@@ -134,6 +134,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"branch", "settings-branch"},
       {"allow-dirty", "true"},
       {"quiet", "true"},
+      {"verbose", "true"},
       {"pass-env", "MY_TOKEN"},
       {"parallel-tool-calls", "false"},
       {"sandbox", "bwrap"},
