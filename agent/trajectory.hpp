@@ -28,6 +28,11 @@ struct Trajectory {
   const json::Value* last_event(std::string_view type) const;
 };
 
+// A conversation read back from a killed run may end in tool calls that never
+// got an answer, which the API rejects: each gets a tool message saying it was
+// not run. Returns how many were added.
+size_t answer_open_tool_calls(std::vector<llm::Message>& messages);
+
 // Reads a trajectory file. A line that is not JSON is an error naming the
 // file and line, except a last line cut short (a killed run), which is skipped.
 Result<Trajectory> read_trajectory(const std::string& path);

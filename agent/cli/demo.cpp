@@ -2,6 +2,8 @@
 // (a small Python module with a failing test) into a new repository and
 // solves it with the embedded recorded model session: the whole `run` path,
 // no network and no API key.
+#include "agent/cli/demo.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -78,8 +80,11 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   if (o.json) a.settings.flags["json"] = {"true", "demo"};
   std::istringstream no_input;
   int code = run_run_command(a, no_input, out, err);
-  if (o.keep_dir.empty()) fs::remove_all(dir, ec);
-  else err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir << "` and `diffsmith undo -C " << dir << "`\n";
+  if (o.keep_dir.empty())
+    fs::remove_all(dir, ec);
+  else
+    err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir
+        << "` and `diffsmith undo -C " << dir << "`\n";
   return code;
 }
 
