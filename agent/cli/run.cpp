@@ -378,8 +378,9 @@ std::unique_ptr<TrajectorySink> open_trajectory(git::Repository& repo, const std
 
 // The patch file, the diff on stdout, the commit. Returns the exit code.
 int write_outputs(RunSetup& s, RunOutcome& outcome, std::ostream& out, std::ostream& err) {
+  // A patch file that cannot be written is reported; the run's exit code stands.
   if (!s.output_patch.empty() && !write_file(s.output_patch, outcome.diff))
-    err << "diffsmith run: cannot write --output-patch " << s.output_patch << "\n";
+    (void)fail(err, "run", "cannot write --output-patch " + s.output_patch, ExitCode::Usage);
   if (!s.json) out << outcome.diff << std::flush;
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
@@ -434,6 +435,7 @@ int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostr
       err << "\n";
       break;
     }
+    if (t.interrupted && t.interrupted->load()) break;  // Ctrl-C at the prompt
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (echo) err << line << "\n";
     if (line.find_first_not_of(" \t") == std::string::npos) break;

@@ -215,7 +215,12 @@ TEST_CASE(
 TEST_CASE("follow-up e2e: an unknown RUN, or nothing to continue, is a clear error naming `diffsmith log`") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
-  ProcResult none = run_agent(repo, *mock, "go on", kTestA, {"--continue"});
+  // `run --continue "instruction"`: the one value after --continue is the instruction, not a RUN.
+  ProcOptions in_repo;
+  in_repo.cwd = repo.root();
+  ProcResult none =
+      run_diffsmith({"run", "--continue", "go on", "-t", kTestA, "--base-url", mock->base_url()}, in_repo);
+  INFO("stderr: " << none.err);
   CHECK(none.exit_code == 2);
   CHECK(contains(none.err, "nothing to continue"));
 
