@@ -111,7 +111,7 @@ Runner setup_run(CLI::App& app) {
                      "Continue run RUN (default: the latest) with TASK as the next instruction: its "
                      "conversation, on the current tree (see `diffsmith log`)")
           ->expected(0, 1)
-          ->type_name("RUN");
+          ->type_name("[RUN]");
   app.add_flag("-i,--interactive", o->interactive,
                "After the verdict, read a follow-up from stdin (one per line; an empty line or Ctrl-D ends)");
   bound->add(app, run_options());
