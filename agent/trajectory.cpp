@@ -105,6 +105,8 @@ Result<Trajectory> read_trajectory(const std::string& path) {
       auto msg = message_from_json(*m);
       if (!msg) return make_error(path + ":" + std::to_string(lineno) + ": " + msg.error().message);
       t.messages.push_back(std::move(*msg));
+    } else if (const json::Value* e = v->find("event")) {  // as TrajectorySink writes it
+      t.events.push_back(*e);
     } else {
       t.events.push_back(std::move(*v));
     }

@@ -1,7 +1,7 @@
 // A run's trajectory file, .git/diffsmith/runs/<run-id>.jsonl: every event
-// (an object with "type") and every conversation message ({"message": {...}})
-// in the order they happened. Written by TrajectorySink (agent/events.hpp);
-// read back for `--continue`, `log` and `show`.
+// ({"event": {...}}, the object with "type" that --json prints) and every
+// conversation message ({"message": {...}}) in the order they happened. Written by TrajectorySink
+// (agent/events.hpp); read back for `--continue`, `log` and `show`.
 #pragma once
 
 #include <string>

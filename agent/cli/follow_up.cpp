@@ -106,6 +106,8 @@ Result<FollowUp> load_follow_up(git::Repository& repo, const std::string& run_id
     return refused("run " + id + " recorded no conversation (it stopped before its first request): start " +
                    "a new run without --continue");
   answer_open_tool_calls(f.conversation.messages);
+  if (const json::Value* started = t->find_event("run_started"))
+    f.test_cmd = (*started)["test_cmd"].as_string();
 
   // The conversation's runs, newest first: each run_started names the run it
   // continues. Their changed files are the conversation's own.

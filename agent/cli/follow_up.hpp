@@ -3,6 +3,7 @@
 // (.git/diffsmith/runs/<id>.jsonl).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct FollowUp {
   // it continues): uncommitted changes to them are the conversation's own and
   // do not make the work tree "dirty" for the follow-up.
   std::vector<std::string> changed;
+  // The continued run's test command ("" when it ran without tests; none
+  // when its trajectory does not say): the follow-up's when none is given.
+  std::optional<std::string> test_cmd;
 };
 
 // Loads the run `run_id` (empty: the latest run in this work tree, undo

@@ -1,7 +1,7 @@
 // `diffsmith run` and `diffsmith doctor`. run_run_command reads as the list
-// of passes it makes: repository → settings → endpoint → checks before paying
-// → the run it continues → work tree → lock → tools → the run (and, with -i,
-// its follow-ups) → outputs → exit code.
+// of passes it makes: repository → the run it continues (--continue) →
+// settings → endpoint → checks before paying → work tree → lock → tools →
+// the run (and, with -i, its follow-ups) → outputs → exit code.
 #include "agent/cli/run.hpp"
 
 #include <sys/stat.h>
@@ -14,6 +14,7 @@
 #include <iostream>
 #include <optional>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "agent/cli/doctor.hpp"
@@ -190,17 +191,35 @@ void sort_out_continue_args(RunCommandArgs& a) {
   if (a.continues && a.task.empty() && a.settings.str("task-file").empty()) std::swap(a.task, a.continue_run);
 }
 
+// A run id as new_run_id makes them: YYYYMMDD-HHMMSS-xxxx.
+bool looks_like_run_id(const std::string& s) {
+  static const std::regex kRunId("[0-9]{8}-[0-9]{6}-[0-9a-f]{4}");
+  return std::regex_match(s, kRunId);
+}
+
+// A follow-up keeps the test command of the run it continues (or its
+// --no-test) unless a test setting is given.
+void inherit_test_command(RunSetup& s) {
+  Settings& settings = s.args.settings;
+  if (!s.follow_up || !s.follow_up->test_cmd || settings.get("test") || settings.get("no-test")) return;
+  std::string source = "run " + s.follow_up->conversation.run_id;
+  if (s.follow_up->test_cmd->empty())
+    settings.flags["no-test"] = {"true", source};
+  else
+    settings.flags["test"] = {*s.follow_up->test_cmd, source};
+}
+
 // Settings: flags > env > repo config > user config (.diffsmith.toml is part
 // of them, hence after the repository).
 Pass load_settings(RunSetup& s) {
   RunCommandArgs& a = s.args;
-  sort_out_continue_args(a);
   if (a.interactive && (a.task == "-" || a.settings.str("task-file") == "-"))
     return Failure{
         "-i reads its follow-ups from stdin, so the task cannot come from stdin too: pass it as an "
         "argument or with --task-file FILE"};
   if (Status st = load_config_files(a.settings, s.repo->root(), run_keys()); !st.ok())
     return usage(st.error());
+  inherit_test_command(s);
   auto cfg = build_run_config(a, s.repo->root(), s.in);
   if (!cfg.ok()) return usage(cfg.error());
   s.cfg = std::move(*cfg);
@@ -240,7 +259,13 @@ Pass check_outputs(RunSetup& s) {
 
 // --continue [RUN]: the run this one continues, and its conversation.
 Pass load_continued_run(RunSetup& s) {
-  if (!s.args.continues) return {};
+  RunCommandArgs& a = s.args;
+  if (a.continues && a.task.empty() && a.settings.str("task-file").empty() &&
+      looks_like_run_id(a.continue_run))
+    return Failure{"--continue " + a.continue_run + " needs the next instruction: diffsmith run --continue " +
+                   a.continue_run + " \"INSTRUCTION\""};
+  sort_out_continue_args(a);
+  if (!a.continues) return {};
   auto f = load_follow_up(*s.repo, s.args.continue_run);
   if (!f.ok()) return Failure{f.error().message, static_cast<ExitCode>(f.error().kind)};
   s.follow_up = std::move(*f);
@@ -454,7 +479,7 @@ int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostr
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
   RunSetup s(a, in);
   for (Pass (*pass)(RunSetup&) :
-       {open_repository, load_settings, resolve_endpoint, check_outputs, load_continued_run, check_work_tree})
+       {open_repository, load_continued_run, load_settings, resolve_endpoint, check_outputs, check_work_tree})
     if (Pass f = pass(s)) return setup_failed(s, *f, err);
   // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
   // sets the flag (the run then ends cleanly and releases the lock), so no

@@ -154,6 +154,7 @@ TEST_CASE("follow-up e2e: -i reads follow-ups from piped stdin, each a run conti
             tool_call("finish", Value::object().set("summary", "b done"))}),
       turn({tool_call("apply_edits", Value::object().set("edits", sr_block("c.txt", "todo\n", "done\n"))),
             tool_call("finish", Value::object().set("summary", "c done"))}),
+      finish_turn("nothing more to do"),
   }));
   TempDir scratch;
   std::string input = scratch.path + "/follow-ups.txt";
@@ -190,6 +191,19 @@ TEST_CASE("follow-up e2e: -i reads follow-ups from piped stdin, each a run conti
   CHECK(contains(messages_of(reqs[2]).back()["content"].as_string(), "mark c.txt done"));
   // Fix mode was over after the first run: the tests pass, so the follow-ups are change mode.
   CHECK(contains(messages_of(reqs[2]).back()["content"].as_string(), "passes now"));
+
+  // --continue of the third run: a.txt, b.txt and c.txt are the conversation's
+  // changes (two runs back too), not uncommitted changes of the user's.
+  ProcResult more = run_agent(repo, *mock, "anything else?", kTestA, {"--continue", "--json"});
+  INFO("stderr: " << more.err);
+  CHECK(more.exit_code == 1);  // the model changed nothing: no_change
+  CHECK(run_started(more)["continues"].as_string() == started[2]["run_id"].as_string());
+  reqs = mock->requests();
+  REQUIRE(reqs.size() == 4);
+  check_prefix(reqs[2], reqs[3]);
+  // One prompt cache key for the whole conversation: the first run's.
+  for (const auto& req : reqs)
+    CHECK(req["body"]["prompt_cache_key"].as_string() == "diffsmith-" + started[0]["run_id"].as_string());
 }
 
 TEST_CASE(
@@ -315,4 +329,36 @@ TEST_CASE("run e2e: setup failures under --json are a run_finished event with st
     CHECK(r.exit_code == 4);
     CHECK(r.out.empty());
   }
+}
+
+TEST_CASE("follow-up e2e: without -t the follow-up keeps the continued run's test command") {
+  TempRepo repo({{"a.txt", "hello\nbroken\n"}, {"b.txt", "todo\n"}});
+  auto mock = start_mock(script({
+      edit_turn(sr_block("a.txt", "broken\n", "fixed\n")),
+      turn({tool_call("apply_edits", Value::object().set("edits", sr_block("b.txt", "todo\n", "done\n"))),
+            tool_call("finish", Value::object().set("summary", "b done"))}),
+  }));
+  ProcResult first = run_agent(repo, *mock, "fix a.txt", kTestA, {"--json"});
+  REQUIRE(first.exit_code == 0);
+  ProcOptions in_repo;
+  in_repo.cwd = repo.root();
+  ProcResult r = run_diffsmith(
+      {"run", "mark b.txt done", "--continue", "--json", "--base-url", mock->base_url()}, in_repo);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  Value started = run_started(r);
+  CHECK(started["test_cmd"].as_string() == kTestA);
+  CHECK(started["test_source"].as_string() == "run " + run_id(first));
+  CHECK(repo.read("b.txt") == "done\n");
+}
+
+TEST_CASE("follow-up e2e: --continue RUN without an instruction says what is missing") {
+  TempRepo repo({{"a.txt", "hello\nbroken\n"}});
+  ProcOptions in_repo;
+  in_repo.cwd = repo.root();
+  ProcResult r = run_diffsmith(
+      {"run", "--continue", "20260101-120000-ab12", "-t", "true", "--base-url", "http://127.0.0.1:9/v1"},
+      in_repo);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--continue 20260101-120000-ab12 needs the next instruction"));
 }

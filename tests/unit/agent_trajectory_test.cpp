@@ -2,6 +2,7 @@
 // last line cut short by a kill, and a killed conversation's open tool calls.
 #include <catch2/catch.hpp>
 
+#include "agent/events.hpp"
 #include "agent/trajectory.hpp"
 #include "support/run_fixture.hpp"
 
@@ -87,6 +88,28 @@ TEST_CASE(
   CHECK(damaged.error().message.find(path + ":6:") != std::string::npos);
 
   CHECK_FALSE(read_trajectory(dir.path + "/missing.jsonl").ok());
+}
+
+TEST_CASE("trajectory: what TrajectorySink writes, read_trajectory reads back") {
+  TempDir dir;
+  std::string path = dir.path + "/run.jsonl";
+  {
+    TrajectorySink sink(path);
+    REQUIRE(sink.ok());
+    sink.event(
+        ds::json::Value::object().set("type", "run_started").set("run_id", "r2").set("continues", "r1"));
+    sink.message(message_json(Message::system("sys")));
+    sink.message(message_json(assistant_with_calls()));
+    sink.event(ds::json::Value::object().set("type", "run_finished").set("status", "solved"));
+  }
+  auto t = read_trajectory(path);
+  REQUIRE(t.ok());
+  REQUIRE(t->messages.size() == 2);
+  check_same(t->messages[1], assistant_with_calls());
+  REQUIRE(t->find_event("run_started"));
+  CHECK((*t->find_event("run_started"))["continues"].as_string() == "r1");
+  REQUIRE(t->last_event("run_finished"));
+  CHECK((*t->last_event("run_finished"))["status"].as_string() == "solved");
 }
 
 TEST_CASE("trajectory: answer_open_tool_calls answers only the calls a killed run left open") {
