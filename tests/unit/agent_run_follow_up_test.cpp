@@ -224,6 +224,17 @@ TEST_CASE(
       run_with_stdin(repo, {"run", "-", "-t", kTestA, "--base-url", mock->base_url(), "-i"}, empty);
   CHECK(from_stdin.exit_code == 2);
   CHECK(contains(from_stdin.err, "-i reads its follow-ups from stdin"));
+
+  // A run that ends in an error asks for no follow-up.
+  std::string one = scratch.path + "/one.txt";
+  write_file(one, "do more\n");
+  ProcResult broken = run_with_stdin(repo,
+                                     {"run", "fix a.txt", "-t", "no-such-command-xyz", "--base-url",
+                                      mock->base_url(), "-i", "--allow-dirty"},
+                                     one);
+  CHECK(broken.exit_code == 2);
+  CHECK_FALSE(contains(broken.err, "follow-up ("));
+  CHECK(mock->requests().size() == 1);
 }
 
 TEST_CASE("follow-up e2e: an unknown RUN, or nothing to continue, is a clear error naming `diffsmith log`") {
