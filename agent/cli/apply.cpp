@@ -5,23 +5,19 @@
 #include <iostream>
 
 #include "agent/cli/input.hpp"
-#include "git/apply_edits.hpp"
 #include "git/repository.hpp"
 #include "json/value.hpp"
+#include "git/apply_edits.hpp"
 
 namespace ds::agent {
 
 namespace {
 
 bool parse_format(const std::string& s, edit::Format& f) {
-  if (s == "auto")
-    f = edit::Format::Auto;
-  else if (s == "search-replace")
-    f = edit::Format::SearchReplace;
-  else if (s == "patch")
-    f = edit::Format::Patch;
-  else
-    return false;
+  if (s == "auto") f = edit::Format::Auto;
+  else if (s == "search-replace") f = edit::Format::SearchReplace;
+  else if (s == "patch") f = edit::Format::Patch;
+  else return false;
   return true;
 }
 
@@ -38,8 +34,7 @@ json::Value result_json(const git::EditApplyResult& r) {
     blocks.push(std::move(o));
   }
   json::Value v = json::Value::object();
-  v.set("applied", static_cast<int64_t>(r.plan.applied()))
-      .set("failed", static_cast<int64_t>(r.plan.failed()));
+  v.set("applied", static_cast<int64_t>(r.plan.applied())).set("failed", static_cast<int64_t>(r.plan.failed()));
   v.set("written", r.written).set("files", std::move(files)).set("blocks", std::move(blocks));
   if (!r.write_error.empty()) v.set("write_error", r.write_error);
   v.set("diff", r.diff);
@@ -71,10 +66,8 @@ int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostre
     if (!r.written && !o.dry_run && r.plan.applied() > 0)
       err << "nothing was written (all-or-nothing; use --partial to write the blocks that applied)\n";
   }
-  if (o.json)
-    out << json::dump(result_json(r)) << "\n";
-  else
-    out << r.diff;
+  if (o.json) out << json::dump(result_json(r)) << "\n";
+  else out << r.diff;
   return r.all_applied() && !r.plan.results.empty() ? 0 : 1;
 }
 
