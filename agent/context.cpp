@@ -116,4 +116,28 @@ std::string initial_user_message(const InitialContext& c) {
   return m;
 }
 
+std::string follow_up_message(const InitialContext& c) {
+  std::string m = "# Follow-up\n\n" + c.task + "\n\n";
+  switch (c.mode) {
+    case RunMode::Fix:
+      m += "# Test command\n\n`" + c.test_cmd + "` fails now; this follow-up is solved when it passes.\n\n";
+      break;
+    case RunMode::Change:
+      m += "# Test command\n\n`" + c.test_cmd +
+           "` passes now, so passing tests do not mean the follow-up is done: make the whole change it asks "
+           "for, keep the tests passing, then call finish.\n\n";
+      break;
+    case RunMode::Untested:
+      m += "# Tests\n\nNo test command is configured for this run; call finish with a summary when the "
+           "follow-up is done.\n\n";
+      break;
+  }
+  for (const auto& p : c.pinned) m += "# File " + p.path + "\n\n" + p.content + "\n";
+  if (c.mode != RunMode::Untested)
+    m += "# Current test result (before this follow-up's changes)\n\n" + c.first_test_result + "\n\n";
+  m += c.mode == RunMode::Fix ? "Now do the follow-up and make the test command pass."
+                              : "Now do the follow-up, then call finish.";
+  return m;
+}
+
 }  // namespace ds::agent

@@ -36,4 +36,10 @@ struct InitialContext {
 
 std::string initial_user_message(const InitialContext& c);
 
+// The user message that starts a follow-up (`run --continue`), after the
+// conversation so far: the new instruction (c.task), the test command's state
+// now (the mode is decided again from this run's first test run), and the
+// pinned files. The tree and the repo map are not repeated.
+std::string follow_up_message(const InitialContext& c);
+
 }  // namespace ds::agent

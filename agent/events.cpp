@@ -18,7 +18,9 @@ json::Value json_of(const ev::RunStarted& e) {
   json::Value v = typed(EventKind::RunStarted);
   v.set("run_id", e.run_id).set("model", e.model).set("repo", e.repo);
   v.set("test_cmd", e.test_cmd).set("test_source", e.test_source).set("edit_format", e.edit_format);
-  return v.set("checkpoint", e.checkpoint);
+  v.set("checkpoint", e.checkpoint);
+  if (!e.continues.empty()) v.set("continues", e.continues);
+  return v;
 }
 
 json::Value json_of(const ev::Mode& e) { return typed(EventKind::Mode).set("mode", e.mode); }
@@ -74,7 +76,8 @@ json::Value json_of(const ev::Notice& e) { return typed(EventKind::Notice).set("
 
 json::Value json_of(const ev::RunFinished& e) {
   json::Value v = typed(EventKind::RunFinished);
-  v.set("status", e.status).set("reason", e.reason).set("mode", e.mode).set("tested", e.tested);
+  v.set("status", e.status).set("reason", e.reason);
+  v.set("mode", e.mode ? json::Value(*e.mode) : json::Value()).set("tested", e.tested);
   v.set("turns", e.turns);
   v.set("tokens", json::Value::object()
                       .set("prompt", e.prompt_tokens)
@@ -96,7 +99,6 @@ json::Value json_of(const ev::BatchTask& e) {
   return v.set("checkout", e.checkout).set("test_cmd", e.test_cmd).set("test_files", std::move(files));
 }
 
-json::Value json_of(const ev::Untyped& e) { return e.json; }
 
 }  // namespace
 
@@ -126,8 +128,6 @@ const char* type_name(EventKind k) {
       return "run_finished";
     case EventKind::BatchTask:
       return "batch_task";
-    case EventKind::Untyped:
-      break;
   }
   return "";
 }
@@ -154,13 +154,6 @@ std::string tail_excerpt(std::string_view text, size_t max_lines, size_t max_byt
     }
   }
   return std::string(tail);
-}
-
-void EventSink::event(const json::Value& legacy) {
-  if (legacy["type"].as_string() == "notice")
-    on_event(ev::Notice{legacy["message"].as_string()});
-  else
-    on_event(ev::Untyped{legacy});
 }
 
 bool use_color(std::FILE* f) {

@@ -26,6 +26,7 @@ struct RunStarted {
   std::string test_source;  // "-t", "detected from pyproject.toml" …
   std::string edit_format;  // "search-replace" | "patch"
   std::string checkpoint;   // the start commit
+  std::string continues;    // the run this one follows up (--continue, -i); "" = none
 };
 
 // After the first test run: "fix", "change" or "untested".
@@ -105,7 +106,8 @@ struct FileChange {
 
 // Last.
 struct RunFinished {
-  std::string status, reason, mode;
+  std::string status, reason;
+  std::optional<std::string> mode;  // null: the run ended before its first test run decided one
   bool tested = false;
   int turns = 0;
   int64_t prompt_tokens = 0, cached_tokens = 0, completion_tokens = 0;
@@ -120,11 +122,6 @@ struct RunFinished {
 struct BatchTask {
   std::string id, repo, base_commit, checkout, test_cmd;
   std::vector<std::string> test_files;
-};
-
-// An event still built as JSON (transition only: see EventSink::event).
-struct Untyped {
-  json::Value json;
 };
 
 }  // namespace ev
@@ -142,13 +139,12 @@ enum class EventKind {
   Notice,
   RunFinished,
   BatchTask,
-  Untyped,
 };
 
 // The alternatives are in EventKind's order: kind() is the index.
 using Event =
     std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText, ev::ToolCall,
-                 ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask, ev::Untyped>;
+                 ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask>;
 
 inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
 
@@ -166,10 +162,6 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   void event(const Event& e) { on_event(e); }
-  // Transition for callers that still build an event as JSON (agent/cli/run.cpp,
-  // agent/batch/runner.cpp): a `notice` becomes ev::Notice, anything else
-  // ev::Untyped (written as is by the JSON sinks, not shown to people).
-  void event(const json::Value& legacy);
   virtual void model_text(std::string_view fragment) { (void)fragment; }  // streamed text
   virtual void message(const json::Value& m) { (void)m; }  // a conversation message (trajectory only)
 
@@ -200,7 +192,3 @@ class FanoutSink final : public EventSink {
 bool use_color(std::FILE* f);
 
 }  // namespace ds::agent
-
-// Transition: agent/cli/run.cpp and agent/batch/runner.cpp reach the sinks
-// through this header; remove once they include agent/sinks.hpp.
-#include "agent/sinks.hpp"  // IWYU pragma: export

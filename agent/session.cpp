@@ -115,7 +115,8 @@ bool Session::start() {
   out_.start_commit = out_.end_commit = *base;
   out_.exit_code = -1;  // running
   events_.event(ev::RunStarted{cfg_.run_id, cfg_.model, repo_.root(), cfg_.test_cmd, cfg_.test_source,
-                               cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base});
+                               cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base,
+                               continues_.run_id});
 
   TestRun first;
   if (tested) {
@@ -132,7 +133,8 @@ bool Session::start() {
   ctx.test_cmd = cfg_.test_cmd;
   ctx.mode = out_.mode;
   ctx.tree = file_tree(tool_ctx_.tracked, 1500);
-  if (cfg_.map_tokens > 0) ctx.repo_map = repo_map({}, cfg_.map_tokens);
+  bool follow_up = !continues_.messages.empty();
+  if (cfg_.map_tokens > 0 && !follow_up) ctx.repo_map = repo_map({}, cfg_.map_tokens);
   git::WorkdirSource source(repo_);
   for (const auto& path : cfg_.pinned) {
     auto content = source.read(path);
@@ -150,6 +152,12 @@ bool Session::start() {
     tool_ctx_.worked_on.push_back(path);
   }
   ctx.first_test_result = first.for_model;
+  if (follow_up) {  // the conversation so far, byte for byte (the prompt cache hits), then the follow-up
+    for (auto& m : continues_.messages) add_message(std::move(m));
+    continues_.messages.clear();
+    add_message(llm::Message::user(follow_up_message(ctx)));
+    return true;
+  }
   add_message(llm::Message::system(system_prompt(cfg_.edit_format)));
   add_message(llm::Message::user(initial_user_message(ctx)));
   return true;
@@ -188,7 +196,9 @@ Result<llm::Turn> Session::ask_model() {
   for (const auto& t : tools_) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
   req.generation = cfg_.generation;
-  req.prompt_cache_key = "diffsmith-" + cfg_.run_id;
+  // One key per conversation: a follow-up keeps its first run's.
+  req.prompt_cache_key =
+      "diffsmith-" + (continues_.first_run_id.empty() ? cfg_.run_id : continues_.first_run_id);
   auto on_text = [this](std::string_view s) { events_.model_text(s); };
   auto turn = client_.complete(req, on_text);
   if (!turn.ok() && turn.error().kind == llm::kErrContextLength) {

@@ -23,10 +23,20 @@ class Repository;
 
 namespace ds::agent {
 
+// A follow-up (`run --continue`): the conversation of the run it continues.
+struct Continuation {
+  std::string run_id;                  // the run continued (run_started's `continues`)
+  std::string first_run_id;            // the first run of the conversation: its prompt cache key
+  std::vector<llm::Message> messages;  // the conversation so far, system prompt first
+};
+
 class Session {
  public:
   Session(const RunConfig& cfg, git::Repository& repo, llm::Client& client, exec::ProcessRunner& runner,
           EventSink& events, const std::atomic<bool>* interrupted);
+  // Makes this run a follow-up: the conversation is `c.messages` then the
+  // task as a new user message (follow_up_message). Call before run().
+  void continue_from(Continuation c) { continues_ = std::move(c); }
   RunOutcome run();
 
  private:
@@ -90,6 +100,7 @@ class Session {
   std::vector<tools::Tool> tools_;
   tools::ToolContext tool_ctx_;
   std::vector<llm::Message> messages_;
+  Continuation continues_;  // empty run_id: a new conversation
   std::string ref_;
   RunOutcome out_;
   std::chrono::steady_clock::time_point started_;

@@ -1,6 +1,7 @@
 // Reading and writing the trajectory's messages (agent/trajectory.hpp).
 #include "agent/trajectory.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 namespace ds::agent {
@@ -53,6 +54,27 @@ Result<llm::Message> message_from_json(const json::Value& v) {
   m.tool_call_id = v["tool_call_id"].as_string();
   m.name = v["name"].as_string();
   return m;
+}
+
+size_t answer_open_tool_calls(std::vector<llm::Message>& messages) {
+  size_t added = 0;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].role != llm::Role::Assistant || messages[i].tool_calls.empty()) continue;
+    size_t end = i + 1;  // past the tool messages that follow the call
+    while (end < messages.size() && messages[end].role == llm::Role::Tool) ++end;
+    std::vector<llm::Message> missing;
+    for (const auto& call : messages[i].tool_calls) {
+      bool answered = std::any_of(messages.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                  messages.begin() + static_cast<std::ptrdiff_t>(end),
+                                  [&](const llm::Message& m) { return m.tool_call_id == call.id; });
+      if (!answered)
+        missing.push_back(
+            llm::Message::tool(call.id, call.name, "Not run: the run was stopped before this call ran."));
+    }
+    added += missing.size();
+    messages.insert(messages.begin() + static_cast<std::ptrdiff_t>(end), missing.begin(), missing.end());
+  }
+  return added;
 }
 
 const json::Value* Trajectory::find_event(std::string_view type) const {

@@ -1,7 +1,7 @@
 // A run's trajectory file, .git/diffsmith/runs/<run-id>.jsonl: every event
-// (an object with "type") and every conversation message ({"message": {...}})
-// in the order they happened. Written by TrajectorySink (agent/events.hpp);
-// read back for `--continue`, `log` and `show`.
+// ({"event": {...}}, the object with "type" that --json prints) and every
+// conversation message ({"message": {...}}) in the order they happened. Written by TrajectorySink
+// (agent/events.hpp); read back for `--continue`, `log` and `show`.
 #pragma once
 
 #include <string>
@@ -27,6 +27,11 @@ struct Trajectory {
   // The last event of `type`, or nullptr.
   const json::Value* last_event(std::string_view type) const;
 };
+
+// A conversation read back from a killed run may end in tool calls that never
+// got an answer, which the API rejects: each gets a tool message saying it was
+// not run. Returns how many were added.
+size_t answer_open_tool_calls(std::vector<llm::Message>& messages);
 
 // Reads a trajectory file. A line that is not JSON is an error naming the
 // file and line, except a last line cut short (a killed run), which is skipped.

@@ -13,6 +13,7 @@
 #include "agent/batch/shard.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/events.hpp"
+#include "agent/sinks.hpp"
 #include "agent/session.hpp"
 #include "exec/process.hpp"
 #include "git/checkpoint.hpp"
@@ -194,15 +195,7 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   TrajectorySink trajectory(trajectory_path);
   FanoutSink events;
   if (trajectory.ok()) events.add(&trajectory);
-  json::Value files = json::Value::array();
-  for (const auto& f : test_files) files.push(f);
-  json::Value head = json::Value::object();
-  head.set("type", "batch_task")
-      .set("id", task.id)
-      .set("repo", task.repo)
-      .set("base_commit", task.base_commit);
-  head.set("checkout", dir).set("test_cmd", rc.test_cmd).set("test_files", std::move(files));
-  events.event(head);
+  events.event(ev::BatchTask{task.id, task.repo, task.base_commit, dir, rc.test_cmd, test_files});
   exec::SystemRunner runner;
   auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
   if (!container) return container.error();

@@ -2,31 +2,14 @@
 // exact patch through libgit2 (all-or-nothing unless --partial).
 #include "agent/cli/apply.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "agent/cli/input.hpp"
 #include "git/repository.hpp"
 #include "json/value.hpp"
 #include "git/apply_edits.hpp"
 
 namespace ds::agent {
-
-bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err) {
-  std::stringstream buf;
-  if (input == "-") {
-    buf << in.rdbuf();
-  } else {
-    std::ifstream f(input, std::ios::binary);
-    if (!f) {
-      err << "diffsmith: cannot read edit text from '" << input << "': no such file or not readable\n";
-      return false;
-    }
-    buf << f.rdbuf();
-  }
-  text = buf.str();
-  return true;
-}
 
 namespace {
 

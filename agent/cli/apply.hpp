@@ -19,7 +19,4 @@ struct ApplyCommandOptions {
 // unreadable input; 4 not a git repository.
 int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
-// Shared by the commands that read edit text: FILE or "-".
-bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err);
-
 }  // namespace ds::agent

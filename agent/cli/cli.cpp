@@ -14,6 +14,7 @@
 
 #include "agent/cli/apply.hpp"
 #include "agent/cli/batch.hpp"
+#include "agent/cli/demo.hpp"
 #include "agent/cli/docs.hpp"
 #include "agent/cli/doctor.hpp"
 #include "agent/cli/log.hpp"
@@ -99,9 +100,18 @@ Runner setup_run(CLI::App& app) {
   auto bound = std::make_shared<BoundOptions>();
   app.add_option("task", o->task, "The task text, or - to read it from stdin");
   app.add_option("-C", o->dir, "Run in this directory (the repository or a subdirectory)");
+  CLI::Option* cont =
+      app.add_option("--continue", o->continue_run,
+                     "Continue run RUN (default: the latest) with TASK as the next instruction: its "
+                     "conversation, on the current tree (see `diffsmith log`)")
+          ->expected(0, 1)
+          ->type_name("[RUN]");
+  app.add_flag("-i,--interactive", o->interactive,
+               "After the verdict, read a follow-up from stdin (one per line; an empty line or Ctrl-D ends)");
   bound->add(app, run_command_options());
-  return [o, bound] {
+  return [o, bound, cont] {
     bound->collect(o->settings);
+    o->continues = cont->count() > 0;
     return run_run_command(*o, std::cin, std::cout, std::cerr);
   };
 }

@@ -2,6 +2,8 @@
 // (a small Python module with a failing test) into a new repository and
 // solves it with the embedded recorded model session: the whole `run` path,
 // no network and no API key.
+#include "agent/cli/demo.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,6 +14,7 @@
 
 #include "agent/cli/run.hpp"
 #include "agent/embedded.hpp"
+#include "agent/exit_code.hpp"
 #include "git/commit.hpp"
 #include "git/init.hpp"
 
@@ -35,40 +38,28 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   std::error_code ec;
   if (dir.empty()) {
     std::string tmpl = (fs::temp_directory_path(ec) / "diffsmith-demo-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) {
-      err << "diffsmith demo: cannot create a temporary directory\n";
-      return 4;
-    }
+    if (!mkdtemp(tmpl.data()))
+      return fail(err, "demo", "cannot create a temporary directory", ExitCode::Repository);
     dir = tmpl;
   } else if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    err << "diffsmith demo: --keep " << dir << " exists and is not empty; name a new directory\n";
-    return 2;
+    return fail(err, "demo", "--keep " + dir + " exists and is not empty; name a new directory",
+                ExitCode::Usage);
   }
   std::vector<std::string> files;
   for (const auto& f : embedded_files()) {
     if (f.name.substr(0, kRepoPrefix.size()) != kRepoPrefix) continue;
     std::string rel(f.name.substr(kRepoPrefix.size()));
-    if (!write_bytes(fs::path(dir) / rel, f.data)) {
-      err << "diffsmith demo: cannot write " << dir << "/" << rel << "\n";
-      return 4;
-    }
+    if (!write_bytes(fs::path(dir) / rel, f.data))
+      return fail(err, "demo", "cannot write " + dir + "/" + rel, ExitCode::Repository);
     files.push_back(rel);
   }
   auto repo = git::init_repository(dir);
-  if (!repo.ok()) {
-    err << "diffsmith demo: " << repo.error().message << "\n";
-    return 4;
-  }
+  if (!repo.ok()) return fail(err, "demo", repo.error().message, ExitCode::Repository);
   auto commit = git::commit_changes(*repo, files, "demo project with a failing test", "");
-  if (!commit.ok()) {
-    err << "diffsmith demo: " << commit.error().message << "\n";
-    return 4;
-  }
+  if (!commit.ok()) return fail(err, "demo", commit.error().message, ExitCode::Repository);
   std::string cassette = repo->git_dir() + "/diffsmith-demo-session.jsonl";
-  if (!write_bytes(cassette, embedded("demo/session.jsonl"))) {
-    err << "diffsmith demo: cannot write the recorded session to " << cassette << "\n";
-    return 4;
-  }
+  if (!write_bytes(cassette, embedded("demo/session.jsonl")))
+    return fail(err, "demo", "cannot write the recorded session to " + cassette, ExitCode::Repository);
   err << "demo repository: " << dir << "\n";
   RunCommandArgs a;
   a.dir = dir;
@@ -78,8 +69,11 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   if (o.json) a.settings.flags["json"] = {"true", "demo"};
   std::istringstream no_input;
   int code = run_run_command(a, no_input, out, err);
-  if (o.keep_dir.empty()) fs::remove_all(dir, ec);
-  else err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir << "` and `diffsmith undo -C " << dir << "`\n";
+  if (o.keep_dir.empty())
+    fs::remove_all(dir, ec);
+  else
+    err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir
+        << "` and `diffsmith undo -C " << dir << "`\n";
   return code;
 }
 

@@ -1,5 +1,7 @@
-// `diffsmith run` and `diffsmith doctor`: settings → repository → lock →
-// session → outputs → exit code. Reads top to bottom in that order.
+// `diffsmith run` and `diffsmith doctor`. run_run_command reads as the list
+// of passes it makes: repository → the run it continues (--continue) →
+// settings → endpoint → checks before paying → work tree → lock → tools →
+// the run (and, with -i, its follow-ups) → outputs → exit code.
 #include "agent/cli/run.hpp"
 
 #include <sys/stat.h>
@@ -10,17 +12,22 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
+#include <regex>
 #include <sstream>
 
-#include "agent/cli/apply.hpp"
 #include "agent/cli/doctor.hpp"
-#include "agent/command_setup.hpp"
-#include "agent/container_setup.hpp"
-#include "agent/interrupt.hpp"
+#include "agent/cli/follow_up.hpp"
+#include "agent/cli/input.hpp"
 #include "agent/cli/options.hpp"
 #include "agent/cli/run_settings.hpp"
+#include "agent/command_setup.hpp"
+#include "agent/container_setup.hpp"
+#include "agent/exit_code.hpp"
+#include "agent/interrupt.hpp"
 #include "agent/session.hpp"
+#include "agent/sinks.hpp"
 #include "agent/test_detect.hpp"
 #include "git/commit.hpp"
 #include "git/file_io.hpp"
@@ -38,6 +45,8 @@ namespace ds::agent {
 
 namespace {
 
+// NOTE(lead): the same id as batch's run ids (agent/batch/); fold the two
+// into one helper.
 std::string new_run_id() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -48,35 +57,6 @@ std::string new_run_id() {
   char suffix[8];
   std::snprintf(suffix, sizeof suffix, "-%04x", rd() & 0xffff);
   return std::string(buf) + suffix;
-}
-
-std::vector<std::string> run_keys() {
-  std::vector<std::string> keys = option_names(run_options());
-  for (const auto& s : llm::endpoint_settings()) keys.push_back(s.key);
-  return keys;
-}
-
-// The test command: -t (or the setting `test`), else --no-test, else one
-// detected from the repository; the source is shown to the user.
-Status choose_test_command(const Settings& s, bool no_test, const std::string& root, RunConfig& c) {
-  auto given = s.get("test");
-  if (given && !given->value.empty()) {
-    if (no_test)
-      return make_error("both a test command (" + given->source + ") and --no-test were given; pick one");
-    c.test_cmd = given->value;
-    c.test_source = given->source == "--test" ? "-t" : given->source;
-    return Ok{};
-  }
-  if (no_test) return Ok{};
-  DetectedTests d = detect_test_command(root);
-  if (d.command.empty())
-    return make_error(
-        "no test command: none was given and none could be detected in " + root +
-        ". Pass -t \"COMMAND\" (or set test = \"...\" in .diffsmith.toml), or --no-test to run without "
-        "tests.");
-  c.test_cmd = d.command;
-  c.test_source = "detected from " + d.source;
-  return Ok{};
 }
 
 // RunConfig from the layered settings; an error message for exit code 2.
@@ -96,9 +76,10 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   }
   if (c.task.find_first_not_of(" \t\r\n") == std::string::npos)
     return make_error("no task given: pass it as an argument, with --task-file FILE, or as - to read stdin");
-  auto no_test = s.boolean("no-test", false);
-  if (!no_test.ok()) return no_test.error();
-  if (Status st = choose_test_command(s, *no_test, root, c); !st.ok()) return st.error();
+  auto tests = resolve_test_command(s, root);
+  if (!tests.ok()) return tests.error();
+  c.test_cmd = tests->command;
+  c.test_source = tests->command.empty() ? "" : tests->source;
   if (Status st = fill_run_config(s, c); !st.ok()) return st.error();
   if (Status st = fill_container_config(s, c); !st.ok()) return st.error();
   auto dirty = s.boolean("allow-dirty", false);
@@ -145,190 +126,348 @@ Status check_before_paying(git::Repository& repo, const Settings& s, const RunCo
   return Ok{};
 }
 
+// ---------------------------------------------------------------- setup passes
+
+// What a setup pass found wrong: the message, and the exit code to end with.
+struct Failure {
+  std::string message;
+  ExitCode code = ExitCode::Usage;
+};
+using Pass = std::optional<Failure>;
+
+Failure usage(const Error& e) { return {e.message, ExitCode::Usage}; }
+Failure repository(const Error& e) { return {e.message, ExitCode::Repository}; }
+
+// Everything `run` resolves before the session starts, filled pass by pass.
+struct RunSetup {
+  RunSetup(RunCommandArgs& a, std::istream& i) : args(a), in(i) {}
+  RunCommandArgs& args;
+  std::istream& in;
+  std::optional<git::Repository> repo;
+  RunConfig cfg;
+  std::optional<llm::EndpointConfig> endpoint;
+  bool json = false, quiet = false, verbose = false, commit = false;
+  std::string output_patch, branch;
+  std::optional<FollowUp> follow_up;  // --continue
+};
+
+Pass open_repository(RunSetup& s) {
+  auto repo = git::Repository::open(s.args.dir);
+  if (!repo.ok()) return repository(repo.error());
+  s.repo.emplace(std::move(*repo));
+  return {};
+}
+
+// `run --continue "instruction"`: CLI11 gives the instruction to --continue's
+// optional RUN value; it is the task when no other task was given.
+void sort_out_continue_args(RunCommandArgs& a) {
+  if (a.continues && a.task.empty() && a.settings.str("task-file").empty()) std::swap(a.task, a.continue_run);
+}
+
+// A run id as new_run_id makes them: YYYYMMDD-HHMMSS-xxxx.
+bool looks_like_run_id(const std::string& s) {
+  static const std::regex kRunId("[0-9]{8}-[0-9]{6}-[0-9a-f]{4}");
+  return std::regex_match(s, kRunId);
+}
+
+// A follow-up keeps the test command of the run it continues (or its
+// --no-test) unless a test setting is given.
+void inherit_test_command(RunSetup& s) {
+  Settings& settings = s.args.settings;
+  if (!s.follow_up || !s.follow_up->test_cmd || settings.get("test") || settings.get("no-test")) return;
+  std::string source = "run " + s.follow_up->conversation.run_id;
+  if (s.follow_up->test_cmd->empty())
+    settings.flags["no-test"] = {"true", source};
+  else
+    settings.flags["test"] = {*s.follow_up->test_cmd, source};
+}
+
+// Settings: flags > env > repo config > user config (.diffsmith.toml is part
+// of them, hence after the repository).
+Pass load_settings(RunSetup& s) {
+  RunCommandArgs& a = s.args;
+  if (a.interactive && (a.task == "-" || a.settings.str("task-file") == "-"))
+    return Failure{
+        "-i reads its follow-ups from stdin, so the task cannot come from stdin too: pass it as an "
+        "argument or with --task-file FILE"};
+  if (Status st = load_config_files(a.settings, s.repo->root(), all_setting_names()); !st.ok())
+    return usage(st.error());
+  inherit_test_command(s);
+  auto cfg = build_run_config(a, s.repo->root(), s.in);
+  if (!cfg.ok()) return usage(cfg.error());
+  s.cfg = std::move(*cfg);
+  const std::pair<const char*, bool*> flags[] = {
+      {"json", &s.json}, {"quiet", &s.quiet}, {"verbose", &s.verbose}, {"commit", &s.commit}};
+  for (auto [key, value] : flags) {
+    auto r = a.settings.boolean(key, false);
+    if (!r.ok()) return usage(r.error());
+    *value = *r;
+  }
+  s.output_patch = a.settings.str("output-patch");
+  s.branch = a.settings.str("branch");
+  return {};
+}
+
+// The model endpoint. A missing key is known now: say so before the work
+// tree, the lock or the first test run.
+Pass resolve_endpoint(RunSetup& s) {
+  auto endpoint = llm::resolve_endpoint(endpoint_layers(s.args.settings));
+  if (!endpoint.ok()) return usage(endpoint.error());
+  if (Status st = llm::check_credentials(*endpoint); !st.ok()) return usage(st.error());
+  s.cfg.model = endpoint->model;
+  llm::PriceOverrides prices = endpoint->prices;
+  s.cfg.cost_of = [prices](const std::string& model, const llm::Usage& u) {
+    return llm::cost_of(u, llm::price_for(model, prices)).usd.value_or(-1.0);
+  };
+  s.endpoint = std::move(*endpoint);
+  return {};
+}
+
+Pass check_outputs(RunSetup& s) {
+  Status st = check_before_paying(*s.repo, s.args.settings, s.cfg, s.endpoint->prices, s.commit, s.branch,
+                                  s.output_patch);
+  if (!st.ok()) return usage(st.error());
+  return {};
+}
+
+// --continue [RUN]: the run this one continues, and its conversation.
+Pass load_continued_run(RunSetup& s) {
+  RunCommandArgs& a = s.args;
+  if (a.continues && a.task.empty() && a.settings.str("task-file").empty() &&
+      looks_like_run_id(a.continue_run))
+    return Failure{"--continue " + a.continue_run + " needs the next instruction: diffsmith run --continue " +
+                   a.continue_run + " \"INSTRUCTION\""};
+  sort_out_continue_args(a);
+  if (!a.continues) return {};
+  auto f = load_follow_up(*s.repo, s.args.continue_run);
+  if (!f.ok()) return Failure{f.error().message, static_cast<ExitCode>(f.error().kind)};
+  s.follow_up = std::move(*f);
+  return {};
+}
+
+// The work tree must be clean unless --allow-dirty (a follow-up's own
+// conversation's files excepted); --commit/--branch need a usable index.
+Pass check_work_tree(RunSetup& s) {
+  auto dirty = git::dirty_paths(*s.repo);
+  if (!dirty.ok()) return repository(dirty.error());
+  if (s.follow_up) {
+    const auto& own = s.follow_up->changed;
+    std::erase_if(*dirty,
+                  [&](const std::string& p) { return std::binary_search(own.begin(), own.end(), p); });
+  }
+  if (!dirty->empty() && !s.cfg.allow_dirty)
+    return Failure{"the work tree has uncommitted changes (" + std::to_string(dirty->size()) +
+                       " path(s), e.g. " + dirty->front() +
+                       "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
+                       "restores them).",
+                   ExitCode::Repository};
+  // Editing never needs the index, but --commit/--branch do at the end: a
+  // stale index.lock must stop the run now, not after the model's work.
+  if (s.commit || !s.branch.empty()) {
+    std::string index_lock = git::index_lock_problem(*s.repo);
+    if (!index_lock.empty())
+      return Failure{"--commit/--branch must write the index, but " + index_lock, ExitCode::Repository};
+  }
+  return {};
+}
+
+// A failure before the session starts: with --json, the run_finished event
+// (status error, no mode) a consumer waits for; the message on stderr; the
+// exit code.
+void emit_setup_failure(const std::string& message, ExitCode code) {
+  ev::RunFinished e;
+  e.status = "error";
+  e.reason = message;
+  e.exit_code = to_int(code);
+  JsonlSink(stdout).event(e);
+}
+
+int setup_failed(const RunSetup& s, const Failure& f, std::ostream& err) {
+  auto json = s.args.settings.boolean("json", false);
+  if (s.json || (json.ok() && *json)) emit_setup_failure(f.message, f.code);
+  return fail(err, "run", f.message, f.code);
+}
+
+// ---------------------------------------------------------------- tools
+
+// What the runs of one command share (with -i there are several): the
+// screen's sink (or --json), the model client, the runners for the tests and
+// the model's commands, and the notices for the first run.
+struct RunTools {
+  std::unique_ptr<EventSink> screen;
+  HumanSink* human = nullptr;   // the screen, when it is for a person (not --json)
+  EventSink* events = nullptr;  // the run in progress: the screen and its trajectory
+  std::unique_ptr<llm::Client> client;
+  exec::SystemRunner runner;
+  exec::ProcessRunner* test_runner = &runner;
+  std::unique_ptr<exec::ContainerRunner> container;      // --container
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // --sandbox-tests
+  std::vector<std::string> notices;
+  const std::atomic<bool>* interrupted = nullptr;
+};
+
+// The screen's sink, the model client (its retries are notices of the run in
+// progress), and where tests and the model's commands run: the task's
+// container (--container), else the sandbox for commands (and under
+// --sandbox-tests the tests); when that cannot be set up, run_command is not
+// offered.
+Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
+  t.interrupted = interrupt.flag();
+  if (s.json) {
+    t.screen = std::make_unique<JsonlSink>(stdout);
+  } else {
+    auto human = std::make_unique<HumanSink>(stderr, use_color(stderr), s.quiet, s.verbose);
+    t.human = human.get();
+    t.screen = std::move(human);
+  }
+  t.events = t.screen.get();
+  s.endpoint->cancel = interrupt.flag();
+  s.endpoint->on_retry = [&t](const llm::RetryNotice& n) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
+    t.events->event(ev::Notice{"model request attempt " + std::to_string(n.failed_attempt) + " failed: " +
+                           n.reason + buf + (n.text_emitted ? " (the text above is discarded)" : "")});
+  };
+  auto client = llm::make_client(*s.endpoint);
+  if (!client.ok())
+    return Failure{client.error().message, static_cast<ExitCode>(llm::exit_code_for(client.error()))};
+  t.client = std::move(*client);
+  if (!llm::price_for(s.cfg.model, s.endpoint->prices))
+    t.notices.push_back(llm::cost_unknown_note(s.cfg.model));
+  for (const std::string& message : llm::generation_notices(s.cfg.model, s.cfg.generation))
+    t.notices.push_back(message);
+
+  auto container = start_task_container(s.cfg, *s.repo, {}, t.runner);
+  if (!container.ok()) return usage(container.error());
+  if (*container) {
+    t.container = std::move(*container);
+    t.test_runner = t.container.get();
+    auto no_commands = s.args.settings.boolean("no-commands", false);
+    if (no_commands.ok() && !*no_commands)
+      s.cfg.command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), t.container.get());
+    return {};
+  }
+  auto commands = setup_commands(s.args.settings, s.repo->root(), t.runner);
+  if (!commands.ok()) return usage(commands.error());
+  if (!commands->notice.empty()) t.notices.push_back(commands->notice);
+  s.cfg.command_runner = commands->commands;
+  s.cfg.command_timeout_s = commands->timeout_s;
+  t.sandboxed_tests = commands->tests;
+  if (t.sandboxed_tests) t.test_runner = t.sandboxed_tests.get();
+  return {};
+}
+
+// ---------------------------------------------------------------- one run
+
+// .git/diffsmith/runs/<run-id>.jsonl; null when it cannot be written (the
+// run goes on without it).
+std::unique_ptr<TrajectorySink> open_trajectory(git::Repository& repo, const std::string& run_id) {
+  auto ds_dir = git::diffsmith_dir(repo);
+  if (!ds_dir.ok()) return nullptr;
+  std::string runs = *ds_dir + "/runs";
+  ::mkdir(runs.c_str(), 0755);
+  auto trajectory = std::make_unique<TrajectorySink>(runs + "/" + run_id + ".jsonl");
+  return trajectory->ok() ? std::move(trajectory) : nullptr;
+}
+
+// Whether the final diff on stdout would repeat what the screen showed: both
+// on one terminal, and every change already drawn as a coloured diff.
+bool diff_already_shown(const RunTools& t) {
+  return t.human && t.human->showed_every_change() && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO);
+}
+
+// The patch file, the diff on stdout, the commit. Returns the exit code.
+int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostream& out, std::ostream& err) {
+  // A patch file that cannot be written is reported; the run's exit code stands.
+  if (!s.output_patch.empty() && !write_file(s.output_patch, outcome.diff))
+    (void)fail(err, "run", "cannot write --output-patch " + s.output_patch, ExitCode::Usage);
+  if (!s.json && !diff_already_shown(t)) out << outcome.diff << std::flush;
+  bool commit = s.commit || !s.branch.empty();
+  bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
+  if (commit && success && !outcome.changed_paths.empty()) {
+    std::string message = outcome.summary.empty() ? "diffsmith: " + s.cfg.task : outcome.summary;
+    message = message.substr(0, message.find('\n'));
+    if (message.size() > 72) message = message.substr(0, 69) + "...";
+    auto c = git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, s.branch);
+    if (!c.ok())
+      return fail(err, "run", "solved, but the commit failed: " + c.error().message, ExitCode::Repository);
+    if (!s.json)
+      err << "committed " << c->substr(0, 12) << (s.branch.empty() ? "" : " on branch " + s.branch) << ": "
+          << message << "\n";
+  } else if (commit && !success && !s.json) {
+    err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith "
+           "undo` reverts it)\n";
+  }
+  return outcome.exit_code;
+}
+
+// One run of the session (the first, or a follow-up of `follow_up`), with its
+// own id, checkpoints and trajectory. Sets `run_id`; returns the exit code.
+int run_once(RunSetup& s, RunTools& t, std::string& run_id, std::ostream& out, std::ostream& err) {
+  s.cfg.run_id = run_id = new_run_id();
+  FanoutSink events;
+  events.add(t.screen.get());
+  std::unique_ptr<TrajectorySink> trajectory = open_trajectory(*s.repo, s.cfg.run_id);
+  if (trajectory) events.add(trajectory.get());
+  t.events = &events;
+  for (const std::string& message : t.notices) events.event(ev::Notice{message});
+  t.notices.clear();
+  Session session(s.cfg, *s.repo, *t.client, *t.test_runner, events, t.interrupted);
+  if (s.follow_up) session.continue_from(std::move(s.follow_up->conversation));
+  RunOutcome outcome = session.run();
+  t.events = t.screen.get();
+  return write_outputs(s, t, outcome, out, err);
+}
+
+// -i: after each verdict, one follow-up per line from stdin (the prompt on
+// stderr) until an empty line or end of input; each is a run of its own that
+// continues the previous one. An error or an interrupt ends the series.
+// Between follow-ups the lock is held, so the tree is the previous run's
+// (with what the user changed meanwhile, which the follow-up's start
+// checkpoint keeps): no dirty check.
+int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostream& out, std::ostream& err) {
+  bool echo = !::isatty(STDIN_FILENO);  // piped follow-ups are shown as if typed
+  while (code == to_int(ExitCode::Ok) || code == to_int(ExitCode::NotSolved)) {
+    if (t.interrupted && t.interrupted->load()) break;
+    err << "\nfollow-up (empty line or Ctrl-D to end): " << std::flush;
+    std::string line;
+    if (!std::getline(s.in, line)) {
+      err << "\n";
+      break;
+    }
+    if (t.interrupted && t.interrupted->load()) break;  // Ctrl-C at the prompt
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (echo) err << line << "\n";
+    if (line.find_first_not_of(" \t") == std::string::npos) break;
+    auto f = load_follow_up(*s.repo, run_id);
+    if (!f.ok()) return setup_failed(s, {f.error().message, static_cast<ExitCode>(f.error().kind)}, err);
+    s.follow_up = std::move(*f);
+    s.cfg.task = line;
+    s.cfg.pinned.clear();  // already in the conversation
+    code = run_once(s, t, run_id, out, err);
+  }
+  return code;
+}
+
 }  // namespace
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
-  // 1. The repository (its .diffsmith.toml is part of the settings).
-  auto repo = git::Repository::open(a.dir);
-  if (!repo.ok()) {
-    err << "diffsmith run: " << repo.error().message << "\n";
-    return 4;
-  }
-  // 2. Settings: flags > env > repo config > user config.
-  if (Status st = load_config_files(a.settings, repo->root(), run_keys()); !st.ok()) {
-    err << "diffsmith run: " << st.error().message << "\n";
-    return 2;
-  }
-  auto cfg = build_run_config(a, repo->root(), in);
-  if (!cfg.ok()) {
-    err << "diffsmith run: " << cfg.error().message << "\n";
-    return 2;
-  }
-  auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
-  if (!endpoint.ok()) {
-    err << "diffsmith run: " << endpoint.error().message << "\n";
-    return 2;
-  }
-  // A missing key is known now: say so before the work tree, the lock or the
-  // first test run.
-  if (Status st = llm::check_credentials(*endpoint); !st.ok()) {
-    err << "diffsmith run: " << st.error().message << "\n";
-    return 2;
-  }
-  cfg->model = endpoint->model;
-  llm::PriceOverrides prices = endpoint->prices;
-  cfg->cost_of = [prices](const std::string& model, const llm::Usage& u) {
-    return llm::cost_of(u, llm::price_for(model, prices)).usd.value_or(-1.0);
-  };
-  auto json_r = a.settings.boolean("json", false);
-  auto quiet_r = a.settings.boolean("quiet", false);
-  auto commit_r = a.settings.boolean("commit", false);
-  for (const auto* r : {&json_r, &quiet_r, &commit_r}) {
-    if (!r->ok()) {
-      err << "diffsmith run: " << r->error().message << "\n";
-      return 2;
-    }
-  }
-  bool json = *json_r, quiet = *quiet_r, commit = *commit_r;
-  std::string output_patch = a.settings.str("output-patch");
-  std::string branch = a.settings.str("branch");
-  if (Status st = check_before_paying(*repo, a.settings, *cfg, prices, commit, branch, output_patch);
-      !st.ok()) {
-    err << "diffsmith run: " << st.error().message << "\n";
-    return 2;
-  }
-
-  // 3. The work tree must be clean unless --allow-dirty; one run at a time.
-  auto dirty = git::dirty_paths(*repo);
-  if (!dirty.ok()) {
-    err << "diffsmith run: " << dirty.error().message << "\n";
-    return 4;
-  }
-  if (!dirty->empty() && !cfg->allow_dirty) {
-    err << "diffsmith run: the work tree has uncommitted changes (" << dirty->size() << " path(s), e.g. "
-        << dirty->front()
-        << "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
-        << "restores them).\n";
-    return 4;
-  }
-  // Editing never needs the index, but --commit/--branch do at the end:
-  // a stale index.lock must stop the run now, not after the model's work.
-  if (commit || !branch.empty()) {
-    std::string index_lock = git::index_lock_problem(*repo);
-    if (!index_lock.empty()) {
-      err << "diffsmith run: --commit/--branch must write the index, but " << index_lock << "\n";
-      return 4;
-    }
-  }
+  RunSetup s(a, in);
+  for (Pass (*pass)(RunSetup&) :
+       {open_repository, load_continued_run, load_settings, resolve_endpoint, check_outputs, check_work_tree})
+    if (Pass f = pass(s)) return setup_failed(s, *f, err);
   // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
   // sets the flag (the run then ends cleanly and releases the lock), so no
   // signal can leave a lock file behind.
   InterruptGuard interrupt;
-  auto lock = git::RepoLock::acquire(*repo);
-  if (!lock.ok()) {
-    err << "diffsmith run: " << lock.error().message << "\n";
-    return 4;
-  }
-
-  // 4. The model client, events and the interrupt flag.
-  endpoint->cancel = interrupt.flag();
-  FanoutSink events;
-  endpoint->on_retry = [&events](const llm::RetryNotice& n) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
-    json::Value note = json::Value::object();
-    note.set("type", "notice")
-        .set("message", "model request attempt " + std::to_string(n.failed_attempt) + " failed: " + n.reason +
-                            buf + (n.text_emitted ? " (the text above is discarded)" : ""));
-    events.event(note);
-  };
-  auto client = llm::make_client(*endpoint);
-  if (!client.ok()) {
-    err << "diffsmith run: " << client.error().message << "\n";
-    return llm::exit_code_for(client.error());
-  }
-  cfg->run_id = new_run_id();
-  auto ds_dir = git::diffsmith_dir(*repo);
-  JsonlSink jsonl(stdout);
-  HumanSink human(stderr, use_color(stderr), quiet);
-  events.add(json ? static_cast<EventSink*>(&jsonl) : &human);
-  std::unique_ptr<TrajectorySink> trajectory;
-  if (ds_dir.ok()) {
-    std::string runs = *ds_dir + "/runs";
-    ::mkdir(runs.c_str(), 0755);
-    trajectory = std::make_unique<TrajectorySink>(runs + "/" + cfg->run_id + ".jsonl");
-    if (trajectory->ok()) events.add(trajectory.get());
-  }
-  if (!llm::price_for(cfg->model, prices)) {
-    json::Value note = json::Value::object();
-    note.set("type", "notice").set("message", llm::cost_unknown_note(cfg->model));
-    events.event(note);
-  }
-  for (const std::string& message : llm::generation_notices(cfg->model, cfg->generation)) {
-    json::Value note = json::Value::object();
-    note.set("type", "notice").set("message", message);
-    events.event(note);
-  }
-
-  // 5. The loop. Tests and the model's commands run in the task's container
-  //    (--container), else commands (and under --sandbox-tests the tests) in
-  //    the sandbox; when that cannot be set up, run_command is not offered.
-  exec::SystemRunner runner;
-  exec::ProcessRunner* test_runner = &runner;
-  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // --sandbox-tests
-  auto container = start_task_container(*cfg, *repo, {}, runner);
-  if (!container.ok()) {
-    err << "diffsmith run: " << container.error().message << "\n";
-    return 2;
-  }
-  if (*container) {
-    test_runner = container->get();
-    auto no_commands = a.settings.boolean("no-commands", false);
-    if (no_commands.ok() && !*no_commands)
-      cfg->command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), container->get());
-  } else {
-    auto commands = setup_commands(a.settings, repo->root(), runner);
-    if (!commands.ok()) {
-      err << "diffsmith run: " << commands.error().message << "\n";
-      return 2;
-    }
-    if (!commands->notice.empty()) {
-      json::Value note = json::Value::object();
-      note.set("type", "notice").set("message", commands->notice);
-      events.event(note);
-    }
-    cfg->command_runner = commands->commands;
-    cfg->command_timeout_s = commands->timeout_s;
-    sandboxed_tests = commands->tests;
-    if (sandboxed_tests) test_runner = sandboxed_tests.get();
-  }
-  Session session(*cfg, *repo, **client, *test_runner, events, interrupt.flag());
-  RunOutcome outcome = session.run();
-
-  // 6. Outputs: the patch file, the diff on stdout, the commit.
-  if (!output_patch.empty() && !write_file(output_patch, outcome.diff)) {
-    err << "diffsmith run: cannot write --output-patch " << output_patch << "\n";
-  }
-  if (!json) out << outcome.diff << std::flush;
-  bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
-  if ((commit || !branch.empty()) && success && !outcome.changed_paths.empty()) {
-    std::string message = outcome.summary.empty() ? "diffsmith: " + cfg->task : outcome.summary;
-    message = message.substr(0, message.find('\n'));
-    if (message.size() > 72) message = message.substr(0, 69) + "...";
-    auto c = git::commit_run_changes(*repo, cfg->run_id, outcome.changed_paths, message, branch);
-    if (!c.ok()) {
-      err << "diffsmith run: solved, but the commit failed: " << c.error().message << "\n";
-      return 4;
-    }
-    if (!json)
-      err << "committed " << c->substr(0, 12) << (branch.empty() ? "" : " on branch " + branch) << ": "
-          << message << "\n";
-  } else if ((commit || !branch.empty()) && !success) {
-    if (!json)
-      err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith "
-             "undo` reverts it)\n";
-  }
-  return outcome.exit_code;
+  auto lock = git::RepoLock::acquire(*s.repo);
+  if (!lock.ok()) return setup_failed(s, repository(lock.error()), err);
+  RunTools tools;
+  if (Pass f = start_tools(s, interrupt, tools)) return setup_failed(s, *f, err);
+  std::string run_id;
+  int code = run_once(s, tools, run_id, out, err);
+  if (a.interactive) code = follow_ups(s, tools, run_id, code, out, err);
+  return code;
 }
 
 }  // namespace ds::agent

@@ -2,8 +2,11 @@
 // model_turn and run_finished events.
 #include "agent/cli/run_history.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <ctime>
+#include <tuple>
 #include <filesystem>
 #include <map>
 
@@ -84,13 +87,29 @@ std::string first_line(const std::string& text, size_t width) {
   return line;
 }
 
-Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
-  std::map<std::string, RunInfo> runs;
+std::string run_id_of(const git::RunRef& ref) { return ref.name.substr(kRunRefPrefix.size()); }
+
+Result<std::vector<git::RunRef>> run_refs(git::Repository& repo) {
   auto refs = git::list_refs(repo, std::string(kRunRefPrefix));
   if (!refs) return refs.error();
+  std::erase_if(*refs, [&](const git::RunRef& r) {
+    return r.worktree != repo.worktree_id() || run_id_of(r).rfind("undo-", 0) == 0;
+  });
+  return refs;
+}
+
+int64_t written_at_ns(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
+  std::map<std::string, RunInfo> runs;
+  auto refs = run_refs(repo);
+  if (!refs) return refs.error();
   for (auto& ref : *refs) {
-    std::string id = ref.name.substr(kRunRefPrefix.size());
-    if (ref.worktree != repo.worktree_id() || id.rfind("undo-", 0) == 0) continue;
+    std::string id = run_id_of(ref);
     RunInfo& r = runs[id];
     r.id = id;
     r.started = ref.first.time;
@@ -106,13 +125,8 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     RunInfo& r = runs[id];
     r.id = id;
     r.trajectory = entry.path().string();
-    if (!r.ref) {
-      auto mtime = fs::last_write_time(entry.path(), ec);
-      if (!ec)
-        r.started = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::file_clock::to_sys(mtime).time_since_epoch())
-                        .count();
-    }
+    r.written_ns = written_at_ns(r.trajectory);
+    if (!r.ref) r.started = r.written_ns / 1000000000;
   }
   std::vector<RunInfo> out;
   for (auto& [id, r] : runs) {
@@ -135,7 +149,7 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const RunInfo& a, const RunInfo& b) {
-    return a.started > b.started || (a.started == b.started && a.id > b.id);
+    return std::tie(a.started, a.written_ns, a.id) > std::tie(b.started, b.written_ns, b.id);
   });
   return out;
 }

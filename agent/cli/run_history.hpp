@@ -21,6 +21,7 @@ struct RunInfo {
   std::optional<git::RunRef> ref;  // its checkpoints; none when the run stopped before the first
   std::string trajectory;          // path of its trajectory file; "" when there is none
   int64_t started = 0;             // seconds since the epoch
+  int64_t written_ns = 0;          // the trajectory's last write (orders runs started in one second)
   std::string status;              // run_finished's status; "unfinished" without one (killed)
   std::string reason;              // run_finished's reason
   int64_t turns = 0;
@@ -30,6 +31,16 @@ struct RunInfo {
   std::string model;
   std::string summary;  // the model's summary
 };
+
+// The run id of a run's hidden ref.
+std::string run_id_of(const git::RunRef& ref);
+
+// This work tree's run refs (a linked worktree's runs are its own), without
+// the undo records (refs/diffsmith/undo-*), in no particular order.
+Result<std::vector<git::RunRef>> run_refs(git::Repository& repo);
+
+// Nanoseconds since the epoch of a file's last write; 0 when it is absent.
+int64_t written_at_ns(const std::string& path);
 
 // The runs made in this work tree (a linked worktree's runs are its own),
 // newest first; the undo records (refs/diffsmith/undo-*) are not runs.

@@ -149,7 +149,6 @@ void HumanSink::on_event(const Event& e) {
       finished(std::get<ev::RunFinished>(e));
       break;
     case EventKind::BatchTask:
-    case EventKind::Untyped:
       break;
   }
   std::fflush(out_);

@@ -24,7 +24,10 @@ MAX_DIFF_CHARS = 200_000  # GitHub caps a step summary at 1 MiB
 
 
 def last_finished(path):
-    finished = None
+    """The last run_finished event, and whether a run_started came before it
+    (a run that stopped before it started has only a run_finished, status
+    error)."""
+    finished, started = None, False
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
@@ -35,11 +38,13 @@ def last_finished(path):
                     event = json.loads(line)
                 except ValueError:
                     continue
+                if isinstance(event, dict) and event.get("type") == "run_started":
+                    started = True
                 if isinstance(event, dict) and event.get("type") == "run_finished":
                     finished = event
     except FileNotFoundError:
         pass
-    return finished
+    return finished, started
 
 
 def fence_for(text):
@@ -59,7 +64,10 @@ def main():
     ap.add_argument("--summary", required=True)
     a = ap.parse_args()
 
-    ev = last_finished(a.events)
+    ev, started = last_finished(a.events)
+    setup_reason = "" if started or ev is None else (ev.get("reason") or "")
+    if not started:
+        ev = None
     if ev is not None:
         status = ev.get("status") or "error"
     else:
@@ -92,7 +100,8 @@ def main():
         if reason:
             lines.append(f"| reason | {reason} |")
     else:
-        lines.append("| | the run stopped before it started: see the step's log |")
+        why = setup_reason.replace("|", "\\|").replace("\n", " ") or "see the step's log"
+        lines.append(f"| | the run stopped before it started: {why} |")
     lines.append("")
     if ev and ev.get("summary"):
         lines += ["**The model's summary:** " + ev["summary"].strip(), ""]

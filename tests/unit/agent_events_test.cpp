@@ -116,7 +116,7 @@ TEST_CASE("events: kind() and type_name() follow the variant's order") {
   CHECK(kind(ev::RunStarted{}) == EventKind::RunStarted);
   CHECK(kind(ev::AssistantText{}) == EventKind::AssistantText);
   CHECK(kind(ev::RunFinished{}) == EventKind::RunFinished);
-  CHECK(kind(ev::Untyped{}) == EventKind::Untyped);
+  CHECK(kind(ev::BatchTask{}) == EventKind::BatchTask);
   CHECK(std::string(type_name(EventKind::Checkpoint)) == "checkpoint");
   CHECK(std::string(type_name(EventKind::ToolCall)) == "tool_call");
 }
@@ -169,23 +169,4 @@ TEST_CASE("events: the JSONL and trajectory sinks write the same objects, redact
                                           "\n"
                                           R"({"message":{"role":"user"}})"
                                           "\n");
-}
-
-TEST_CASE("events: an event still built as JSON passes through (notice typed, others as is)") {
-  Capture out;
-  JsonlSink jsonl(out.f);
-  jsonl.event(json::Value::object().set("type", "notice").set("message", "m"));
-  jsonl.event(json::Value::object().set("type", "other").set("x", 1));
-  CHECK(out.text() == R"({"type":"notice","message":"m"})"
-                      "\n"
-                      R"({"type":"other","x":1})"
-                      "\n");
-
-  Capture human_out;
-  {
-    HumanSink human(human_out.f, false, false);
-    human.event(json::Value::object().set("type", "notice").set("message", "retrying"));
-    human.event(json::Value::object().set("type", "batch_task").set("id", "t"));
-  }
-  CHECK(human_out.text() == "retrying\n");
 }
