@@ -20,7 +20,7 @@ json::Value json_of(const ev::RunStarted& e) {
   v.set("test_cmd", e.test_cmd).set("test_source", e.test_source).set("edit_format", e.edit_format);
   v.set("checkpoint", e.checkpoint);
   if (!e.continues.empty()) v.set("continues", e.continues);
-  return v;
+  return v.set("task", e.task);
 }
 
 json::Value json_of(const ev::Mode& e) { return typed(EventKind::Mode).set("mode", e.mode); }
@@ -98,7 +98,6 @@ json::Value json_of(const ev::BatchTask& e) {
   v.set("id", e.id).set("repo", e.repo).set("base_commit", e.base_commit);
   return v.set("checkout", e.checkout).set("test_cmd", e.test_cmd).set("test_files", std::move(files));
 }
-
 
 }  // namespace
 

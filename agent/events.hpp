@@ -27,6 +27,7 @@ struct RunStarted {
   std::string edit_format;  // "search-replace" | "patch"
   std::string checkpoint;   // the start commit
   std::string continues;    // the run this one follows up (--continue, -i); "" = none
+  std::string task;         // the task, or a follow-up's instruction
 };
 
 // After the first test run: "fix", "change" or "untested".

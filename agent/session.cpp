@@ -28,15 +28,6 @@ namespace {
 constexpr int kMaxStalls = 3;
 const char* kDropped = "[output removed to fit the context window]";
 
-// The last `max_lines` lines of `s`.
-std::string tail_lines(const std::string& s, size_t max_lines) {
-  size_t pos = s.size();
-  if (pos > 0 && s[pos - 1] == '\n') --pos;
-  for (size_t n = 0; pos > 0; --pos)
-    if (s[pos - 1] == '\n' && ++n == max_lines) break;
-  return s.substr(pos);
-}
-
 // `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
 // "NAME: command not found" (bash), exit 127.
 bool shell_said_not_found(const std::string& output) {
@@ -116,7 +107,7 @@ bool Session::start() {
   out_.exit_code = -1;  // running
   events_.event(ev::RunStarted{cfg_.run_id, cfg_.model, repo_.root(), cfg_.test_cmd, cfg_.test_source,
                                cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base,
-                               continues_.run_id});
+                               continues_.run_id, cfg_.task});
 
   TestRun first;
   if (tested) {
@@ -181,7 +172,7 @@ bool Session::check_test_command(const TestRun& first) {
   else if (first.exit_code == 127 || (first.exit_code != 0 && shell_said_not_found(first.output)))
     why = "cannot run (exit " + std::to_string(first.exit_code) + ": command not found)";
   if (why.empty()) return true;
-  std::string out = tail_lines(first.output, 15);
+  std::string out = tail_excerpt(first.output, 15, std::string::npos);
   finish(RunStatus::Error,
          "the test command `" + cfg_.test_cmd + "` " + why + (out.empty() ? "" : ":\n" + out) +
              "\nNo model request was made. Pass a working -t \"COMMAND\", or --no-test to run without tests.",

@@ -326,7 +326,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
     t.events->event(ev::Notice{"model request attempt " + std::to_string(n.failed_attempt) + " failed: " +
-                           n.reason + buf + (n.text_emitted ? " (the text above is discarded)" : "")});
+                               n.reason + buf + (n.text_emitted ? " (the text above is discarded)" : "")});
   };
   auto client = llm::make_client(*s.endpoint);
   if (!client.ok())

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <ctime>
-#include <tuple>
 #include <filesystem>
 #include <map>
+#include <tuple>
 
 #include "agent/trajectory.hpp"
 #include "git/lock.hpp"

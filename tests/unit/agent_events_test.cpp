@@ -34,9 +34,14 @@ struct Capture {
 }  // namespace
 
 TEST_CASE("events: every type's JSON is exactly the documented object") {
-  CHECK(dumped(ev::RunStarted{"r1", "gpt-4.1", "/repo", "pytest -q", "-t", "search-replace", "abc"}) ==
+  CHECK(dumped(ev::RunStarted{"r1", "gpt-4.1", "/repo", "pytest -q", "-t", "search-replace", "abc", "",
+                              "fix it"}) ==
         R"({"type":"run_started","run_id":"r1","model":"gpt-4.1","repo":"/repo","test_cmd":"pytest -q",)"
-        R"("test_source":"-t","edit_format":"search-replace","checkpoint":"abc"})");
+        R"("test_source":"-t","edit_format":"search-replace","checkpoint":"abc","task":"fix it"})");
+  CHECK(dumped(ev::RunStarted{"r2", "m", "/repo", "", "--no-test", "patch", "def", "r1", "and the docs"}) ==
+        R"({"type":"run_started","run_id":"r2","model":"m","repo":"/repo","test_cmd":"",)"
+        R"("test_source":"--no-test","edit_format":"patch","checkpoint":"def","continues":"r1",)"
+        R"("task":"and the docs"})");
   CHECK(dumped(ev::Mode{"fix"}) == R"({"type":"mode","mode":"fix"})");
 
   ev::Tests t;

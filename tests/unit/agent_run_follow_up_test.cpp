@@ -94,6 +94,16 @@ TEST_CASE("follow-up e2e: --continue carries the first run's conversation and th
   CHECK(fin["status"].as_string() == "solved");
   CHECK(contains(fin["diff"].as_string(), "+done"));
   CHECK_FALSE(contains(fin["diff"].as_string(), "+fixed"));
+
+  // `log` names each run by its own instruction, the follow-up first.
+  ProcOptions o;
+  o.cwd = repo.root();
+  ProcResult log = run_diffsmith({"log", "--json"}, o);
+  REQUIRE(log.exit_code == 0);
+  auto runs = json_lines(log.out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0]["task"].as_string() == "now mark b.txt done");
+  CHECK(runs[1]["task"].as_string() == "fix a.txt");
 }
 
 TEST_CASE("follow-up e2e: undo of a follow-up goes back to its start; the first run's undo to its own") {
