@@ -164,7 +164,7 @@ TEST_CASE("action: the install step takes a given binary and puts it on PATH", "
   CHECK(contains(bad.err, "is not an executable"));
 }
 
-TEST_CASE("action: action.yml follows the metadata rules; the checker catches a broken one", "[action]") {
+TEST_CASE("action: action.yml follows the metadata rules, the checker catches a broken one", "[action]") {
   ProcResult ok = run_process({"/usr/bin/python3", kSource + "/tests/action/validate_action.py", kSource});
   INFO(ok.out << ok.err);
   REQUIRE(ok.exit_code != 3);  // 3: python3-yaml is missing (scripts/packages.txt installs it)

@@ -70,7 +70,7 @@ TEST_CASE("batch output: 8 threads appending large lines leave only whole, valid
   CHECK(ids.size() == 320);
 }
 
-TEST_CASE("batch output: a partial last line is cut on open; reading keeps the latest line per id") {
+TEST_CASE("batch output: a partial last line is cut on open, reading keeps the latest line per id") {
   TempDir d;
   std::string path = d.path + "/preds.jsonl";
   std::string first = json::dump(prediction_line("a", "m", "old")) + "\n";

@@ -114,7 +114,7 @@ TEST_CASE("batch: 4 tasks and a bad line on 2 workers give whole predictions tha
   CHECK(has(read_file(f.root + "/report.html"), "acme__widgets-1"));
 }
 
-TEST_CASE("batch: a re-run skips tasks already in --out; a removed line is redone; --redo runs all again") {
+TEST_CASE("batch: a re-run skips tasks already in --out, a removed line is redone, --redo runs all again") {
   BatchFixture f;
   {
     auto mock = start_mock(BatchFixture::script());
@@ -206,7 +206,7 @@ TEST_CASE("batch: usage errors exit 2 and say what to do") {
   CHECK(mock->requests().empty());
 }
 
-TEST_CASE("batch: --max-cost-total stops new tasks once spent; a re-run without it finishes the rest") {
+TEST_CASE("batch: --max-cost-total stops new tasks once spent, a re-run without it finishes the rest") {
   BatchFixture f;
   auto mock = start_mock(BatchFixture::script());
   auto flags = f.flags(*mock);

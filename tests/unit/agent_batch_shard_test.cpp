@@ -10,7 +10,7 @@
 
 using namespace ds::agent;
 
-TEST_CASE("batch shard: I/N is parsed with 0-based slices; bad values say what is wrong") {
+TEST_CASE("batch shard: I/N is parsed with 0-based slices, bad values say what is wrong") {
   auto s = parse_shard("2/5");
   REQUIRE(s.ok());
   CHECK(s->index == 2);

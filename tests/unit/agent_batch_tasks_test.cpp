@@ -25,7 +25,7 @@ json::Value swe_instance(const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("batch tasks: JSONL with SWE-bench and generic tasks; bad lines skipped with their line number") {
+TEST_CASE("batch tasks: JSONL with SWE-bench and generic tasks, bad lines skipped with their line number") {
   json::Value generic = json::Value::object();
   generic.set("id", "fix-1").set("repo", "./repos/app").set("task", "Make the parser accept tabs.");
   generic.set("test_cmd", "make test");

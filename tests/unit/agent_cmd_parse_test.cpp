@@ -126,7 +126,7 @@ TEST_CASE("parse command: V4A ops as JSON, with chunks, move_to and content") {
   CHECK(v["blocks"].at(2)["path"].as_string() == "d.txt");
 }
 
-TEST_CASE("parse command: zero blocks is success; --format forces a parser") {
+TEST_CASE("parse command: zero blocks is success, --format forces a parser") {
   ds::json::Value none = run_json("Just an explanation, no edits.\n", 0);
   CHECK(none["format"].as_string() == "search-replace");
   CHECK(none["blocks"].size() == 0);

@@ -79,7 +79,7 @@ const char* kNext =
 
 }  // namespace
 
-TEST_CASE("human sink: streamed SEARCH/REPLACE blocks become one line per file; prose still streams") {
+TEST_CASE("human sink: streamed SEARCH/REPLACE blocks become one line per file, prose still streams") {
   Screen s;
   s.stream("I will fix the leap years.\n\n" + sr_block("dates.py", "old\n", "new\n") + "\n" +
            sr_block("dates.py", "old2\n", "new2\n") + "That should do it.");

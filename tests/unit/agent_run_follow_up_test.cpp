@@ -106,7 +106,7 @@ TEST_CASE("follow-up e2e: --continue carries the first run's conversation and th
   CHECK(runs[1]["task"].as_string() == "fix a.txt");
 }
 
-TEST_CASE("follow-up e2e: undo of a follow-up goes back to its start; the first run's undo to its own") {
+TEST_CASE("follow-up e2e: undo of a follow-up goes back to its start, the first run's undo to its own") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}, {"b.txt", "todo\n"}});
   auto mock = start_mock(script({
       edit_turn(sr_block("a.txt", "broken\n", "fixed\n")),
@@ -285,7 +285,7 @@ TEST_CASE("follow-up e2e: a run whose changes were undone cannot be continued") 
   CHECK(mock->requests().size() == 1);
 }
 
-TEST_CASE("follow-up e2e: a killed run's conversation is continued; its unanswered tool call is answered") {
+TEST_CASE("follow-up e2e: a killed run's conversation is continued, its unanswered tool call is answered") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}, {"b.txt", "todo\n"}});
   auto mock = start_mock(script({
       turn({tool_call("read_file", Value::object().set("path", "a.txt")).set("id", "call_read")}),

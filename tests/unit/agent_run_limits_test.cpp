@@ -142,7 +142,7 @@ TEST_CASE("run e2e: insufficient_quota exits 3 without a retry") {
   CHECK(contains(r.err, "quota"));
 }
 
-TEST_CASE("run e2e: settings layer flag > env > .diffsmith.toml; unknown keys are errors") {
+TEST_CASE("run e2e: settings layer flag > env > .diffsmith.toml, unknown keys are errors") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}, {".diffsmith.toml", "max-turns = 1\n"}});
   auto turns_used = [&](std::vector<std::string> extra, std::map<std::string, std::string> env) {
     auto mock = start_mock(reading_model(5));

@@ -47,7 +47,7 @@ TEST_CASE("run e2e: a dirty work tree is refused with exit 4 and nothing changes
   CHECK(repo.git({"for-each-ref", "refs/diffsmith"}).empty());
 }
 
-TEST_CASE("run e2e: --allow-dirty keeps the user's changes; undo restores the dirty start byte for byte") {
+TEST_CASE("run e2e: --allow-dirty keeps the user's changes, undo restores the dirty start byte for byte") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}, {"b.txt", "keep\n"}, {"old.txt", "deleted by the user\n"}});
   // The start state: a staged and unstaged change, an untracked file, an
   // executable bit, a file deleted from the work tree.

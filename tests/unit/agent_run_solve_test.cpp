@@ -57,7 +57,7 @@ TEST_CASE("run e2e: solved in one turn with apply_edits") {
   CHECK_FALSE(repo.exists(".git/diffsmith/lock"));
 }
 
-TEST_CASE("run e2e: solved after a failed test run; the second request carries the test output") {
+TEST_CASE("run e2e: solved after a failed test run, the second request carries the test output") {
   TempRepo repo({{"calc.py", kCalc}, {"test_calc.py", kCalcTest}});
   auto mock = start_mock(script({
       edit_turn(sr_block("calc.py", "    return a - b\n", "    return a * b\n")),  // still wrong: 6 != 5
@@ -93,7 +93,7 @@ TEST_CASE("run e2e: solved after a failed test run; the second request carries t
   CHECK(contains(feedback, "AssertionError: 6 != 5"));
 }
 
-TEST_CASE("run e2e: a failed SEARCH block is repaired next turn; the diagnostics reached the model") {
+TEST_CASE("run e2e: a failed SEARCH block is repaired next turn, the diagnostics reached the model") {
   TempRepo repo({{"a.txt", "alpha\nbeta\ngamma\ndelta\n"}});
   Value bad = turn(
       {tool_call("apply_edits", Value::object().set("edits", sr_block("a.txt", "beta\nepsilon\n", "BETA\n")))
@@ -157,7 +157,7 @@ TEST_CASE("run e2e: --edit-format patch offers apply_patch and applies V4A patch
   CHECK(std::count(names.begin(), names.end(), "apply_edits") == 0);
 }
 
-TEST_CASE("run e2e: --json prints one event per line; run_finished's diff equals --output-patch") {
+TEST_CASE("run e2e: --json prints one event per line, run_finished's diff equals --output-patch") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   TempDir out_dir;
   std::string patch_path = out_dir.path + "/final.patch";
@@ -205,7 +205,7 @@ TEST_CASE("run e2e: --commit commits the solved change on the branch with the fi
   CHECK(repo.git({"status", "--porcelain"}).empty());
 }
 
-TEST_CASE("run e2e: an unknown tool and invalid JSON arguments get error tool messages; the run goes on") {
+TEST_CASE("run e2e: an unknown tool and invalid JSON arguments get error tool messages, the run goes on") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   Value bad = turn({
       tool_call("delete_everything", Value::object()).set("id", "call_unknown"),

@@ -50,7 +50,7 @@ TEST_CASE("run verdict e2e: a failed edit then finish on passing tests is no_cha
   CHECK(lines.back()["diff"].as_string().empty());
 }
 
-TEST_CASE("run verdict e2e: the test command is detected and named; --no-test runs without one") {
+TEST_CASE("run verdict e2e: the test command is detected and named, --no-test runs without one") {
   SECTION("detected from pyproject.toml") {
     TempRepo repo({{"pyproject.toml", "[tool.pytest.ini_options]\n"}, {"a.py", "x = 1\n"}});
     auto mock = start_mock(script({finish_turn("nothing")}));

@@ -39,7 +39,7 @@ TEST_CASE("verdict: fix mode ends on the first turn after which the tests pass, 
   CHECK(out.changed_paths == std::vector<std::string>{"money.py"});
 }
 
-TEST_CASE("verdict: change mode does not end on passing tests; the model ends it after the whole change") {
+TEST_CASE("verdict: change mode does not end on passing tests, the model ends it after the whole change") {
   TempRepo repo({{"money.py", kMoney}, {"invoice.py", kInvoice}});
   Harness h(repo);
   h.tests_pass_when([](const TempRepo&) { return true; });
@@ -72,7 +72,7 @@ TEST_CASE("verdict: in change mode a reply with no tool call and no edit ends th
   CHECK(out.summary == "Done: the comment is in place.");
 }
 
-TEST_CASE("verdict: in change mode finish while the tests fail is a stall; the model goes on and fixes it") {
+TEST_CASE("verdict: in change mode finish while the tests fail is a stall, the model goes on and fixes it") {
   TempRepo repo({{"money.py", kMoney}});
   Harness h(repo);
   h.tests_pass_when([](const TempRepo& r) { return !has_text(r, "money.py", "broken"); });
@@ -156,7 +156,7 @@ TEST_CASE("verdict: failed edits are attempts, not stalls, and the feedback does
   CHECK(contains(h.feedback(), "failed"));
 }
 
-TEST_CASE("verdict: three stalls in a row end the run; an applied change resets the count") {
+TEST_CASE("verdict: three stalls in a row end the run, an applied change resets the count") {
   TempRepo repo({{"money.py", kMoney}});
   Harness h(repo);
   h.cfg.max_turns = 10;
@@ -266,7 +266,7 @@ TEST_CASE("verdict: Ctrl-C during a tool call: the rest of the turn is not run, 
   CHECK(contains(h.feedback(), "Not run: the run was interrupted"));
 }
 
-TEST_CASE("verdict: tool calls per turn are capped; the rest are answered 'not run'") {
+TEST_CASE("verdict: tool calls per turn are capped, the rest are answered 'not run'") {
   TempRepo repo({{"money.py", kMoney}});
   Harness h(repo);
   h.cfg.max_turns = 1;

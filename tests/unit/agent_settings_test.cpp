@@ -391,7 +391,7 @@ TEST_CASE(
   CHECK_FALSE(contains(r.out + r.err, key));
 }
 
-TEST_CASE("doctor: every setting has a row; defaults say so; a detected test command says from what") {
+TEST_CASE("doctor: every setting has a row, defaults say so, a detected test command says from what") {
   TempRepo repo({{"go.mod", "module x\n"}});
   ProcOptions opts;
   opts.cwd = repo.root();
