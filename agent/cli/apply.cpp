@@ -2,39 +2,43 @@
 // exact patch through libgit2 (all-or-nothing unless --partial).
 #include "agent/cli/apply.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "base/file_io.hpp"
+#include "git/apply_edits.hpp"
 #include "git/repository.hpp"
 #include "json/value.hpp"
-#include "git/apply_edits.hpp"
 
 namespace ds::agent {
 
 bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err) {
-  std::stringstream buf;
   if (input == "-") {
+    std::stringstream buf;
     buf << in.rdbuf();
-  } else {
-    std::ifstream f(input, std::ios::binary);
-    if (!f) {
-      err << "diffsmith: cannot read edit text from '" << input << "': no such file or not readable\n";
-      return false;
-    }
-    buf << f.rdbuf();
+    text = buf.str();
+    return true;
   }
-  text = buf.str();
+  auto bytes = read_whole_file(input);
+  if (!bytes) {
+    err << "diffsmith: edit text: " << bytes.error().message << "\n";
+    return false;
+  }
+  text = std::move(*bytes);
   return true;
 }
 
 namespace {
 
 bool parse_format(const std::string& s, edit::Format& f) {
-  if (s == "auto") f = edit::Format::Auto;
-  else if (s == "search-replace") f = edit::Format::SearchReplace;
-  else if (s == "patch") f = edit::Format::Patch;
-  else return false;
+  if (s == "auto")
+    f = edit::Format::Auto;
+  else if (s == "search-replace")
+    f = edit::Format::SearchReplace;
+  else if (s == "patch")
+    f = edit::Format::Patch;
+  else
+    return false;
   return true;
 }
 
@@ -51,7 +55,8 @@ json::Value result_json(const git::EditApplyResult& r) {
     blocks.push(std::move(o));
   }
   json::Value v = json::Value::object();
-  v.set("applied", static_cast<int64_t>(r.plan.applied())).set("failed", static_cast<int64_t>(r.plan.failed()));
+  v.set("applied", static_cast<int64_t>(r.plan.applied()))
+      .set("failed", static_cast<int64_t>(r.plan.failed()));
   v.set("written", r.written).set("files", std::move(files)).set("blocks", std::move(blocks));
   if (!r.write_error.empty()) v.set("write_error", r.write_error);
   v.set("diff", r.diff);
@@ -83,8 +88,10 @@ int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostre
     if (!r.written && !o.dry_run && r.plan.applied() > 0)
       err << "nothing was written (all-or-nothing; use --partial to write the blocks that applied)\n";
   }
-  if (o.json) out << json::dump(result_json(r)) << "\n";
-  else out << r.diff;
+  if (o.json)
+    out << json::dump(result_json(r)) << "\n";
+  else
+    out << r.diff;
   return r.all_applied() && !r.plan.results.empty() ? 0 : 1;
 }
 

@@ -19,6 +19,7 @@
 #include "agent/batch/runner.hpp"
 #include "agent/batch/tasks.hpp"
 #include "agent/batch/workspace.hpp"
+#include "agent/exit_code.hpp"
 #include "agent/interrupt.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
@@ -140,7 +141,7 @@ int run_batch_command(BatchCommandArgs& a, std::ostream& out, std::ostream& err)
     auto c = llm::make_client(cfg->endpoint);
     if (!c.ok()) {
       err << kWho << c.error().message << "\n";
-      return llm::exit_code_for(c.error());
+      return to_int(exit_code_for(c.error()));
     }
     owned.push_back(std::move(*c));
     clients.push_back(owned.back().get());

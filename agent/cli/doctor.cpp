@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <string>
 
+#include "agent/exit_code.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
 #include "llm/generation.hpp"
@@ -54,7 +55,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   auto client = llm::make_client(cfg);
   if (!client.ok()) {
     err << "diffsmith doctor: " << text::redact(client.error().message) << "\n";
-    return llm::exit_code_for(client.error());
+    return to_int(exit_code_for(client.error()));
   }
 
   llm::Request req;
@@ -74,7 +75,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   auto turn = (*client)->complete(req, nullptr);
   if (!turn.ok()) {
     err << "diffsmith doctor: request failed: " << text::redact(turn.error().message) << "\n";
-    return llm::exit_code_for(turn.error());
+    return to_int(exit_code_for(turn.error()));
   }
 
   out << "ok: answered in " << turn->latency.count() << " ms"

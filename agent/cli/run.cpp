@@ -17,6 +17,7 @@
 #include "agent/cli/doctor.hpp"
 #include "agent/command_setup.hpp"
 #include "agent/container_setup.hpp"
+#include "agent/exit_code.hpp"
 #include "agent/interrupt.hpp"
 #include "agent/cli/options.hpp"
 #include "agent/cli/run_settings.hpp"
@@ -245,7 +246,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   auto client = llm::make_client(*endpoint);
   if (!client.ok()) {
     err << "diffsmith run: " << client.error().message << "\n";
-    return llm::exit_code_for(client.error());
+    return to_int(exit_code_for(client.error()));
   }
   cfg->run_id = new_run_id();
   auto ds_dir = git::diffsmith_dir(*repo);

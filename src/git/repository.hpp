@@ -4,6 +4,7 @@
 // the .cpp files that need it (see handles.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/result.hpp"
@@ -12,21 +13,38 @@ struct git_repository;
 
 namespace ds::git {
 
-// Error::kind values of ds::git errors (main() maps all of them to exit 4
-// where they mean "repository error").
-enum ErrorKind : int {
-  kGitError = 400,  // libgit2 failed; the message carries its text
-  kNotARepo,        // no repository at or above the directory
-  kBare,            // the repository has no work tree
-  kPathRefused,     // unsafe, symlinked, binary, not a regular file, unreadable
-  kStale,           // a file on disk differs from what the change was made against
-  kApplyFailed,     // libgit2 refused the patch; nothing was changed
-  kVerifyFailed,    // applied, but the files do not hold the expected bytes (rolled back)
-  kLocked,          // another diffsmith run holds the work tree's lock, or a git lock file is in the way
-  kNotFound,        // a commit, ref or branch that does not exist
-  kExists,          // a branch that already exists
-  kIoError,         // reading or writing a file or folder failed
+// The kinds of ds::git errors (ds::Error::kind). The commands map them to
+// exit 4 where they mean "repository error" (agent/exit_code.hpp).
+enum class ErrorKind : uint8_t {
+  GitError,      // libgit2 failed; the message carries its text
+  NotARepo,      // no repository at or above the directory
+  Bare,          // the repository has no work tree
+  PathRefused,   // unsafe, symlinked, binary, not a regular file, unreadable
+  Stale,         // a file on disk differs from what the change was made against
+  ApplyFailed,   // libgit2 refused the patch; nothing was changed
+  VerifyFailed,  // applied, but the files do not hold the expected bytes (rolled back)
+  Locked,        // another diffsmith run holds the work tree's lock, or a git lock file is in the way
+  NotFound,      // a commit, ref or branch that does not exist
+  Exists,        // a branch that already exists
+  IoError,       // reading or writing a file or folder failed
 };
+
+constexpr ErrorLibrary error_library(ErrorKind) { return ErrorLibrary::Git; }
+
+// The old names (kX == ErrorKind::X), kept while files outside the libraries
+// (agent/batch/workspace.cpp, tests/unit/agent_*.cpp) still spell them; new
+// code writes ErrorKind::X.
+inline constexpr ErrorKind kGitError = ErrorKind::GitError;
+inline constexpr ErrorKind kNotARepo = ErrorKind::NotARepo;
+inline constexpr ErrorKind kBare = ErrorKind::Bare;
+inline constexpr ErrorKind kPathRefused = ErrorKind::PathRefused;
+inline constexpr ErrorKind kStale = ErrorKind::Stale;
+inline constexpr ErrorKind kApplyFailed = ErrorKind::ApplyFailed;
+inline constexpr ErrorKind kVerifyFailed = ErrorKind::VerifyFailed;
+inline constexpr ErrorKind kLocked = ErrorKind::Locked;
+inline constexpr ErrorKind kNotFound = ErrorKind::NotFound;
+inline constexpr ErrorKind kExists = ErrorKind::Exists;
+inline constexpr ErrorKind kIoError = ErrorKind::IoError;
 
 // Calls git_libgit2_init once per process (thread-safe); every entry point of
 // this library calls it, so users need not.

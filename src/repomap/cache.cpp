@@ -67,7 +67,7 @@ Layout layout_for(const Header& h) {
 }
 
 Error invalid(const std::string& what) {
-  return make_error("repo map cache is invalid (" + what + "); it will be rebuilt", kCacheInvalid);
+  return make_error("repo map cache is invalid (" + what + "); it will be rebuilt", ErrorKind::CacheInvalid);
 }
 
 }  // namespace
@@ -235,8 +235,8 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
 Result<TagTable> load_cache(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return make_error("no repo map cache at " + path, kCacheMissing);
-    return make_error("cannot open repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
+    if (errno == ENOENT) return make_error("no repo map cache at " + path, ErrorKind::CacheMissing);
+    return make_error("cannot open repo map cache " + path + ": " + std::strerror(errno), ErrorKind::CacheIo);
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
@@ -247,7 +247,7 @@ Result<TagTable> load_cache(const std::string& path) {
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   ::close(fd);
   if (p == MAP_FAILED)
-    return make_error("cannot map repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
+    return make_error("cannot map repo map cache " + path + ": " + std::strerror(errno), ErrorKind::CacheIo);
   std::shared_ptr<const void> backing(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
   return CacheCodec::decode(std::move(backing), static_cast<const char*>(p), size);
 }
@@ -261,10 +261,12 @@ Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& 
   std::error_code ec;
   std::filesystem::path target(path);
   std::filesystem::create_directories(target.parent_path(), ec);
-  if (ec) return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(), kCacheIo);
+  if (ec)
+    return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(),
+                      ErrorKind::CacheIo);
 
   Status st = git::write_file_atomic(path, bytes, 0644);
-  if (!st) return make_error(st.error().message, kCacheIo);
+  if (!st) return make_error(st.error().message, ErrorKind::CacheIo);
   return generation;
 }
 

@@ -44,7 +44,7 @@ TEST_CASE("a second lock on the same work tree is refused until the first is rel
     auto r2 = open_repo(repo.path(""));
     auto second = RepoLock::acquire(r2);
     REQUIRE_FALSE(second.ok());
-    CHECK(second.error().kind == kLocked);
+    CHECK(second.error().kind == ErrorKind::Locked);
     CHECK(second.error().message.find("another diffsmith run (pid " + std::to_string(::getpid()) +
                                       ") is working in this work tree (" + repo.root + ")") !=
           std::string::npos);
@@ -122,7 +122,7 @@ TEST_CASE("each linked worktree has its own lock, named for its own folder; gitd
   auto again = open_repo(other.root + "/wt");
   auto blocked = RepoLock::acquire(again);
   REQUIRE_FALSE(blocked.ok());
-  CHECK(blocked.error().kind == kLocked);
+  CHECK(blocked.error().kind == ErrorKind::Locked);
   CHECK(blocked.error().message.find("(" + other.root + "/wt)") != std::string::npos);
 
   // A work tree whose .git is a "gitdir:" file (git init --separate-git-dir).

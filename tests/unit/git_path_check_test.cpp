@@ -55,7 +55,7 @@ struct Fixture {
 std::string refusal(PathCheck& c, const std::string& path, PathUse use = PathUse::Read) {
   auto r = c.file(path, use);
   if (r.ok()) return "";
-  CHECK(r.error().kind == kPathRefused);
+  CHECK(r.error().kind == ErrorKind::PathRefused);
   return r.error().message;
 }
 

@@ -16,7 +16,7 @@ namespace {
 std::string refusal(WorkdirSource& src, const std::string& path) {
   auto r = src.read(path);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == kPathRefused);
+  CHECK(r.error().kind == ErrorKind::PathRefused);
   return r.error().message;
 }
 

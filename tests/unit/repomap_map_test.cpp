@@ -1,18 +1,18 @@
 // build_map end to end on real git repositories made with the git CLI:
 // ranking for a task, the token budget, the blob-keyed cache (what
 // invalidates it and what does not), concurrent runs, skipped files, errors.
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 
+#include "git/repository.hpp"
 #include "repomap/cache.hpp"
 #include "repomap/map.hpp"
 #include "repomap/terms.hpp"
@@ -69,9 +69,14 @@ void write_python_project(const TempRepo& r, int modules) {
     std::string next = std::to_string((i + 1) % modules);
     r.write("pkg/module_" + n + ".py",
             "from core import CoreEngine, core_helper\n\n"
-            "class Widget" + n + ":\n    def render_" + n + "(self):\n        return core_helper(CoreEngine())\n\n"
-            "def build_" + n + "(spec):\n    return Widget" + next + "()\n\n"
-            "def compute_total_" + n + "(values):\n    return core_helper(sum(values))\n");
+            "class Widget" +
+                n + ":\n    def render_" + n +
+                "(self):\n        return core_helper(CoreEngine())\n\n"
+                "def build_" +
+                n + "(spec):\n    return Widget" + next +
+                "()\n\n"
+                "def compute_total_" +
+                n + "(values):\n    return core_helper(sum(values))\n");
   }
   r.write("misc/obscure_tool.py",
           "def frobnicate_widget_state(state):\n    return state\n\n"
@@ -85,7 +90,9 @@ std::string map_of(const TempRepo& r, MapOptions opt, MapStats* stats = nullptr)
   return *m;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace
 
@@ -246,8 +253,16 @@ TEST_CASE("two runs sharing a cache at once both succeed and leave a valid cache
   opt.threads = 1;
   std::string a, b;
   bool ok_a = false, ok_b = false;
-  std::thread ta([&] { auto m = build_map(r.dir(), opt); ok_a = m.ok(); if (ok_a) a = *m; });
-  std::thread tb([&] { auto m = build_map(r.dir(), opt); ok_b = m.ok(); if (ok_b) b = *m; });
+  std::thread ta([&] {
+    auto m = build_map(r.dir(), opt);
+    ok_a = m.ok();
+    if (ok_a) a = *m;
+  });
+  std::thread tb([&] {
+    auto m = build_map(r.dir(), opt);
+    ok_b = m.ok();
+    if (ok_b) b = *m;
+  });
   ta.join();
   tb.join();
   REQUIRE(ok_a);
@@ -286,7 +301,7 @@ TEST_CASE("errors: not a repository") {
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   auto m = build_map(tmpl, MapOptions{});
   REQUIRE_FALSE(m.ok());
-  CHECK(m.error().kind == kNotARepository);
+  CHECK(m.error().is(ds::git::ErrorKind::NotARepo));
   CHECK(contains(m.error().message, "not a git repository"));
   fs::remove_all(tmpl);
 }
@@ -319,8 +334,9 @@ TEST_CASE("ctags extracts definitions in languages the built-in scanner does not
 }
 
 TEST_CASE("task terms: identifiers, weak words, paths") {
-  TaskTerms t = extract_terms({"The `parse` step fails in src/json/parse.cpp: Value::as_int() "
-                               "returns garbage for big_numbers and JSONReader; see tokenizer."});
+  TaskTerms t =
+      extract_terms({"The `parse` step fails in src/json/parse.cpp: Value::as_int() "
+                     "returns garbage for big_numbers and JSONReader; see tokenizer."});
   auto has = [](const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
   };
