@@ -8,21 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "git/apply.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::edit::FileChange;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
-
-namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
-
-}  // namespace
 
 TEST_CASE("apply_changes modifies, creates in new folders and deletes, leaving the index alone") {
   TempRepo repo;

@@ -5,7 +5,7 @@
 
 #include "git/checkpoint.hpp"
 #include "git/diff.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;

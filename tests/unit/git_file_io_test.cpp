@@ -9,6 +9,7 @@
 
 #include "base/file_io.hpp"
 #include "git/file_io.hpp"
+#include "git/repository.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

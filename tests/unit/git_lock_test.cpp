@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "git/lock.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "git/path_check.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::git;

@@ -7,7 +7,7 @@
 #include "agent/cli/history.hpp"
 #include "git/apply.hpp"
 #include "git/checkpoint.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;
