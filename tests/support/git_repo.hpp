@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -91,14 +92,21 @@ struct TempRepo {
     git("add -A");
     git("commit -q -m '" + message + "'");
   }
+  // Waits until the index's mtime has moved past the files' and refreshes
+  // it, so no entry is "racy" (for tests that count what a cache reuses).
+  void settle_index() const {
+    ::usleep(20000);
+    git("update-index --really-refresh");
+  }
 };
 
 // The repository at repo.root, opened with ds::git (after the files are
 // written and committed).
-inline Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
+inline Repository open_repo(const std::string& dir) {
+  auto r = Repository::open(dir);
   REQUIRE(r.ok());
   return std::move(r).value();
 }
+inline Repository open_repo(const TempRepo& repo) { return open_repo(repo.root); }
 
 }  // namespace ds::git::testing

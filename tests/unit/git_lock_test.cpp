@@ -9,15 +9,10 @@
 #include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const std::string& dir) {
-  auto r = Repository::open(dir);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 // A pid that is certainly dead: a child we started and reaped.
 pid_t dead_pid() {

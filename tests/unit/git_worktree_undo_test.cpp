@@ -10,15 +10,10 @@
 #include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const std::string& dir) {
-  auto r = Repository::open(dir);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 struct Outcome {
   int code;
