@@ -25,11 +25,11 @@ Result<std::string> read_impl(const std::string& path, size_t max_bytes, bool* m
   };
   struct stat st {};
   if (::fstat(fd, &st) != 0) return fail(std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail("it is not a regular file");
+  if (S_ISDIR(st.st_mode)) return fail("it is a folder, not a file");
   auto too_large = [&] { return fail("it is larger than " + std::to_string(max_bytes) + " bytes"); };
   if (static_cast<size_t>(st.st_size) > max_bytes) return too_large();
   // The size fstat reports is read in place; whatever follows (a file that
-  // grows, /proc files that report 0) is appended in chunks.
+  // grows, /proc files and pipes that report 0) is appended in chunks.
   std::string data(static_cast<size_t>(st.st_size), '\0');
   size_t done = 0;
   while (done < data.size()) {

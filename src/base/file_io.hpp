@@ -12,10 +12,11 @@ namespace ds {
 
 inline constexpr size_t kNoSizeLimit = std::numeric_limits<size_t>::max();
 
-// The bytes of the regular file at `path` (/proc files included). Errors
-// name the path and the reason: "cannot read '/x/y': No such file or
-// directory", "...: it is not a regular file", "...: it is larger than N
-// bytes" (when it exceeds `max_bytes`).
+// The bytes of the file at `path`: a regular file, a /proc file, a pipe
+// (`<(cmd)`) or a device (/dev/null) read to its end. Errors name the path
+// and the reason: "cannot read '/x/y': No such file or directory", "...: it
+// is a folder, not a file", "...: it is larger than N bytes" (when it
+// exceeds `max_bytes`).
 Result<std::string> read_whole_file(const std::string& path, size_t max_bytes = kNoSizeLimit);
 
 // read_whole_file, but std::nullopt when nothing is at `path` (the file or a

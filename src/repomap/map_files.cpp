@@ -34,8 +34,9 @@ bool index_describes(const IndexFile& f, const struct stat& st, const RepoFiles&
   return true;
 }
 
-// A tracked file's bytes; false (skip it) when it cannot be read, is not a
-// regular file, or is larger than the map reads.
+// A tracked file's bytes; false (skip it) when it cannot be read or is
+// larger than the map reads. (Only files the stat pass found regular get
+// here.)
 bool read_file(const std::string& path, std::string& out) {
   auto bytes = read_whole_file(path, kMaxFileBytes);
   if (!bytes) return false;
