@@ -1,10 +1,13 @@
 // diffsmith's exit codes (DESIGN.md, "Exit codes of `diffsmith run`"; the
-// other commands use the same numbers) and the one way a command reports a
-// failure: `diffsmith CMD: message` on stderr, then the code.
+// other commands use the same numbers), the code for a library's error, and
+// the one way a command reports a failure: `diffsmith CMD: message` on
+// stderr, then the code.
 #pragma once
 
 #include <ostream>
 #include <string_view>
+
+#include "base/result.hpp"
 
 namespace ds::agent {
 
@@ -18,6 +21,13 @@ enum class ExitCode {
 };
 
 constexpr int to_int(ExitCode c) { return static_cast<int>(c); }
+
+// The exit code for a failure reported by a library, by the error's kind:
+// the model client's bad settings are Usage, its interruption Interrupted,
+// any other of its failures Model; git's and the repo map's are Repository.
+// An unclassified error is Model: only the model client's seam (replay and
+// test clients included) hands such errors to the callers.
+ExitCode exit_code_for(const Error& e);
 
 // Prints "diffsmith <command>: <message>\n" on `err` and returns `code` as
 // the process's exit status. `command` is the subcommand ("run", "undo").

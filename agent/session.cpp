@@ -60,7 +60,7 @@ RunOutcome Session::run() {
     }
     auto turn = ask_model();
     if (!turn.ok()) {
-      if (turn.error().kind == llm::kErrInterrupted || interrupted())
+      if (turn.error().is(llm::ErrorKind::Interrupted) || interrupted())
         finish(RunStatus::Interrupted, "interrupted");
       else
         finish(RunStatus::Error, turn.error().message);
@@ -192,7 +192,7 @@ Result<llm::Turn> Session::ask_model() {
       "diffsmith-" + (continues_.first_run_id.empty() ? cfg_.run_id : continues_.first_run_id);
   auto on_text = [this](std::string_view s) { events_.model_text(s); };
   auto turn = client_.complete(req, on_text);
-  if (!turn.ok() && turn.error().kind == llm::kErrContextLength) {
+  if (!turn.ok() && turn.error().is(llm::ErrorKind::ContextLength)) {
     // Drop old tool outputs, keeping the newest, and retry once.
     int newest = -1;
     for (int i = static_cast<int>(messages_.size()) - 1; i >= 0; --i)

@@ -7,6 +7,7 @@
 
 #include "exec/sandbox.hpp"
 #include "exec/trim.hpp"
+#include "text/duration.hpp"
 #include "tools/tool.hpp"
 
 namespace ds::tools {
@@ -22,8 +23,8 @@ std::string header(const exec::RunResult& r, int64_t timeout_s) {
   else if (r.interrupted)
     std::snprintf(buf, sizeof buf, "Command stopped: the run was interrupted. Output so far:\n");
   else
-    std::snprintf(buf, sizeof buf, "Command exited with code %d after %.1f s.\n", r.exit_code,
-                  static_cast<double>(r.duration.count()) / 1000.0);
+    std::snprintf(buf, sizeof buf, "Command exited with code %d after %s.\n", r.exit_code,
+                  text::seconds_text(r.duration).c_str());
   return buf;
 }
 

@@ -146,7 +146,7 @@ Result<git::Repository> Workspace::checkout(const BatchTask& t, const std::strin
   fs::remove_all(dir, ec);
   fs::create_directories(fs::path(dir).parent_path(), ec);
   auto repo = git::clone_checkout(*source, dir, t.base_commit, o_.cancel);
-  if (!repo && repo.error().kind == git::kNotFound && is_cache(*source)) {
+  if (!repo && repo.error().is(git::ErrorKind::NotFound) && is_cache(*source)) {
     // The cache predates the commit: fetch it once more (one worker at a time).
     {
       auto lock = lock_for(*source);

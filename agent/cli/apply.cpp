@@ -5,19 +5,24 @@
 #include <iostream>
 
 #include "agent/cli/input.hpp"
+#include "agent/exit_code.hpp"
+#include "git/apply_edits.hpp"
 #include "git/repository.hpp"
 #include "json/value.hpp"
-#include "git/apply_edits.hpp"
 
 namespace ds::agent {
 
 namespace {
 
 bool parse_format(const std::string& s, edit::Format& f) {
-  if (s == "auto") f = edit::Format::Auto;
-  else if (s == "search-replace") f = edit::Format::SearchReplace;
-  else if (s == "patch") f = edit::Format::Patch;
-  else return false;
+  if (s == "auto")
+    f = edit::Format::Auto;
+  else if (s == "search-replace")
+    f = edit::Format::SearchReplace;
+  else if (s == "patch")
+    f = edit::Format::Patch;
+  else
+    return false;
   return true;
 }
 
@@ -34,7 +39,8 @@ json::Value result_json(const git::EditApplyResult& r) {
     blocks.push(std::move(o));
   }
   json::Value v = json::Value::object();
-  v.set("applied", static_cast<int64_t>(r.plan.applied())).set("failed", static_cast<int64_t>(r.plan.failed()));
+  v.set("applied", static_cast<int64_t>(r.plan.applied()))
+      .set("failed", static_cast<int64_t>(r.plan.failed()));
   v.set("written", r.written).set("files", std::move(files)).set("blocks", std::move(blocks));
   if (!r.write_error.empty()) v.set("write_error", r.write_error);
   v.set("diff", r.diff);
@@ -45,19 +51,16 @@ json::Value result_json(const git::EditApplyResult& r) {
 
 int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
   git::EditApplyOptions opts;
-  if (!parse_format(o.format, opts.format)) {
-    err << "diffsmith apply: --format must be auto, search-replace or patch (got '" << o.format << "')\n";
-    return 2;
-  }
+  if (!parse_format(o.format, opts.format))
+    return fail(err, "apply", "--format must be auto, search-replace or patch (got '" + o.format + "')",
+                ExitCode::Usage);
   opts.partial = o.partial;
   opts.dry_run = o.dry_run;
-  std::string text;
-  if (!read_input(o.input, in, text, err)) return 2;
+  auto input = read_input(o.input, in);
+  if (!input) return fail(err, "apply", "edit text: " + input.error().message, ExitCode::Usage);
+  const std::string& text = *input;
   auto repo = git::Repository::open(o.dir);
-  if (!repo.ok()) {
-    err << "diffsmith apply: " << repo.error().message << "\n";
-    return 4;
-  }
+  if (!repo.ok()) return fail(err, "apply", repo.error().message, ExitCode::Repository);
   git::EditApplyResult r = git::apply_edit_text(*repo, text, opts);
   err << git::block_summary(r);
   if (r.plan.results.empty()) err << "no edit blocks found in the input\n";
@@ -66,9 +69,11 @@ int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostre
     if (!r.written && !o.dry_run && r.plan.applied() > 0)
       err << "nothing was written (all-or-nothing; use --partial to write the blocks that applied)\n";
   }
-  if (o.json) out << json::dump(result_json(r)) << "\n";
-  else out << r.diff;
-  return r.all_applied() && !r.plan.results.empty() ? 0 : 1;
+  if (o.json)
+    out << json::dump(result_json(r)) << "\n";
+  else
+    out << r.diff;
+  return to_int(r.all_applied() && !r.plan.results.empty() ? ExitCode::Ok : ExitCode::NotSolved);
 }
 
 }  // namespace ds::agent

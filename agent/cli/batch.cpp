@@ -234,7 +234,7 @@ int run_batch_command(BatchCommandArgs& a, std::ostream& out, std::ostream& err)
   auto clients = make_clients(*cfg, worker_count(*cfg, outputs->todo.size()));
   if (!clients.ok())
     return fail(err, kCmd, clients.error().message,
-                static_cast<ExitCode>(llm::exit_code_for(clients.error())));
+                exit_code_for(clients.error()));
 
   std::vector<TaskResult> results = run_tasks(*cfg, *outputs, *clients, progress, costs, interrupt, live);
   bool was_interrupted = interrupt.flag()->load();

@@ -140,7 +140,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   auto client = llm::make_client(cfg);
   if (!client.ok()) {
     return fail(err, "doctor", text::redact(client.error().message),
-                static_cast<ExitCode>(llm::exit_code_for(client.error())));
+                exit_code_for(client.error()));
   }
 
   llm::Request req;
@@ -160,7 +160,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
   auto turn = (*client)->complete(req, nullptr);
   if (!turn.ok()) {
     return fail(err, "doctor", "request failed: " + text::redact(turn.error().message),
-                static_cast<ExitCode>(llm::exit_code_for(turn.error())));
+                exit_code_for(turn.error()));
   }
 
   out << "ok: answered in " << turn->latency.count() << " ms"

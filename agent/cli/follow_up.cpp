@@ -20,8 +20,12 @@ namespace {
 
 constexpr int kMaxChain = 1000;  // runs in one conversation; more means a cycle
 
-Error refused(const std::string& message) { return make_error(message, to_int(ExitCode::Usage)); }
-Error repo_error(const Error& e) { return make_error(e.message, to_int(ExitCode::Repository)); }
+// A follow-up that cannot be: a usage error (no kind). A repository that
+// cannot be read: a git error (exit code 4).
+Error refused(const std::string& message) { return make_error(message); }
+Error repo_error(const Error& e) {
+  return e.kind.library() == ErrorLibrary::Git ? e : make_error(e.message, git::ErrorKind::GitError);
+}
 
 // The run to continue among this work tree's runs. Runs that start in the
 // same second (checkpoint times are whole seconds) are ordered by their

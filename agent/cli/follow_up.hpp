@@ -33,8 +33,8 @@ struct FollowUp {
 // trajectory or without a conversation, and a run whose changes were undone
 // (every file it changed is back as it was at its start: its conversation
 // describes a tree that is no longer there). A conversation cut short by a
-// kill is completed (answer_open_tool_calls). Errors: kind is the ExitCode
-// to end with (Usage for the refusals, Repository for git errors).
+// kill is completed (answer_open_tool_calls). Errors: a git kind when the
+// repository could not be read (exit 4), no kind for the refusals (exit 2).
 Result<FollowUp> load_follow_up(git::Repository& repo, const std::string& run_id);
 
 }  // namespace ds::agent

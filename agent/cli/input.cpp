@@ -1,26 +1,18 @@
 // Reading a command's input text (agent/cli/input.hpp).
 #include "agent/cli/input.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "base/file_io.hpp"
+
 namespace ds::agent {
 
-bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err) {
+Result<std::string> read_input(const std::string& input, std::istream& in) {
+  if (input != "-") return read_whole_file(input);
   std::stringstream buf;
-  if (input == "-") {
-    buf << in.rdbuf();
-  } else {
-    std::ifstream f(input, std::ios::binary);
-    if (!f) {
-      err << "diffsmith: cannot read edit text from '" << input << "': no such file or not readable\n";
-      return false;
-    }
-    buf << f.rdbuf();
-  }
-  text = buf.str();
-  return true;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
 }  // namespace ds::agent

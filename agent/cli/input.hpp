@@ -1,14 +1,16 @@
 // A command's input text: a FILE, or "-" for stdin (apply's edit text, run's
-// --task-file).
+// task and --task-file).
 #pragma once
 
 #include <iosfwd>
 #include <string>
 
+#include "base/result.hpp"
+
 namespace ds::agent {
 
-// Reads `input` (a path, or "-" for `in`) into `text`. On failure prints
-// what could not be read on `err` and returns false.
-bool read_input(const std::string& input, std::istream& in, std::string& text, std::ostream& err);
+// The text of `input`: a path, or "-" for all of `in`. The error names the
+// path and why it could not be read.
+Result<std::string> read_input(const std::string& input, std::istream& in);
 
 }  // namespace ds::agent

@@ -4,15 +4,15 @@
 #include "agent/cli/parse.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <istream>
 #include <iterator>
 #include <optional>
 #include <ostream>
 #include <vector>
 
+#include "agent/exit_code.hpp"
+#include "base/file_io.hpp"
 #include "edit/parse.hpp"
 #include "json/value.hpp"
 
@@ -21,27 +21,6 @@ namespace {
 
 using edit::ParsedEdits;
 using json::Value;
-
-// Reads a whole file; nullopt (with errno's text in *why) when it cannot.
-std::optional<std::string> read_file(const std::string& path, std::string* why) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    *why = std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string data;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  bool failed = std::ferror(f) != 0;
-  int e = errno;
-  std::fclose(f);
-  if (failed) {
-    *why = std::strerror(e);
-    return std::nullopt;
-  }
-  return data;
-}
 
 // Blocks, ops and errors in index order.
 struct Item {
@@ -135,8 +114,7 @@ void print_item(std::ostream& out, const Item& it) {
 
 }  // namespace
 
-int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostream& out,
-                      std::ostream& err) {
+int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
   edit::Format format;
   if (o.format == "auto") {
     format = edit::Format::Auto;
@@ -145,8 +123,7 @@ int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostre
   } else if (o.format == "patch") {
     format = edit::Format::Patch;
   } else {
-    err << "diffsmith parse: unknown --format '" << o.format
-        << "'; use auto, search-replace or patch.\n";
+    err << "diffsmith parse: unknown --format '" << o.format << "'; use auto, search-replace or patch.\n";
     return 2;
   }
 
@@ -154,13 +131,10 @@ int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostre
   if (o.input == "-") {
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   } else {
-    std::string why;
-    std::optional<std::string> data = read_file(o.input, &why);
-    if (!data) {
-      err << "diffsmith parse: cannot read '" << o.input << "': " << why
-          << ". Check the path, or pass - to read standard input.\n";
-      return 2;
-    }
+    auto data = read_whole_file(o.input);
+    if (!data)
+      return fail(err, "parse", data.error().message + ". Check the path, or pass - to read standard input.",
+                  ExitCode::Usage);
     text = std::move(*data);
   }
 
@@ -175,9 +149,8 @@ int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostre
     out << json::dump(doc) << "\n";
   } else {
     size_t found = parsed.blocks.size() + parsed.ops.size();
-    out << edit::format_name(parsed.format) << ": " << found
-        << (found == 1 ? " block" : " blocks") << ", " << parsed.errors.size()
-        << " malformed\n";
+    out << edit::format_name(parsed.format) << ": " << found << (found == 1 ? " block" : " blocks") << ", "
+        << parsed.errors.size() << " malformed\n";
     for (const Item& it : items) print_item(out, it);
   }
   return parsed.errors.empty() ? 0 : 1;

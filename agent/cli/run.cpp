@@ -64,13 +64,10 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   const Settings& s = a.settings;
   RunConfig c;
   std::string task_file = s.str("task-file");
-  if (!task_file.empty()) {
-    if (!read_input(task_file, in, c.task, std::cerr))
-      return make_error("cannot read --task-file " + task_file);
-  } else if (a.task == "-") {
-    std::stringstream buf;
-    buf << in.rdbuf();
-    c.task = buf.str();
+  if (!task_file.empty() || a.task == "-") {
+    auto text = read_input(task_file.empty() ? "-" : task_file, in);
+    if (!text) return make_error("--task-file: " + text.error().message);
+    c.task = std::move(*text);
   } else {
     c.task = a.task;
   }
@@ -137,6 +134,10 @@ using Pass = std::optional<Failure>;
 
 Failure usage(const Error& e) { return {e.message, ExitCode::Usage}; }
 Failure repository(const Error& e) { return {e.message, ExitCode::Repository}; }
+// load_follow_up's errors: the repository's (git kinds) or the request's.
+Failure follow_up_failure(const Error& e) {
+  return e.kind.library() == ErrorLibrary::Git ? repository(e) : usage(e);
+}
 
 // Everything `run` resolves before the session starts, filled pass by pass.
 struct RunSetup {
@@ -240,7 +241,7 @@ Pass load_continued_run(RunSetup& s) {
   sort_out_continue_args(a);
   if (!a.continues) return {};
   auto f = load_follow_up(*s.repo, s.args.continue_run);
-  if (!f.ok()) return Failure{f.error().message, static_cast<ExitCode>(f.error().kind)};
+  if (!f.ok()) return follow_up_failure(f.error());
   s.follow_up = std::move(*f);
   return {};
 }
@@ -330,7 +331,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   };
   auto client = llm::make_client(*s.endpoint);
   if (!client.ok())
-    return Failure{client.error().message, static_cast<ExitCode>(llm::exit_code_for(client.error()))};
+    return Failure{client.error().message, exit_code_for(client.error())};
   t.client = std::move(*client);
   if (!llm::price_for(s.cfg.model, s.endpoint->prices))
     t.notices.push_back(llm::cost_unknown_note(s.cfg.model));
@@ -440,7 +441,7 @@ int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostr
     if (echo) err << line << "\n";
     if (line.find_first_not_of(" \t") == std::string::npos) break;
     auto f = load_follow_up(*s.repo, run_id);
-    if (!f.ok()) return setup_failed(s, {f.error().message, static_cast<ExitCode>(f.error().kind)}, err);
+    if (!f.ok()) return setup_failed(s, follow_up_failure(f.error()), err);
     s.follow_up = std::move(*f);
     s.cfg.task = line;
     s.cfg.pinned.clear();  // already in the conversation

@@ -8,21 +8,13 @@
 #include <unordered_map>
 
 #include "edit/fold.hpp"
+#include "text/lines.hpp"
 
 namespace ds::edit {
 namespace {
 
-// Local copies of text::rtrim / text::trim (spaces, tabs, CR) that the
-// compiler can inline into the scanning loops.
-inline std::string_view rtrim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-inline std::string_view trim(std::string_view s) {
-  s = rtrim(s);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
-}
+using text::rtrim;
+using text::trim;
 
 constexpr size_t kMaxCandidates = 20;
 

@@ -1,12 +1,11 @@
 // Repository path normalisation and safe reads from a work tree.
 #include "edit/paths.hpp"
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <system_error>
 #include <vector>
 
+#include "base/file_io.hpp"
 #include "text/utf8.hpp"
 
 namespace ds::edit {
@@ -132,13 +131,9 @@ Result<std::optional<std::string>> read_repo_file(const std::filesystem::path& r
     start = slash + 1;
   }
 
-  std::ifstream in(current, std::ios::binary);
-  std::ostringstream buf;
-  if (in) buf << in.rdbuf();
-  if (!in || in.bad()) {
-    return make_error("cannot read '" + rel + "'; check the file's permissions");
-  }
-  std::string data = std::move(buf).str();
+  auto bytes = read_whole_file(current.string());
+  if (!bytes) return make_error("cannot read '" + rel + "'; check the file's permissions");
+  std::string data = std::move(*bytes);
   if (text::looks_binary(data)) {
     return make_error("'" + rel + "' is a binary file; diffsmith only edits text files");
   }

@@ -51,7 +51,7 @@ std::string roll_back(const std::string& root, const std::vector<Planned>& plann
 Status write_one(const std::string& root, Planned& p) {
   if (!p.change->after) {
     if (::unlink(p.abs.c_str()) != 0)
-      return make_error("cannot delete '" + p.rel + "'; check the folder's permissions", kIoError);
+      return make_error("cannot delete '" + p.rel + "'; check the folder's permissions", ErrorKind::IoError);
     remove_empty_parents(root, p.rel);
     return Ok{};
   }
@@ -77,7 +77,7 @@ Result<std::string> patch_for(const std::vector<edit::FileChange>& changes) {
   std::vector<edit::FileChange> clean;
   for (const auto& c : changes) {
     auto rel = edit::normalize_repo_path(c.path);
-    if (!rel) return make_error(rel.error().message, kPathRefused);
+    if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     clean.push_back({*rel, c.before, c.after});
   }
   return edit::unified_diff(clean);
@@ -92,23 +92,24 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
   // 1. Every path safe, every file still as the planner saw it.
   for (const auto& change : changes) {
     auto rel = edit::normalize_repo_path(change.path);
-    if (!rel) return make_error(rel.error().message, kPathRefused);
+    if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     if (!seen.insert(*rel).second)
       return make_error("'" + *rel + "' appears twice in one set of changes; merge them into one change",
-                        kPathRefused);
+                        ErrorKind::PathRefused);
     auto current = edit::read_repo_file(root, *rel);
-    if (!current) return make_error(current.error().message, kPathRefused);
+    if (!current) return make_error(current.error().message, ErrorKind::PathRefused);
     if (change.before == change.after) continue;  // nothing to do
     if (change.before && !*current)
-      return make_error("'" + *rel + "' no longer exists on disk; read it again and redo the edit", kStale);
+      return make_error("'" + *rel + "' no longer exists on disk; read it again and redo the edit",
+                        ErrorKind::Stale);
     if (change.before && **current != *change.before)
       return make_error("'" + *rel + "' changed on disk since it was read; read it again and redo the edit",
-                        kStale);
+                        ErrorKind::Stale);
     if (!change.before && *current)
       return make_error("cannot create '" + *rel +
                             "': a file (untracked or ignored) already exists there; read it and edit it "
                             "instead",
-                        kStale);
+                        ErrorKind::Stale);
 
     Planned p{*rel, root + "/" + *rel, &change, std::nullopt, {}, false};
     struct stat st;
@@ -147,7 +148,7 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
     return make_error("after applying the changes, '" + p.rel + "' is wrong: " + why +
                           "; all changes were rolled back (something else wrote to it at the same time?)" +
                           roll_back(root, planned),
-                      kVerifyFailed);
+                      ErrorKind::VerifyFailed);
   }
   return Ok{};
 }

@@ -14,9 +14,9 @@ namespace ds::git {
 
 // Applies `changes` (whole before/after contents, repository-relative paths)
 // to the work tree, all or nothing. Before writing, every file must still
-// hold `before` (kStale otherwise) and every path must be safe
-// (kPathRefused). After writing, every file holds exactly `after`, deleted
-// ones are gone (kVerifyFailed otherwise, with the work tree rolled back).
+// hold `before` (ErrorKind::Stale otherwise) and every path must be safe
+// (ErrorKind::PathRefused). After writing, every file holds exactly `after`, deleted
+// ones are gone (ErrorKind::VerifyFailed otherwise, with the work tree rolled back).
 // Files keep their permission bits; new files get 0666 minus the umask.
 //
 // Files are written as raw bytes with write_file_atomic: a process killed at

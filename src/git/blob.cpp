@@ -16,17 +16,19 @@ using EntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
 Result<EntryPtr> blob_entry(Repository& repo, const std::string& commit, const std::string& path) {
   git_oid oid;
   if (git_oid_fromstr(&oid, commit.c_str()) != 0)
-    return make_error("not a commit id: '" + commit + "'", kNotFound);
+    return make_error("not a commit id: '" + commit + "'", ErrorKind::NotFound);
   git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo.raw(), &oid) != 0) return make_error("no commit " + commit, kNotFound);
+  if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
+    return make_error("no commit " + commit, ErrorKind::NotFound);
   CommitPtr commit_ptr(c);
   git_tree* t = nullptr;
-  if (git_commit_tree(&t, c) != 0) return make_error("cannot read the tree of commit " + commit, kGitError);
+  if (git_commit_tree(&t, c) != 0)
+    return make_error("cannot read the tree of commit " + commit, ErrorKind::GitError);
   TreePtr tree(t);
   git_tree_entry* e = nullptr;
   int rc = git_tree_entry_bypath(&e, t, path.c_str());
   if (rc == GIT_ENOTFOUND) return EntryPtr();
-  if (rc != 0) return make_error("cannot look up " + path + " in commit " + commit, kGitError);
+  if (rc != 0) return make_error("cannot look up " + path + " in commit " + commit, ErrorKind::GitError);
   EntryPtr entry(e);
   if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return EntryPtr();
   return entry;
@@ -50,7 +52,7 @@ Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::s
   git_tree_entry* e = entry->get();
   git_blob* b = nullptr;
   if (git_blob_lookup(&b, repo.raw(), git_tree_entry_id(e)) != 0)
-    return make_error("cannot read " + path + " in commit " + commit, kGitError);
+    return make_error("cannot read " + path + " in commit " + commit, ErrorKind::GitError);
   BlobPtr blob(b);
   const char* data = static_cast<const char*>(git_blob_rawcontent(b));
   return std::optional<std::string>(std::string(data, static_cast<size_t>(git_blob_rawsize(b))));

@@ -11,7 +11,7 @@
 namespace ds::git {
 
 // The bytes of `path` in `commit`'s tree; std::nullopt when the path is not
-// in that tree. Errors: kNotFound for an unknown commit, kGitError.
+// in that tree. Errors: ErrorKind::NotFound for an unknown commit, ErrorKind::GitError.
 Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,
                                                   const std::string& path);
 

@@ -36,7 +36,8 @@ Status check_ref_name(const std::string& ref) {
                ref.rfind("refs/remotes/", 0) == 0;
   if (!valid || ref.rfind("refs/", 0) != 0 || users)
     return make_error(
-        "invalid checkpoint ref '" + ref + "'; use a hidden ref such as refs/diffsmith/<run-id>", kGitError);
+        "invalid checkpoint ref '" + ref + "'; use a hidden ref such as refs/diffsmith/<run-id>",
+        ErrorKind::GitError);
   return Ok{};
 }
 
@@ -53,7 +54,7 @@ Status add_from_disk(Repository& repo, git_index* index, const std::string& path
   if (S_ISLNK(st.st_mode)) {
     std::vector<char> buf(static_cast<size_t>(st.st_size) + 1);
     ssize_t n = ::readlink(abs.c_str(), buf.data(), buf.size());
-    if (n < 0) return make_error("cannot read the symbolic link " + abs, kIoError);
+    if (n < 0) return make_error("cannot read the symbolic link " + abs, ErrorKind::IoError);
     data.assign(buf.data(), static_cast<size_t>(n));
     entry.mode = GIT_FILEMODE_LINK;
   } else if (S_ISREG(st.st_mode)) {

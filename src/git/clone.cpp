@@ -33,7 +33,8 @@ Status clone_raw(const std::string& source, const std::string& dest, bool bare,
   set_cancel(opts.fetch_opts.callbacks, cancel);
   git_repository* raw = nullptr;
   if (git_clone(&raw, source.c_str(), dest.c_str(), &opts) != 0) {
-    if (cancel && cancel->load()) return make_error("cloning " + source + " was interrupted", kIoError);
+    if (cancel && cancel->load())
+      return make_error("cloning " + source + " was interrupted", ErrorKind::IoError);
     return git_failure("cannot clone " + source + " into " + dest +
                        " (check that the source is a git repository or a reachable URL)");
   }
@@ -44,7 +45,8 @@ Status clone_raw(const std::string& source, const std::string& dest, bool bare,
 Status fetch_everything(git_repository* repo, const std::string& where, const std::atomic<bool>* cancel) {
   git_remote* raw = nullptr;
   if (git_remote_lookup(&raw, repo, "origin") != 0)
-    return git_failure("the repository " + where + " has no remote 'origin' to fetch from", kNotFound);
+    return git_failure("the repository " + where + " has no remote 'origin' to fetch from",
+                       ErrorKind::NotFound);
   RemotePtr remote(raw);
   char spec[] = "+refs/*:refs/diffsmith-source/*";
   char* specs[] = {spec};
@@ -61,14 +63,15 @@ Status fetch_everything(git_repository* repo, const std::string& where, const st
 Status clone_bare(const std::string& source, const std::string& dest, const std::atomic<bool>* cancel) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(dest, ec)) return make_error(dest + " already exists; remove it or reuse it", kExists);
+  if (fs::exists(dest, ec))
+    return make_error(dest + " already exists; remove it or reuse it", ErrorKind::Exists);
   std::string partial = dest + ".partial-" + std::to_string(::getpid());
   fs::remove_all(partial, ec);
   Status st = clone_raw(source, partial, true, cancel);
   if (st.ok() && std::rename(partial.c_str(), dest.c_str()) != 0) {
     // Another process sharing the work dir may have finished the same clone first.
     if (!fs::is_directory(dest, ec))
-      st = make_error("cannot rename the finished clone " + partial + " to " + dest, kIoError);
+      st = make_error("cannot rename the finished clone " + partial + " to " + dest, ErrorKind::IoError);
   }
   fs::remove_all(partial, ec);  // gone after a successful rename
   return st;
@@ -78,7 +81,7 @@ Status fetch_origin(const std::string& path, const std::atomic<bool>* cancel) {
   ensure_libgit2();
   git_repository* raw = nullptr;
   if (git_repository_open_bare(&raw, path.c_str()) != 0 && git_repository_open(&raw, path.c_str()) != 0)
-    return git_failure("cannot open the repository " + path, kNotARepo);
+    return git_failure("cannot open the repository " + path, ErrorKind::NotARepo);
   RepositoryPtr repo(raw);
   return fetch_everything(repo.get(), path, cancel);
 }
@@ -99,7 +102,7 @@ Result<Repository> clone_checkout(const std::string& source, const std::string& 
         "commit " + rev + " is not in " + source +
             (commit.empty() ? " (the repository has no commits)"
                             : "; fetch it there (git fetch origin " + commit + ") or fix base_commit"),
-        kNotFound);
+        ErrorKind::NotFound);
   git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
   co.checkout_strategy = GIT_CHECKOUT_FORCE;
   const git_object* obj = reinterpret_cast<const git_object*>(target->get());

@@ -15,7 +15,7 @@ namespace ds::git {
 // `git clone --bare source dest`. The clone is made beside `dest` under a
 // temporary name and renamed into place when complete, so `dest` either
 // does not exist or is a whole clone, even after a crash. `cancel` (may be
-// null) aborts a network transfer. kExists when `dest` exists.
+// null) aborts a network transfer. ErrorKind::Exists when `dest` exists.
 Status clone_bare(const std::string& source, const std::string& dest, const std::atomic<bool>* cancel);
 
 // Fetches every ref of the "origin" remote of the repository at `path` (a
@@ -27,7 +27,7 @@ Status fetch_origin(const std::string& path, const std::atomic<bool>* cancel);
 // `commit` detached — HEAD points at it, index and files match its tree.
 // `commit` "" means the source's HEAD. When the commit is not reachable from
 // the source's branches, every ref of the source (tags, pull refs, ...) is
-// fetched once more before giving up with kNotFound.
+// fetched once more before giving up with ErrorKind::NotFound.
 Result<Repository> clone_checkout(const std::string& source, const std::string& dest,
                                   const std::string& commit, const std::atomic<bool>* cancel);
 

@@ -20,7 +20,7 @@ bool exists_on_disk(const std::string& abs) {
 // there went through git's clean filters, as `git add` does).
 Status copy_entry(git_index* from, git_index* to, const std::string& path) {
   const git_index_entry* e = git_index_get_bypath(from, path.c_str(), 0);
-  if (!e) return make_error("'" + path + "' is missing from the index after adding it", kGitError);
+  if (!e) return make_error("'" + path + "' is missing from the index after adding it", ErrorKind::GitError);
   git_index_entry copy{};
   copy.path = e->path;
   copy.mode = e->mode;
@@ -48,17 +48,19 @@ Status check_commit_target(Repository& repo, const std::string& new_branch) {
     int valid = 0;
     git_reference_name_is_valid(&valid, branch_ref.c_str());
     if (!valid)
-      return make_error("invalid branch name '" + new_branch + "'; pick another --branch name", kGitError);
+      return make_error("invalid branch name '" + new_branch + "'; pick another --branch name",
+                        ErrorKind::GitError);
     git_oid ignored;
     if (git_reference_name_to_id(&ignored, repo.raw(), branch_ref.c_str()) == 0)
-      return make_error("branch '" + new_branch + "' already exists; pick another --branch name", kExists);
+      return make_error("branch '" + new_branch + "' already exists; pick another --branch name",
+                        ErrorKind::Exists);
     return Ok{};
   }
   if (git_repository_head_detached(repo.raw()) == 1)
     return make_error(
         "HEAD is detached, so --commit has no branch to commit on; check out a branch or use "
         "--branch NAME",
-        kGitError);
+        ErrorKind::GitError);
   return Ok{};
 }
 
@@ -96,7 +98,7 @@ Result<PreparedCommit> prepare_commit(Repository& repo, const std::vector<std::s
   std::vector<std::string> paths;
   for (const auto& p : paths_changed) {
     auto rel = edit::normalize_repo_path(p);
-    if (!rel) return make_error(rel.error().message, kPathRefused);
+    if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     paths.push_back(*rel);
   }
 
@@ -175,7 +177,7 @@ Status publish_commit(Repository& repo, const PreparedCommit& c, const std::stri
   if (c.new_branch) {
     if (git_reference_create(&ref, repo.raw(), c.branch_ref.c_str(), &commit_id, 0,
                              "diffsmith: new branch") != 0)
-      return git_failure("cannot create branch '" + c.branch_ref.substr(11) + "'", kExists);
+      return git_failure("cannot create branch '" + c.branch_ref.substr(11) + "'", ErrorKind::Exists);
     ReferencePtr owned(ref);
     // Only HEAD moves: the work tree already holds this commit's files.
     if (git_repository_set_head(repo.raw(), c.branch_ref.c_str()) != 0)
@@ -187,7 +189,7 @@ Status publish_commit(Repository& repo, const PreparedCommit& c, const std::stri
   std::string log = "commit: " + first_line;
   if (git_reference_create_matching(&ref, repo.raw(), c.branch_ref.c_str(), &commit_id, has_parent ? 1 : 0,
                                     has_parent ? &parent_id : nullptr, log.c_str()) != 0)
-    return git_failure("cannot move " + c.branch_ref + " to the new commit (did it move meanwhile?)", kStale);
+    return git_failure("cannot move " + c.branch_ref + " to the new commit (did it move meanwhile?)", ErrorKind::Stale);
   ReferencePtr owned(ref);
   return Ok{};
 }

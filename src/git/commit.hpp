@@ -16,7 +16,7 @@ namespace ds::git {
 // not swept in (they stay staged). The real index is updated for those paths
 // and written. With `new_branch` non-empty, the branch is created at HEAD,
 // the commit goes there, and HEAD is switched to it without touching any
-// other file (kExists if the branch exists). Author and committer come from
+// other file (ErrorKind::Exists if the branch exists). Author and committer come from
 // git config, else "diffsmith <diffsmith@localhost>". Returns the commit id.
 // Whether commit_changes can succeed before any work is done: a valid
 // `new_branch` that does not exist yet, or (without one) HEAD on a branch.
@@ -48,7 +48,7 @@ Result<std::string> commit_run_changes(Repository& repo, const std::string& run_
                                        const std::string& message, const std::string& new_branch);
 
 // Points the branch at the commit, only if it is still where prepare_commit
-// found it (kStale otherwise); a new branch is created and HEAD switched to it.
+// found it (ErrorKind::Stale otherwise); a new branch is created and HEAD switched to it.
 Status publish_commit(Repository& repo, const PreparedCommit& c, const std::string& message);
 
 }  // namespace ds::git

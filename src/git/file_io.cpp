@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "base/file_io.hpp"
 #include "git/repository.hpp"
 
 namespace ds::git {
@@ -55,27 +56,9 @@ mode_t process_umask() {
 }  // namespace
 
 Result<std::optional<std::string>> read_file_raw(const std::string& abs_path) {
-  int fd = ::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
-    return make_error("cannot read " + abs_path + ": " + errno_text() + "; check its permissions", kIoError);
-  }
-  std::string data;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      data.append(buf, static_cast<size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      std::string msg = "cannot read " + abs_path + ": " + errno_text();
-      ::close(fd);
-      return make_error(msg, kIoError);
-    }
-  }
-  ::close(fd);
-  return std::optional<std::string>(std::move(data));
+  auto data = read_file_if_exists(abs_path);
+  if (!data) return make_error(data.error().message + "; check its permissions", ErrorKind::IoError);
+  return data;
 }
 
 Status write_file_atomic(const std::string& abs_path, std::string_view data, mode_t mode) {
@@ -84,12 +67,12 @@ Status write_file_atomic(const std::string& abs_path, std::string_view data, mod
   if (fd < 0)
     return make_error("cannot create a temporary file next to " + abs_path + ": " + errno_text() +
                           "; check that the folder is writable",
-                      kIoError);
+                      ErrorKind::IoError);
   auto fail = [&](const std::string& what) {
     std::string msg = what + " " + abs_path + ": " + errno_text();
     ::close(fd);
     ::unlink(tmp.c_str());
-    return make_error(msg + "; nothing was written there", kIoError);
+    return make_error(msg + "; nothing was written there", ErrorKind::IoError);
   };
   size_t done = 0;
   if (kill_at_this_write()) {
@@ -107,12 +90,12 @@ Status write_file_atomic(const std::string& abs_path, std::string_view data, mod
   if (::close(fd) != 0) {
     std::string msg = "cannot write " + abs_path + ": " + errno_text();
     ::unlink(tmp.c_str());
-    return make_error(msg, kIoError);
+    return make_error(msg, ErrorKind::IoError);
   }
   if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
     std::string msg = "cannot replace " + abs_path + ": " + errno_text();
     ::unlink(tmp.c_str());
-    return make_error(msg + "; check that it is not a folder and is writable", kIoError);
+    return make_error(msg + "; check that it is not a folder and is writable", ErrorKind::IoError);
   }
   return Ok{};
 }
@@ -139,16 +122,18 @@ Status write_symlink_atomic(const std::string& abs_path, const std::string& targ
                       std::to_string(attempt);
     if (::symlink(target.c_str(), tmp.c_str()) != 0) {
       if (errno == EEXIST) continue;
-      return make_error("cannot create a symbolic link next to " + abs_path + ": " + errno_text(), kIoError);
+      return make_error("cannot create a symbolic link next to " + abs_path + ": " + errno_text(),
+                        ErrorKind::IoError);
     }
     if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
       std::string msg = "cannot replace " + abs_path + " with a symbolic link: " + errno_text();
       ::unlink(tmp.c_str());
-      return make_error(msg, kIoError);
+      return make_error(msg, ErrorKind::IoError);
     }
     return Ok{};
   }
-  return make_error("cannot create a symbolic link next to " + abs_path + ": too many leftovers", kIoError);
+  return make_error("cannot create a symbolic link next to " + abs_path + ": too many leftovers",
+                    ErrorKind::IoError);
 }
 
 Status make_parent_dirs(const std::string& root, const std::string& rel, std::vector<std::string>* created) {
@@ -167,13 +152,13 @@ Status make_parent_dirs(const std::string& root, const std::string& rel, std::ve
       if (S_ISDIR(st.st_mode)) continue;
       return fail(make_error(
           "cannot create " + root + "/" + rel + ": " + path + " is not a folder; move it away and retry",
-          kIoError));
+          ErrorKind::IoError));
     }
     if (::mkdir(path.c_str(), 0777) == 0) {
       made.push_back(path);
     } else if (errno != EEXIST) {
       std::string shown = path.size() > 200 ? path.substr(0, 200) + "..." : path;
-      return fail(make_error("cannot create the folder " + shown + ": " + errno_text(), kIoError));
+      return fail(make_error("cannot create the folder " + shown + ": " + errno_text(), ErrorKind::IoError));
     }
   }
   if (created) created->insert(created->end(), made.begin(), made.end());

@@ -46,13 +46,13 @@ struct Buf {
   std::string str() const { return buf.ptr ? std::string(buf.ptr, buf.size) : std::string(); }
 };
 
-// "<what>: <libgit2's message>" with `kind`; kLocked, with the command that
+// "<what>: <libgit2's message>" with `kind`; ErrorKind::Locked, with the command that
 // removes the lock, when libgit2 failed because a lock file was in the way.
-Error git_failure(const std::string& what, int kind = kGitError);
+Error git_failure(const std::string& what, ErrorKind kind = ErrorKind::GitError);
 
 // git_failure for an operation that writes the index: when the work tree's
-// index.lock exists, says so with the command that removes it (kLocked).
-Error index_failure(const Repository& repo, const std::string& what, int kind = kGitError);
+// index.lock exists, says so with the command that removes it (ErrorKind::Locked).
+Error index_failure(const Repository& repo, const std::string& what, ErrorKind kind = ErrorKind::GitError);
 
 std::string oid_hex(const git_oid& oid);
 

@@ -13,7 +13,7 @@ Result<Repository> init_repository(const std::string& dir) {
   git_repository* raw = nullptr;
   if (git_repository_init_ext(&raw, dir.c_str(), &opts) != 0)
     return git_failure("cannot create a git repository in " + dir + "; check that the folder is writable",
-                       kIoError);
+                       ErrorKind::IoError);
   RepositoryPtr created(raw);  // reopened below through the usual discovery and checks
   return Repository::open(dir);
 }

@@ -28,7 +28,7 @@ Result<std::string> journal_file(Repository& repo, const std::string& ref) {
   if (!dir) return dir.error();
   std::string folder = *dir + "/journal";
   if (::mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + folder + ": " + std::strerror(errno), kIoError);
+    return make_error("cannot create " + folder + ": " + std::strerror(errno), ErrorKind::IoError);
   return folder + "/" + file_name_of(ref);
 }
 
@@ -71,7 +71,7 @@ Status journal_writes(Repository& repo, const std::vector<JournalEntry>& entries
   if (fd < 0)
     return make_error("cannot open the write journal " + *path + ": " + std::strerror(errno) +
                           "; nothing was written (check that .git is writable)",
-                      kIoError);
+                      ErrorKind::IoError);
   // One write(2) of a few hundred bytes: it lands whole, or (killed before
   // it returns) not at all. The page cache survives the process; fsync would
   // only help against a power cut, at a cost on every edit.
@@ -81,7 +81,7 @@ Status journal_writes(Repository& repo, const std::vector<JournalEntry>& entries
   if (n != static_cast<ssize_t>(text.size()))
     return make_error("cannot append to the write journal " + *path + ": " +
                           (n < 0 ? std::strerror(saved) : "short write") + "; nothing was written",
-                      kIoError);
+                      ErrorKind::IoError);
   return Ok{};
 }
 

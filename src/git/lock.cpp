@@ -13,9 +13,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
+#include "base/file_io.hpp"
 #include "git/file_io.hpp"
 
 namespace ds::git {
@@ -24,8 +24,9 @@ namespace {
 // Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or ""
 // when the process does not exist.
 std::string start_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  auto text = read_whole_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!text) return "";
+  const std::string& stat = *text;
   auto close = stat.rfind(')');
   if (close == std::string::npos) return "";
   std::istringstream fields(stat.substr(close + 2));
@@ -72,7 +73,7 @@ Result<std::string> diffsmith_dir(Repository& repo) {
   std::string dir = repo.git_dir() + "/diffsmith";
   if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
     return make_error("cannot create " + dir + ": " + std::strerror(errno) + "; check that .git is writable",
-                      kIoError);
+                      ErrorKind::IoError);
   return dir;
 }
 
@@ -84,7 +85,7 @@ Result<RepoLock> RepoLock::acquire(Repository& repo) {
   if (!guard.ok())
     return make_error(
         "cannot open " + path + ".guard: " + std::strerror(errno) + "; check that .git is writable",
-        kIoError);
+        ErrorKind::IoError);
   std::string content = std::to_string(::getpid()) + " " + start_time(::getpid()) + "\n";
   for (int attempt = 0; attempt < 2; ++attempt) {
     int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
@@ -93,22 +94,24 @@ Result<RepoLock> RepoLock::acquire(Repository& repo) {
       ::close(fd);
       if (!written) {
         ::unlink(path.c_str());
-        return make_error("cannot write the lock file " + path + "; check free space", kIoError);
+        return make_error("cannot write the lock file " + path + "; check free space", ErrorKind::IoError);
       }
       return RepoLock(path, content);
     }
     if (errno != EEXIST)
-      return make_error("cannot create the lock file " + path + ": " + std::strerror(errno), kIoError);
+      return make_error("cannot create the lock file " + path + ": " + std::strerror(errno),
+                        ErrorKind::IoError);
     auto existing = read_file_raw(path);
     pid_t pid = 0;
     if (existing && *existing && owner_alive(**existing, &pid))
       return make_error("another diffsmith run (pid " + std::to_string(pid) +
                             ") is working in this work tree (" + repo.root() +
                             "); wait for it to finish, or stop it",
-                        kLocked);
+                        ErrorKind::Locked);
     ::unlink(path.c_str());  // stale: its owner is gone
   }
-  return make_error("cannot take the lock " + path + "; remove it if no diffsmith run is active", kLocked);
+  return make_error("cannot take the lock " + path + "; remove it if no diffsmith run is active",
+                    ErrorKind::Locked);
 }
 
 RepoLock::RepoLock(RepoLock&& other) noexcept

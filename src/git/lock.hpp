@@ -20,7 +20,7 @@ class RepoLock {
  public:
   // Creates the lock file with O_CREAT|O_EXCL. A lock whose process is dead
   // (or whose pid now belongs to a process started later) is stale and is
-  // replaced; a live one is kLocked: "another diffsmith run (pid N) is
+  // replaced; a live one is ErrorKind::Locked: "another diffsmith run (pid N) is
   // working in this work tree (<root>)".
   static Result<RepoLock> acquire(Repository& repo);
 

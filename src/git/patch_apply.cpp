@@ -47,7 +47,7 @@ Result<DiffPtr> parse_patch(std::string_view raw, const std::string& what) {
   git_diff* diff = nullptr;
   if (git_diff_from_buffer(&diff, patch.data(), patch.size()) != 0)
     return git_failure("cannot parse " + what + " as a `diff --git` patch; it must be git diff output",
-                       kApplyFailed);
+                       ErrorKind::ApplyFailed);
   return DiffPtr(diff);
 }
 
@@ -76,12 +76,12 @@ Status apply_patch_text(Repository& repo, std::string_view patch, bool update_in
     std::string lock = index_lock_problem(repo);
     if (!lock.empty())
       return make_error("cannot apply the patch to " + repo.root() + ": " + lock + "; nothing was changed",
-                        kLocked);
+                        ErrorKind::Locked);
     return git_failure(
         "the patch does not apply to the work tree of " + repo.root() +
             " (libgit2 applies hunks only at their exact lines; was it made against this commit?); "
             "nothing was changed",
-        kApplyFailed);
+        ErrorKind::ApplyFailed);
   }
   return Ok{};
 }
@@ -139,7 +139,7 @@ Status check_patch_applies(Repository& repo, const std::string& rev, std::string
   if (!diff) return diff.error();
   git_index* raw = nullptr;
   if (git_apply_to_tree(&raw, repo.raw(), tree->get(), diff->get(), nullptr) != 0)
-    return git_failure("the patch does not apply to " + rev + " in " + repo.root(), kApplyFailed);
+    return git_failure("the patch does not apply to " + rev + " in " + repo.root(), ErrorKind::ApplyFailed);
   IndexPtr owned(raw);
   return Ok{};
 }

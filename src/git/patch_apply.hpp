@@ -16,12 +16,12 @@ namespace ds::git {
 
 // Applies `patch` (a `diff --git` patch made against the work tree's current
 // contents) to the work tree, and to the index too when `update_index` (so new
-// files count as tracked), all or nothing. kApplyFailed when libgit2 cannot
+// files count as tracked), all or nothing. ErrorKind::ApplyFailed when libgit2 cannot
 // parse it or a hunk does not apply at its exact place; nothing is changed then.
 Status apply_patch_text(Repository& repo, std::string_view patch, bool update_index);
 
 // The repository-relative paths a patch touches (both sides of a rename),
-// sorted, each once. kApplyFailed when libgit2 cannot parse the patch.
+// sorted, each once. ErrorKind::ApplyFailed when libgit2 cannot parse the patch.
 Result<std::vector<std::string>> patch_paths(std::string_view patch);
 
 struct PatchFile {

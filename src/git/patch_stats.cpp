@@ -15,7 +15,7 @@ Result<std::vector<FileStat>> patch_stats(std::string_view patch) {
   ensure_libgit2();
   git_diff* raw = nullptr;
   if (git_diff_from_buffer(&raw, patch.data(), patch.size()) != 0)
-    return git_failure("cannot parse the text as a `diff --git` patch", kApplyFailed);
+    return git_failure("cannot parse the text as a `diff --git` patch", ErrorKind::ApplyFailed);
   DiffPtr diff(raw);
   size_t n = git_diff_num_deltas(diff.get());
   for (size_t i = 0; i < n; ++i) {

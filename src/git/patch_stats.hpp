@@ -16,7 +16,7 @@ struct FileStat {
 };
 
 // One entry per file, in patch order; empty for an empty patch.
-// kApplyFailed when libgit2 cannot parse the text as a patch.
+// ErrorKind::ApplyFailed when libgit2 cannot parse the text as a patch.
 Result<std::vector<FileStat>> patch_stats(std::string_view patch);
 
 }  // namespace ds::git

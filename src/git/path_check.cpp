@@ -21,7 +21,7 @@
 namespace ds::git {
 namespace {
 
-Error refused(std::string message) { return make_error(std::move(message), kPathRefused); }
+Error refused(std::string message) { return make_error(std::move(message), ErrorKind::PathRefused); }
 
 std::string real_path(const std::string& p) {
   std::unique_ptr<char, decltype(&::free)> r(::realpath(p.c_str(), nullptr), &::free);
@@ -213,7 +213,7 @@ Result<std::string> PathCheck::folder(std::string_view path) {
 Result<std::optional<std::string>> PathCheck::read(const std::string& rel, size_t max_bytes) {
   Fd dir(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0)
-    return make_error("cannot open the work tree " + root_ + ": " + std::strerror(errno), kIoError);
+    return make_error("cannot open the work tree " + root_ + ": " + std::strerror(errno), ErrorKind::IoError);
   size_t start = 0;
   while (true) {
     size_t slash = rel.find('/', start);
@@ -231,7 +231,8 @@ Result<std::optional<std::string>> PathCheck::read(const std::string& rel, size_
   Fd file(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (file.get() < 0 && errno == ENOENT) return std::optional<std::string>();
   if (file.get() < 0 && errno == ELOOP) return refused("'" + rel + "'" + kSymlinkWhy);
-  if (file.get() < 0) return make_error("cannot read '" + rel + "': " + std::strerror(errno), kIoError);
+  if (file.get() < 0)
+    return make_error("cannot read '" + rel + "': " + std::strerror(errno), ErrorKind::IoError);
   struct stat st;
   if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return refused("'" + rel + "' is not a regular file; only regular files are read or edited");
@@ -245,7 +246,7 @@ Result<std::optional<std::string>> PathCheck::read(const std::string& rel, size_
     if (got == data.size()) data.resize(std::min(max_bytes + 1, data.size() * 2 + 4096));
     ssize_t n = ::read(file.get(), data.data() + got, data.size() - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return make_error("cannot read '" + rel + "': " + std::strerror(errno), kIoError);
+    if (n < 0) return make_error("cannot read '" + rel + "': " + std::strerror(errno), ErrorKind::IoError);
     if (n == 0) break;
     got += static_cast<size_t>(n);
   }

@@ -26,7 +26,7 @@ enum class PathUse {
 
 class PathCheck {
  public:
-  // Loads the repository's index (fresh from disk). Errors: kGitError.
+  // Loads the repository's index (fresh from disk). Errors: ErrorKind::GitError.
   static Result<PathCheck> open(Repository& repo);
 
   PathCheck(PathCheck&& other) noexcept;
@@ -37,7 +37,7 @@ class PathCheck {
 
   // A file path as the model wrote it. Returns its clean repository-relative
   // form; the file need not exist (an edit may create it). Errors (kind
-  // kPathRefused) say why the path is refused and what to do instead.
+  // ErrorKind::PathRefused) say why the path is refused and what to do instead.
   Result<std::string> file(std::string_view path, PathUse use);
 
   // A folder (a command's working folder): "" or "." is the root, which is

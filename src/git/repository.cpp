@@ -43,21 +43,22 @@ std::string lock_advice(const std::string& lock_path) {
          lock_path + "'";
 }
 
-Error git_failure(const std::string& what, int kind) {
+Error git_failure(const std::string& what, ErrorKind kind) {
   const git_error* e = git_error_last();
   std::string msg = what;
   if (e && e->message) {
     msg += ": " + std::string(e->message);
     std::string lock = lock_in_the_way(e->message);
-    if (!lock.empty()) return make_error(msg + ". " + lock_advice(lock), kLocked);
+    if (!lock.empty()) return make_error(msg + ". " + lock_advice(lock), ErrorKind::Locked);
   }
   return make_error(msg, kind);
 }
 
-Error index_failure(const Repository& repo, const std::string& what, int kind) {
+Error index_failure(const Repository& repo, const std::string& what, ErrorKind kind) {
   Error e = git_failure(what, kind);
   std::string lock = index_lock_problem(repo);
-  if (!lock.empty() && e.kind != kLocked) return make_error(e.message + ". " + lock, kLocked);
+  if (!lock.empty() && e.kind != ErrorKind::Locked)
+    return make_error(e.message + ". " + lock, ErrorKind::Locked);
   return e;
 }
 
@@ -76,11 +77,11 @@ std::string oid_hex(const git_oid& oid) {
 Result<CommitPtr> find_commit(Repository& repo, const std::string& rev) {
   git_object* obj = nullptr;
   if (git_revparse_single(&obj, repo.raw(), rev.c_str()) != 0)
-    return git_failure("commit '" + rev + "' not found in " + repo.root(), kNotFound);
+    return git_failure("commit '" + rev + "' not found in " + repo.root(), ErrorKind::NotFound);
   ObjectPtr owned(obj);
   git_object* peeled = nullptr;
   if (git_object_peel(&peeled, owned.get(), GIT_OBJECT_COMMIT) != 0)
-    return git_failure("'" + rev + "' does not name a commit in " + repo.root(), kNotFound);
+    return git_failure("'" + rev + "' does not name a commit in " + repo.root(), ErrorKind::NotFound);
   return CommitPtr(reinterpret_cast<git_commit*>(peeled));
 }
 
@@ -152,7 +153,8 @@ Result<Repository> Repository::open(const std::string& dir) {
   if (ec) shown = dir;
   while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
   if (!fs::is_directory(shown, ec))
-    return make_error("not a directory: " + shown + "; pass the path of a git work tree", kNotARepo);
+    return make_error("not a directory: " + shown + "; pass the path of a git work tree",
+                      ErrorKind::NotARepo);
 
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, shown.c_str(), 0, nullptr);
@@ -160,14 +162,14 @@ Result<Repository> Repository::open(const std::string& dir) {
     return make_error("not a git repository: " + shown +
                           " (or any parent); run diffsmith inside a git work tree, or create one with "
                           "`git init`",
-                      kNotARepo);
+                      ErrorKind::NotARepo);
   if (rc != 0) return git_failure("cannot open the git repository at " + shown);
   RepositoryPtr owned(raw);
   if (git_repository_is_bare(raw))
     return make_error(
         "bare repository has no work tree: " + without_trailing_slash(git_repository_path(raw)) +
             "; run diffsmith in a clone that has a work tree",
-        kBare);
+        ErrorKind::Bare);
   return Repository(owned.release());
 }
 

@@ -4,6 +4,7 @@
 // the .cpp files that need it (see handles.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/result.hpp"
@@ -12,21 +13,23 @@ struct git_repository;
 
 namespace ds::git {
 
-// Error::kind values of ds::git errors (main() maps all of them to exit 4
-// where they mean "repository error").
-enum ErrorKind : int {
-  kGitError = 400,  // libgit2 failed; the message carries its text
-  kNotARepo,        // no repository at or above the directory
-  kBare,            // the repository has no work tree
-  kPathRefused,     // unsafe, symlinked, binary, not a regular file, unreadable
-  kStale,           // a file on disk differs from what the change was made against
-  kApplyFailed,     // libgit2 refused the patch; nothing was changed
-  kVerifyFailed,    // applied, but the files do not hold the expected bytes (rolled back)
-  kLocked,          // another diffsmith run holds the work tree's lock, or a git lock file is in the way
-  kNotFound,        // a commit, ref or branch that does not exist
-  kExists,          // a branch that already exists
-  kIoError,         // reading or writing a file or folder failed
+// The kinds of ds::git errors (ds::Error::kind). The commands map them to
+// exit 4 where they mean "repository error" (agent/exit_code.hpp).
+enum class ErrorKind : uint8_t {
+  GitError,      // libgit2 failed; the message carries its text
+  NotARepo,      // no repository at or above the directory
+  Bare,          // the repository has no work tree
+  PathRefused,   // unsafe, symlinked, binary, not a regular file, unreadable
+  Stale,         // a file on disk differs from what the change was made against
+  ApplyFailed,   // libgit2 refused the patch; nothing was changed
+  VerifyFailed,  // applied, but the files do not hold the expected bytes (rolled back)
+  Locked,        // another diffsmith run holds the work tree's lock, or a git lock file is in the way
+  NotFound,      // a commit, ref or branch that does not exist
+  Exists,        // a branch that already exists
+  IoError,       // reading or writing a file or folder failed
 };
+
+constexpr ErrorLibrary error_library(ErrorKind) { return ErrorLibrary::Git; }
 
 // Calls git_libgit2_init once per process (thread-safe); every entry point of
 // this library calls it, so users need not.
@@ -35,7 +38,7 @@ void ensure_libgit2();
 class Repository {
  public:
   // Opens the repository containing `dir` (searching parent folders).
-  // Errors: kNotARepo ("not a git repository: /x (or any parent)"), kBare.
+  // Errors: ErrorKind::NotARepo ("not a git repository: /x (or any parent)"), ErrorKind::Bare.
   static Result<Repository> open(const std::string& dir);
 
   Repository(Repository&& other) noexcept;
@@ -71,7 +74,7 @@ class Repository {
 // that removes it; "" when there is none. Editing and checkpoints do not
 // need the index; committing (--commit, --branch) and `git` itself do.
 // Errors from libgit2 about a lock in the way (git_failure) say the same,
-// with kind kLocked.
+// with kind ErrorKind::Locked.
 std::string index_lock_problem(const Repository& repo);
 
 // HEAD's commit id in hex, or "" when the current branch has no commits yet.

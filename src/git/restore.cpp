@@ -61,7 +61,8 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
   struct stat st;
   bool exists = ::lstat(abs.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode) && ::rmdir(abs.c_str()) != 0)
-    return make_error("a folder is in the way of " + path + "; move it away and run undo again", kIoError);
+    return make_error("a folder is in the way of " + path + "; move it away and run undo again",
+                      ErrorKind::IoError);
   if (exists && S_ISDIR(st.st_mode)) exists = false;
 
   if (want.mode == GIT_FILEMODE_LINK) {
@@ -81,7 +82,7 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
     if (!disk) return disk.error();
     if (*disk && **disk == *bytes) {
       if ((st.st_mode & 07777) != mode && ::chmod(abs.c_str(), mode) != 0)
-        return make_error("cannot change the mode of " + abs, kIoError);
+        return make_error("cannot change the mode of " + abs, ErrorKind::IoError);
       return Ok{};
     }
   }
@@ -162,7 +163,7 @@ Status restore_paths(Repository& repo, const std::string& from_commit, const std
   if (!failures.empty())
     return make_error("restoring " + repo.root() + " to " + to_commit + " left some files unrestored:" +
                           failures + "\nfix those and run the restore again; the other files were restored",
-                      kIoError);
+                      ErrorKind::IoError);
   return Ok{};
 }
 

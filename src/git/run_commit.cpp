@@ -27,7 +27,7 @@ Result<std::string> record_path(Repository& repo, const std::string& run_id) {
   if (!dir) return dir.error();
   std::string folder = *dir + "/commits";
   if (::mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + folder + ": " + std::strerror(errno), kIoError);
+    return make_error("cannot create " + folder + ": " + std::strerror(errno), ErrorKind::IoError);
   std::string name;
   for (char c : run_id) name += c == '%' ? "%25" : c == '/' ? "%2F" : std::string(1, c);
   return folder + "/" + name;
@@ -72,7 +72,7 @@ Status delete_branch_at(Repository& repo, const std::string& ref, const std::str
   ReferencePtr owned(raw);
   const git_oid* at = git_reference_target(raw);
   if (!at || oid_hex(*at) != commit)
-    return make_error(ref + " moved while undo was running; nothing was changed on it", kStale);
+    return make_error(ref + " moved while undo was running; nothing was changed on it", ErrorKind::Stale);
   if (git_reference_delete(raw) != 0) return git_failure("cannot delete " + ref);
   return Ok{};
 }
@@ -140,7 +140,7 @@ Result<std::optional<RunCommit>> read_run_commit(Repository& repo, const std::st
   if (c.commit.size() != 40 || c.branch.rfind("refs/heads/", 0) != 0 || c.previous_head.empty())
     return make_error(
         "the commit record " + *path + " is damaged; undo the commit by hand (git reset / git revert)",
-        kIoError);
+        ErrorKind::IoError);
   return std::optional<RunCommit>(std::move(c));
 }
 
@@ -215,7 +215,7 @@ Result<std::string> undo_run_commit(Repository& repo, const std::string& run_id,
     git_reference* ref = nullptr;
     std::string log = "diffsmith undo: back to before run " + run_id;
     if (git_reference_create_matching(&ref, repo.raw(), c.branch.c_str(), &to, 1, &from, log.c_str()) != 0)
-      return git_failure("cannot move " + name + " back to " + short_id(c.previous_tip), kStale);
+      return git_failure("cannot move " + name + " back to " + short_id(c.previous_tip), ErrorKind::Stale);
     ReferencePtr owned(ref);
     said = "moved branch " + name + " back from the run's commit " + id + " to " + short_id(c.previous_tip);
   }

@@ -24,7 +24,7 @@ WorkdirSource::WorkdirSource(const Repository& repo)
 
 Result<std::optional<std::string>> WorkdirSource::read(const std::string& path) {
   auto content = edit::read_repo_file(root_, path);
-  if (!content) return make_error(content.error().message, kPathRefused);
+  if (!content) return make_error(content.error().message, ErrorKind::PathRefused);
   if (!content->has_value()) return content;
 
   // Belt and braces: read_repo_file refuses every symbolic link on the way,
@@ -35,10 +35,11 @@ Result<std::optional<std::string>> WorkdirSource::read(const std::string& path) 
   if (real.compare(0, inside.size(), inside) != 0)
     return make_error("'" + *rel + "' resolves to " + (real.empty() ? "nothing" : real) +
                           ", outside the repository " + real_root_ + "; edit files inside it only",
-                      kPathRefused);
+                      ErrorKind::PathRefused);
   auto first = real.substr(inside.size(), real.find('/', inside.size()) - inside.size());
   if (first == ".git")
-    return make_error("'" + *rel + "' resolves into .git/; edit files of the work tree only", kPathRefused);
+    return make_error("'" + *rel + "' resolves into .git/; edit files of the work tree only",
+                      ErrorKind::PathRefused);
   return content;
 }
 

@@ -16,7 +16,7 @@ class WorkdirSource : public edit::FileSource {
   explicit WorkdirSource(const Repository& repo);
 
   // Paths are repository-relative. std::nullopt when the file does not exist;
-  // errors (kind kPathRefused) say why a path is refused and what to do.
+  // errors (kind ErrorKind::PathRefused) say why a path is refused and what to do.
   Result<std::optional<std::string>> read(const std::string& path) override;
 
  private:

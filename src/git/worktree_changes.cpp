@@ -22,7 +22,7 @@ std::string scratch_ref() {
 Result<git_oid> tree_of(Repository& repo, const std::string& commit) {
   git_oid id;
   if (git_oid_fromstr(&id, commit.c_str()) != 0)
-    return make_error("'" + commit + "' is not a commit id", kGitError);
+    return make_error("'" + commit + "' is not a commit id", ErrorKind::GitError);
   git_commit* raw = nullptr;
   if (git_commit_lookup(&raw, repo.raw(), &id) != 0) return git_failure("cannot read commit " + commit);
   CommitPtr c(raw);

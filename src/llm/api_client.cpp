@@ -2,9 +2,8 @@
 // body of each attempt is decoded while it streams in.
 #include "llm/api_client.hpp"
 
-#include <cstdio>
-
 #include "llm/errors.hpp"
+#include "text/duration.hpp"
 
 namespace ds::llm {
 namespace {
@@ -13,12 +12,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 milliseconds since(Clock::time_point t) { return std::chrono::duration_cast<milliseconds>(Clock::now() - t); }
-
-std::string seconds_text(milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
 
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
@@ -62,7 +55,7 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
   for (int attempt = 1;; ++attempt) {
     if (o_.gate) {
       if (Status st = o_.gate->wait(o_.cancel); !st.ok()) {
-        return make_error("POST " + shown_url + ": " + st.error().message, kErrInterrupted);
+        return make_error("POST " + shown_url + ": " + st.error().message, ErrorKind::Interrupted);
       }
     }
     Clock::time_point attempt_start = Clock::now();
@@ -77,7 +70,7 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
       ex.response = a.raw;
       ex.latency = since(attempt_start);
       if (!a.turn.ok()) {
-        ex.interrupted = a.turn.error().kind == kErrInterrupted;
+        ex.interrupted = a.turn.error().kind == ErrorKind::Interrupted;
         if (a.status == 0) ex.error = a.turn.error().message;
       }
       last_exchange_ = std::move(ex);
@@ -95,7 +88,7 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
     // Nothing listening, no such host: a wrong --base-url or a server that is
     // not up. Fail within seconds, unless this endpoint has answered before
     // (then it is a restart or a network blip, worth the full retries).
-    if (retry && err.kind == kErrConnect && !endpoint_answered_ &&
+    if (retry && err.kind == ErrorKind::Connect && !endpoint_answered_ &&
         ++connect_failures > o_.retry.max_connect_retries) {
       retry = false;
     }
@@ -113,7 +106,7 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
       o_.on_retry(RetryNotice{attempt, delay, redact(err.message, o_.secrets), a.text_emitted});
     }
     if (!sleep_for(delay, o_.cancel)) {
-      return make_error("POST " + shown_url + ": interrupted while waiting to retry", kErrInterrupted);
+      return make_error("POST " + shown_url + ": interrupted while waiting to retry", ErrorKind::Interrupted);
     }
     waited += delay;
   }
@@ -224,18 +217,22 @@ Error describe_failure(const Error& cause, std::string_view url, int status, con
                        int attempts, milliseconds elapsed, std::string_view key_env,
                        const std::vector<std::string>& secrets) {
   std::string msg = "POST " + std::string(url) + " failed: ";
-  if (is_2xx(status) && cause.kind != kErrInterrupted) msg += "HTTP " + std::to_string(status) + " reply: ";
+  if (is_2xx(status) && cause.kind != ErrorKind::Interrupted)
+    msg += "HTTP " + std::to_string(status) + " reply: ";
   msg += cause.message;
   std::string details;
   if (std::string id = request_id_of(headers); !id.empty()) details = "request id " + id;
   if (attempts > 1) {
     if (!details.empty()) details += "; ";
-    details += std::to_string(attempts) + " attempts over " + seconds_text(elapsed);
+    details += std::to_string(attempts) + " attempts over " + text::seconds_text(elapsed);
   }
   if (!details.empty()) msg += " [" + details + "]";
   std::string advice = advice_for(cause.kind, status, key_env);
-  if (!advice.empty() && cause.kind != kErrInterrupted) msg += ". " + advice;
-  int kind = cause.kind == 0 ? kErrProtocol : cause.kind;
+  if (!advice.empty() && cause.kind != ErrorKind::Interrupted) msg += ". " + advice;
+  // A reply that failed without a kind of its own is not what the protocol
+  // promises.
+  AnyErrorKind kind = cause.kind;
+  if (!kind.specified() || kind == ErrorKind::Unknown) kind = ErrorKind::Protocol;
   return make_error(redact(std::move(msg), secrets), kind);
 }
 

@@ -47,7 +47,7 @@ Status CassetteWriter::append(const Exchange& ex) const {
   if (fd < 0) {
     return make_error("cannot open cassette " + path_ + " for appending: " + std::strerror(errno) +
                           "; check the --record path",
-                      kErrConfig);
+                      ErrorKind::Config);
   }
   size_t done = 0;
   while (done < line.size()) {
@@ -56,7 +56,7 @@ Status CassetteWriter::append(const Exchange& ex) const {
     if (n <= 0) {
       std::string why = std::strerror(errno);
       ::close(fd);
-      return make_error("cannot write cassette " + path_ + ": " + why, kErrConfig);
+      return make_error("cannot write cassette " + path_ + ": " + why, ErrorKind::Config);
     }
     done += static_cast<size_t>(n);
   }
@@ -82,7 +82,7 @@ Result<std::vector<CassetteEntry>> load_cassette(const std::string& path) {
   if (!in) {
     return make_error("cannot read replay cassette " + path + ": " + std::strerror(errno) +
                           "; record one with --record FILE",
-                      kErrConfig);
+                      ErrorKind::Config);
   }
   std::vector<CassetteEntry> entries;
   std::string line;
@@ -94,7 +94,7 @@ Result<std::vector<CassetteEntry>> load_cassette(const std::string& path) {
                             " is not a recorded exchange (" +
                             (v.ok() ? std::string("needs \"status\" and \"response\"") : v.error().message) +
                             "); re-record it with --record",
-                        kErrConfig);
+                        ErrorKind::Config);
     }
     CassetteEntry e;
     e.request = (*v)["request"];
@@ -131,7 +131,7 @@ Result<Turn> ReplayClient::complete(const Request& req, const TextCallback& on_t
       return make_error("replay cassette " + path_ + " has " + std::to_string(entries_.size()) +
                             " responses; request " + std::to_string(entries_.size() + 1) +
                             " has none. Record a longer session with --record, or run without --replay",
-                        kErrReplayExhausted);
+                        ErrorKind::ReplayExhausted);
     }
     index = next_++;
   }
@@ -140,7 +140,7 @@ Result<Turn> ReplayClient::complete(const Request& req, const TextCallback& on_t
   const WireApi wire = e.url.find("/responses") != std::string::npos ? WireApi::Responses : WireApi::Chat;
   Result<Turn> turn = Error{};
   if (e.status == 0) {
-    turn = make_error("no response was recorded: " + e.error, kErrNetwork);
+    turn = make_error("no response was recorded: " + e.error, ErrorKind::Network);
   } else if (!is_2xx(e.status)) {
     turn = http_status_error(e.status, e.response);
   } else if (e.request["stream"].as_bool(false) && !looks_like_json_body(e.response)) {

@@ -56,7 +56,7 @@ struct CassetteEntry {
   std::string error;
 };
 
-// Reads a whole cassette; kErrConfig when unreadable or a line is not an
+// Reads a whole cassette; ErrorKind::Config when unreadable or a line is not an
 // exchange (naming the line).
 Result<std::vector<CassetteEntry>> load_cassette(const std::string& path);
 
@@ -68,7 +68,7 @@ class ReplayClient final : public Client {
       : path_(std::move(path)), entries_(std::move(entries)) {}
 
   // Checks `req` is well-formed, then answers with the next entry; past the
-  // end, kErrReplayExhausted.
+  // end, ErrorKind::ReplayExhausted.
   Result<Turn> complete(const Request& req, const TextCallback& on_text) override;
   size_t size() const { return entries_.size(); }
   size_t used() const;

@@ -145,7 +145,7 @@ Status ChatStreamDecoder::on_event(const SseEvent& e) {
   if (!parsed.ok()) {
     return make_error("stream event " + std::to_string(events_) + " is not valid JSON (" +
                           parsed.error().message + "): " + snippet(e.data),
-                      kErrProtocol);
+                      ErrorKind::Protocol);
   }
   const Value& v = *parsed;
   if (v.has("error") && !v["error"].is_null()) return stream_error_event(v);
@@ -196,11 +196,11 @@ Result<Turn> ChatStreamDecoder::finish() {
   if (!done_) {
     return make_error("the stream ended without data: [DONE] after " + std::to_string(events_) +
                           " events (the connection broke or the server stopped early)",
-                      kErrProtocol);
+                      ErrorKind::Protocol);
   }
   if (!finished_) {
     return make_error("the stream ended without a finish_reason (" + std::to_string(events_) + " events)",
-                      kErrProtocol);
+                      ErrorKind::Protocol);
   }
   for (auto& [index, p] : calls_) {
     ToolCall c;
@@ -217,12 +217,13 @@ Result<Turn> ChatStreamDecoder::finish() {
 Result<Turn> parse_chat_body(std::string_view body) {
   auto parsed = json::parse(body);
   if (!parsed.ok() || !parsed->is_object()) {
-    return make_error("the reply is not a JSON object: " + snippet(body), kErrProtocol);
+    return make_error("the reply is not a JSON object: " + snippet(body), ErrorKind::Protocol);
   }
   const Value& v = *parsed;
   if (v.has("error") && !v["error"].is_null()) return stream_error_event(v);
   const Value& choice = v["choices"].at(0);
-  if (!choice.is_object()) return make_error("the reply has no choices: " + snippet(body), kErrProtocol);
+  if (!choice.is_object())
+    return make_error("the reply has no choices: " + snippet(body), ErrorKind::Protocol);
   Turn turn;
   turn.model = v["model"].as_string();
   const Value& msg = choice["message"];

@@ -16,7 +16,7 @@ namespace ds::llm {
 // OpenAI-Organization/-Project, or Azure's api-key), timeouts, retries, hooks.
 ApiClientOptions client_options(const EndpointConfig& cfg);
 
-// kErrConfig when credentials are missing (see check_credentials) or the
+// ErrorKind::Config when credentials are missing (see check_credentials) or the
 // replay cassette cannot be read.
 Result<std::unique_ptr<Client>> make_client(const EndpointConfig& cfg);
 

@@ -87,7 +87,7 @@ Error bad_value(const Resolver& r, std::string_view key, std::string_view what) 
   const Found& f = r.found(key);
   return make_error("setting " + std::string(key) + " = \"" + text::redact(f.value) + "\" (from " + f.source +
                         ") " + std::string(what),
-                    kErrConfig);
+                    ErrorKind::Config);
 }
 
 std::optional<double> to_number(const std::string& s) {
@@ -226,23 +226,23 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
       return make_error(
           "provider azure needs the resource endpoint: set --azure-endpoint or AZURE_OPENAI_ENDPOINT "
           "(https://NAME.openai.azure.com)",
-          kErrConfig);
+          ErrorKind::Config);
     }
     if (cfg.azure_deployment.empty()) {
       return make_error(
           "provider azure needs a deployment name: set --azure-deployment or AZURE_OPENAI_DEPLOYMENT",
-          kErrConfig);
+          ErrorKind::Config);
     }
     if (cfg.wire == WireApi::Responses) {
       return make_error("wire-api responses is not supported with provider azure; use --wire-api chat",
-                        kErrConfig);
+                        ErrorKind::Config);
     }
   }
   if (cfg.provider == Provider::Compatible && r.found("base-url").source == "default") {
     return make_error(
         "provider compatible needs the server's base URL: set --base-url or OPENAI_BASE_URL "
         "(e.g. http://127.0.0.1:8000/v1)",
-        kErrConfig);
+        ErrorKind::Config);
   }
 
   auto connect = seconds(r, "connect-timeout", "10", false);
@@ -274,7 +274,7 @@ Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers) {
   cfg.record_path = r.get("record");
   cfg.replay_path = r.get("replay");
   if (!cfg.record_path.empty() && !cfg.replay_path.empty()) {
-    return make_error("--record and --replay cannot be used together; choose one", kErrConfig);
+    return make_error("--record and --replay cannot be used together; choose one", ErrorKind::Config);
   }
 
   // The key: environment first, then (discouraged) the config file; never a flag.
@@ -316,7 +316,7 @@ Status check_credentials(const EndpointConfig& cfg) {
   return make_error("no API key for " + std::string(provider_name(cfg.provider)) + " endpoint " +
                         redact_url(url) + ": set " + cfg.api_key_env + " in the environment (export " +
                         cfg.api_key_env + "=...); keys are never read from flags",
-                    kErrConfig);
+                    ErrorKind::Config);
 }
 
 }  // namespace ds::llm

@@ -63,13 +63,13 @@ struct EndpointConfig {
   WireApi wire = WireApi::Chat;
   std::string base_url = kDefaultBaseUrl;  // openai / compatible
   std::string model = kDefaultModel;
-  std::string azure_endpoint;              // https://NAME.openai.azure.com
+  std::string azure_endpoint;  // https://NAME.openai.azure.com
   std::string azure_deployment;
   std::string api_version = kDefaultAzureApiVersion;
-  std::string organization, project;       // OpenAI-Organization / OpenAI-Project
-  std::string api_key;                     // never printed, logged or recorded
+  std::string organization, project;           // OpenAI-Organization / OpenAI-Project
+  std::string api_key;                         // never printed, logged or recorded
   std::string api_key_env = "OPENAI_API_KEY";  // where the key is expected
-  std::string api_key_source;              // "" when no key was found
+  std::string api_key_source;                  // "" when no key was found
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds idle_timeout{120000};
   RetryPolicy retry;  // max-retries and max-retry-wait land here
@@ -88,14 +88,14 @@ struct EndpointConfig {
 
 // Resolves every setting through the layers and checks values (bad provider,
 // wire API, numbers, azure without endpoint/deployment, compatible without a
-// base URL, record together with replay): errors are kErrConfig.
+// base URL, record together with replay): errors are ErrorKind::Config.
 Result<EndpointConfig> resolve_endpoint(const SettingLayers& layers);
 
 // The full POST URL: {base}/chat/completions, {base}/responses, or Azure's
 // {endpoint}/openai/deployments/{d}/chat/completions?api-version=V.
 std::string endpoint_url(const EndpointConfig& cfg);
 
-// kErrConfig when a real request would go out without a key: replay needs
+// ErrorKind::Config when a real request would go out without a key: replay needs
 // none, and a loopback base URL (a local server) may run without one.
 Status check_credentials(const EndpointConfig& cfg);
 

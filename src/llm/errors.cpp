@@ -1,5 +1,7 @@
-// Error body parsing, classification, advice, exit codes, redaction.
+// Error body parsing, classification, advice, redaction.
 #include "llm/errors.hpp"
+
+#include <optional>
 
 #include "llm/types.hpp"
 
@@ -43,57 +45,53 @@ ApiErrorInfo parse_api_error(std::string_view body) {
   return info;
 }
 
-int classify_api_error(int status, const ApiErrorInfo& info) {
-  if (info.code == "insufficient_quota" || info.type == "insufficient_quota") return kErrQuota;
+ErrorKind classify_api_error(int status, const ApiErrorInfo& info) {
+  if (info.code == "insufficient_quota" || info.type == "insufficient_quota") return ErrorKind::Quota;
   if (info.code == "context_length_exceeded" || info.type == "exceed_context_size_error" ||
       (status == 400 &&
        (contains(info.message, "maximum context length") || contains(info.message, "context size") ||
         contains(info.message, "context window")))) {
-    return kErrContextLength;
+    return ErrorKind::ContextLength;
   }
-  if (status == 401 || status == 403) return kErrAuth;
-  if (status == 429 || info.code == "rate_limit_exceeded") return kErrRateLimit;
-  if (status == 408 || status == 409 || status >= 500) return kErrServer;
-  if (status >= 400) return kErrBadRequest;
-  if (status == 0) return kErrServer;  // an error event inside a stream
-  return kErrUnknown;
+  if (status == 401 || status == 403) return ErrorKind::Auth;
+  if (status == 429 || info.code == "rate_limit_exceeded") return ErrorKind::RateLimit;
+  if (status == 408 || status == 409 || status >= 500) return ErrorKind::Server;
+  if (status >= 400) return ErrorKind::BadRequest;
+  if (status == 0) return ErrorKind::Server;  // an error event inside a stream
+  return ErrorKind::Unknown;
 }
 
-std::string advice_for(int kind, int status, std::string_view key_env) {
-  switch (kind) {
-    case kErrAuth:
+std::string advice_for(AnyErrorKind any, int status, std::string_view key_env) {
+  std::optional<ErrorKind> kind = any.as<ErrorKind>();
+  if (!kind) return "";
+  switch (*kind) {
+    case ErrorKind::Auth:
       return status == 403 ? "The key is not allowed to use this model or region; check the key's project "
                              "and permissions (OPENAI_PROJECT, OPENAI_ORGANIZATION)."
                            : "Check the API key in " + std::string(key_env) + ".";
-    case kErrQuota:
+    case ErrorKind::Quota:
       return "The account has no quota left (not retried); check billing for this key or use another key.";
-    case kErrContextLength:
+    case ErrorKind::ContextLength:
       return "The conversation is longer than the model's context; shrink the context and retry.";
-    case kErrRateLimit:
+    case ErrorKind::RateLimit:
       return "Still rate limited after retries; wait, lower the request rate, or raise --max-retry-wait.";
-    case kErrBadRequest:
+    case ErrorKind::BadRequest:
       return status == 404 ? "Check --model and the base URL (the endpoint or model was not found)."
                            : "The server rejected the request; see its message above.";
-    case kErrServer:
+    case ErrorKind::Server:
       return "The server failed; try again later.";
-    case kErrNetwork:
+    case ErrorKind::Network:
       return "Check the network and the base URL, or raise --connect-timeout / --idle-timeout.";
-    case kErrConnect:
+    case ErrorKind::Connect:
       return "Nothing answered there: check --base-url (or OPENAI_BASE_URL), that the server is running, "
              "and the network.";
-    case kErrProtocol:
+    case ErrorKind::Protocol:
       return "The server's reply was malformed; try again, or try --stream false.";
-    case kErrInterrupted:
+    case ErrorKind::Interrupted:
       return "Interrupted.";
     default:
       return "";
   }
-}
-
-int exit_code_for(const Error& e) {
-  if (e.kind == kErrConfig) return 2;
-  if (e.kind == kErrInterrupted) return 130;
-  return 3;
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

@@ -1,5 +1,5 @@
 // API errors: reading OpenAI's error body, classifying it into an ErrorKind,
-// the advice each kind carries, exit codes, and secret redaction.
+// the advice each kind carries, and secret redaction.
 #pragma once
 
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "base/result.hpp"
 #include "json/value.hpp"
+#include "llm/error_kind.hpp"
 
 namespace ds::llm {
 
@@ -27,15 +28,11 @@ ApiErrorInfo api_error_from(const json::Value& v);
 // ErrorKind for an HTTP status (0 = an error event inside a 200 stream) and
 // the error fields. insufficient_quota and context-length codes win over the
 // status; compatible servers' context-length messages are recognised too.
-int classify_api_error(int status, const ApiErrorInfo& info);
+ErrorKind classify_api_error(int status, const ApiErrorInfo& info);
 
 // One sentence telling the user what to do about an error of this kind.
 // `key_env` names the API key variable for auth advice.
-std::string advice_for(int kind, int status, std::string_view key_env);
-
-// diffsmith's exit code for an error from this library: 2 config, 130
-// interrupted, 3 any other model/API failure.
-int exit_code_for(const Error& e);
+std::string advice_for(AnyErrorKind kind, int status, std::string_view key_env);
 
 // `text` with every occurrence of each secret replaced by "[redacted]".
 // Secrets shorter than kMinSecretLength (dummy keys for local servers) are

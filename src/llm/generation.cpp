@@ -49,7 +49,7 @@ Error bad(const SettingSpec& spec, const std::string& value, const std::string& 
           std::string_view what) {
   return make_error(
       "setting " + std::string(spec.key) + " = \"" + value + "\" (from " + source + ") " + std::string(what),
-      kErrConfig);
+      ErrorKind::Config);
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ const std::vector<SettingSpec>& generation_settings();
 
 // Reads the three settings through the layers and checks them: effort one of
 // minimal|low|medium|high, temperature 0-2, max-output-tokens a whole number
-// >= 1. Errors (kErrConfig) name the setting, the value and its source. When
+// >= 1. Errors (ErrorKind::Config) name the setting, the value and its source. When
 // `infos` is given, each set setting is appended with its source (doctor).
 Result<GenerationOptions> resolve_generation(const SettingLayers& layers,
                                              std::vector<SettingInfo>* infos = nullptr);

@@ -5,11 +5,12 @@
 #include <curl/curl.h>
 
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 
 #include "llm/types.hpp"
+#include "text/duration.hpp"
+#include "text/lines.hpp"
 
 namespace ds::llm {
 namespace {
@@ -46,24 +47,19 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 size_t on_header(char* buf, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   t->last_activity = Clock::now();
-  std::string_view line = trim(std::string_view(buf, size * n));
+  std::string_view line(buf, size * n);
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);  // then trim takes the \r
+  line = text::trim(line);
   if (line.substr(0, 5) == "HTTP/") {
     // A new response (after a 100 Continue, say): start over.
     t->headers.clear();
     size_t sp = line.find(' ');
     t->status = sp == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(sp + 1, 3)).c_str());
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    t->headers[lower(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
+    t->headers[lower(text::trim(line.substr(0, colon)))] = std::string(text::trim(line.substr(colon + 1)));
   }
   return size * n;
 }
@@ -76,12 +72,6 @@ size_t on_write(char* buf, size_t size, size_t n, void* user) {
     return 0;  // makes curl fail the transfer with CURLE_WRITE_ERROR
   }
   return size * n;
-}
-
-std::string seconds_text(std::chrono::milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
 }
 
 }  // namespace
@@ -102,7 +92,7 @@ CurlTransport::~CurlTransport() = default;
 HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_body) {
   HttpResponse resp;
   if (!h_->easy || !h_->multi) {
-    resp.error = make_error("could not initialise libcurl (out of memory?)", kErrNetwork);
+    resp.error = make_error("could not initialise libcurl (out of memory?)", ErrorKind::Network);
     return resp;
   }
   CURL* easy = h_->easy.get();
@@ -182,27 +172,27 @@ HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_
   resp.status = t.status;
   resp.headers = std::move(t.headers);
   if (cancelled) {
-    resp.error = make_error("request cancelled (interrupted)", kErrInterrupted);
+    resp.error = make_error("request cancelled (interrupted)", ErrorKind::Interrupted);
   } else if (idle) {
-    resp.error = make_error("no data for " + seconds_text(req.idle_timeout) +
+    resp.error = make_error("no data for " + text::seconds_text(req.idle_timeout) +
                                 " (idle timeout; raise --idle-timeout if the model is slow to answer)",
-                            kErrNetwork);
+                            ErrorKind::Network);
   } else if (!multi_error.empty()) {
-    resp.error = make_error("libcurl multi error: " + multi_error, kErrNetwork);
+    resp.error = make_error("libcurl multi error: " + multi_error, ErrorKind::Network);
   } else if (t.stopped_by_receiver) {
-    resp.error = make_error("stopped by receiver", 0);
+    resp.error = make_error("stopped by receiver");
   } else if (rc != CURLE_OK) {
     std::string msg = curl_easy_strerror(rc);
     if (errbuf[0] != '\0') msg += std::string(" (") + errbuf + ")";
     bool connect_timeout = rc == CURLE_OPERATION_TIMEDOUT && !sent;
     if (connect_timeout) {
-      msg += "; connect timeout " + seconds_text(req.connect_timeout) + " (raise --connect-timeout)";
+      msg += "; connect timeout " + text::seconds_text(req.connect_timeout) + " (raise --connect-timeout)";
     }
     // No connection at all (as opposed to one that broke): the caller gives
     // these only a couple of quick retries.
     bool no_connection = connect_timeout || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                          rc == CURLE_COULDNT_RESOLVE_PROXY;
-    resp.error = make_error(msg, no_connection ? kErrConnect : kErrNetwork);
+    resp.error = make_error(msg, no_connection ? ErrorKind::Connect : ErrorKind::Network);
   }
   return resp;
 }

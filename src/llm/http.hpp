@@ -37,8 +37,8 @@ struct HttpResponse {
   int status = 0;  // 0 when no status line arrived
   Headers headers;
   // Set when the exchange did not complete: no connection (refused, host
-  // not resolved, connect timeout: kind kErrConnect), reset, idle timeout
-  // (kErrNetwork), cancellation (kErrInterrupted), or the body
+  // not resolved, connect timeout: kind ErrorKind::Connect), reset, idle timeout
+  // (ErrorKind::Network), cancellation (ErrorKind::Interrupted), or the body
   // callback asked to stop (kind 0, message "stopped by receiver").
   std::optional<Error> error;
 };

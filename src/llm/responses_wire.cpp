@@ -145,7 +145,7 @@ Status ResponsesStreamDecoder::on_event(const SseEvent& e) {
   if (!parsed.ok()) {
     return make_error("stream event " + std::to_string(events_) + " (" + e.event + ") is not valid JSON (" +
                           parsed.error().message + "): " + snippet(e.data),
-                      kErrProtocol);
+                      ErrorKind::Protocol);
   }
   const Value& v = *parsed;
   std::string type = v["type"].as_string_or(e.event);
@@ -203,7 +203,7 @@ Result<Turn> ResponsesStreamDecoder::finish() {
   if (!done_) {
     return make_error("the stream ended before response.completed after " + std::to_string(events_) +
                           " events (the connection broke or the server stopped early)",
-                      kErrProtocol);
+                      ErrorKind::Protocol);
   }
   for (auto& [index, c] : calls_) {
     c.args = parse_arguments(c.arguments);
@@ -219,7 +219,7 @@ Result<Turn> ResponsesStreamDecoder::finish() {
 Result<Turn> parse_responses_body(std::string_view body) {
   auto parsed = json::parse(body);
   if (!parsed.ok() || !parsed->is_object()) {
-    return make_error("the reply is not a JSON object: " + snippet(body), kErrProtocol);
+    return make_error("the reply is not a JSON object: " + snippet(body), ErrorKind::Protocol);
   }
   const Value& v = *parsed;
   if (v["error"].is_object()) return failure(v["error"], "the response failed");

@@ -37,18 +37,15 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::
 
 }  // namespace
 
-bool is_retryable(int status, const Headers& headers, int error_kind) {
-  if (error_kind == kErrInterrupted || error_kind == kErrConfig || error_kind == kErrReplayExhausted)
-    return false;
+bool is_retryable(int status, const Headers& headers, AnyErrorKind error_kind) {
+  std::optional<ErrorKind> kind = error_kind.as<ErrorKind>();
+  if (kind && is_final(*kind)) return false;
   if (const std::string* v = header(headers, "x-should-retry")) {
     if (*v == "true") return true;
     if (*v == "false") return false;
   }
-  if (error_kind == kErrQuota) return false;
-  if (status == 0 || (status >= 200 && status < 300)) {
-    return error_kind == kErrNetwork || error_kind == kErrConnect || error_kind == kErrProtocol ||
-           error_kind == kErrServer || error_kind == kErrRateLimit;
-  }
+  if (kind == ErrorKind::Quota) return false;
+  if (status == 0 || (status >= 200 && status < 300)) return kind && is_retryable(*kind);
   return status == 408 || status == 409 || status == 429 || status >= 500;
 }
 
@@ -105,10 +102,10 @@ Status RateGate::wait(const std::atomic<bool>* cancel) const {
   // Re-read on every slice: another worker may extend the pause meanwhile.
   for (milliseconds left = remaining(); left.count() > 0; left = remaining()) {
     if (!sleep_for(std::min(left, milliseconds(50)), cancel)) {
-      return make_error("interrupted while waiting out a rate limit", kErrInterrupted);
+      return make_error("interrupted while waiting out a rate limit", ErrorKind::Interrupted);
     }
   }
-  if (cancel && cancel->load()) return make_error("interrupted", kErrInterrupted);
+  if (cancel && cancel->load()) return make_error("interrupted", ErrorKind::Interrupted);
   return Ok{};
 }
 

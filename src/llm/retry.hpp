@@ -17,7 +17,7 @@ namespace ds::llm {
 
 struct RetryPolicy {
   int max_retries = 5;  // attempts = 1 + retries
-  // Retries of a request that could not connect (kErrConnect) to an endpoint
+  // Retries of a request that could not connect (ErrorKind::Connect) to an endpoint
   // that has not answered yet: with the backoff below, about 1.5 s in all.
   int max_connect_retries = 2;
   std::chrono::milliseconds initial_backoff{500};  // first backoff, doubling
@@ -36,13 +36,14 @@ struct RetryNotice {
 };
 
 // May a failed attempt be retried? `status` is 0 when no HTTP response came
-// (or the failure happened inside a 2xx stream); `error_kind` an ErrorKind.
-// x-should-retry: true forces a retry and false forbids one (except that an
-// interruption is never retried); otherwise 408, 409, 429 (not
-// insufficient_quota) and 5xx are retried, and so are connection failures
-// (kErrConnect; ApiClient limits those to max_connect_retries), resets,
-// idle timeouts and broken or malformed streams.
-bool is_retryable(int status, const Headers& headers, int error_kind);
+// (or the failure happened inside a 2xx stream). A final kind
+// (error_kind.hpp: interrupted, config, replay exhausted) never is;
+// x-should-retry: true forces a retry and false forbids one; otherwise 408,
+// 409, 429 (not insufficient_quota) and 5xx are retried, and without a
+// response the kind decides (is_retryable(ErrorKind): connection failures
+// (ApiClient limits those to max_connect_retries), resets, idle timeouts,
+// broken or malformed streams, error events).
+bool is_retryable(int status, const Headers& headers, AnyErrorKind error_kind);
 
 // The delay a response asks for: retry-after-ms (milliseconds), else
 // retry-after (seconds, or an HTTP date relative to `now`). nullopt when
@@ -68,7 +69,7 @@ class RateGate {
   // Keeps the gate closed for at least `d` from now (never shortens a pause).
   void pause_for(std::chrono::milliseconds d);
   std::chrono::milliseconds remaining() const;
-  // Blocks until the gate is open; kErrInterrupted when `cancel` is set.
+  // Blocks until the gate is open; ErrorKind::Interrupted when `cancel` is set.
   Status wait(const std::atomic<bool>* cancel) const;
 
  private:

@@ -13,6 +13,7 @@
 
 #include "base/result.hpp"
 #include "json/value.hpp"
+#include "llm/error_kind.hpp"
 
 namespace ds::llm {
 
@@ -116,26 +117,6 @@ struct Turn {
 
 // Streamed text fragments as they arrive (the terminal prints them).
 using TextCallback = std::function<void(std::string_view fragment)>;
-
-// Error kinds (ds::Error::kind) for API failures.
-enum ErrorKind : int {
-  kErrUnknown = 0,
-  kErrConfig = 1,           // bad settings: exit 2
-  kErrAuth = 2,             // 401/403
-  kErrQuota = 3,            // insufficient_quota
-  kErrContextLength = 4,    // context_length_exceeded: caller may shrink and retry
-  kErrBadRequest = 5,       // other 4xx
-  kErrServer = 6,           // 5xx after retries
-  kErrNetwork = 7,          // connection / timeout after retries
-  kErrProtocol = 8,         // malformed stream or body after retries
-  kErrReplayExhausted = 9,  // replay cassette ran out
-  kErrInterrupted = 10,     // cancelled by SIGINT
-  kErrRateLimit = 11,       // 429 (not quota) still failing after retries
-  // No connection: refused, host name not resolved, connect timeout. Retried
-  // only RetryPolicy::max_connect_retries times (a wrong --base-url fails
-  // fast) until the endpoint has answered once.
-  kErrConnect = 12,
-};
 
 // The seam between the agent and a model endpoint: the HTTP clients, the
 // replay provider, and test fakes implement it.

@@ -49,20 +49,20 @@ Result<Turn> decode_stream(WireApi w, std::string_view raw, const TextCallback& 
 }
 
 Status validate_request(const Request& req) {
-  if (req.model.empty()) return make_error("the request names no model; set --model", kErrBadRequest);
-  if (req.messages.empty()) return make_error("the request has no messages", kErrBadRequest);
+  if (req.model.empty()) return make_error("the request names no model; set --model", ErrorKind::BadRequest);
+  if (req.messages.empty()) return make_error("the request has no messages", ErrorKind::BadRequest);
   for (const ToolDef& t : req.tools) {
     if (!valid_tool_name(t.name)) {
       return make_error(
           "tool name \"" + t.name + "\" is not allowed by the API (use [a-zA-Z0-9_-], 1-64 chars)",
-          kErrBadRequest);
+          ErrorKind::BadRequest);
     }
   }
   for (size_t i = 0; i < req.messages.size(); ++i) {
     const Message& m = req.messages[i];
     if (m.role == Role::Tool && m.tool_call_id.empty()) {
       return make_error("message " + std::to_string(i) + " is a tool result without tool_call_id",
-                        kErrBadRequest);
+                        ErrorKind::BadRequest);
     }
   }
   return Ok{};

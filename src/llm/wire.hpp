@@ -20,7 +20,7 @@ enum class WireApi { Chat, Responses };
 std::string_view wire_name(WireApi w);  // "chat" | "responses"
 
 // Turns the events of one streamed reply into a Turn, passing text fragments
-// to the callback as they arrive. Errors: kErrProtocol for malformed or
+// to the callback as they arrive. Errors: ErrorKind::Protocol for malformed or
 // truncated streams; an error event in the stream is classified by its code.
 class StreamDecoder {
  public:
@@ -40,7 +40,7 @@ Result<Turn> parse_response_body(WireApi w, std::string_view body);
 Result<Turn> decode_stream(WireApi w, std::string_view raw, const TextCallback& on_text);
 
 // Checks what the API would reject anyway: empty model or messages, tool names
-// outside [a-zA-Z0-9_-]{1,64}, tool results without a call id. kErrBadRequest.
+// outside [a-zA-Z0-9_-]{1,64}, tool results without a call id. ErrorKind::BadRequest.
 Status validate_request(const Request& req);
 
 // The parsed form of a tool call's arguments: null when not valid JSON.

@@ -7,14 +7,8 @@
 //   u16[n_lex] | signature bytes
 #include "repomap/cache.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +16,7 @@
 #include <random>
 
 #include "git/file_io.hpp"
+#include "repomap/mapped_file.hpp"
 
 namespace ds::repomap {
 
@@ -45,8 +40,6 @@ struct Header {
 };
 static_assert(sizeof(Header) == 64);
 
-size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
-
 struct Layout {
   size_t name_offsets, name_text, blobs, defs, ref_names, ref_counts, lex_terms, lex_counts, sigs, total;
 };
@@ -67,7 +60,7 @@ Layout layout_for(const Header& h) {
 }
 
 Error invalid(const std::string& what) {
-  return make_error("repo map cache is invalid (" + what + "); it will be rebuilt", kCacheInvalid);
+  return make_error("repo map cache is invalid (" + what + "); it will be rebuilt", ErrorKind::CacheInvalid);
 }
 
 }  // namespace
@@ -233,23 +226,12 @@ std::string CacheCodec::encode(const TagTable& t, const std::vector<uint32_t>& k
 }
 
 Result<TagTable> load_cache(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return make_error("no repo map cache at " + path, kCacheMissing);
-    return make_error("cannot open repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
+  auto m = map_file(path);
+  if (!m) {
+    if (m.error().is(ErrorKind::CacheInvalid)) return invalid(m.error().message);
+    return make_error("repo map cache: " + m.error().message, m.error().kind);
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-    ::close(fd);
-    return invalid("empty file " + path);
-  }
-  size_t size = static_cast<size_t>(st.st_size);
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED)
-    return make_error("cannot map repo map cache " + path + ": " + std::strerror(errno), kCacheIo);
-  std::shared_ptr<const void> backing(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
-  return CacheCodec::decode(std::move(backing), static_cast<const char*>(p), size);
+  return CacheCodec::decode(std::move(m->backing), m->data, m->size);
 }
 
 Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep,
@@ -261,10 +243,12 @@ Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& 
   std::error_code ec;
   std::filesystem::path target(path);
   std::filesystem::create_directories(target.parent_path(), ec);
-  if (ec) return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(), kCacheIo);
+  if (ec)
+    return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(),
+                      ErrorKind::CacheIo);
 
   Status st = git::write_file_atomic(path, bytes, 0644);
-  if (!st) return make_error(st.error().message, kCacheIo);
+  if (!st) return make_error(st.error().message, ErrorKind::CacheIo);
   return generation;
 }
 

@@ -15,7 +15,11 @@ namespace ds::repomap {
 
 inline constexpr const char* kCacheFileName = "repomap.cache";
 
-enum CacheErrorKind { kCacheMissing = 1, kCacheInvalid = 2, kCacheIo = 3 };
+// The kinds of ds::repomap errors (only the cache has its own; opening the
+// repository fails with git's kinds).
+enum class ErrorKind : uint8_t { CacheMissing, CacheInvalid, CacheIo };
+
+constexpr ErrorLibrary error_library(ErrorKind) { return ErrorLibrary::Repomap; }
 
 // Maps and validates the file. A missing, truncated or foreign file is an
 // error (kind above); callers then start from an empty table.
@@ -24,7 +28,8 @@ Result<TagTable> load_cache(const std::string& path);
 // Writes the blobs listed in `keep` (indices into `table`) with only the
 // names they use. Creates the directory if needed. Returns the new file's
 // generation (a random id derived caches are keyed by).
-Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep, const std::string& path);
+Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& keep,
+                            const std::string& path);
 
 // Codec access to TagTable internals.
 class CacheCodec {

@@ -2,16 +2,11 @@
 // read-only on load.
 #include "repomap/graph_cache.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
 #include <cstring>
 
 #include "git/file_io.hpp"
+#include "repomap/mapped_file.hpp"
 
 namespace ds::repomap {
 
@@ -27,8 +22,6 @@ struct Header {
   uint64_t total_size;
 };
 static_assert(sizeof(Header) == 48);
-
-size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
 
 struct Layout {
   size_t file_def_begin, file_defs, definers, in_begin, edge_file, edge_weight, dangling, total;
@@ -63,28 +56,18 @@ uint64_t graph_key(uint64_t generation, const std::vector<uint32_t>& blobs) {
 
 Result<Graph> load_graph(const std::string& path, uint64_t key) {
   if (key == 0) return make_error("no graph key");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error("no graph cache at " + path);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < sizeof(Header)) {
-    ::close(fd);
-    return make_error("graph cache " + path + " is truncated");
-  }
+  auto m = map_file(path);
+  if (!m) return make_error("graph cache: " + m.error().message);
+  if (m->size < sizeof(Header)) return make_error("graph cache " + path + " is truncated");
   Header h;
-  if (::pread(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h) ||
-      std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.key != key ||
-      h.total_size != static_cast<uint64_t>(st.st_size) || layout_for(h).total != h.total_size) {
-    ::close(fd);
+  std::memcpy(&h, m->data, sizeof h);
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.key != key || h.total_size != m->size ||
+      layout_for(h).total != h.total_size)
     return make_error("graph cache " + path + " is stale or invalid");
-  }
-  size_t size = static_cast<size_t>(st.st_size);
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return make_error("cannot map graph cache " + path + ": " + std::strerror(errno));
-  const char* data = static_cast<const char*>(p);
+  const char* data = m->data;
   Layout l = layout_for(h);
   Graph g;
-  g.backing = std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+  g.backing = std::move(m->backing);
   g.files = h.files;
   g.names = h.names;
   g.file_def_begin.attach(reinterpret_cast<const uint32_t*>(data + l.file_def_begin), h.files + 1);
@@ -102,7 +85,8 @@ Result<Graph> load_graph(const std::string& path, uint64_t key) {
   for (size_t i = 0; i < h.edges; ++i)
     if (g.edge_file[i] >= h.files) return make_error("graph cache " + path + " is invalid");
   for (uint32_t i = 0; i < h.files; ++i)
-    if (g.file_def_begin[i] > g.file_def_begin[i + 1]) return make_error("graph cache " + path + " is invalid");
+    if (g.file_def_begin[i] > g.file_def_begin[i + 1])
+      return make_error("graph cache " + path + " is invalid");
   for (uint32_t i = 0; i < h.names; ++i)
     if (g.in_begin[i] > g.in_begin[i + 1] || (g.in_begin[i] != g.in_begin[i + 1] && g.definers[i] == 0))
       return make_error("graph cache " + path + " is invalid");

@@ -92,7 +92,7 @@ Result<std::string> build_map(const std::string& repo_dir, const MapOptions& opt
     if (loaded) {
       table = std::move(*loaded);
       st.cache_loaded = true;
-    } else if (loaded.error().kind != kCacheMissing) {
+    } else if (loaded.error().kind != ErrorKind::CacheMissing) {
       st.note += loaded.error().message + "; ";
     }
   }

@@ -58,8 +58,8 @@ struct MapStats {
   size_t map_tokens = 0;
 };
 
-// The rendered map (possibly empty). Errors: kNotARepository,
-// kBareRepository, kRepoIo (see repo_files.hpp). Cache problems never fail
+// The rendered map (possibly empty). Errors: git::ErrorKind::NotARepo,
+// Bare, GitError (see repo_files.hpp). Cache problems never fail
 // the map: they are reported in stats->note.
 Result<std::string> build_map(const std::string& repo_dir, const MapOptions& options,
                               MapStats* stats = nullptr);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "base/file_io.hpp"
 #include "repomap/ctags.hpp"
 #include "repomap/map_internal.hpp"
 #include "repomap/parallel.hpp"
@@ -33,23 +34,13 @@ bool index_describes(const IndexFile& f, const struct stat& st, const RepoFiles&
   return true;
 }
 
+// A tracked file's bytes; false (skip it) when it cannot be read or is
+// larger than the map reads. (Only files the stat pass found regular get
+// here.)
 bool read_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxFileBytes) {
-    ::close(fd);
-    return false;
-  }
-  out.resize(static_cast<size_t>(st.st_size));
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  out.resize(done);
+  auto bytes = read_whole_file(path, kMaxFileBytes);
+  if (!bytes) return false;
+  out = std::move(*bytes);
   return true;
 }
 

@@ -1,5 +1,5 @@
-// The repository side of the map, straight on libgit2: open with discovery,
-// list the index's regular files (with the stat data git recorded for them),
+// The repository side of the map (over ds::git): open with discovery, list
+// the index's regular files (with the stat data git recorded for them),
 // locate the cache directory, and hash worktree content into blob ids.
 #pragma once
 
@@ -13,17 +13,14 @@
 
 namespace ds::repomap {
 
-// Error kinds of list_repo_files (map.hpp re-exports them).
-enum RepoErrorKind { kNotARepository = 4, kBareRepository = 5, kRepoIo = 6 };
-
 struct IndexFile {
-  std::string path;  // relative to the work tree, '/'-separated
-  Oid oid;           // blob id recorded in the index
-  uint64_t size = 0; // file size git recorded (truncated to 32 bits by git)
+  std::string path;   // relative to the work tree, '/'-separated
+  Oid oid;            // blob id recorded in the index
+  uint64_t size = 0;  // file size git recorded (truncated to 32 bits by git)
   int64_t mtime_s = 0;
   uint32_t mtime_ns = 0;
-  int64_t ctime_s = 0;   // ctime cannot be set by tools, so it catches
-  uint32_t ctime_ns = 0; // content changed with the mtime put back
+  int64_t ctime_s = 0;    // ctime cannot be set by tools, so it catches
+  uint32_t ctime_ns = 0;  // content changed with the mtime put back
 };
 
 struct RepoFiles {
@@ -35,6 +32,8 @@ struct RepoFiles {
   std::vector<IndexFile> files;  // regular files only: no gitlinks, no symlinks
 };
 
+// Errors: git::ErrorKind::NotARepo, Bare (git::Repository::open), GitError
+// (the index cannot be read).
 Result<RepoFiles> list_repo_files(const std::string& dir);
 
 // The git blob id of `content` (what `git hash-object` prints).

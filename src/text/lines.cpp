@@ -32,7 +32,10 @@ Eol detect_eol(std::string_view s) {
   size_t lf = 0, crlf = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\n') {
-      if (i > 0 && s[i - 1] == '\r') ++crlf; else ++lf;
+      if (i > 0 && s[i - 1] == '\r')
+        ++crlf;
+      else
+        ++lf;
     }
   }
   return crlf > lf ? Eol::Crlf : Eol::Lf;
@@ -53,19 +56,6 @@ std::string join_lines(const std::vector<std::string>& lines, Eol eol, bool fina
   return out;
 }
 
-std::string_view rtrim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view trim(std::string_view s) {
-  s = rtrim(s);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 }  // namespace ds::text

@@ -26,8 +26,20 @@ bool ends_with_newline(std::string_view s);
 // Joins lines with `eol`, adding a final eol when `final_newline`.
 std::string join_lines(const std::vector<std::string>& lines, Eol eol, bool final_newline);
 
-std::string_view rtrim(std::string_view s);  // trailing spaces, tabs, \r
-std::string_view trim(std::string_view s);
+// Without trailing spaces, tabs and \r. Inline: the locator calls these in
+// its scanning loops.
+inline std::string_view rtrim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// rtrim, and without leading spaces and tabs.
+inline std::string_view trim(std::string_view s) {
+  s = rtrim(s);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  return s;
+}
+
 bool starts_with(std::string_view s, std::string_view prefix);
 
 }  // namespace ds::text

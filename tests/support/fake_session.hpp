@@ -37,7 +37,7 @@ class ScriptedClient final : public llm::Client {
     size_t i = requests.size();
     requests.push_back(req);
     if (before_reply) before_reply(i);
-    if (i >= script.size()) return make_error("the scripted model has no more turns", llm::kErrServer);
+    if (i >= script.size()) return make_error("the scripted model has no more turns", llm::ErrorKind::Server);
     if (script[i].ok() && on_text) on_text(script[i]->text);
     return script[i];
   }

@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "json/value.hpp"
-#include "support/test_paths.hpp"
 #include "support/mock_server.hpp"
-
+#include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 extern char** environ;
 
@@ -38,11 +38,7 @@ namespace ds::test::e2e {
 namespace fs = std::filesystem;
 using ds::test::MockServer;
 
-inline std::string make_temp_dir(const char* prefix = "ds-e2e-") {
-  std::string pattern = (fs::temp_directory_path() / (std::string(prefix) + "XXXXXX")).string();
-  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-  return fs::canonical(pattern).string();
-}
+inline std::string make_temp_dir(const char* prefix = "ds-e2e-") { return ds::test::make_temp_dir(prefix); }
 
 inline void write_file(const std::string& path, const std::string& data) {
   fs::create_directories(fs::path(path).parent_path());
@@ -57,17 +53,7 @@ inline std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-// A temporary directory removed (with everything in it) at scope exit.
-struct TempDir {
-  std::string path = make_temp_dir();
-  TempDir() = default;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using ds::test::TempDir;  // support/temp_dir.hpp
 
 struct ProcResult {
   int exit_code = -1;      // exit status; 128+N when killed by signal N

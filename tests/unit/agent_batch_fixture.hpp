@@ -18,7 +18,7 @@
 #include "agent/cli/batch.hpp"
 #include "json/value.hpp"
 #include "support/mock_server.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 namespace ds::agent::batch_testing {
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "agent/batch/output.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::agent;

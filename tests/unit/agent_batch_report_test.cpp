@@ -9,7 +9,7 @@
 
 #include "agent/batch/output.hpp"
 #include "agent/batch/report.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::agent;

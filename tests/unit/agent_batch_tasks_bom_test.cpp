@@ -6,7 +6,7 @@
 
 #include "agent/batch/tasks.hpp"
 #include "agent/cli/batch.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::agent;

@@ -7,7 +7,7 @@
 #include "agent/batch/tasks.hpp"
 #include "agent/batch/workspace.hpp"
 #include "json/value.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::agent;

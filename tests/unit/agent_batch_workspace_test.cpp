@@ -10,7 +10,7 @@
 #include "git/clone.hpp"
 #include "git/patch_apply.hpp"
 #include "git/repository.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::agent;
@@ -74,7 +74,7 @@ TEST_CASE("batch workspace: a git diff patch is applied to work tree and index, 
   // Applied once, it no longer applies: nothing changes on a second try.
   auto again = git::apply_patch_text(*repo, patch, true);
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().kind == git::kApplyFailed);
+  CHECK(again.error().is(git::ErrorKind::ApplyFailed));
   CHECK(r.read("a.txt") == "one\nTWO\nthree\n");
   r.commit_all("applied");
   CHECK_FALSE(git::check_patch_applies(*repo, "HEAD", patch).ok());
@@ -113,7 +113,7 @@ TEST_CASE("batch workspace: clone_checkout detaches at the base commit, even one
 
   auto missing = git::clone_checkout(src.root, d.path + "/missing", std::string(40, 'e'), nullptr);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().kind == git::kNotFound);
+  CHECK(missing.error().is(git::ErrorKind::NotFound));
   CHECK(missing.error().message.find("base_commit") != std::string::npos);
 }
 

@@ -234,7 +234,7 @@ TEST_CASE("verdict: context-length errors drop old tool outputs and retry once")
   h.tests_pass_when([](const TempRepo& r) { return has_text(r, "money.py", "round("); });
   h.client.script = {calls({{"read_file", R"({"path":"money.py"})"}}),
                      calls({{"read_file", R"({"path":"money.py"})"}}),
-                     Result<llm::Turn>(make_error("too long", llm::kErrContextLength)),
+                     Result<llm::Turn>(make_error("too long", llm::ErrorKind::ContextLength)),
                      edit_reply("money.py", "    return int(x * 100)\n", "    return int(round(x * 100))\n")};
   auto out = h.run();
   CHECK(out.status == RunStatus::Solved);
@@ -317,7 +317,7 @@ TEST_CASE("verdict: a model API error ends the run with exit 3 and the changes s
   Harness h(repo);
   h.tests_pass_when([](const TempRepo&) { return false; });
   h.client.script = {edit_reply("money.py", "def cents(x):\n", "def cents(x):  # wip\n"),
-                     Result<llm::Turn>(make_error("401 invalid key", llm::kErrAuth))};
+                     Result<llm::Turn>(make_error("401 invalid key", llm::ErrorKind::Auth))};
   auto out = h.run();
   CHECK(out.status == RunStatus::Error);
   CHECK(out.exit_code == 3);

@@ -8,21 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "git/apply.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::edit::FileChange;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
-
-namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
-
-}  // namespace
 
 TEST_CASE("apply_changes modifies, creates in new folders and deletes, leaving the index alone") {
   TempRepo repo;
@@ -146,13 +137,13 @@ TEST_CASE("apply_changes is all or nothing") {
     auto st =
         apply_changes(r, {{"first.txt", "1\n", "one\n"}, {"second.txt", "not what is on disk\n", "two\n"}});
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().kind == kStale);
+    CHECK(st.error().kind == ErrorKind::Stale);
     CHECK(st.error().message.find("second.txt") != std::string::npos);
   }
   SECTION("an unsafe second path stops everything") {
     auto st = apply_changes(r, {{"first.txt", "1\n", "one\n"}, {"../escape.txt", std::nullopt, "x\n"}});
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().kind == kPathRefused);
+    CHECK(st.error().kind == ErrorKind::PathRefused);
   }
   SECTION("creating over an existing untracked file is refused, not overwritten") {
     repo.write("untracked.txt", "precious\n");
@@ -175,7 +166,7 @@ TEST_CASE("apply_changes is all or nothing") {
     ::setrlimit(RLIMIT_FSIZE, &old_limit);
     ::signal(SIGXFSZ, old_handler);
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().kind == kIoError);
+    CHECK(st.error().kind == ErrorKind::IoError);
     CHECK(st.error().message.find("big.txt") != std::string::npos);
     CHECK(st.error().message.find("rolled back") != std::string::npos);
     CHECK_FALSE(repo.exists("sub"));  // the folders made for it are gone too
@@ -192,7 +183,7 @@ TEST_CASE("patch_for is the unified diff of the normalised paths") {
   CHECK(p->find("-x\n+y\n") != std::string::npos);
   auto bad = patch_for({{"/etc/passwd", "x\n", "y\n"}});
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().kind == kPathRefused);
+  CHECK(bad.error().kind == ErrorKind::PathRefused);
 }
 
 TEST_CASE("apply_changes needs no index: a stale index.lock and a merge conflict do not block edits") {

@@ -8,18 +8,13 @@
 
 #include "git/apply.hpp"
 #include "git/checkpoint.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 // Every file under root except .git: bytes, executable bit, link or not.
 std::map<std::string, std::string> tree_snapshot(const std::string& root) {

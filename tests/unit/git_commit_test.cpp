@@ -4,18 +4,13 @@
 
 #include "git/commit.hpp"
 #include "git/repository.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 void make_base(const TempRepo& repo) {
   repo.write("a.txt", "a\n");
@@ -72,7 +67,7 @@ TEST_CASE("commit_changes on a new branch switches HEAD to it and leaves other f
 
   auto again = commit_changes(r, {"a.txt"}, "x", "diffsmith/fix-1");
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().kind == kExists);
+  CHECK(again.error().kind == ErrorKind::Exists);
   auto bad = commit_changes(r, {"a.txt"}, "x", "bad..name");
   REQUIRE_FALSE(bad.ok());
 }
@@ -105,7 +100,7 @@ TEST_CASE("a stale index.lock is reported with the exact command that removes it
   auto id = commit_changes(r, {"a.txt"}, "Fix", "");
   REQUIRE_FALSE(id.ok());
   INFO(id.error().message);
-  CHECK(id.error().kind == kLocked);
+  CHECK(id.error().kind == ErrorKind::Locked);
   CHECK(id.error().message.find(rm) != std::string::npos);
   CHECK(repo.exists(".git/index.lock"));  // reported, never removed behind the user's back
 }

@@ -5,7 +5,7 @@
 
 #include "git/checkpoint.hpp"
 #include "git/diff.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;
@@ -69,5 +69,5 @@ TEST_CASE("diff_commits of equal trees is empty; unknown commits are errors") {
   CHECK(from_empty->find("new file mode 100644") != std::string::npos);
   auto bad = diff_commits(*r, "0123456789012345678901234567890123456789", "HEAD");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().kind == kNotFound);
+  CHECK(bad.error().kind == ErrorKind::NotFound);
 }

@@ -8,18 +8,13 @@
 #include "git/checkpoint.hpp"
 #include "git/journal.hpp"
 #include "git/undo.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 RunRef run_named(Repository& r, const std::string& ref) {
   auto refs = list_refs(r);

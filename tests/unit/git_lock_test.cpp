@@ -6,18 +6,13 @@
 #include <catch2/catch.hpp>
 
 #include "git/lock.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const std::string& dir) {
-  auto r = Repository::open(dir);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 // A pid that is certainly dead: a child we started and reaped.
 pid_t dead_pid() {
@@ -44,7 +39,7 @@ TEST_CASE("a second lock on the same work tree is refused until the first is rel
     auto r2 = open_repo(repo.path(""));
     auto second = RepoLock::acquire(r2);
     REQUIRE_FALSE(second.ok());
-    CHECK(second.error().kind == kLocked);
+    CHECK(second.error().kind == ErrorKind::Locked);
     CHECK(second.error().message.find("another diffsmith run (pid " + std::to_string(::getpid()) +
                                       ") is working in this work tree (" + repo.root + ")") !=
           std::string::npos);
@@ -122,7 +117,7 @@ TEST_CASE("each linked worktree has its own lock, named for its own folder; gitd
   auto again = open_repo(other.root + "/wt");
   auto blocked = RepoLock::acquire(again);
   REQUIRE_FALSE(blocked.ok());
-  CHECK(blocked.error().kind == kLocked);
+  CHECK(blocked.error().kind == ErrorKind::Locked);
   CHECK(blocked.error().message.find("(" + other.root + "/wt)") != std::string::npos);
 
   // A work tree whose .git is a "gitdir:" file (git init --separate-git-dir).

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "git/path_check.hpp"
-#include "unit/git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds;
 using namespace ds::git;
@@ -55,7 +55,7 @@ struct Fixture {
 std::string refusal(PathCheck& c, const std::string& path, PathUse use = PathUse::Read) {
   auto r = c.file(path, use);
   if (r.ok()) return "";
-  CHECK(r.error().kind == kPathRefused);
+  CHECK(r.error().kind == ErrorKind::PathRefused);
   return r.error().message;
 }
 

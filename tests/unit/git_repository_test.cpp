@@ -5,7 +5,7 @@
 #include "git/init.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;
@@ -27,12 +27,12 @@ TEST_CASE("open outside any repository says so") {
   TempRepo dir(/*init=*/false);
   auto r = Repository::open(dir.root);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == kNotARepo);
+  CHECK(r.error().kind == ErrorKind::NotARepo);
   CHECK(r.error().message.find("not a git repository: " + dir.root + " (or any parent)") !=
         std::string::npos);
   auto missing = Repository::open(dir.root + "/nope");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().kind == kNotARepo);
+  CHECK(missing.error().kind == ErrorKind::NotARepo);
 }
 
 TEST_CASE("open refuses a bare repository") {
@@ -40,7 +40,7 @@ TEST_CASE("open refuses a bare repository") {
   dir.sh("git init -q --bare b.git");
   auto r = Repository::open(dir.path("b.git"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == kBare);
+  CHECK(r.error().kind == ErrorKind::Bare);
   CHECK(r.error().message.find("bare repository has no work tree") != std::string::npos);
 }
 

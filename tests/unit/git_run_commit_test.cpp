@@ -7,18 +7,13 @@
 #include "git/commit.hpp"
 #include "git/repository.hpp"
 #include "git/run_commit.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 std::string rev(const TempRepo& repo, const std::string& what) {
   int code = 0;

@@ -8,20 +8,11 @@
 #include "git/checkpoint.hpp"
 #include "git/diff.hpp"
 #include "git/status.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
-
-namespace {
-
-Repository open_repo(const TempRepo& repo) {
-  auto r = Repository::open(repo.root);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
-
-}  // namespace
 
 TEST_CASE("a clean sparse checkout is clean; checkpoints and restores leave the cone alone") {
   TempRepo repo;

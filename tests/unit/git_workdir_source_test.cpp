@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "git/workdir_source.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
 using ds::git::testing::TempRepo;
@@ -16,7 +16,7 @@ namespace {
 std::string refusal(WorkdirSource& src, const std::string& path) {
   auto r = src.read(path);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == kPathRefused);
+  CHECK(r.error().kind == ErrorKind::PathRefused);
   return r.error().message;
 }
 

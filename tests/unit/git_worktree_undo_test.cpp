@@ -8,18 +8,13 @@
 #include "agent/cli/undo.hpp"
 #include "git/apply.hpp"
 #include "git/checkpoint.hpp"
-#include "git_fixture.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::git;
+using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
 namespace {
-
-Repository open_repo(const std::string& dir) {
-  auto r = Repository::open(dir);
-  REQUIRE(r.ok());
-  return std::move(r).value();
-}
 
 struct Outcome {
   int code;

@@ -4,6 +4,7 @@
 // it) die too. Through the real binary.
 #include <catch2/catch.hpp>
 
+#include "support/processes.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace ds::test::e2e;
@@ -11,41 +12,15 @@ using ds::json::Value;
 
 namespace {
 
-// Live python sleepers (not zombies) whose command line holds `marker`.
+// The python sleepers only: diffsmith's and the shell's command lines hold
+// the marker too.
 std::vector<pid_t> processes_with(const std::string& marker) {
-  std::vector<pid_t> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = read_file(e.path().string() + "/cmdline");
-    std::string stat = read_file(e.path().string() + "/stat");
-    size_t close = stat.rfind(')');
-    if (close == std::string::npos || close + 2 >= stat.size()) continue;
-    char state = stat[close + 2];
-    // The sleepers only: diffsmith's and the shell's command lines hold the marker too.
-    std::string argv0 = cmd.substr(0, cmd.find('\0'));
-    bool python = argv0.size() >= 7 && argv0.compare(argv0.size() - 7, 7, "python3") == 0;
-    if (python && cmd.find(marker) != std::string::npos && state != 'Z' && state != 'X')
-      out.push_back(std::stoi(name));
-  }
-  return out;
+  return ds::test::processes_with(marker, ds::test::Which::Python);
 }
-
-bool none_left(const std::string& marker) {
-  for (int i = 0; i < 150; ++i) {
-    if (processes_with(marker).empty()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
+bool none_left(const std::string& marker) { return ds::test::none_left(marker, ds::test::Which::Python); }
+void kill_all(const std::string& marker) { ds::test::kill_all(marker, ds::test::Which::Python); }
 std::string marker_for(const char* what) {
-  return std::string("harden_proc_") + what + "_" + std::to_string(::getpid()) + "_" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
-void kill_all(const std::string& marker) {
-  for (pid_t p : processes_with(marker)) ::kill(p, SIGKILL);
+  return ds::test::unique_marker(std::string("harden_proc_") + what);
 }
 
 // A python process that creates `ready` once running, then sleeps 300 s;

@@ -6,6 +6,7 @@
 // the runner; these prove the run wires it up that way.)
 #include <catch2/catch.hpp>
 
+#include "support/processes.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace ds::test::e2e;
@@ -17,34 +18,8 @@ const std::map<std::string, std::string> kRepo = {{"a.txt", "hello\nbroken\n"}};
 
 Value fix_turn() { return edit_turn(sr_block("a.txt", "broken\n", "fixed\n")); }
 
-// Processes (not zombies) whose command line holds `marker`.
-std::vector<pid_t> processes_with(const std::string& marker) {
-  std::vector<pid_t> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = read_file(e.path().string() + "/cmdline");
-    std::string stat = read_file(e.path().string() + "/stat");
-    size_t close = stat.rfind(')');
-    if (close == std::string::npos || close + 2 >= stat.size()) continue;
-    char state = stat[close + 2];
-    if (cmd.find(marker) != std::string::npos && state != 'Z' && state != 'X') out.push_back(std::stoi(name));
-  }
-  return out;
-}
-
-bool none_left(const std::string& marker) {
-  for (int i = 0; i < 100; ++i) {
-    if (processes_with(marker).empty()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
-std::string marker_for(const char* what) {
-  return std::string("harden_") + what + "_" + std::to_string(::getpid()) + "_" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-}
+using ds::test::none_left;
+std::string marker_for(const char* what) { return ds::test::unique_marker(std::string("harden_") + what); }
 
 // The content of the user message that carried the first test result.
 std::string first_test_text(const Value& request) {
@@ -61,8 +36,8 @@ TEST_CASE("harden runner: a hanging test command is killed with its group at --t
   std::string mark = marker_for("hang");
   // Fails at the start; once a.txt says "fixed" it hangs (a background child
   // hangs too) until a.txt also says "done".
-  std::string test_cmd = "grep -q fixed a.txt || exit 1; grep -q done a.txt && exit 0; (sleep 300; echo " + mark +
-                         ") & python3 -c 'import time; time.sleep(300)' " + mark;
+  std::string test_cmd = "grep -q fixed a.txt || exit 1; grep -q done a.txt && exit 0; (sleep 300; echo " +
+                         mark + ") & python3 -c 'import time; time.sleep(300)' " + mark;
   auto mock = start_mock(script({fix_turn(), edit_turn(sr_block("a.txt", "fixed\n", "fixed done\n"))}));
   ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--test-timeout", "1"});
   INFO("stderr: " << r.err);

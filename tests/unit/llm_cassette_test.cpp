@@ -2,7 +2,6 @@
 // offline with the same turns and streamed text; replay runs out clearly;
 // errors replay as errors; the API key is in no cassette, log or message.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -129,7 +128,7 @@ TEST_CASE("cassette: a recorded session replays offline, streamed text included"
   CHECK(replay_streamed == "First, read the file.Done editing.");
   auto past_end = replay->complete(ask("three"), nullptr);
   REQUIRE_FALSE(past_end.ok());
-  CHECK(past_end.error().kind == kErrReplayExhausted);
+  CHECK(past_end.error().kind == ErrorKind::ReplayExhausted);
   CHECK(past_end.error().message.find("has 2 responses; request 3 has none") != std::string::npos);
   CHECK(past_end.error().message.find(cassette) != std::string::npos);
 }
@@ -138,10 +137,13 @@ TEST_CASE("cassette: non-streamed and Responses exchanges replay through their o
   TempDir tmp;
   const std::string cassette = tmp.path + "/r.jsonl";
   {
-    auto mock = start_mock(R"([{"text": "whole body"}, {"text": "responses stream", "tool_calls": [{"name": "run_tests", "arguments": {}}]}])");
-    auto whole = client_for(config({{"base-url", mock->base_url()}, {"record", cassette}, {"stream", "false"}}, "k1"));
+    auto mock = start_mock(
+        R"([{"text": "whole body"}, {"text": "responses stream", "tool_calls": [{"name": "run_tests", "arguments": {}}]}])");
+    auto whole =
+        client_for(config({{"base-url", mock->base_url()}, {"record", cassette}, {"stream", "false"}}, "k1"));
     REQUIRE(whole->complete(ask("a"), nullptr).ok());
-    auto resp = client_for(config({{"base-url", mock->base_url()}, {"record", cassette}, {"wire-api", "responses"}}, "k1"));
+    auto resp = client_for(
+        config({{"base-url", mock->base_url()}, {"record", cassette}, {"wire-api", "responses"}}, "k1"));
     REQUIRE(resp->complete(ask("b"), nullptr).ok());
   }
   auto replay = client_for(config({{"replay", cassette}}, ""));
@@ -161,22 +163,23 @@ TEST_CASE("cassette: replay checks the live request, and replays recorded errors
   TempDir tmp;
   const std::string cassette = tmp.path + "/e.jsonl";
   {
-    auto mock = start_mock(R"([{"status": 400, "body": {"error": {"message": "maximum context length exceeded",
+    auto mock =
+        start_mock(R"([{"status": 400, "body": {"error": {"message": "maximum context length exceeded",
                                "type": "invalid_request_error", "code": "context_length_exceeded"}}}])");
     auto client = client_for(config({{"base-url", mock->base_url()}, {"record", cassette}}, "k"));
     auto t = client->complete(ask("big"), nullptr);
     REQUIRE_FALSE(t.ok());
-    CHECK(t.error().kind == kErrContextLength);
+    CHECK(t.error().kind == ErrorKind::ContextLength);
   }
   auto replay = client_for(config({{"replay", cassette}}, ""));
   Request bad = ask("x");
   bad.model.clear();
   auto rejected = replay->complete(bad, nullptr);
   REQUIRE_FALSE(rejected.ok());
-  CHECK(rejected.error().kind == kErrBadRequest);
+  CHECK(rejected.error().kind == ErrorKind::BadRequest);
   auto t = replay->complete(ask("big"), nullptr);  // the bad request consumed nothing
   REQUIRE_FALSE(t.ok());
-  CHECK(t.error().kind == kErrContextLength);
+  CHECK(t.error().kind == ErrorKind::ContextLength);
   CHECK(t.error().message.find("entry 1") != std::string::npos);
   CHECK(t.error().message.find("HTTP 400") != std::string::npos);
 }
@@ -184,11 +187,12 @@ TEST_CASE("cassette: replay checks the live request, and replays recorded errors
 TEST_CASE("cassette: an unreadable line is a config error naming the line") {
   TempDir tmp;
   const std::string cassette = tmp.path + "/bad.jsonl";
-  std::ofstream(cassette) << R"({"request":{},"url":"u","status":200,"headers":{},"response":"{}"})" << "\n"
+  std::ofstream(cassette) << R"({"request":{},"url":"u","status":200,"headers":{},"response":"{}"})"
+                          << "\n"
                           << "{not json\n";
   auto c = load_cassette(cassette);
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().kind == kErrConfig);
+  CHECK(c.error().kind == ErrorKind::Config);
   CHECK(c.error().message.find("line 2") != std::string::npos);
 }
 

@@ -79,12 +79,13 @@ TEST_CASE("chat request: exact bytes, key order, content null beside tool calls"
   r.generation.max_output_tokens = 1024;
   r.seed = 7;
   std::string body = ds::json::dump(build_chat_body(r, true));
-  CHECK(body ==
-        R"({"model":"gpt-4.1","messages":[{"role":"system","content":"You fix bugs."},{"role":"user","content":"Fix a.c"},)"
-        R"({"role":"assistant","content":null,"tool_calls":[{"id":"call_abc","type":"function","function":{"name":"read_file","arguments":"{\"path\":\"src/a.c\"}"}}]},)"
-        R"({"role":"tool","tool_call_id":"call_abc","content":"int main(){}"}],)"
-        R"("tools":[{"type":"function","function":{"name":"read_file","description":"Read a file","parameters":{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}}}],)"
-        R"("tool_choice":"auto","stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":1024,"seed":7})");
+  CHECK(
+      body ==
+      R"({"model":"gpt-4.1","messages":[{"role":"system","content":"You fix bugs."},{"role":"user","content":"Fix a.c"},)"
+      R"({"role":"assistant","content":null,"tool_calls":[{"id":"call_abc","type":"function","function":{"name":"read_file","arguments":"{\"path\":\"src/a.c\"}"}}]},)"
+      R"({"role":"tool","tool_call_id":"call_abc","content":"int main(){}"}],)"
+      R"("tools":[{"type":"function","function":{"name":"read_file","description":"Read a file","parameters":{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}}}],)"
+      R"("tool_choice":"auto","stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":1024,"seed":7})");
 }
 
 TEST_CASE("chat request: the prefix is byte-identical when the history grows") {
@@ -101,7 +102,8 @@ TEST_CASE("chat request: optional fields appear only when set") {
   Request r;
   r.model = "m";
   r.messages.push_back(Message::user("hi"));
-  CHECK(ds::json::dump(build_chat_body(r, false)) == R"({"model":"m","messages":[{"role":"user","content":"hi"}]})");
+  CHECK(ds::json::dump(build_chat_body(r, false)) ==
+        R"({"model":"m","messages":[{"role":"user","content":"hi"}]})");
 
   r.tools = sample_request().tools;
   r.tools[0].strict = true;
@@ -168,8 +170,9 @@ TEST_CASE("chat stream: the doc example decodes the same in every piece size") {
     Request next;
     next.model = "gpt-4.1";
     next.messages.push_back(turn->as_message());
-    CHECK(ds::json::dump(build_chat_body(next, false)["messages"].at(0)) ==
-          R"({"role":"assistant","content":"Let me read it.","tool_calls":[{"id":"call_abc","type":"function","function":{"name":"read_file","arguments":"{\"path\":\"src/a.c\"}"}}]})");
+    CHECK(
+        ds::json::dump(build_chat_body(next, false)["messages"].at(0)) ==
+        R"({"role":"assistant","content":"Let me read it.","tool_calls":[{"id":"call_abc","type":"function","function":{"name":"read_file","arguments":"{\"path\":\"src/a.c\"}"}}]})");
   }
 }
 
@@ -215,7 +218,7 @@ TEST_CASE("chat stream: a stream without [DONE] or without finish_reason is brok
   std::string no_done = kDocStream.substr(0, kDocStream.find("data: [DONE]"));
   auto t1 = decode_in_pieces(no_done, 10, &streamed);
   REQUIRE_FALSE(t1.ok());
-  CHECK(t1.error().kind == kErrProtocol);
+  CHECK(t1.error().kind == ErrorKind::Protocol);
   CHECK(t1.error().message.find("[DONE]") != std::string::npos);
 
   auto t2 = decode_in_pieces(
@@ -230,7 +233,7 @@ TEST_CASE("chat stream: malformed event JSON and error events fail with the righ
   std::string streamed;
   auto bad = decode_in_pieces("data: {\"choices\":[\n\ndata: [DONE]\n\n", 2, &streamed);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().kind == kErrProtocol);
+  CHECK(bad.error().kind == ErrorKind::Protocol);
   CHECK(bad.error().message.find("not valid JSON") != std::string::npos);
 
   auto err = decode_in_pieces(
@@ -238,7 +241,7 @@ TEST_CASE("chat stream: malformed event JSON and error events fail with the righ
       "tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}\n\n",
       9, &streamed);
   REQUIRE_FALSE(err.ok());
-  CHECK(err.error().kind == kErrContextLength);
+  CHECK(err.error().kind == ErrorKind::ContextLength);
   CHECK(err.error().message.find("maximum context length") != std::string::npos);
 }
 
@@ -258,7 +261,7 @@ TEST_CASE("chat body: a non-streamed reply with tool calls and usage") {
 
   auto none = parse_chat_body(R"({"choices":[]})");
   REQUIRE_FALSE(none.ok());
-  CHECK(none.error().kind == kErrProtocol);
+  CHECK(none.error().kind == ErrorKind::Protocol);
 }
 
 namespace {

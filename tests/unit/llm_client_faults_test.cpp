@@ -4,7 +4,9 @@
 // code and a message naming endpoint, status, the server's message and
 // request id. Also: cancellation, the shared RateGate, the retry wait cap.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "llm/client_factory.hpp"
@@ -130,8 +132,7 @@ TEST_CASE("faults: a reset on every attempt ends as a network error after max-re
                              {"fault": "reset_mid_stream", "text": "a long enough text to cut"}])");
   Run r = run(mock_config(*mock, {{"max-retries", "2"}}));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrNetwork);
-  CHECK(exit_code_for(r.turn.error()) == 3);
+  CHECK(r.turn.error().kind == ErrorKind::Network);
   CHECK(has(r.turn.error().message, mock->base_url() + "/chat/completions"));
   CHECK(has(r.turn.error().message, "3 attempts"));
   CHECK(has(r.turn.error().message, "request id req_mock_3"));
@@ -147,8 +148,7 @@ TEST_CASE("faults: a malformed event is retried; without retries it is a protoco
 
   Run bad = run(mock_config(*mock, {{"max-retries", "0"}}));
   REQUIRE_FALSE(bad.turn.ok());
-  CHECK(bad.turn.error().kind == kErrProtocol);
-  CHECK(exit_code_for(bad.turn.error()) == 3);
+  CHECK(bad.turn.error().kind == ErrorKind::Protocol);
   const std::string& msg = bad.turn.error().message;
   INFO(msg);
   CHECK(has(msg, "POST " + mock->base_url() + "/chat/completions"));
@@ -169,26 +169,28 @@ TEST_CASE("faults: a stream that stalls past the idle timeout is abandoned and r
 
   Run bad = run(mock_config(*mock, {{"idle-timeout", "1"}, {"max-retries", "0"}}));
   REQUIRE_FALSE(bad.turn.ok());
-  CHECK(bad.turn.error().kind == kErrNetwork);
+  CHECK(bad.turn.error().kind == ErrorKind::Network);
   CHECK(has(bad.turn.error().message, "idle timeout"));
   CHECK(has(bad.turn.error().message, "request id req_mock_3"));
   CHECK(bad.elapsed < milliseconds(3500));
 }
 
 TEST_CASE("faults: a stream without [DONE] is broken and retried") {
-  auto mock = start_mock(R"([{"fault": "no_done", "text": "almost"}, {"text": "whole"}, {"fault": "no_done", "text": "x"}])");
+  auto mock = start_mock(
+      R"([{"fault": "no_done", "text": "almost"}, {"text": "whole"}, {"fault": "no_done", "text": "x"}])");
   Run ok = run(mock_config(*mock));
   REQUIRE(ok.turn.ok());
   CHECK(ok.turn->text == "whole");
   CHECK(ok.turn->attempts == 2);
   Run bad = run(mock_config(*mock, {{"max-retries", "0"}}));
   REQUIRE_FALSE(bad.turn.ok());
-  CHECK(bad.turn.error().kind == kErrProtocol);
+  CHECK(bad.turn.error().kind == ErrorKind::Protocol);
   CHECK(has(bad.turn.error().message, "[DONE]"));
 }
 
 TEST_CASE("faults: Responses streams are retried after a reset too") {
-  auto mock = start_mock(R"([{"fault": "reset_mid_stream", "text": "responses text long enough"}, {"text": "fine"}])");
+  auto mock = start_mock(
+      R"([{"fault": "reset_mid_stream", "text": "responses text long enough"}, {"text": "fine"}])");
   Run r = run(mock_config(*mock, {{"wire-api", "responses"}}));
   REQUIRE(r.turn.ok());
   CHECK(r.turn->text == "fine");
@@ -199,8 +201,7 @@ TEST_CASE("faults: 401 is not retried, names the variable, and never shows the k
   auto mock = start_mock(R"([{"text": "unreachable"}])", {"sk-the-right-key"});
   Run r = run(mock_config(*mock, {{"provider", "openai"}}, "sk-wrong-key-123456"));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrAuth);
-  CHECK(exit_code_for(r.turn.error()) == 3);
+  CHECK(r.turn.error().kind == ErrorKind::Auth);
   const std::string& msg = r.turn.error().message;
   INFO(msg);
   CHECK(has(msg, "HTTP 401"));
@@ -214,23 +215,24 @@ TEST_CASE("faults: 401 is not retried, names the variable, and never shows the k
 }
 
 TEST_CASE("faults: insufficient_quota is a 429 that is not retried") {
-  auto mock = start_mock(R"([{"status": 429, "body": {"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
+  auto mock = start_mock(
+      R"([{"status": 429, "body": {"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
                                 "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}}])");
   Run r = run(mock_config(*mock));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrQuota);
-  CHECK(exit_code_for(r.turn.error()) == 3);
+  CHECK(r.turn.error().kind == ErrorKind::Quota);
   CHECK(has(r.turn.error().message, "exceeded your current quota"));
   CHECK(has(r.turn.error().message, "code insufficient_quota"));
   CHECK(mock->requests().size() == 1);
 }
 
 TEST_CASE("faults: context_length_exceeded is its own kind, not retried") {
-  auto mock = start_mock(R"([{"status": 400, "body": {"error": {"message": "This model's maximum context length is 1047576 tokens. However, your messages resulted in 1100000 tokens.",
+  auto mock = start_mock(
+      R"([{"status": 400, "body": {"error": {"message": "This model's maximum context length is 1047576 tokens. However, your messages resulted in 1100000 tokens.",
                                 "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}}])");
   Run r = run(mock_config(*mock));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrContextLength);
+  CHECK(r.turn.error().kind == ErrorKind::ContextLength);
   CHECK(has(r.turn.error().message, "maximum context length"));
   CHECK(has(r.turn.error().message, "shrink the context"));
   CHECK(mock->requests().size() == 1);
@@ -240,7 +242,7 @@ TEST_CASE("faults: persistent 429 gives up after max-retries as a rate-limit err
   auto mock = start_mock(R"([{"status": 429}, {"status": 429}, {"status": 429}])");
   Run r = run(mock_config(*mock, {{"max-retries", "2"}}));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrRateLimit);
+  CHECK(r.turn.error().kind == ErrorKind::RateLimit);
   CHECK(has(r.turn.error().message, "3 attempts"));
   CHECK(r.retries.size() == 2);
 }
@@ -249,7 +251,7 @@ TEST_CASE("faults: a Retry-After beyond the total wait budget is not waited for"
   auto mock = start_mock(R"([{"status": 429, "headers": {"retry-after": "30"}}, {"text": "too late"}])");
   Run r = run(mock_config(*mock, {{"max-retry-wait", "1"}}));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrRateLimit);
+  CHECK(r.turn.error().kind == ErrorKind::RateLimit);
   CHECK(r.elapsed < milliseconds(2000));
   CHECK(mock->requests().size() == 1);
 }
@@ -258,7 +260,7 @@ TEST_CASE("faults: x-should-retry: false forbids a retry of a 500; exhausted scr
   auto mock = start_mock(R"([{"status": 500, "headers": {"x-should-retry": "false"}}])");
   Run r = run(mock_config(*mock));
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrServer);
+  CHECK(r.turn.error().kind == ErrorKind::Server);
   CHECK(mock->requests().size() == 1);
   Run again = run(mock_config(*mock));
   REQUIRE_FALSE(again.turn.ok());
@@ -274,8 +276,7 @@ TEST_CASE("faults: a refused connection fails fast: two quick retries, not max-r
   mock->stop();
   Run r = run(cfg);
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrConnect);
-  CHECK(exit_code_for(r.turn.error()) == 3);
+  CHECK(r.turn.error().kind == ErrorKind::Connect);
   CHECK(has(r.turn.error().message, "3 attempts"));
   CHECK(has(r.turn.error().message, "127.0.0.1"));
   CHECK(has(r.turn.error().message, "check --base-url"));
@@ -284,14 +285,63 @@ TEST_CASE("faults: a refused connection fails fast: two quick retries, not max-r
   CHECK(r.retries[0].delay + r.retries[1].delay <= milliseconds(1500));
 }
 
-TEST_CASE("faults: a host name that does not resolve fails fast too") {
+TEST_CASE("faults: a host name that does not resolve fails fast too: two quick retries") {
+  // .invalid never resolves (RFC 6761), with or without a network.
   auto mock = start_mock("[]");
   EndpointConfig cfg = mock_config(*mock, {{"base-url", "http://diffsmith-no-such-host.invalid/v1"}});
+  cfg.retry.initial_backoff = RetryPolicy{}.initial_backoff;  // the real backoff
+  cfg.retry.max_backoff = RetryPolicy{}.max_backoff;
   Run r = run(cfg);
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrConnect);
-  CHECK(r.retries.size() == 2);
+  CHECK(r.turn.error().kind == ErrorKind::Connect);
   CHECK(has(r.turn.error().message, "diffsmith-no-such-host.invalid"));
+  CHECK(has(r.turn.error().message, "3 attempts"));
+  REQUIRE(r.retries.size() == 2);
+  CHECK(r.retries[0].delay + r.retries[1].delay <= milliseconds(1500));
+}
+
+namespace {
+
+// Sets an environment variable for one scope, then puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("faults: a proxy whose name does not resolve fails fast like a refused connection") {
+  // A non-loopback endpoint goes through http_proxy from the environment;
+  // the proxy's name cannot resolve (CURLE_COULDNT_RESOLVE_PROXY).
+  ScopedEnv proxy("http_proxy", "http://diffsmith-no-such-proxy.invalid:3128");
+  ScopedEnv no_proxy("no_proxy", "");
+  ScopedEnv no_proxy_upper("NO_PROXY", "");
+  auto mock = start_mock("[]");
+  EndpointConfig cfg = mock_config(*mock, {{"base-url", "http://api.diffsmith-test.invalid/v1"}});
+  cfg.retry.initial_backoff = RetryPolicy{}.initial_backoff;
+  cfg.retry.max_backoff = RetryPolicy{}.max_backoff;
+  Run r = run(cfg);
+  REQUIRE_FALSE(r.turn.ok());
+  CHECK(r.turn.error().kind == ErrorKind::Connect);
+  CHECK(has(r.turn.error().message, "3 attempts"));
+  REQUIRE(r.retries.size() == 2);
+  CHECK(r.retries[0].delay + r.retries[1].delay <= milliseconds(1500));
 }
 
 TEST_CASE("faults: once the endpoint has answered, a refused connection gets the full retries") {
@@ -305,7 +355,7 @@ TEST_CASE("faults: once the endpoint has answered, a refused connection gets the
   mock->stop();  // the server goes away mid-run (a restart, say)
   auto second = (*client)->complete(hello(), nullptr);
   REQUIRE_FALSE(second.ok());
-  CHECK(second.error().kind == kErrConnect);
+  CHECK(second.error().kind == ErrorKind::Connect);
   CHECK(retries.size() == 4);
   CHECK(has(second.error().message, "5 attempts"));
 }
@@ -322,8 +372,7 @@ TEST_CASE("faults: cancellation aborts a stalled request promptly") {
   Run r = run(cfg);
   canceller.join();
   REQUIRE_FALSE(r.turn.ok());
-  CHECK(r.turn.error().kind == kErrInterrupted);
-  CHECK(exit_code_for(r.turn.error()) == 130);
+  CHECK(r.turn.error().kind == ErrorKind::Interrupted);
   CHECK(r.elapsed < milliseconds(1500));
 }
 

@@ -177,8 +177,10 @@ TEST_CASE("client: the Responses wire API, streamed and whole") {
 
 TEST_CASE("client: Azure OpenAI deployment URL, api-version and api-key header") {
   auto mock = start_mock(R"([{"text": "hi from azure"}])", {"az-secret"});
-  auto cfg = mock_config(*mock, {{"azure-endpoint", mock->root_url()}, {"azure-deployment", "gpt41-prod"},
-                                 {"api-version", "2024-10-21"}},
+  auto cfg = mock_config(*mock,
+                         {{"azure-endpoint", mock->root_url()},
+                          {"azure-deployment", "gpt41-prod"},
+                          {"api-version", "2024-10-21"}},
                          "az-secret");
   CHECK(cfg.provider == Provider::Azure);
   auto client = client_for(cfg);
@@ -225,7 +227,7 @@ TEST_CASE("client: an ill-formed request fails before any network") {
   r.tools[0].name = "read file";
   auto turn = client->complete(r, nullptr);
   REQUIRE_FALSE(turn.ok());
-  CHECK(turn.error().kind == kErrBadRequest);
+  CHECK(turn.error().kind == ErrorKind::BadRequest);
   CHECK(mock->requests().empty());
 }
 

@@ -2,12 +2,11 @@
 // source; provider inference; URLs for OpenAI, compatible and Azure; the key
 // from the environment only; config errors that say what to set.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "llm/client_factory.hpp"
-#include "llm/errors.hpp"
 #include "llm/config.hpp"
+#include "llm/errors.hpp"
 #include "llm/types.hpp"
 
 using namespace ds::llm;
@@ -84,12 +83,12 @@ TEST_CASE("config: the API key never comes from a flag") {
   CHECK(c->api_key.empty());
   auto st = check_credentials(*c);
   REQUIRE_FALSE(st.ok());
-  CHECK(st.error().kind == kErrConfig);
+  CHECK(st.error().kind == ErrorKind::Config);
   CHECK(st.error().message.find("OPENAI_API_KEY") != std::string::npos);
   CHECK(st.error().message.find("sk-from-flag") == std::string::npos);
   auto client = make_client(*c);
   REQUIRE_FALSE(client.ok());
-  CHECK(client.error().kind == kErrConfig);
+  CHECK(client.error().kind == ErrorKind::Config);
 }
 
 TEST_CASE("config: a key in the config file works but is marked discouraged") {
@@ -167,7 +166,7 @@ TEST_CASE("config: bad values are config errors naming the setting and its sourc
   auto fails = [](Layers l, const std::string& needle) {
     auto c = resolve_endpoint(l.get());
     REQUIRE_FALSE(c.ok());
-    CHECK(c.error().kind == kErrConfig);
+    CHECK(c.error().kind == ErrorKind::Config);
     INFO(c.error().message);
     CHECK(c.error().message.find(needle) != std::string::npos);
   };
@@ -225,7 +224,7 @@ TEST_CASE("config: prices and stream parse; replay needs no key") {
   // The cassette does not exist: a config error naming it.
   auto client = make_client(*c);
   REQUIRE_FALSE(client.ok());
-  CHECK(client.error().kind == kErrConfig);
+  CHECK(client.error().kind == ErrorKind::Config);
   CHECK(client.error().message.find("/tmp/none.jsonl") != std::string::npos);
 }
 
@@ -237,7 +236,8 @@ TEST_CASE("config: every setting has an environment variable and help") {
 }
 
 TEST_CASE("config: redaction replaces real keys everywhere but leaves dummy keys alone") {
-  CHECK(redact("key sk-abcdefgh1234 and sk-abcdefgh1234.", {"sk-abcdefgh1234"}) == "key [redacted] and [redacted].");
+  CHECK(redact("key sk-abcdefgh1234 and sk-abcdefgh1234.", {"sk-abcdefgh1234"}) ==
+        "key [redacted] and [redacted].");
   CHECK(redact("https://x.invalid", {"x"}) == "https://x.invalid");
   CHECK(redact("nothing here", {}) == "nothing here");
 }

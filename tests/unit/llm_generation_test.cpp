@@ -172,7 +172,7 @@ TEST_CASE("generation: settings come from flag > env > config, with sources; bad
 
   auto effort = resolve_generation(layers({{"reasoning-effort", "extreme"}}, {}, {}));
   REQUIRE_FALSE(effort.ok());
-  CHECK(effort.error().kind == kErrConfig);
+  CHECK(effort.error().kind == ErrorKind::Config);
   CHECK(effort.error().message ==
         "setting reasoning-effort = \"extreme\" (from --reasoning-effort) is not one of minimal, low, "
         "medium, high");
@@ -199,5 +199,5 @@ TEST_CASE("generation: resolve_endpoint carries the options and lists them for d
   CHECK(offered);
   auto bad = resolve_endpoint(layers({{"temperature", "hot"}}, env, {}));
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().kind == kErrConfig);
+  CHECK(bad.error().kind == ErrorKind::Config);
 }

@@ -65,7 +65,8 @@ TEST_CASE("responses request: instructions, input items, flat tools, exact bytes
         R"("tool_choice":"auto","store":false,"stream":true,"max_output_tokens":500})");
 
   r.tool_choice = "read_file";
-  CHECK(ds::json::dump(build_responses_body(r, false)["tool_choice"]) == R"({"type":"function","name":"read_file"})");
+  CHECK(ds::json::dump(build_responses_body(r, false)["tool_choice"]) ==
+        R"({"type":"function","name":"read_file"})");
 }
 
 TEST_CASE("responses stream: text and a function call, decoded in small pieces") {
@@ -75,7 +76,8 @@ TEST_CASE("responses stream: text and a function call, decoded in small pieces")
     std::string streamed;
     ResponsesStreamDecoder d([&](std::string_view s) { streamed.append(s); });
     std::vector<SseEvent> events;
-    for (size_t i = 0; i < kStream.size(); i += piece) p.feed(std::string_view(kStream).substr(i, piece), events);
+    for (size_t i = 0; i < kStream.size(); i += piece)
+      p.feed(std::string_view(kStream).substr(i, piece), events);
     p.finish(events);
     for (auto& e : events) REQUIRE(d.on_event(e).ok());
     auto turn = d.finish();
@@ -97,7 +99,7 @@ TEST_CASE("responses stream: ends before response.completed = broken; failures s
   std::string cut = kStream.substr(0, kStream.find("event: response.completed"));
   auto t = decode_stream(WireApi::Responses, cut, nullptr);
   REQUIRE_FALSE(t.ok());
-  CHECK(t.error().kind == kErrProtocol);
+  CHECK(t.error().kind == ErrorKind::Protocol);
 
   auto failed =
       decode_stream(WireApi::Responses,
@@ -110,12 +112,13 @@ TEST_CASE("responses stream: ends before response.completed = broken; failures s
   auto error = decode_stream(
       WireApi::Responses, ev("error", R"("code":"context_length_exceeded","message":"too long")"), nullptr);
   REQUIRE_FALSE(error.ok());
-  CHECK(error.error().kind == kErrContextLength);
+  CHECK(error.error().kind == ErrorKind::ContextLength);
 
   auto incomplete = decode_stream(
       WireApi::Responses,
       ev("response.output_text.delta", R"("output_index":0,"delta":"abc")") +
-          ev("response.incomplete", R"("response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}})"),
+          ev("response.incomplete",
+             R"("response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}})"),
       nullptr);
   REQUIRE(incomplete.ok());
   CHECK(incomplete->finish_reason == "length");

@@ -12,25 +12,25 @@ using std::chrono::milliseconds;
 
 TEST_CASE("retry: statuses and kinds") {
   Headers none;
-  CHECK(is_retryable(429, none, kErrRateLimit));
-  CHECK_FALSE(is_retryable(429, none, kErrQuota));  // insufficient_quota
-  CHECK(is_retryable(500, none, kErrServer));
-  CHECK(is_retryable(503, none, kErrServer));
-  CHECK(is_retryable(408, none, kErrServer));
-  CHECK(is_retryable(409, none, kErrServer));
-  CHECK_FALSE(is_retryable(401, none, kErrAuth));
-  CHECK_FALSE(is_retryable(400, none, kErrContextLength));
-  CHECK_FALSE(is_retryable(404, none, kErrBadRequest));
-  CHECK(is_retryable(0, none, kErrNetwork));     // reset, idle timeout
-  CHECK(is_retryable(0, none, kErrConnect));     // refused, no such host (ApiClient caps these)
-  CHECK(is_retryable(200, none, kErrProtocol));  // stream broke mid-way
-  CHECK_FALSE(is_retryable(0, none, kErrInterrupted));
+  CHECK(is_retryable(429, none, ErrorKind::RateLimit));
+  CHECK_FALSE(is_retryable(429, none, ErrorKind::Quota));  // insufficient_quota
+  CHECK(is_retryable(500, none, ErrorKind::Server));
+  CHECK(is_retryable(503, none, ErrorKind::Server));
+  CHECK(is_retryable(408, none, ErrorKind::Server));
+  CHECK(is_retryable(409, none, ErrorKind::Server));
+  CHECK_FALSE(is_retryable(401, none, ErrorKind::Auth));
+  CHECK_FALSE(is_retryable(400, none, ErrorKind::ContextLength));
+  CHECK_FALSE(is_retryable(404, none, ErrorKind::BadRequest));
+  CHECK(is_retryable(0, none, ErrorKind::Network));     // reset, idle timeout
+  CHECK(is_retryable(0, none, ErrorKind::Connect));     // refused, no such host (ApiClient caps these)
+  CHECK(is_retryable(200, none, ErrorKind::Protocol));  // stream broke mid-way
+  CHECK_FALSE(is_retryable(0, none, ErrorKind::Interrupted));
 }
 
 TEST_CASE("retry: x-should-retry forces or forbids") {
-  CHECK(is_retryable(400, Headers{{"x-should-retry", "true"}}, kErrBadRequest));
-  CHECK_FALSE(is_retryable(500, Headers{{"x-should-retry", "false"}}, kErrServer));
-  CHECK_FALSE(is_retryable(0, Headers{{"x-should-retry", "true"}}, kErrInterrupted));
+  CHECK(is_retryable(400, Headers{{"x-should-retry", "true"}}, ErrorKind::BadRequest));
+  CHECK_FALSE(is_retryable(500, Headers{{"x-should-retry", "false"}}, ErrorKind::Server));
+  CHECK_FALSE(is_retryable(0, Headers{{"x-should-retry", "true"}}, ErrorKind::Interrupted));
 }
 
 TEST_CASE("retry: server delays") {
@@ -94,6 +94,6 @@ TEST_CASE("rate gate: waiting is cancellable") {
   auto st = gate.wait(&cancel);
   canceller.join();
   REQUIRE_FALSE(st.ok());
-  CHECK(st.error().kind == kErrInterrupted);
+  CHECK(st.error().kind == ErrorKind::Interrupted);
   CHECK(std::chrono::steady_clock::now() - start < milliseconds(1000));
 }

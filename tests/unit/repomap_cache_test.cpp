@@ -1,10 +1,9 @@
 // Tag table, cache file and graph cache in isolation: round trips through
 // real files, rejection of damaged or foreign files, and the rank and render
 // stages on small hand-made tables.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -104,13 +103,13 @@ TEST_CASE("damaged or foreign cache files are rejected, not trusted") {
   }
   auto write = [&](const std::string& b) { std::ofstream(path, std::ios::binary | std::ios::trunc) << b; };
 
-  CHECK(load_cache(dir.path + "/missing").error().kind == kCacheMissing);
+  CHECK(load_cache(dir.path + "/missing").error().kind == ErrorKind::CacheMissing);
   write(bytes.substr(0, bytes.size() - 3));
-  CHECK(load_cache(path).error().kind == kCacheInvalid);
+  CHECK(load_cache(path).error().kind == ErrorKind::CacheInvalid);
   std::string foreign = bytes;
   foreign[0] = 'X';
   write(foreign);
-  CHECK(load_cache(path).error().kind == kCacheInvalid);
+  CHECK(load_cache(path).error().kind == ErrorKind::CacheInvalid);
   std::string bad_index = bytes;
   bad_index.replace(64, 4, std::string("\xff\xff\xff\x7f", 4));  // the first name offset must be 0
   write(bad_index);
@@ -121,11 +120,11 @@ TEST_CASE("damaged or foreign cache files are rejected, not trusted") {
 
 TEST_CASE("the file everyone references ranks first; personalisation moves rank") {
   TagTable t;
-  t.add(blob(1, {"hot"}, {}));                 // 0: defines hot
-  t.add(blob(2, {"a_fn"}, {"hot"}));           // 1
-  t.add(blob(3, {"b_fn"}, {"hot", "a_fn"}));   // 2
-  t.add(blob(4, {"c_fn"}, {"hot", "b_fn"}));   // 3
-  t.add(blob(5, {"lonely"}, {}));              // 4: nobody uses it
+  t.add(blob(1, {"hot"}, {}));                // 0: defines hot
+  t.add(blob(2, {"a_fn"}, {"hot"}));          // 1
+  t.add(blob(3, {"b_fn"}, {"hot", "a_fn"}));  // 2
+  t.add(blob(4, {"c_fn"}, {"hot", "b_fn"}));  // 3
+  t.add(blob(5, {"lonely"}, {}));             // 4: nobody uses it
   Graph g = build_graph(t, all(t));
   CHECK(g.edge_file.size() == 5);
   RankResult r = rank_graph(g, {}, 1);

@@ -14,42 +14,21 @@
 
 #include "repomap/lexical.hpp"
 #include "repomap/map.hpp"
+#include "support/git_repo.hpp"
 
 using namespace ds::repomap;
 namespace fs = std::filesystem;
 
 namespace {
 
-class HybridRepo {
- public:
-  HybridRepo() {
-    char tmpl[] = "/tmp/ds-hybrid-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    dir_ = tmpl;
-    git("init -q");
-  }
-  ~HybridRepo() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const std::string& dir() const { return dir_; }
-  void write(const std::string& rel, const std::string& content) const {
-    fs::create_directories(fs::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel, std::ios::binary) << content;
-  }
-  void git(const std::string& args) const {
-    std::string cmd = "git -C '" + dir_ + "' -c user.name=t -c user.email=t@t " + args + " >/dev/null 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
-  }
+// The shared TempRepo, with every commit settled (settle_index) so the
+// cache counts below are exact.
+struct HybridRepo : ds::git::testing::TempRepo {
+  const std::string& dir() const { return root; }
   void commit_all() const {
-    git("add -A");
-    git("commit -q -m c");
-    ::usleep(20000);
-    git("update-index --really-refresh");
+    TempRepo::commit_all();
+    settle_index();
   }
-
- private:
-  std::string dir_;
 };
 
 std::vector<std::string> split(std::string_view w) {

@@ -1,21 +1,22 @@
 // build_map end to end on real git repositories made with the git CLI:
 // ranking for a task, the token budget, the blob-keyed cache (what
 // invalidates it and what does not), concurrent runs, skipped files, errors.
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 
+#include "git/repository.hpp"
 #include "repomap/cache.hpp"
 #include "repomap/map.hpp"
 #include "repomap/terms.hpp"
+#include "support/git_repo.hpp"
 #include "text/tokens.hpp"
 
 using namespace ds::repomap;
@@ -23,44 +24,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TempRepo {
- public:
-  TempRepo() {
-    char tmpl[] = "/tmp/ds-repomap-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    dir_ = tmpl;
-    git("init -q");
-  }
-  ~TempRepo() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const std::string& dir() const { return dir_; }
-  std::string path(const std::string& rel) const { return dir_ + "/" + rel; }
-
-  void write(const std::string& rel, const std::string& content) const {
-    fs::create_directories(fs::path(path(rel)).parent_path());
-    std::ofstream(path(rel), std::ios::binary) << content;
-  }
-  void git(const std::string& args) const {
-    std::string cmd = "git -C '" + dir_ + "' -c user.name=t -c user.email=t@t " + args + " >/dev/null 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
-  }
+// The shared TempRepo, with every commit settled (settle_index) so the
+// cache counts below are exact.
+struct MapRepo : ds::git::testing::TempRepo {
+  const std::string& dir() const { return root; }
   void commit_all() const {
-    git("add -A");
-    git("commit -q -m c");
-    // Let the index's mtime move past the files' so no entry is "racy".
-    ::usleep(20000);
-    git("update-index --really-refresh");
+    ds::git::testing::TempRepo::commit_all();
+    settle_index();
   }
-
- private:
-  std::string dir_;
 };
 
 // A small Python project: `core.py` is used everywhere, each module uses a
 // neighbour, `misc/obscure_tool.py` is used by nobody.
-void write_python_project(const TempRepo& r, int modules) {
+void write_python_project(const MapRepo& r, int modules) {
   r.write("core.py",
           "class CoreEngine:\n    def start(self):\n        pass\n\n"
           "def core_helper(x):\n    return x\n");
@@ -69,9 +45,14 @@ void write_python_project(const TempRepo& r, int modules) {
     std::string next = std::to_string((i + 1) % modules);
     r.write("pkg/module_" + n + ".py",
             "from core import CoreEngine, core_helper\n\n"
-            "class Widget" + n + ":\n    def render_" + n + "(self):\n        return core_helper(CoreEngine())\n\n"
-            "def build_" + n + "(spec):\n    return Widget" + next + "()\n\n"
-            "def compute_total_" + n + "(values):\n    return core_helper(sum(values))\n");
+            "class Widget" +
+                n + ":\n    def render_" + n +
+                "(self):\n        return core_helper(CoreEngine())\n\n"
+                "def build_" +
+                n + "(spec):\n    return Widget" + next +
+                "()\n\n"
+                "def compute_total_" +
+                n + "(values):\n    return core_helper(sum(values))\n");
   }
   r.write("misc/obscure_tool.py",
           "def frobnicate_widget_state(state):\n    return state\n\n"
@@ -79,18 +60,20 @@ void write_python_project(const TempRepo& r, int modules) {
   r.write("misc/other_file.py", "def lonely_function(a):\n    return a\n");
 }
 
-std::string map_of(const TempRepo& r, MapOptions opt, MapStats* stats = nullptr) {
+std::string map_of(const MapRepo& r, MapOptions opt, MapStats* stats = nullptr) {
   auto m = build_map(r.dir(), opt, stats);
   REQUIRE(m.ok());
   return *m;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace
 
 TEST_CASE("the file defining an identifier named in the task is in the map") {
-  TempRepo r;
+  MapRepo r;
   write_python_project(r, 40);
   r.commit_all();
   MapOptions opt;
@@ -118,7 +101,7 @@ TEST_CASE("the file defining an identifier named in the task is in the map") {
 }
 
 TEST_CASE("the map respects the token budget within 10 percent") {
-  TempRepo r;
+  MapRepo r;
   write_python_project(r, 300);
   r.commit_all();
   for (size_t budget : {128u, 512u, 1024u, 4096u}) {
@@ -138,7 +121,7 @@ TEST_CASE("the map respects the token budget within 10 percent") {
 }
 
 TEST_CASE("map lines: path headers, indented signatures cut to 100 bytes") {
-  TempRepo r;
+  MapRepo r;
   r.write("lib.go", "package lib\n\ntype Store struct{}\n\nfunc (s *Store) Get(key string, " +
                         std::string(120, 'x') + " int) int {\n\treturn 0\n}\n");
   r.write("README.md", "# not code\n");
@@ -159,7 +142,7 @@ TEST_CASE("map lines: path headers, indented signatures cut to 100 bytes") {
 }
 
 TEST_CASE("the cache is invalidated by a content change and by nothing else") {
-  TempRepo r;
+  MapRepo r;
   write_python_project(r, 10);
   r.commit_all();
   const size_t files = 13;
@@ -239,15 +222,23 @@ TEST_CASE("the cache is invalidated by a content change and by nothing else") {
 }
 
 TEST_CASE("two runs sharing a cache at once both succeed and leave a valid cache") {
-  TempRepo r;
+  MapRepo r;
   write_python_project(r, 60);
   r.commit_all();
   MapOptions opt;
   opt.threads = 1;
   std::string a, b;
   bool ok_a = false, ok_b = false;
-  std::thread ta([&] { auto m = build_map(r.dir(), opt); ok_a = m.ok(); if (ok_a) a = *m; });
-  std::thread tb([&] { auto m = build_map(r.dir(), opt); ok_b = m.ok(); if (ok_b) b = *m; });
+  std::thread ta([&] {
+    auto m = build_map(r.dir(), opt);
+    ok_a = m.ok();
+    if (ok_a) a = *m;
+  });
+  std::thread tb([&] {
+    auto m = build_map(r.dir(), opt);
+    ok_b = m.ok();
+    if (ok_b) b = *m;
+  });
   ta.join();
   tb.join();
   REQUIRE(ok_a);
@@ -263,7 +254,7 @@ TEST_CASE("two runs sharing a cache at once both succeed and leave a valid cache
 }
 
 TEST_CASE("binary and huge files are skipped") {
-  TempRepo r;
+  MapRepo r;
   r.write("small.c", "int visible_function(void) { return 1; }\n");
   r.write("blob.c", std::string("int hidden_binary(void);\n") + std::string(16, '\0') + "\n");
   std::string huge = "def hidden_huge():\n    pass\n";
@@ -286,7 +277,7 @@ TEST_CASE("errors: not a repository") {
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   auto m = build_map(tmpl, MapOptions{});
   REQUIRE_FALSE(m.ok());
-  CHECK(m.error().kind == kNotARepository);
+  CHECK(m.error().is(ds::git::ErrorKind::NotARepo));
   CHECK(contains(m.error().message, "not a git repository"));
   fs::remove_all(tmpl);
 }
@@ -296,7 +287,7 @@ TEST_CASE("ctags extracts definitions in languages the built-in scanner does not
     WARN("universal-ctags not installed; skipped");
     return;
   }
-  TempRepo r;
+  MapRepo r;
   r.write("lib/tool.rb", "class RubyThing\n  def ruby_method(x)\n    x\n  end\nend\n");
   r.write("app.py", "class PyThing:\n    def py_method(self):\n        pass\n");
   r.commit_all();
@@ -319,8 +310,9 @@ TEST_CASE("ctags extracts definitions in languages the built-in scanner does not
 }
 
 TEST_CASE("task terms: identifiers, weak words, paths") {
-  TaskTerms t = extract_terms({"The `parse` step fails in src/json/parse.cpp: Value::as_int() "
-                               "returns garbage for big_numbers and JSONReader; see tokenizer."});
+  TaskTerms t =
+      extract_terms({"The `parse` step fails in src/json/parse.cpp: Value::as_int() "
+                     "returns garbage for big_numbers and JSONReader; see tokenizer."});
   auto has = [](const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
   };

@@ -5,7 +5,7 @@
 // apply a block that names the wrong file to the file the model worked on.
 #include <catch2/catch.hpp>
 
-#include "unit/tools_fixture.hpp"
+#include "support/tool_repo.hpp"
 
 using namespace ds;
 using namespace ds::tools;

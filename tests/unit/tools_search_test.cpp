@@ -5,7 +5,7 @@
 // answered; output is capped in lines and bytes per line.
 #include <catch2/catch.hpp>
 
-#include "unit/tools_fixture.hpp"
+#include "support/tool_repo.hpp"
 
 using namespace ds;
 using namespace ds::tools;

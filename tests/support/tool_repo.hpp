@@ -1,5 +1,5 @@
-// Test helpers for tests/unit/tools_*_test.cpp: a real repository (git CLI)
-// and a ToolContext over it, and calling one tool by name with JSON arguments.
+// For the tools tests: a real repository (git CLI) and a ToolContext over
+// it, and calling one tool by name with JSON arguments.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -7,8 +7,8 @@
 
 #include "git/repository.hpp"
 #include "git/status.hpp"
+#include "support/git_repo.hpp"
 #include "tools/tool.hpp"
-#include "unit/git_fixture.hpp"
 
 namespace ds::tools::testing {
 

@@ -1,10 +1,12 @@
-// Test helpers for tests/unit/git_*_test.cpp: a real temporary git
-// repository driven by the git CLI, and small file helpers.
+// A real temporary git repository driven by the git CLI (TempRepo), opened
+// with ds::git (open_repo), and small file helpers: for the git, tools and
+// batch tests.
 #pragma once
 
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -13,13 +15,12 @@
 #include <sstream>
 #include <string>
 
+#include "git/repository.hpp"
+#include "support/temp_dir.hpp"
+
 namespace ds::git::testing {
 
-inline std::string make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ds-git-XXXXXX").string();
-  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-  return std::filesystem::canonical(pattern).string();
-}
+inline std::string make_temp_dir() { return ds::test::make_temp_dir("ds-git-"); }
 
 inline void write_file(const std::string& path, const std::string& data) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -91,6 +92,21 @@ struct TempRepo {
     git("add -A");
     git("commit -q -m '" + message + "'");
   }
+  // Waits until the index's mtime has moved past the files' and refreshes
+  // it, so no entry is "racy" (for tests that count what a cache reuses).
+  void settle_index() const {
+    ::usleep(20000);
+    git("update-index --really-refresh");
+  }
 };
+
+// The repository at repo.root, opened with ds::git (after the files are
+// written and committed).
+inline Repository open_repo(const std::string& dir) {
+  auto r = Repository::open(dir);
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+inline Repository open_repo(const TempRepo& repo) { return open_repo(repo.root); }
 
 }  // namespace ds::git::testing

@@ -1,0 +1,23 @@
+// exit_code_for: a library error's kind -> diffsmith's exit code.
+#include "agent/exit_code.hpp"
+
+#include "llm/error_kind.hpp"
+
+namespace ds::agent {
+
+ExitCode exit_code_for(const Error& e) {
+  switch (e.kind.library()) {
+    case ErrorLibrary::Llm:
+      if (e.is(llm::ErrorKind::Config)) return ExitCode::Usage;
+      if (e.is(llm::ErrorKind::Interrupted)) return ExitCode::Interrupted;
+      return ExitCode::Model;
+    case ErrorLibrary::Git:
+    case ErrorLibrary::Repomap:
+      return ExitCode::Repository;
+    case ErrorLibrary::None:
+      return ExitCode::Model;
+  }
+  return ExitCode::Model;
+}
+
+}  // namespace ds::agent
