@@ -21,6 +21,7 @@
 #include "git/workdir_source.hpp"
 #include "repomap/map.hpp"
 #include "text/lines.hpp"
+#include "text/duration.hpp"
 
 namespace ds::agent {
 
@@ -455,8 +456,8 @@ Session::TestRun Session::run_tests() {
     t.timed_out = r->timed_out;
     t.passed = r->exit_code == 0 && !r->timed_out && !r->interrupted;
     char head[200];
-    std::snprintf(head, sizeof head, "Test command exited with code %d (%s) after %.1f s%s.\n", r->exit_code,
-                  t.passed ? "PASSED" : "FAILED", static_cast<double>(r->duration.count()) / 1000.0,
+    std::snprintf(head, sizeof head, "Test command exited with code %d (%s) after %s%s.\n", r->exit_code,
+                  t.passed ? "PASSED" : "FAILED", text::seconds_text(r->duration).c_str(),
                   r->timed_out ? ", killed at the timeout" : "");
     t.for_model = head + exec::trim_for_model(r->output, cfg_.test_output_tokens);
     t.output = std::move(r->output);

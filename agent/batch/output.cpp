@@ -14,6 +14,7 @@
 
 #include "git/file_io.hpp"
 #include "text/redact.hpp"
+#include "base/file_io.hpp"
 
 namespace ds::agent {
 namespace {
@@ -104,14 +105,10 @@ json::Value prediction_line(const std::string& id, const std::string& model_name
 
 Result<std::map<std::string, json::Value>> read_latest_by_id(const std::string& path) {
   std::map<std::string, json::Value> out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (access(path.c_str(), F_OK) != 0) return out;
-    return io_error("cannot read", path);
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
+  auto read = read_file_if_exists(path);
+  if (!read) return io_error("cannot read", path);
+  if (!*read) return out;
+  std::string text = std::move(**read);
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);

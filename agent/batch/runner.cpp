@@ -13,6 +13,7 @@
 #include "agent/batch/shard.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/events.hpp"
+#include "agent/run_id.hpp"
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
 #include "exec/process.hpp"
@@ -22,15 +23,6 @@
 namespace ds::agent {
 namespace fs = std::filesystem;
 namespace {
-
-std::string utc_now(const char* fmt) {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, fmt, &tm);
-  return buf;
-}
 
 // A valid ref component whatever the id holds: time + hash of the id.
 std::string run_id_for(const std::string& id) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "json/value.hpp"
+#include "base/file_io.hpp"
 
 namespace ds::agent {
 namespace {
@@ -184,11 +185,9 @@ Result<TaskFile> parse_tasks(std::string_view text) {
 }
 
 Result<TaskFile> load_tasks(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read the tasks file " + path + "; check the path");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto r = parse_tasks(buf.str());
+  auto text = read_whole_file(path);
+  if (!text) return make_error("cannot read the tasks file: " + text.error().message + "; check the path");
+  auto r = parse_tasks(*text);
   if (!r.ok()) return make_error(path + ": " + r.error().message);
   return r;
 }

@@ -24,6 +24,7 @@
 #include "git/repository.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
+#include "text/duration.hpp"
 
 namespace ds::agent {
 namespace fs = std::filesystem;
@@ -124,8 +125,7 @@ void share_endpoint(BatchConfig& cfg, const InterruptGuard& interrupt, BatchProg
   cfg.endpoint.cancel = interrupt.flag();
   cfg.endpoint.gate = std::make_shared<llm::RateGate>();
   cfg.endpoint.on_retry = [&progress](const llm::RetryNotice& n) {
-    char wait[32];
-    std::snprintf(wait, sizeof wait, "%.1f s", static_cast<double>(n.delay.count()) / 1000.0);
+    std::string wait = text::seconds_text(n.delay);
     bool limited = n.reason.find("429") != std::string::npos;
     progress.note(std::string("model request failed (") + n.reason.substr(0, 160) + "); retrying in " + wait +
                   (limited ? " — every worker waits" : ""));

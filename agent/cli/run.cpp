@@ -25,6 +25,7 @@
 #include "agent/command_setup.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/exit_code.hpp"
+#include "agent/run_id.hpp"
 #include "agent/interrupt.hpp"
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
@@ -40,24 +41,11 @@
 #include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 #include "llm/retry.hpp"
+#include "text/duration.hpp"
 
 namespace ds::agent {
 
 namespace {
-
-// NOTE(lead): the same id as batch's run ids (agent/batch/); fold the two
-// into one helper.
-std::string new_run_id() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  std::random_device rd;
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "-%04x", rd() & 0xffff);
-  return std::string(buf) + suffix;
-}
 
 // RunConfig from the layered settings; an error message for exit code 2.
 Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, std::istream& in) {
@@ -324,10 +312,8 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   t.events = t.screen.get();
   s.endpoint->cancel = interrupt.flag();
   s.endpoint->on_retry = [&t](const llm::RetryNotice& n) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "; retrying in %.1f s", static_cast<double>(n.delay.count()) / 1000.0);
     t.events->event(ev::Notice{"model request attempt " + std::to_string(n.failed_attempt) + " failed: " +
-                               n.reason + buf + (n.text_emitted ? " (the text above is discarded)" : "")});
+                               n.reason + "; retrying in " + text::seconds_text(n.delay) + (n.text_emitted ? " (the text above is discarded)" : "")});
   };
   auto client = llm::make_client(*s.endpoint);
   if (!client.ok())

@@ -7,6 +7,7 @@
 #include "git/patch_stats.hpp"
 #include "text/lines.hpp"
 #include "text/redact.hpp"
+#include "text/duration.hpp"
 
 namespace ds::agent {
 
@@ -21,11 +22,7 @@ const char* kRed = "31";
 const char* kYellow = "33";
 const char* kCyan = "36";
 
-std::string seconds(int64_t ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
-  return buf;
-}
+std::string seconds(int64_t ms) { return text::seconds_text(std::chrono::milliseconds(ms)); }
 
 std::string plus_minus(size_t added, size_t removed) {
   return "+" + std::to_string(added) + " -" + std::to_string(removed);
