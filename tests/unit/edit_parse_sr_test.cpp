@@ -412,7 +412,7 @@ TEST_CASE("sr: commentary alone is no block and no error") {
   CHECK(parse_search_replace("").item_count() == 0);
 }
 
-TEST_CASE("sr: missing ======= at the end of the text; earlier blocks still count") {
+TEST_CASE("sr: missing ======= at the end of the text, earlier blocks still count") {
   ParsedEdits r = parse_search_replace(
       "a.py\n```\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\n"
       "b.py\n```\n<<<<<<< SEARCH\nc\nd\n");

@@ -143,7 +143,7 @@ TEST_CASE("v4a: blank lines separating sections or chunks are layout, not contex
   CHECK(r.ops[1].content == "print(1)\n");
 }
 
-TEST_CASE("v4a: End of File anchors the chunk; blank context before it is kept") {
+TEST_CASE("v4a: End of File anchors the chunk, blank context before it is kept") {
   ParsedEdits r = parse_v4a(
       "*** Begin Patch\n*** Update File: x.txt\n@@\n last\n+added\n\n*** End of File\n"
       "@@ top\n-a\n+b\n*** End Patch\n");

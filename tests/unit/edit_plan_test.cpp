@@ -365,7 +365,7 @@ TEST_CASE("plan V4A: loose matching levels, line numbers, and failures") {
   }
 }
 
-TEST_CASE("plan: appending to a CRLF file uses CRLF; a created file can be appended to") {
+TEST_CASE("plan: appending to a CRLF file uses CRLF, a created file can be appended to") {
   MemorySource src;
   src.files["w.txt"] = "a\r\nb\r\n";
   auto plan =
@@ -376,7 +376,7 @@ TEST_CASE("plan: appending to a CRLF file uses CRLF; a created file can be appen
   CHECK(plan.results[2].line == 2);
 }
 
-TEST_CASE("plan V4A: End of File anchors at the end; a chunk without it takes the first match") {
+TEST_CASE("plan V4A: End of File anchors at the end, a chunk without it takes the first match") {
   MemorySource src;
   src.files["e.txt"] = "x\ny\nx\ny\n";
   auto at_end =

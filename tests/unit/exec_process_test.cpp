@@ -216,7 +216,7 @@ TEST_CASE("environment: scrub patterns, keep list, extra variables") {
     ::unsetenv(v);
 }
 
-TEST_CASE("cwd is honoured; a missing cwd is an error that names it") {
+TEST_CASE("cwd is honoured, a missing cwd is an error that names it") {
   auto dir = std::filesystem::canonical(std::filesystem::temp_directory_path());
   RunRequest req;
   req.command = "pwd";
@@ -231,7 +231,7 @@ TEST_CASE("cwd is honoured; a missing cwd is an error that names it") {
   CHECK(bad.error().message.find("/nonexistent/diffsmith-dir") != std::string::npos);
 }
 
-TEST_CASE("kill_running_children stops a running command; later runs are unaffected") {
+TEST_CASE("kill_running_children stops a running command, later runs are unaffected") {
   RunResult result;
   std::thread worker([&] { result = run("echo $$; sleep 100"); });
   std::this_thread::sleep_for(300ms);

@@ -31,7 +31,7 @@ TEST_CASE("terminal colour, title and cursor codes are removed") {
   CHECK(strip_terminal_codes("\x1b[2K\x1b[1Gdone") == "done");
 }
 
-TEST_CASE("progress redraws keep what the terminal would show; CRLF becomes LF") {
+TEST_CASE("progress redraws keep what the terminal would show, CRLF becomes LF") {
   CHECK(strip_terminal_codes(" 10%\r 50%\r100%\ndone\r\n") == "100%\ndone\n");
   CHECK(strip_terminal_codes("a\r\nb\r") == "a\nb");
 }

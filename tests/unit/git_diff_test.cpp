@@ -55,7 +55,7 @@ TEST_CASE("diff_commits output applies with git apply at the start commit") {
   CHECK(tree == repo.git("rev-parse " + *end + "^{tree}"));
 }
 
-TEST_CASE("diff_commits of equal trees is empty; unknown commits are errors") {
+TEST_CASE("diff_commits of equal trees is empty, unknown commits are errors") {
   TempRepo repo;
   repo.write("a.txt", "a\n");
   repo.commit_all();

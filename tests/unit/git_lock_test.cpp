@@ -68,7 +68,7 @@ TEST_CASE("a lock whose owner is dead, or whose pid was reused, is replaced") {
   CHECK(repo.read(".git/diffsmith/lock").rfind(std::to_string(::getpid()) + " ", 0) == 0);
 }
 
-TEST_CASE("a lock held by another live process blocks; releasing someone else's lock is a no-op") {
+TEST_CASE("a lock held by another live process blocks, releasing someone else's lock is a no-op") {
   TempRepo repo;
   auto r = open_repo(repo.root);
   REQUIRE(diffsmith_dir(r).ok());
@@ -89,7 +89,7 @@ TEST_CASE("a lock held by another live process blocks; releasing someone else's 
   REQUIRE(now_free.ok());
 }
 
-TEST_CASE("each linked worktree has its own lock, named for its own folder; gitdir files work") {
+TEST_CASE("each linked worktree has its own lock, named for its own folder, gitdir files work") {
   TempRepo repo;
   repo.write("a.txt", "a\n");
   repo.commit_all();

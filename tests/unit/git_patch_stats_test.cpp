@@ -27,7 +27,7 @@ TEST_CASE("patch stats: modified, created and deleted files, in patch order") {
   CHECK((*stats)[2].removed == 1);
 }
 
-TEST_CASE("patch stats: an empty patch has no files; text that is no patch is an error") {
+TEST_CASE("patch stats: an empty patch has no files, text that is no patch is an error") {
   auto empty = git::patch_stats("");
   REQUIRE(empty.ok());
   CHECK(empty->empty());

@@ -61,7 +61,7 @@ std::string refusal(PathCheck& c, const std::string& path, PathUse use = PathUse
 
 }  // namespace
 
-TEST_CASE("path check: ordinary files pass, in their clean form; new files may be named") {
+TEST_CASE("path check: ordinary files pass, in their clean form, new files may be named") {
   Fixture f;
   PathCheck c = f.check();
   auto a = c.file("./src//app.py", PathUse::Edit);

@@ -10,7 +10,7 @@
 using namespace ds::git;
 using ds::git::testing::TempRepo;
 
-TEST_CASE("open finds the repository from a subfolder; root has no trailing slash") {
+TEST_CASE("open finds the repository from a subfolder, root has no trailing slash") {
   TempRepo repo;
   repo.write("src/deep/a.txt", "a\n");
   auto r = Repository::open(repo.path("src/deep"));
@@ -58,7 +58,7 @@ TEST_CASE("head_commit is empty before the first commit, then HEAD's id") {
   CHECK(*head == ds::git::testing::shell(repo.root, "git rev-parse HEAD").substr(0, 40));
 }
 
-TEST_CASE("tracked_files lists the index sorted; dirty_paths ignores untracked files") {
+TEST_CASE("tracked_files lists the index sorted, dirty_paths ignores untracked files") {
   TempRepo repo;
   repo.write("b.txt", "b\n");
   repo.write("a/x.txt", "x\n");

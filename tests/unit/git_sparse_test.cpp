@@ -14,7 +14,7 @@ using namespace ds::git;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 
-TEST_CASE("a clean sparse checkout is clean; checkpoints and restores leave the cone alone") {
+TEST_CASE("a clean sparse checkout is clean, checkpoints and restores leave the cone alone") {
   TempRepo repo;
   repo.write("top.txt", "top\n");
   repo.write("in/kept.txt", "kept\n");

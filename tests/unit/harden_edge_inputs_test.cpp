@@ -74,7 +74,7 @@ TEST_CASE("harden edges: a 50 MB source file is edited exactly, with bounded mem
   if (kb) CHECK(kb < 1500 * 1024);
 }
 
-TEST_CASE("harden edges: a binary file is refused and left alone; invalid UTF-8 survives byte for byte") {
+TEST_CASE("harden edges: a binary file is refused and left alone, invalid UTF-8 survives byte for byte") {
   const char kPng[] = "PNG\0\x01\x02\xff\xfe binary\n";
   std::string binary(kPng, sizeof kPng - 1);
   std::string latin1 = "caf\xe9 = 1\nna\xefve = 2\nplain = 3\n";

@@ -135,7 +135,7 @@ TEST_CASE("regression: a NUL byte in new text is refused with a reason, in both 
 // Found by the edge-input tests: an unpaired UTF-16 surrogate escape in a
 // streamed event made simdjson refuse the event, so every retry of the
 // request failed the same way and the run ended with exit 3.
-TEST_CASE("regression: lone surrogate escapes read as U+FFFD; pairs and escaped backslashes are untouched") {
+TEST_CASE("regression: lone surrogate escapes read as U+FFFD, pairs and escaped backslashes are untouched") {
   auto v = ds::json::parse(
       R"({"a":"x\ud800y","b":"\udfff","c":"\ud83d\ude00","d":"\\ud800","e":"\ud800\ud800\udc00"})");
   REQUIRE(v.ok());

@@ -94,7 +94,7 @@ TEST_CASE("harden runner: a gigabyte of test output keeps diffsmith's memory bou
   CHECK((contains(text, "cut") || contains(text, "omitted") || contains(text, "truncated")));
 }
 
-TEST_CASE("harden runner: a daemon started by the test command is killed; stdin is at EOF") {
+TEST_CASE("harden runner: a daemon started by the test command is killed, stdin is at EOF") {
   TempRepo repo(kRepo);
   std::string mark = marker_for("daemon");
   TempDir scratch;

@@ -138,7 +138,7 @@ TEST_CASE("faults: a reset on every attempt ends as a network error after max-re
   CHECK(has(r.turn.error().message, "request id req_mock_3"));
 }
 
-TEST_CASE("faults: a malformed event is retried; without retries it is a protocol error") {
+TEST_CASE("faults: a malformed event is retried, without retries it is a protocol error") {
   auto mock = start_mock(R"([{"fault": "malformed_event", "text": "abcdefghij"}, {"text": "clean"},
                              {"fault": "malformed_event", "text": "abcdefghij"}])");
   Run ok = run(mock_config(*mock));
@@ -256,7 +256,7 @@ TEST_CASE("faults: a Retry-After beyond the total wait budget is not waited for"
   CHECK(mock->requests().size() == 1);
 }
 
-TEST_CASE("faults: x-should-retry: false forbids a retry of a 500; exhausted script says so") {
+TEST_CASE("faults: x-should-retry: false forbids a retry of a 500, exhausted script says so") {
   auto mock = start_mock(R"([{"status": 500, "headers": {"x-should-retry": "false"}}])");
   Run r = run(mock_config(*mock));
   REQUIRE_FALSE(r.turn.ok());

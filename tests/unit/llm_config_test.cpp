@@ -100,7 +100,7 @@ TEST_CASE("config: a key in the config file works but is marked discouraged") {
   CHECK(setting(*c, "api-key")->source.find("prefer the environment") != std::string::npos);
 }
 
-TEST_CASE("config: a non-default base URL means a compatible server; loopback needs no key") {
+TEST_CASE("config: a non-default base URL means a compatible server, loopback needs no key") {
   Layers l;
   l.env["OPENAI_BASE_URL"] = "http://127.0.0.1:8080/v1/";
   auto c = resolve_endpoint(l.get());
@@ -208,7 +208,7 @@ TEST_CASE("config: bad values are config errors naming the setting and its sourc
   fails(k, "azure");
 }
 
-TEST_CASE("config: prices and stream parse; replay needs no key") {
+TEST_CASE("config: prices and stream parse, replay needs no key") {
   Layers l;
   l.flags["price-in"] = "1.5";
   l.flags["price-out"] = "6";

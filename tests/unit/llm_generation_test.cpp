@@ -95,7 +95,7 @@ TEST_CASE("generation: chat body for a non-reasoning model: temperature, no reas
   CHECK(body.find("\"max_completion_tokens\":4000,\"temperature\":0.3") != std::string::npos);
 }
 
-TEST_CASE("generation: an unknown model gets what was set; nothing set sends nothing") {
+TEST_CASE("generation: an unknown model gets what was set, nothing set sends nothing") {
   Value v = build_chat_body(request_for("gpt-oss-20b", all_set("low")), false);
   CHECK(v["reasoning_effort"].as_string() == "low");
   CHECK(v["temperature"].as_double() == 0.3);
@@ -150,7 +150,7 @@ TEST_CASE("generation: reasoning items of a turn go back first in the assistant'
   CHECK(ds::json::dump(chat.at(2)).find("rs_1") == std::string::npos);
 }
 
-TEST_CASE("generation: settings come from flag > env > config, with sources; bad values say where") {
+TEST_CASE("generation: settings come from flag > env > config, with sources, bad values say where") {
   Map flags{{"temperature", "0.7"}}, env{{"DIFFSMITH_REASONING_EFFORT", "low"}},
       config{{"max-output-tokens", "2048"}, {"temperature", "1.5"}};
   std::vector<SettingInfo> infos;

@@ -61,7 +61,7 @@ TEST_CASE("pricing: the families in use, and snapshots map to the longest family
   }
 }
 
-TEST_CASE("pricing: overrides change single fields; an unknown model needs in and out") {
+TEST_CASE("pricing: overrides change single fields, an unknown model needs in and out") {
   PriceOverrides o;
   o.output = 10.0;
   auto p = price_for("gpt-4.1", o);

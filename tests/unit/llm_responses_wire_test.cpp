@@ -95,7 +95,7 @@ TEST_CASE("responses stream: text and a function call, decoded in small pieces")
   }
 }
 
-TEST_CASE("responses stream: ends before response.completed = broken; failures surface") {
+TEST_CASE("responses stream: ends before response.completed = broken, failures surface") {
   std::string cut = kStream.substr(0, kStream.find("event: response.completed"));
   auto t = decode_stream(WireApi::Responses, cut, nullptr);
   REQUIRE_FALSE(t.ok());

@@ -118,7 +118,7 @@ TEST_CASE("damaged or foreign cache files are rejected, not trusted") {
   CHECK(load_cache(path).ok());
 }
 
-TEST_CASE("the file everyone references ranks first; personalisation moves rank") {
+TEST_CASE("the file everyone references ranks first, personalisation moves rank") {
   TagTable t;
   t.add(blob(1, {"hot"}, {}));                // 0: defines hot
   t.add(blob(2, {"a_fn"}, {"hot"}));          // 1

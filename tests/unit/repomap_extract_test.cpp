@@ -155,7 +155,7 @@ void after() {}
   CHECK_FALSE(has_name(d, "fake"));
 }
 
-TEST_CASE("Python: classes, methods, functions, constants; nested functions are local") {
+TEST_CASE("Python: classes, methods, functions, constants, nested functions are local") {
   const char* src = R"(
 import os
 

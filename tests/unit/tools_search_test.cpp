@@ -63,7 +63,7 @@ TEST_CASE("search: catastrophic patterns on long lines are answered (RE2), the l
   CHECK_FALSE(has(nested.content, "as.txt:"));
 }
 
-TEST_CASE("search: an invalid or unsupported pattern is explained; RE2 syntax named") {
+TEST_CASE("search: an invalid or unsupported pattern is explained, RE2 syntax named") {
   ToolRepo r;
   r.t.write("a.txt", "x\n");
   r.t.commit_all();
