@@ -24,7 +24,8 @@ inline std::string_view embedded(std::string_view name) {
 // The prompt prompts/<name>.
 inline std::string_view prompt(std::string_view name) {
   for (const auto& f : embedded_files())
-    if (f.name.size() == name.size() + 8 && f.name.substr(0, 8) == "prompts/" && f.name.substr(8) == name) return f.data;
+    if (f.name.size() == name.size() + 8 && f.name.substr(0, 8) == "prompts/" && f.name.substr(8) == name)
+      return f.data;
   return {};
 }
 

@@ -20,8 +20,8 @@
 #include "git/status.hpp"
 #include "git/workdir_source.hpp"
 #include "repomap/map.hpp"
-#include "text/lines.hpp"
 #include "text/duration.hpp"
+#include "text/lines.hpp"
 
 namespace ds::agent {
 

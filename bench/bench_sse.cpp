@@ -5,8 +5,8 @@
 // Usage: bench_sse [FILE]   (FILE: a raw SSE stream to parse instead)
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -25,28 +25,33 @@ namespace {
 std::string chunk(const std::string& delta, const char* finish = nullptr) {
   return "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1744000000,"
          "\"model\":\"gpt-4.1-2025-04-14\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,"
-         "\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" +
+         "\"delta\":" +
+         delta + ",\"logprobs\":null,\"finish_reason\":" +
          (finish ? "\"" + std::string(finish) + "\"" : std::string("null")) + "}]}\n\n";
 }
 
 // About `target` bytes of a realistic stream: OpenAI sends a few characters
 // of text per event; tool arguments (an edit with code) arrive the same way.
 std::string make_stream(size_t target) {
-  const std::string words[] = {"The ", "bug ", "is ", "in ", "parse", "_line", "(); ", "it ", "drops ",
-                               "the ", "last ", "\\n", "char", "acter", ". ", "Fix", "ing ", "now", "."};
+  const std::string words[] = {"The ", "bug ",   "is ",  "in ",   "parse", "_line", "(); ",
+                               "it ",  "drops ", "the ", "last ", "\\n",   "char",  "acter",
+                               ". ",   "Fix",    "ing ", "now",   "."};
   std::string s = chunk("{\"role\":\"assistant\",\"content\":\"\"}");
   size_t i = 0;
   while (s.size() < target / 2) s += chunk("{\"content\":" + ds::json::quote(words[i++ % 19]) + "}");
-  s += chunk(R"({"tool_calls":[{"index":0,"id":"call_bench","type":"function","function":{"name":"apply_edits","arguments":""}}]})");
-  const std::string code[] = {"{\\\"", "blocks", "\\\":\\\"", "<<<<<<<", " SEARCH", "\\\\n", "int ", "x = ",
-                              "1;", "\\\\n", "=======", "\\\\n", "int x", " = 2;", "\\\\n", ">>>>>>>", " REPLACE"};
+  s += chunk(
+      R"({"tool_calls":[{"index":0,"id":"call_bench","type":"function","function":{"name":"apply_edits","arguments":""}}]})");
+  const std::string code[] = {"{\\\"", "blocks", "\\\":\\\"", "<<<<<<<", " SEARCH", "\\\\n",
+                              "int ",  "x = ",   "1;",        "\\\\n",   "=======", "\\\\n",
+                              "int x", " = 2;",  "\\\\n",     ">>>>>>>", " REPLACE"};
   while (s.size() < target - 400) {
     s += chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + code[i++ % 17] + "\"}}]}");
   }
   s += chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"}\"}}]}");
   s += chunk("{}", "tool_calls");
   s += "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":"
-       "{\"prompt_tokens\":90000,\"completion_tokens\":2500000,\"prompt_tokens_details\":{\"cached_tokens\":81920}}}\n\n";
+       "{\"prompt_tokens\":90000,\"completion_tokens\":2500000,\"prompt_tokens_details\":{\"cached_tokens\":"
+       "81920}}}\n\n";
   s += "data: [DONE]\n\n";
   return s;
 }
@@ -145,8 +150,8 @@ int main(int argc, char** argv) {
       arg_bytes = turn->tool_calls.empty() ? 0 : turn->tool_calls[0].arguments.size();
     });
 
-    std::printf("%-20s sse parser only: %7.0f MB/s (CPU %7.0f)   sse + JSON + turn: %6.1f MB/s (CPU %6.1f)\n", how,
-                sse_only.wall, sse_only.cpu, full.wall, full.cpu);
+    std::printf("%-20s sse parser only: %7.0f MB/s (CPU %7.0f)   sse + JSON + turn: %6.1f MB/s (CPU %6.1f)\n",
+                how, sse_only.wall, sse_only.cpu, full.wall, full.cpu);
   }
   std::printf("stream: %.2f MB, %zu events; decoded %zu bytes of text and %zu bytes of tool arguments\n",
               static_cast<double>(stream.size()) / 1e6, events, text_bytes, arg_bytes);

@@ -23,7 +23,8 @@ ToolOutcome repo_map(const json::Value& args, ToolContext& ctx) {
   for (const auto& v : args["focus"].items())
     if (v.is_string()) focus.push_back(v.as_string());
   std::string map = ctx.repo_map(focus);
-  if (map.empty()) return ToolOutcome{"The repo map is empty (no source files with definitions).", false, {}, false, {}};
+  if (map.empty())
+    return ToolOutcome{"The repo map is empty (no source files with definitions).", false, {}, false, {}};
   return ToolOutcome{std::move(map), false, {}, false, {}};
 }
 

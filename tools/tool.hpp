@@ -12,10 +12,10 @@
 
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
+#include "git/apply_edits.hpp"
 #include "git/worktree_changes.hpp"
 #include "json/value.hpp"
 #include "llm/types.hpp"
-#include "git/apply_edits.hpp"
 
 namespace ds::git {
 class Repository;
@@ -45,11 +45,11 @@ struct ToolContext {
 };
 
 struct ToolOutcome {
-  std::string content;                  // the tool message sent back to the model
-  bool is_error = false;                // bad arguments, unknown path …
+  std::string content;                       // the tool message sent back to the model
+  bool is_error = false;                     // bad arguments, unknown path …
   std::optional<git::EditApplyResult> edit;  // apply_edits / apply_patch
-  bool finish = false;                  // the model called finish
-  std::string summary;                  // finish's summary
+  bool finish = false;                       // the model called finish
+  std::string summary;                       // finish's summary
   // run_command: the command may have written files. When it did,
   // tree_changes holds what changed since just before it ran; the agent
   // treats that like an applied edit (checkpoint, diff event, test run).

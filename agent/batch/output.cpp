@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_io.hpp"
 #include "git/file_io.hpp"
 #include "text/redact.hpp"
-#include "base/file_io.hpp"
 
 namespace ds::agent {
 namespace {

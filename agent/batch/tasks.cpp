@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include "json/value.hpp"
 #include "base/file_io.hpp"
+#include "json/value.hpp"
 
 namespace ds::agent {
 namespace {

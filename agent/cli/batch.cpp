@@ -232,9 +232,7 @@ int run_batch_command(BatchCommandArgs& a, std::ostream& out, std::ostream& err)
                          [costs] { return costs->total_cost().usd; });
   share_endpoint(*cfg, interrupt, progress);
   auto clients = make_clients(*cfg, worker_count(*cfg, outputs->todo.size()));
-  if (!clients.ok())
-    return fail(err, kCmd, clients.error().message,
-                exit_code_for(clients.error()));
+  if (!clients.ok()) return fail(err, kCmd, clients.error().message, exit_code_for(clients.error()));
 
   std::vector<TaskResult> results = run_tasks(*cfg, *outputs, *clients, progress, costs, interrupt, live);
   bool was_interrupted = interrupt.flag()->load();

@@ -139,8 +139,7 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
 
   auto client = llm::make_client(cfg);
   if (!client.ok()) {
-    return fail(err, "doctor", text::redact(client.error().message),
-                exit_code_for(client.error()));
+    return fail(err, "doctor", text::redact(client.error().message), exit_code_for(client.error()));
   }
 
   llm::Request req;

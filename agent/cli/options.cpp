@@ -80,7 +80,9 @@ const std::vector<OptionSpec>& run_options() {
       opt("allow-dirty", "Run on a work tree with uncommitted changes (they are kept)")
           .is_flag()
           .batch_ignores("batch checks out each task itself"),
-      opt("quiet", "Show only edited files, test results, warnings and the final summary").short_opt("-q").is_flag(),
+      opt("quiet", "Show only edited files, test results, warnings and the final summary")
+          .short_opt("-q")
+          .is_flag(),
       opt("verbose", "Show the whole output of failing test runs (default: the last 15 lines)")
           .short_opt("-v")
           .is_flag(),

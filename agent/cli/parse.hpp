@@ -15,7 +15,6 @@ struct ParseCommandOptions {
 
 // Exit codes: 0 everything parsed (zero blocks is fine), 1 a block is
 // malformed, 2 usage error (bad --format, unreadable input).
-int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostream& out,
-                      std::ostream& err);
+int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace ds::agent

@@ -25,8 +25,8 @@
 #include "agent/command_setup.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/exit_code.hpp"
-#include "agent/run_id.hpp"
 #include "agent/interrupt.hpp"
+#include "agent/run_id.hpp"
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
 #include "agent/test_detect.hpp"
@@ -312,12 +312,12 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   t.events = t.screen.get();
   s.endpoint->cancel = interrupt.flag();
   s.endpoint->on_retry = [&t](const llm::RetryNotice& n) {
-    t.events->event(ev::Notice{"model request attempt " + std::to_string(n.failed_attempt) + " failed: " +
-                               n.reason + "; retrying in " + text::seconds_text(n.delay) + (n.text_emitted ? " (the text above is discarded)" : "")});
+    t.events->event(ev::Notice{"model request attempt " + std::to_string(n.failed_attempt) +
+                               " failed: " + n.reason + "; retrying in " + text::seconds_text(n.delay) +
+                               (n.text_emitted ? " (the text above is discarded)" : "")});
   };
   auto client = llm::make_client(*s.endpoint);
-  if (!client.ok())
-    return Failure{client.error().message, exit_code_for(client.error())};
+  if (!client.ok()) return Failure{client.error().message, exit_code_for(client.error())};
   t.client = std::move(*client);
   if (!llm::price_for(s.cfg.model, s.endpoint->prices))
     t.notices.push_back(llm::cost_unknown_note(s.cfg.model));

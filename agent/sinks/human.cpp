@@ -5,9 +5,9 @@
 #include "agent/sinks.hpp"
 #include "edit/parse.hpp"
 #include "git/patch_stats.hpp"
+#include "text/duration.hpp"
 #include "text/lines.hpp"
 #include "text/redact.hpp"
-#include "text/duration.hpp"
 
 namespace ds::agent {
 

@@ -25,15 +25,15 @@ struct SearchReplaceBlock {
 enum class PatchOpKind { Add, Update, Delete };
 
 struct PatchLine {
-  char kind = ' ';  // ' ' context, '-' removed, '+' added
-  std::string text; // without the marker and without a line ending
+  char kind = ' ';   // ' ' context, '-' removed, '+' added
+  std::string text;  // without the marker and without a line ending
 };
 
 struct PatchChunk {
   int line = 0;                     // 1-based line of the chunk's first line
   std::vector<std::string> scopes;  // text after each `@@` (may be empty)
   std::vector<PatchLine> lines;
-  bool end_of_file = false;         // `*** End of File`: anchor at the end
+  bool end_of_file = false;  // `*** End of File`: anchor at the end
 };
 
 struct PatchOp {
@@ -41,9 +41,9 @@ struct PatchOp {
   int line = 0;   // 1-based line of the `*** ... File:` header
   PatchOpKind op = PatchOpKind::Update;
   std::string path;
-  std::string move_to;              // Update only; empty when not moved
-  std::vector<PatchChunk> chunks;   // Update only
-  std::string content;              // Add only: the new file text, LF, final "\n"
+  std::string move_to;             // Update only; empty when not moved
+  std::vector<PatchChunk> chunks;  // Update only
+  std::string content;             // Add only: the new file text, LF, final "\n"
 };
 
 // A malformed block: where parsing stopped, and why (quoting what was found
@@ -55,9 +55,9 @@ struct ParseIssue {
 };
 
 struct ParsedEdits {
-  Format format = Format::SearchReplace;  // the format actually parsed
-  std::vector<SearchReplaceBlock> blocks; // format == SearchReplace
-  std::vector<PatchOp> ops;               // format == Patch
+  Format format = Format::SearchReplace;   // the format actually parsed
+  std::vector<SearchReplaceBlock> blocks;  // format == SearchReplace
+  std::vector<PatchOp> ops;                // format == Patch
   std::vector<ParseIssue> errors;
   size_t item_count() const { return blocks.size() + ops.size() + errors.size(); }
 };

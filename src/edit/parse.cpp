@@ -67,8 +67,8 @@ class JsonStrings {
       char c = s_[i_++];
       if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
       *cp = *cp * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
-                                                  ? c - '0'
-                                                  : std::tolower(c) - 'a' + 10);
+                                                 ? c - '0'
+                                                 : std::tolower(c) - 'a' + 10);
     }
     return true;
   }
@@ -85,12 +85,26 @@ class JsonStrings {
       if (i_ >= s_.size()) return false;
       char e = s_[i_++];
       switch (e) {
-        case '"': case '\\': case '/': *out += e; break;
-        case 'b': *out += '\b'; break;
-        case 'f': *out += '\f'; break;
-        case 'n': *out += '\n'; break;
-        case 'r': *out += '\r'; break;
-        case 't': *out += '\t'; break;
+        case '"':
+        case '\\':
+        case '/':
+          *out += e;
+          break;
+        case 'b':
+          *out += '\b';
+          break;
+        case 'f':
+          *out += '\f';
+          break;
+        case 'n':
+          *out += '\n';
+          break;
+        case 'r':
+          *out += '\r';
+          break;
+        case 't':
+          *out += '\t';
+          break;
         case 'u': {
           unsigned cp = 0;
           if (!hex4(&cp)) return false;
@@ -107,7 +121,8 @@ class JsonStrings {
           append_utf8(*out, cp >= 0xD800 && cp < 0xE000 ? 0xFFFD : cp);
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;
@@ -151,8 +166,8 @@ class JsonStrings {
       }
     }
     size_t start = i_;  // number, true, false, null
-    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) ||
-                              s_[i_] == '-' || s_[i_] == '+' || s_[i_] == '.'))
+    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' ||
+                              s_[i_] == '+' || s_[i_] == '.'))
       ++i_;
     std::string_view word = s_.substr(start, i_ - start);
     if (word == "true" || word == "false" || word == "null") return true;
@@ -197,9 +212,12 @@ ParsedEdits parse_edits(std::string_view text, Format f) {
 
 const char* format_name(Format f) {
   switch (f) {
-    case Format::Auto: return "auto";
-    case Format::SearchReplace: return "search-replace";
-    case Format::Patch: return "patch";
+    case Format::Auto:
+      return "auto";
+    case Format::SearchReplace:
+      return "search-replace";
+    case Format::Patch:
+      return "patch";
   }
   return "auto";
 }
@@ -211,8 +229,7 @@ std::string quote_line(std::string_view line) {
   if (line.size() <= kMax) return "'" + std::string(line) + "'";
   size_t cut = kMax;
   while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + std::string(line.substr(0, cut)) + "...' (" + std::to_string(line.size()) +
-         " bytes)";
+  return "'" + std::string(line.substr(0, cut)) + "...' (" + std::to_string(line.size()) + " bytes)";
 }
 
 }  // namespace ds::edit

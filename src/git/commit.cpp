@@ -189,7 +189,8 @@ Status publish_commit(Repository& repo, const PreparedCommit& c, const std::stri
   std::string log = "commit: " + first_line;
   if (git_reference_create_matching(&ref, repo.raw(), c.branch_ref.c_str(), &commit_id, has_parent ? 1 : 0,
                                     has_parent ? &parent_id : nullptr, log.c_str()) != 0)
-    return git_failure("cannot move " + c.branch_ref + " to the new commit (did it move meanwhile?)", ErrorKind::Stale);
+    return git_failure("cannot move " + c.branch_ref + " to the new commit (did it move meanwhile?)",
+                       ErrorKind::Stale);
   ReferencePtr owned(ref);
   return Ok{};
 }

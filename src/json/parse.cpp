@@ -21,8 +21,7 @@ Value convert(simdjson::dom::element e) {
     case simdjson::dom::element_type::OBJECT: {
       Object o;
       simdjson::dom::object obj = e.get_object().value_unsafe();
-      for (simdjson::dom::key_value_pair kv : obj)
-        o.emplace_back(std::string(kv.key), convert(kv.value));
+      for (simdjson::dom::key_value_pair kv : obj) o.emplace_back(std::string(kv.key), convert(kv.value));
       return Value(std::move(o));
     }
     case simdjson::dom::element_type::INT64:

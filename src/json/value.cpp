@@ -9,9 +9,7 @@ const Object kEmptyObject;
 const std::string kEmptyString;
 }  // namespace
 
-bool Value::as_bool(bool fallback) const {
-  return is_bool() ? std::get<bool>(v_) : fallback;
-}
+bool Value::as_bool(bool fallback) const { return is_bool() ? std::get<bool>(v_) : fallback; }
 
 int64_t Value::as_int(int64_t fallback) const {
   if (type() == Type::Int) return std::get<int64_t>(v_);
@@ -25,21 +23,15 @@ double Value::as_double(double fallback) const {
   return fallback;
 }
 
-const std::string& Value::as_string() const {
-  return is_string() ? std::get<std::string>(v_) : kEmptyString;
-}
+const std::string& Value::as_string() const { return is_string() ? std::get<std::string>(v_) : kEmptyString; }
 
 std::string Value::as_string_or(std::string_view fallback) const {
   return is_string() ? std::get<std::string>(v_) : std::string(fallback);
 }
 
-const Array& Value::items() const {
-  return is_array() ? std::get<Array>(v_) : kEmptyArray;
-}
+const Array& Value::items() const { return is_array() ? std::get<Array>(v_) : kEmptyArray; }
 
-const Object& Value::members() const {
-  return is_object() ? std::get<Object>(v_) : kEmptyObject;
-}
+const Object& Value::members() const { return is_object() ? std::get<Object>(v_) : kEmptyObject; }
 
 Array& Value::items_mut() {
   if (!is_array()) v_ = Array{};

@@ -26,7 +26,8 @@ void SseParser::feed(std::string_view in, std::vector<SseEvent>& out) {
     const void* lf = std::memchr(base + i, '\n', in.size() - i);
     size_t limit = lf ? static_cast<size_t>(static_cast<const char*>(lf) - base) : in.size();
     const void* cr = std::memchr(base + i, '\r', limit - i);
-    size_t j = cr ? static_cast<size_t>(static_cast<const char*>(cr) - base) : (lf ? limit : std::string_view::npos);
+    size_t j =
+        cr ? static_cast<size_t>(static_cast<const char*>(cr) - base) : (lf ? limit : std::string_view::npos);
     if (j == std::string_view::npos) {
       line_.append(in.substr(i));
       break;

@@ -35,11 +35,11 @@ class SseParser {
   void process_line(std::string_view line, std::vector<SseEvent>& out);
   void dispatch(std::vector<SseEvent>& out);
 
-  std::string line_;       // a line still waiting for its terminator
-  std::string data_;       // data lines of the current event, each + "\n"
-  std::string event_;      // event name of the current event
+  std::string line_;   // a line still waiting for its terminator
+  std::string data_;   // data lines of the current event, each + "\n"
+  std::string event_;  // event name of the current event
   bool has_data_ = false;
-  bool skip_lf_ = false;   // the last feed ended in CR: a leading LF is its pair
+  bool skip_lf_ = false;  // the last feed ended in CR: a leading LF is its pair
   size_t bytes_seen_ = 0;
 };
 

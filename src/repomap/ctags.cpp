@@ -28,13 +28,16 @@ struct CaptureResult {
 
 // Runs argv (PATH lookup) in cwd with stdin from `stdin_fd` (or /dev/null
 // when -1), stderr discarded, stdout captured.
-Result<CaptureResult> run_capture(const std::vector<std::string>& argv, const std::string& cwd, int stdin_fd) {
+Result<CaptureResult> run_capture(const std::vector<std::string>& argv, const std::string& cwd,
+                                  int stdin_fd) {
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) return make_error(std::string("pipe failed: ") + std::strerror(errno));
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
-  else posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  if (stdin_fd >= 0)
+    posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
+  else
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
@@ -71,18 +74,14 @@ struct KindEntry {
 };
 
 constexpr KindEntry kKinds[] = {
-    {"function", DefKind::kFunction}, {"func", DefKind::kFunction},
-    {"subroutine", DefKind::kFunction}, {"procedure", DefKind::kFunction},
-    {"method", DefKind::kMethod},     {"singletonMethod", DefKind::kMethod},
-    {"class", DefKind::kClass},       {"object", DefKind::kClass},
-    {"struct", DefKind::kStruct},     {"union", DefKind::kStruct},
-    {"record", DefKind::kStruct},     {"interface", DefKind::kInterface},
-    {"protocol", DefKind::kInterface}, {"trait", DefKind::kTrait},
-    {"enum", DefKind::kEnum},         {"typedef", DefKind::kType},
-    {"type", DefKind::kType},         {"alias", DefKind::kType},
-    {"typealias", DefKind::kType},    {"macro", DefKind::kMacro},
-    {"define", DefKind::kMacro},      {"constant", DefKind::kConstant},
-    {"module", DefKind::kModule},     {"implementation", DefKind::kImpl},
+    {"function", DefKind::kFunction},  {"func", DefKind::kFunction}, {"subroutine", DefKind::kFunction},
+    {"procedure", DefKind::kFunction}, {"method", DefKind::kMethod}, {"singletonMethod", DefKind::kMethod},
+    {"class", DefKind::kClass},        {"object", DefKind::kClass},  {"struct", DefKind::kStruct},
+    {"union", DefKind::kStruct},       {"record", DefKind::kStruct}, {"interface", DefKind::kInterface},
+    {"protocol", DefKind::kInterface}, {"trait", DefKind::kTrait},   {"enum", DefKind::kEnum},
+    {"typedef", DefKind::kType},       {"type", DefKind::kType},     {"alias", DefKind::kType},
+    {"typealias", DefKind::kType},     {"macro", DefKind::kMacro},   {"define", DefKind::kMacro},
+    {"constant", DefKind::kConstant},  {"module", DefKind::kModule}, {"implementation", DefKind::kImpl},
 };
 
 }  // namespace
@@ -97,12 +96,21 @@ bool parse_ctags_line(std::string_view line, std::string* path, CtagsDef* def) {
   DefKind mapped = DefKind::kOther;
   bool found = false;
   for (const KindEntry& k : kKinds)
-    if (k.name == kind) { mapped = k.kind; found = true; break; }
+    if (k.name == kind) {
+      mapped = k.kind;
+      found = true;
+      break;
+    }
   if (!found) {
     // "member" is a method when ctags saw a signature (Python, JS); a data
     // member otherwise. Module-level variables are kept, locals are not.
-    if (kind == "member" && doc.has("signature")) { mapped = DefKind::kMethod; found = true; }
-    else if (kind == "variable" && !scoped) { mapped = DefKind::kVariable; found = true; }
+    if (kind == "member" && doc.has("signature")) {
+      mapped = DefKind::kMethod;
+      found = true;
+    } else if (kind == "variable" && !scoped) {
+      mapped = DefKind::kVariable;
+      found = true;
+    }
   }
   if (!found) return false;
   def->name = doc["name"].as_string();
@@ -135,18 +143,19 @@ bool ctags_available() {
   static const bool available = [] {
     auto r = run_capture({"ctags", "--version"}, "", -1);
     return r.ok() && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0 &&
-           r->out.find("Universal Ctags") != std::string::npos &&
-           r->out.find("+json") != std::string::npos;
+           r->out.find("Universal Ctags") != std::string::npos && r->out.find("+json") != std::string::npos;
   }();
   return available;
 }
 
-Result<CtagsDefs> run_ctags(const std::string& workdir, const std::vector<std::string>& paths, unsigned processes) {
+Result<CtagsDefs> run_ctags(const std::string& workdir, const std::vector<std::string>& paths,
+                            unsigned processes) {
   CtagsDefs out;
   if (paths.empty()) return out;
   if (!ctags_available())
-    return make_error("universal-ctags with JSON output is not on PATH (install the Debian package "
-                      "universal-ctags, or drop --ctags)");
+    return make_error(
+        "universal-ctags with JSON output is not on PATH (install the Debian package "
+        "universal-ctags, or drop --ctags)");
   processes = std::max(1u, std::min<unsigned>(processes, static_cast<unsigned>(paths.size())));
   std::mutex mu;
   std::string first_error;
@@ -165,7 +174,8 @@ Result<CtagsDefs> run_ctags(const std::string& workdir, const std::vector<std::s
       list += paths[i];
       list += '\n';
     }
-    bool ok = ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size()) && ::lseek(fd, 0, SEEK_SET) == 0;
+    bool ok = ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size()) &&
+              ::lseek(fd, 0, SEEK_SET) == 0;
     Result<CaptureResult> r = ok ? run_capture({"ctags", "--output-format=json", "--fields=+nKS", "--sort=no",
                                                 "-f", "-", "-L", "-"},
                                                workdir, fd)

@@ -132,20 +132,34 @@ bool TokenStream::skip_balanced(char open, char close) {
 
 std::string_view def_kind_name(DefKind kind) {
   switch (kind) {
-    case DefKind::kFunction: return "function";
-    case DefKind::kMethod: return "method";
-    case DefKind::kClass: return "class";
-    case DefKind::kStruct: return "struct";
-    case DefKind::kInterface: return "interface";
-    case DefKind::kTrait: return "trait";
-    case DefKind::kEnum: return "enum";
-    case DefKind::kType: return "type";
-    case DefKind::kMacro: return "macro";
-    case DefKind::kConstant: return "constant";
-    case DefKind::kVariable: return "variable";
-    case DefKind::kModule: return "module";
-    case DefKind::kImpl: return "impl";
-    case DefKind::kOther: break;
+    case DefKind::kFunction:
+      return "function";
+    case DefKind::kMethod:
+      return "method";
+    case DefKind::kClass:
+      return "class";
+    case DefKind::kStruct:
+      return "struct";
+    case DefKind::kInterface:
+      return "interface";
+    case DefKind::kTrait:
+      return "trait";
+    case DefKind::kEnum:
+      return "enum";
+    case DefKind::kType:
+      return "type";
+    case DefKind::kMacro:
+      return "macro";
+    case DefKind::kConstant:
+      return "constant";
+    case DefKind::kVariable:
+      return "variable";
+    case DefKind::kModule:
+      return "module";
+    case DefKind::kImpl:
+      return "impl";
+    case DefKind::kOther:
+      break;
   }
   return "other";
 }
@@ -172,20 +186,22 @@ namespace {
 // Keywords by first letter; most identifiers are rejected by the first
 // comparison of lengths.
 constexpr std::string_view kKeywords[] = {
-    "abstract", "alignas", "alignof", "and", "as", "assert", "async", "auto", "await",
-    "bool", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-    "constexpr", "continue", "crate", "def", "default", "defer", "del", "delete", "do",
-    "double", "dyn", "elif", "else", "enum", "except", "explicit", "export", "extends",
-    "extern", "false", "final", "finally", "float", "fn", "for", "from", "func", "go",
-    "goto", "if", "impl", "implements", "import", "in", "inline", "instanceof", "int",
-    "interface", "is", "lambda", "let", "long", "loop", "match", "mod", "move",
-    "mut", "namespace", "new", "nil", "noexcept", "nonlocal", "not", "null", "nullptr",
-    "operator", "or", "override", "package", "pass", "private", "protected", "pub",
-    "public", "raise", "range", "ref", "return", "select", "self", "short", "signed",
-    "sizeof", "static", "struct", "super", "switch", "template", "this", "throw",
-    "throws", "trait", "true", "try", "type", "typedef", "typename", "typeof", "uint",
-    "unsafe", "unsigned", "use", "using", "var", "virtual", "void", "volatile", "where",
-    "while", "with", "yield", "True", "False", "None", "Self",
+    "abstract", "alignas",    "alignof",   "and",      "as",       "assert",     "async",   "auto",
+    "await",    "bool",       "boolean",   "break",    "byte",     "case",       "catch",   "char",
+    "class",    "const",      "constexpr", "continue", "crate",    "def",        "default", "defer",
+    "del",      "delete",     "do",        "double",   "dyn",      "elif",       "else",    "enum",
+    "except",   "explicit",   "export",    "extends",  "extern",   "false",      "final",   "finally",
+    "float",    "fn",         "for",       "from",     "func",     "go",         "goto",    "if",
+    "impl",     "implements", "import",    "in",       "inline",   "instanceof", "int",     "interface",
+    "is",       "lambda",     "let",       "long",     "loop",     "match",      "mod",     "move",
+    "mut",      "namespace",  "new",       "nil",      "noexcept", "nonlocal",   "not",     "null",
+    "nullptr",  "operator",   "or",        "override", "package",  "pass",       "private", "protected",
+    "pub",      "public",     "raise",     "range",    "ref",      "return",     "select",  "self",
+    "short",    "signed",     "sizeof",    "static",   "struct",   "super",      "switch",  "template",
+    "this",     "throw",      "throws",    "trait",    "true",     "try",        "type",    "typedef",
+    "typename", "typeof",     "uint",      "unsafe",   "unsigned", "use",        "using",   "var",
+    "virtual",  "void",       "volatile",  "where",    "while",    "with",       "yield",   "True",
+    "False",    "None",       "Self",
 };
 
 struct KeywordIndex {
@@ -217,12 +233,22 @@ FileSymbols extract_symbols(Language lang, std::string_view content) {
   switch (lang) {
     case Language::kC:
     case Language::kCpp:
-    case Language::kJava: detail::extract_cfamily(ts, sink, lang); break;
+    case Language::kJava:
+      detail::extract_cfamily(ts, sink, lang);
+      break;
     case Language::kJavaScript:
-    case Language::kTypeScript: detail::extract_js(ts, sink, lang); break;
-    case Language::kGo: detail::extract_go(ts, sink); break;
-    case Language::kRust: detail::extract_rust(ts, sink); break;
-    case Language::kPython: detail::extract_python(ts, sink); break;
+    case Language::kTypeScript:
+      detail::extract_js(ts, sink, lang);
+      break;
+    case Language::kGo:
+      detail::extract_go(ts, sink);
+      break;
+    case Language::kRust:
+      detail::extract_rust(ts, sink);
+      break;
+    case Language::kPython:
+      detail::extract_python(ts, sink);
+      break;
     case Language::kUnknown:
       while (!ts.next().end()) {
       }

@@ -14,10 +14,10 @@ namespace {
 // Names followed by '(' that are never the name of a function being declared.
 bool not_a_function(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "if", "for", "while", "switch", "return", "sizeof", "alignof", "alignas", "decltype",
-      "catch", "static_assert", "defined", "__attribute__", "__declspec", "noexcept", "throw",
-      "typeof", "__typeof__", "operator", "new", "delete", "assert", "_Alignas", "_Static_assert",
-      "synchronized", "super", "this", "requires"};
+      "if",       "for",      "while",          "switch",        "return",   "sizeof",        "alignof",
+      "alignas",  "decltype", "catch",          "static_assert", "defined",  "__attribute__", "__declspec",
+      "noexcept", "throw",    "typeof",         "__typeof__",    "operator", "new",           "delete",
+      "assert",   "_Alignas", "_Static_assert", "synchronized",  "super",    "this",          "requires"};
   for (std::string_view k : kWords)
     if (k == w) return true;
   return false;
@@ -26,8 +26,8 @@ bool not_a_function(std::string_view w) {
 // Words that cannot be the type before a declared function's name.
 bool not_a_type(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "return", "new", "delete", "throw", "case", "goto", "else", "co_return", "co_await",
-      "co_yield", "operator", "using", "typedef", "sizeof", "do", "assert"};
+      "return",   "new",      "delete",   "throw", "case",    "goto",   "else", "co_return",
+      "co_await", "co_yield", "operator", "using", "typedef", "sizeof", "do",   "assert"};
   for (std::string_view k : kWords)
     if (k == w) return true;
   return false;
@@ -69,7 +69,9 @@ struct Statement {
     last[0] = t;
     ++ntok;
   }
-  const Token* back(size_t i) const { return static_cast<int>(i) < ntok && i < last.size() ? &last[i] : nullptr; }
+  const Token* back(size_t i) const {
+    return static_cast<int>(i) < ntok && i < last.size() ? &last[i] : nullptr;
+  }
 };
 
 class CFamilyScanner {
@@ -82,9 +84,12 @@ class CFamilyScanner {
       Token t = ts_.next();
       if (t.end()) return;
       if (!blocks_.empty() && blocks_.back().kind == 'B') {
-        if (t.is('{')) blocks_.push_back(Block{'B', {}, false});
-        else if (t.is('}')) blocks_.pop_back();
-        else if (t.is('#') && !java_) skip_directive();
+        if (t.is('{'))
+          blocks_.push_back(Block{'B', {}, false});
+        else if (t.is('}'))
+          blocks_.pop_back();
+        else if (t.is('#') && !java_)
+          skip_directive();
         continue;
       }
       if (!declaration_token(t)) return;
@@ -118,7 +123,10 @@ class CFamilyScanner {
     }
     if (t.is('@') && java_) {
       if (ts_.peek().is_ident("interface")) return true;  // @interface: the keyword follows
-      while (ts_.peek().is_ident() && ts_.peek(1).is('.')) { ts_.next(); ts_.next(); }
+      while (ts_.peek().is_ident() && ts_.peek(1).is('.')) {
+        ts_.next();
+        ts_.next();
+      }
       if (ts_.peek().is_ident()) ts_.next();
       if (ts_.peek().is('(')) {
         ts_.next();
@@ -178,8 +186,8 @@ class CFamilyScanner {
     } else if (w == "using" && !java_ && ts_.peek().is_ident() && ts_.peek(1).is('=')) {
       sink_.def(ts_.peek(), DefKind::kType, class_depth());
     } else if (!st_.class_kw.empty() && !st_.class_name_fixed && w != "final" && w != "sealed" &&
-               w != "abstract" && w != "alignas" && w != "static" && w != "public" &&
-               w != "private" && w != "protected") {
+               w != "abstract" && w != "alignas" && w != "static" && w != "public" && w != "private" &&
+               w != "protected") {
       st_.class_name = t;
     }
     st_.push(t);
@@ -187,16 +195,15 @@ class CFamilyScanner {
 
   bool paren_group() {
     const Token* name = st_.back(0);
-    bool candidate = !st_.function_def && !st_.has_eq && !st_.is_typedef && name &&
-                     name->is_ident() && !not_a_function(name->text) &&
-                     !(java_ && st_.class_kw == "record");
+    bool candidate = !st_.function_def && !st_.has_eq && !st_.is_typedef && name && name->is_ident() &&
+                     !not_a_function(name->text) && !(java_ && st_.class_kw == "record");
     DefKind kind = where() == 'C' ? DefKind::kMethod : DefKind::kFunction;
     if (candidate) {
       const Token* prev = st_.back(1);
       if (prev == nullptr) {
         // Only a constructor may have nothing before its name.
-        candidate = where() == 'C' && !blocks_.back().class_name.empty() &&
-                    name->text == blocks_.back().class_name;
+        candidate =
+            where() == 'C' && !blocks_.back().class_name.empty() && name->text == blocks_.back().class_name;
       } else if (prev->is(':')) {
         // A::f( — qualified: an out-of-line method (or A::A constructor).
         const Token* colon2 = st_.back(2);
@@ -218,8 +225,8 @@ class CFamilyScanner {
     if (!ts_.skip_balanced('(', ')')) return false;
     if (candidate) {
       const Token& after = ts_.peek();
-      bool accept = after.is('{') || after.is(';') || after.is(':') || after.is('-') ||
-                    after.is('=') || after.is('&') || after.is('[') || after.is_ident();
+      bool accept = after.is('{') || after.is(';') || after.is(':') || after.is('-') || after.is('=') ||
+                    after.is('&') || after.is('[') || after.is_ident();
       if (accept) {
         if (kind == DefKind::kFunction && java_) kind = DefKind::kMethod;
         sink_.def(name_tok, kind, class_depth());

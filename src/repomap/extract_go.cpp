@@ -53,16 +53,18 @@ void extract_go(TokenStream& ts, SymbolSink& sink) {
       continue;
     }
     if (!blocks.empty()) {
-      if (blocks.size() == 1 && blocks.back() == 'I' && t.first_on_line && t.is_ident() &&
-          ts.peek().is('('))
+      if (blocks.size() == 1 && blocks.back() == 'I' && t.first_on_line && t.is_ident() && ts.peek().is('('))
         sink.def(t, DefKind::kMethod, 1);
       continue;
     }
     if (group != 0) {
-      if (t.is('(')) ++group_parens;
-      else if (t.is(')') && --group_parens == 0) group = 0;
+      if (t.is('('))
+        ++group_parens;
+      else if (t.is(')') && --group_parens == 0)
+        group = 0;
       else if (group_parens == 1 && t.first_on_line && t.is_ident()) {
-        if (group == 't') sink.def(t, type_kind(ts), 0);
+        if (group == 't')
+          sink.def(t, type_kind(ts), 0);
         else if ((group == 'c' || group == 'v') && exported(t.text))
           sink.def(t, group == 'c' ? DefKind::kConstant : DefKind::kVariable, 0);
       }
@@ -87,9 +89,12 @@ void extract_go(TokenStream& ts, SymbolSink& sink) {
       }
       if (!ts.peek().is_ident()) continue;
       Token name = ts.next();
-      if (t.text == "type") sink.def_at(name, t, type_kind(ts), 0);
-      else if (t.text == "const" && exported(name.text)) sink.def_at(name, t, DefKind::kConstant, 0);
-      else if (t.text == "var" && exported(name.text)) sink.def_at(name, t, DefKind::kVariable, 0);
+      if (t.text == "type")
+        sink.def_at(name, t, type_kind(ts), 0);
+      else if (t.text == "const" && exported(name.text))
+        sink.def_at(name, t, DefKind::kConstant, 0);
+      else if (t.text == "var" && exported(name.text))
+        sink.def_at(name, t, DefKind::kVariable, 0);
     }
   }
 }

@@ -9,18 +9,16 @@ namespace ds::repomap::detail {
 namespace {
 
 bool top_keyword(const Token& t) {
-  return t.is_ident("export") || t.is_ident("function") || t.is_ident("class") ||
-         t.is_ident("import") || t.is_ident("const") || t.is_ident("let") || t.is_ident("var") ||
-         t.is_ident("interface") || t.is_ident("type") || t.is_ident("enum") ||
-         t.is_ident("async") || t.is_ident("abstract") || t.is_ident("declare") ||
-         t.is_ident("namespace");
+  return t.is_ident("export") || t.is_ident("function") || t.is_ident("class") || t.is_ident("import") ||
+         t.is_ident("const") || t.is_ident("let") || t.is_ident("var") || t.is_ident("interface") ||
+         t.is_ident("type") || t.is_ident("enum") || t.is_ident("async") || t.is_ident("abstract") ||
+         t.is_ident("declare") || t.is_ident("namespace");
 }
 
 bool member_modifier(const Token& t) {
   return t.is_ident("static") || t.is_ident("async") || t.is_ident("get") || t.is_ident("set") ||
-         t.is_ident("public") || t.is_ident("private") || t.is_ident("protected") ||
-         t.is_ident("readonly") || t.is_ident("override") || t.is_ident("abstract") ||
-         t.is_ident("declare") || t.is_ident("accessor");
+         t.is_ident("public") || t.is_ident("private") || t.is_ident("protected") || t.is_ident("readonly") ||
+         t.is_ident("override") || t.is_ident("abstract") || t.is_ident("declare") || t.is_ident("accessor");
 }
 
 // Does the look-ahead at k start a function value: `function`, `async`,
@@ -34,7 +32,8 @@ bool function_value_at(TokenStream& ts, size_t k) {
   for (size_t i = k; i < k + 96; ++i) {
     const Token& t = ts.peek(i);
     if (t.end() || t.is(';')) return false;
-    if (t.is('(')) ++depth;
+    if (t.is('('))
+      ++depth;
     else if (t.is(')') && --depth == 0) {
       const Token& a = ts.peek(i + 1);
       return (a.is('=') && ts.peek(i + 2).is('>')) || a.is(':');
@@ -81,9 +80,15 @@ void extract_js(TokenStream& ts, SymbolSink& sink, Language lang) {
     const char where = blocks.empty() ? 'T' : blocks.back();
     if (where == 'B') continue;
     if (t.is('@')) {  // decorator
-      while (ts.peek().is_ident() && ts.peek(1).is('.')) { ts.next(); ts.next(); }
+      while (ts.peek().is_ident() && ts.peek(1).is('.')) {
+        ts.next();
+        ts.next();
+      }
       if (ts.peek().is_ident()) ts.next();
-      if (ts.peek().is('(')) { ts.next(); if (!ts.skip_balanced('(', ')')) break; }
+      if (ts.peek().is('(')) {
+        ts.next();
+        if (!ts.skip_balanced('(', ')')) break;
+      }
       continue;
     }
     if (t.is('(')) {
@@ -100,8 +105,7 @@ void extract_js(TokenStream& ts, SymbolSink& sink, Language lang) {
     if (where == 'C' || where == 'I') {
       if (t.first_on_line) member_start = true;
       if (!member_start) continue;
-      if (member_modifier(t) && (ts.peek().is_ident() || ts.peek().is('#') || ts.peek().is('*')))
-        continue;
+      if (member_modifier(t) && (ts.peek().is_ident() || ts.peek().is('#') || ts.peek().is('*'))) continue;
       if (t.is('*')) continue;
       Token name = t;
       if (t.is('#') && ts.peek().is_ident()) name = ts.next();
@@ -109,8 +113,8 @@ void extract_js(TokenStream& ts, SymbolSink& sink, Language lang) {
       if (!name.is_ident() || name.text == "constructor") continue;
       size_t k = ts.peek().is('?') ? 1 : 0;
       const Token& after = ts.peek(k);
-      bool method = after.is('(') || after.is('<') ||
-                    (where == 'C' && after.is('=') && function_value_at(ts, k + 1));
+      bool method =
+          after.is('(') || after.is('<') || (where == 'C' && after.is('=') && function_value_at(ts, k + 1));
       if (method) {
         sink.def(name, DefKind::kMethod, member_depth());
         pending = 'B';
@@ -126,9 +130,14 @@ void extract_js(TokenStream& ts, SymbolSink& sink, Language lang) {
     std::string_view w = t.text;
     if (w == "export" || w == "default" || w == "declare" || w == "async" || w == "abstract") {
       exported = exported || w != "async";
-      if (w == "declare" && ts.peek().is_ident("global")) { ts.next(); pending = 'T'; }
+      if (w == "declare" && ts.peek().is_ident("global")) {
+        ts.next();
+        pending = 'T';
+      }
       if (w == "declare" && ts.peek().is_ident("module") && ts.peek(1).kind == TokKind::kString) {
-        ts.next(); ts.next(); pending = 'T';
+        ts.next();
+        ts.next();
+        pending = 'T';
       }
       continue;
     }
@@ -150,15 +159,21 @@ void extract_js(TokenStream& ts, SymbolSink& sink, Language lang) {
       pending = 'B';
     } else if (ts_lang && (w == "namespace" || w == "module") && ts.peek().is_ident()) {
       sink.def(ts.next(), DefKind::kModule, 0);
-      while (ts.peek().is('.') && ts.peek(1).is_ident()) { ts.next(); ts.next(); }
+      while (ts.peek().is('.') && ts.peek(1).is_ident()) {
+        ts.next();
+        ts.next();
+      }
       pending = 'T';
     } else if ((w == "const" || w == "let" || w == "var") && ts.peek().is_ident() &&
                !ts.peek().is_ident("enum")) {
       const Token& after = ts.peek(1);
       if (after.is('=') && !ts.peek(2).is('=')) {
-        if (function_value_at(ts, 2)) sink.def_at(ts.next(), t, DefKind::kFunction, 0);
-        else if (ts.peek(2).is_ident("class")) sink.def_at(ts.next(), t, DefKind::kClass, 0);
-        else if (exported) sink.def_at(ts.next(), t, DefKind::kConstant, 0);
+        if (function_value_at(ts, 2))
+          sink.def_at(ts.next(), t, DefKind::kFunction, 0);
+        else if (ts.peek(2).is_ident("class"))
+          sink.def_at(ts.next(), t, DefKind::kClass, 0);
+        else if (exported)
+          sink.def_at(ts.next(), t, DefKind::kConstant, 0);
       } else if (after.is(':') && exported) {
         sink.def_at(ts.next(), t, DefKind::kConstant, 0);
       }

@@ -11,9 +11,7 @@ struct Scope {
   bool is_class;
 };
 
-bool upper_or_camel(std::string_view name) {
-  return !name.empty() && name[0] >= 'A' && name[0] <= 'Z';
-}
+bool upper_or_camel(std::string_view name) { return !name.empty() && name[0] >= 'A' && name[0] <= 'Z'; }
 
 }  // namespace
 
@@ -24,8 +22,10 @@ void extract_python(TokenStream& ts, SymbolSink& sink) {
     Token t = ts.next();
     if (t.end()) break;
     if (t.kind == TokKind::kPunct) {
-      if (t.punct == '(' || t.punct == '[' || t.punct == '{') ++brackets;
-      else if ((t.punct == ')' || t.punct == ']' || t.punct == '}') && brackets > 0) --brackets;
+      if (t.punct == '(' || t.punct == '[' || t.punct == '{')
+        ++brackets;
+      else if ((t.punct == ')' || t.punct == ']' || t.punct == '}') && brackets > 0)
+        --brackets;
     }
     if (!t.first_on_line) continue;
     if (t.kind == TokKind::kPunct) continue;  // brackets and operators never start a definition
@@ -36,8 +36,10 @@ void extract_python(TokenStream& ts, SymbolSink& sink) {
     bool in_function = false;
     int class_depth = 0;
     for (const Scope& s : scopes) {
-      if (s.is_class) ++class_depth;
-      else in_function = true;
+      if (s.is_class)
+        ++class_depth;
+      else
+        in_function = true;
     }
 
     Token kw = t;

@@ -22,8 +22,10 @@ const Token* impl_self_type(TokenStream& ts) {
   for (size_t k = 0; k < 64; ++k) {
     const Token& t = ts.peek(k);
     if (t.end() || t.is('{') || t.is(';') || t.is_ident("where")) break;
-    if (t.is('<')) ++angles;
-    else if (t.is('>') && prev != '-' && angles > 0) --angles;
+    if (t.is('<'))
+      ++angles;
+    else if (t.is('>') && prev != '-' && angles > 0)
+      --angles;
     else if (t.is_ident("for") && angles == 0) {
       const Token& n = ts.peek(k + 1);
       if (n.is_ident()) first = &n;
@@ -88,11 +90,11 @@ void extract_rust(TokenStream& ts, SymbolSink& sink) {
       if (ts.peek().is_ident()) sink.def(ts.next(), depth > 0 ? DefKind::kMethod : DefKind::kFunction, depth);
       pending = 'B';
     } else if (t.text == "struct" || t.text == "enum" || t.text == "trait" || t.text == "mod" ||
-               t.text == "type" || (t.text == "union" && ts.peek().is_ident() &&
-                                    (ts.peek(1).is('{') || ts.peek(1).is('<')))) {
+               t.text == "type" ||
+               (t.text == "union" && ts.peek().is_ident() && (ts.peek(1).is('{') || ts.peek(1).is('<')))) {
       if (!ts.peek().is_ident()) continue;
       Token name = ts.next();
-      DefKind kind = t.text == "struct" ? DefKind::kStruct
+      DefKind kind = t.text == "struct"  ? DefKind::kStruct
                      : t.text == "enum"  ? DefKind::kEnum
                      : t.text == "trait" ? DefKind::kTrait
                      : t.text == "mod"   ? DefKind::kModule

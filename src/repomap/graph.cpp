@@ -20,8 +20,10 @@ bool compound_name(std::string_view name) {
   for (size_t i = 1; i < name.size(); ++i) {
     char c = name[i];
     if (c == '_' && i + 1 < name.size()) return true;
-    if (c >= 'a' && c <= 'z') lower_seen = true;
-    else if (c >= 'A' && c <= 'Z' && lower_seen) return true;
+    if (c >= 'a' && c <= 'z')
+      lower_seen = true;
+    else if (c >= 'A' && c <= 'Z' && lower_seen)
+      return true;
   }
   return false;
 }
@@ -63,9 +65,9 @@ Graph build_graph(const TagTable& t, const std::vector<uint32_t>& blobs) {
     if (n.definers == 0) continue;
     std::string_view name = t.name(x);
     n.factor = 1.0f;
-    if (compound_name(name)) n.factor *= 10.0f;                                 // parse_config, SessionStore
-    if (!name.empty() && name[0] == '_') n.factor *= 0.1f;                       // private by convention
-    if (n.definers > 5) n.factor *= 5.0f / static_cast<float>(n.definers);       // get, run, init, ...
+    if (compound_name(name)) n.factor *= 10.0f;                             // parse_config, SessionStore
+    if (!name.empty() && name[0] == '_') n.factor *= 0.1f;                  // private by convention
+    if (n.definers > 5) n.factor *= 5.0f / static_cast<float>(n.definers);  // get, run, init, ...
   }
 
   // 2. Weights of references to names defined elsewhere: sqrt of the count,
@@ -165,9 +167,12 @@ RankResult rank_graph(const Graph& g, const std::vector<double>& personalization
   name_cut[0] = file_cut[0] = 0;
   for (unsigned t = 1; t < nthreads; ++t) {
     uint64_t edge_target = uint64_t{g.in_begin[nnames]} * t / nthreads;
-    name_cut[t] = static_cast<size_t>(std::lower_bound(g.in_begin.data(), g.in_begin.data() + nnames, edge_target) - g.in_begin.data());
+    name_cut[t] = static_cast<size_t>(
+        std::lower_bound(g.in_begin.data(), g.in_begin.data() + nnames, edge_target) - g.in_begin.data());
     uint64_t def_target = uint64_t{g.file_def_begin[nfiles]} * t / nthreads;
-    file_cut[t] = static_cast<size_t>(std::lower_bound(g.file_def_begin.data(), g.file_def_begin.data() + nfiles, def_target) - g.file_def_begin.data());
+    file_cut[t] = static_cast<size_t>(
+        std::lower_bound(g.file_def_begin.data(), g.file_def_begin.data() + nfiles, def_target) -
+        g.file_def_begin.data());
   }
   std::vector<double> r = v;
   std::vector<double> next(nfiles);

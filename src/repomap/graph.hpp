@@ -23,13 +23,13 @@ inline constexpr double kTolerance = 1e-4;  // L1 change of the rank vector
 struct Graph {
   uint32_t files = 0;
   uint32_t names = 0;
-  Column<uint32_t> file_def_begin;  // files + 1: CSR into file_defs
-  Column<uint32_t> file_defs;       // distinct names each file defines that others reference
-  Column<uint32_t> definers;        // per name: files defining it
-  Column<uint32_t> in_begin;        // names + 1: CSR into edge_file / edge_weight
-  Column<uint32_t> edge_file;       // the referring file
-  Column<float> edge_weight;        // share of that file's outgoing weight
-  Column<uint8_t> dangling;         // per file: 1 when it links nowhere
+  Column<uint32_t> file_def_begin;      // files + 1: CSR into file_defs
+  Column<uint32_t> file_defs;           // distinct names each file defines that others reference
+  Column<uint32_t> definers;            // per name: files defining it
+  Column<uint32_t> in_begin;            // names + 1: CSR into edge_file / edge_weight
+  Column<uint32_t> edge_file;           // the referring file
+  Column<float> edge_weight;            // share of that file's outgoing weight
+  Column<uint8_t> dangling;             // per file: 1 when it links nowhere
   std::shared_ptr<const void> backing;  // a mapped graph cache, if loaded from one
 };
 

@@ -11,14 +11,30 @@ struct ExtEntry {
 };
 
 constexpr ExtEntry kExtensions[] = {
-    {"c", Language::kC},           {"h", Language::kCpp},         {"cc", Language::kCpp},
-    {"cpp", Language::kCpp},       {"cxx", Language::kCpp},       {"c++", Language::kCpp},
-    {"hh", Language::kCpp},        {"hpp", Language::kCpp},       {"hxx", Language::kCpp},
-    {"h++", Language::kCpp},       {"ipp", Language::kCpp},       {"inl", Language::kCpp},
-    {"py", Language::kPython},     {"pyi", Language::kPython},    {"js", Language::kJavaScript},
-    {"jsx", Language::kJavaScript}, {"mjs", Language::kJavaScript}, {"cjs", Language::kJavaScript},
-    {"ts", Language::kTypeScript}, {"tsx", Language::kTypeScript}, {"mts", Language::kTypeScript},
-    {"cts", Language::kTypeScript}, {"go", Language::kGo},         {"rs", Language::kRust},
+    {"c", Language::kC},
+    {"h", Language::kCpp},
+    {"cc", Language::kCpp},
+    {"cpp", Language::kCpp},
+    {"cxx", Language::kCpp},
+    {"c++", Language::kCpp},
+    {"hh", Language::kCpp},
+    {"hpp", Language::kCpp},
+    {"hxx", Language::kCpp},
+    {"h++", Language::kCpp},
+    {"ipp", Language::kCpp},
+    {"inl", Language::kCpp},
+    {"py", Language::kPython},
+    {"pyi", Language::kPython},
+    {"js", Language::kJavaScript},
+    {"jsx", Language::kJavaScript},
+    {"mjs", Language::kJavaScript},
+    {"cjs", Language::kJavaScript},
+    {"ts", Language::kTypeScript},
+    {"tsx", Language::kTypeScript},
+    {"mts", Language::kTypeScript},
+    {"cts", Language::kTypeScript},
+    {"go", Language::kGo},
+    {"rs", Language::kRust},
     {"java", Language::kJava},
 };
 
@@ -38,8 +54,7 @@ Language language_for_path(std::string_view path) {
   }
   std::string_view low(lower, ext.size());
   // Minified bundles are generated, huge on one line, and useless in a map.
-  if (base.size() > 7 && (base.ends_with(".min.js") || base.ends_with(".min.mjs")))
-    return Language::kUnknown;
+  if (base.size() > 7 && (base.ends_with(".min.js") || base.ends_with(".min.mjs"))) return Language::kUnknown;
   for (const auto& e : kExtensions)
     if (e.ext == low) return e.lang;
   return Language::kUnknown;
@@ -47,15 +62,24 @@ Language language_for_path(std::string_view path) {
 
 std::string_view language_name(Language lang) {
   switch (lang) {
-    case Language::kC: return "c";
-    case Language::kCpp: return "c++";
-    case Language::kPython: return "python";
-    case Language::kJavaScript: return "javascript";
-    case Language::kTypeScript: return "typescript";
-    case Language::kGo: return "go";
-    case Language::kRust: return "rust";
-    case Language::kJava: return "java";
-    case Language::kUnknown: break;
+    case Language::kC:
+      return "c";
+    case Language::kCpp:
+      return "c++";
+    case Language::kPython:
+      return "python";
+    case Language::kJavaScript:
+      return "javascript";
+    case Language::kTypeScript:
+      return "typescript";
+    case Language::kGo:
+      return "go";
+    case Language::kRust:
+      return "rust";
+    case Language::kJava:
+      return "java";
+    case Language::kUnknown:
+      break;
   }
   return "unknown";
 }

@@ -48,11 +48,9 @@ LexRules make_rules(Language lang) {
 }
 
 const LexRules kRules[] = {
-    make_rules(Language::kUnknown),    make_rules(Language::kC),
-    make_rules(Language::kCpp),        make_rules(Language::kPython),
-    make_rules(Language::kJavaScript), make_rules(Language::kTypeScript),
-    make_rules(Language::kGo),         make_rules(Language::kRust),
-    make_rules(Language::kJava),
+    make_rules(Language::kUnknown), make_rules(Language::kC),          make_rules(Language::kCpp),
+    make_rules(Language::kPython),  make_rules(Language::kJavaScript), make_rules(Language::kTypeScript),
+    make_rules(Language::kGo),      make_rules(Language::kRust),       make_rules(Language::kJava),
 };
 
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -75,8 +73,8 @@ Lexer::Lexer(std::string_view src, const LexRules& rules) : src_(src), rules_(ru
 }
 
 bool Lexer::ident_char(unsigned char c) const {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
-         c >= 0x80 || (c == '$' && rules_.dollar_in_idents);
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c >= 0x80 ||
+         (c == '$' && rules_.dollar_in_idents);
 }
 
 // Bookkeeping for a line break at nl_pos: the next line starts after it.
@@ -85,9 +83,12 @@ void Lexer::newline_at(size_t nl_pos) {
   line_begin_ = static_cast<uint32_t>(nl_pos + 1);
   uint32_t width = 0;
   for (size_t i = line_begin_; i < src_.size(); ++i) {
-    if (src_[i] == ' ') ++width;
-    else if (src_[i] == '\t') width = (width / 8 + 1) * 8;
-    else break;
+    if (src_[i] == ' ')
+      ++width;
+    else if (src_[i] == '\t')
+      width = (width / 8 + 1) * 8;
+    else
+      break;
   }
   indent_ = width;
 }
@@ -105,7 +106,10 @@ void Lexer::skip_space_and_comments() {
     } else if (c == '\\' && pos_ + 1 < n && (src_[pos_ + 1] == '\n' || src_[pos_ + 1] == '\r')) {
       // Line continuation: the next line continues this one.
       size_t nl = src_.find('\n', pos_);
-      if (nl == std::string_view::npos) { pos_ = n; return; }
+      if (nl == std::string_view::npos) {
+        pos_ = n;
+        return;
+      }
       newline_at(nl);
       pos_ = nl + 1;
     } else if (rules_.hash_comments && c == '#') {
@@ -148,7 +152,10 @@ void Lexer::skip_line() {
     if (c == '\n') return;
     if (c == '\\' && pos_ + 1 < n && (src_[pos_ + 1] == '\n' || src_[pos_ + 1] == '\r')) {
       size_t nl = src_.find('\n', pos_);
-      if (nl == std::string_view::npos) { pos_ = n; return; }
+      if (nl == std::string_view::npos) {
+        pos_ = n;
+        return;
+      }
       newline_at(nl);
       pos_ = nl + 1;
       continue;
@@ -204,7 +211,8 @@ Token Lexer::next() {
   const unsigned char c = static_cast<unsigned char>(src_[pos_]);
 
   if (ident_char(c) && !is_digit(c)) {
-    while (pos_ < n && ident_char(static_cast<unsigned char>(src_[pos_]))) pos_ += utf8_len(static_cast<unsigned char>(src_[pos_]));
+    while (pos_ < n && ident_char(static_cast<unsigned char>(src_[pos_])))
+      pos_ += utf8_len(static_cast<unsigned char>(src_[pos_]));
     if (pos_ > n) pos_ = n;
     std::string_view word = src_.substr(begin, pos_ - begin);
     char q = pos_ < n ? src_[pos_] : 0;
@@ -241,8 +249,10 @@ Token Lexer::next() {
     ++pos_;
     while (pos_ < n) {
       unsigned char d = static_cast<unsigned char>(src_[pos_]);
-      if (ident_char(d) || d == '.' || (d == '\'' && rules_.digit_separators)) ++pos_;
-      else break;
+      if (ident_char(d) || d == '.' || (d == '\'' && rules_.digit_separators))
+        ++pos_;
+      else
+        break;
     }
     return make(TokKind::kNumber, begin);
   }

@@ -1,9 +1,9 @@
 // The tokenizer's literal forms: quoted, triple-quoted and raw strings, C++
 // R"d(...)d", Rust r#"..."#, Go raw strings, JS template literals (whose
 // ${...} expressions are tokenized normally) and regex literals.
-#include "repomap/lexer.hpp"
-
 #include <string>
+
+#include "repomap/lexer.hpp"
 
 namespace ds::repomap {
 
@@ -75,14 +75,20 @@ bool Lexer::skip_rust_raw() {
   const size_t n = src_.size();
   size_t p = pos_;
   size_t hashes = 0;
-  while (p < n && src_[p] == '#') { ++hashes; ++p; }
+  while (p < n && src_[p] == '#') {
+    ++hashes;
+    ++p;
+  }
   if (p >= n || src_[p] != '"') return false;
   ++p;
   while (p < n) {
     if (src_[p] == '"') {
       size_t k = 0;
       while (k < hashes && p + 1 + k < n && src_[p + 1 + k] == '#') ++k;
-      if (k == hashes) { p += 1 + hashes; break; }
+      if (k == hashes) {
+        p += 1 + hashes;
+        break;
+      }
     }
     if (src_[p] == '\n') newline_at(p);
     ++p;
@@ -127,16 +133,19 @@ void Lexer::skip_template_chars() {
 
 bool Lexer::regex_allowed() const {
   switch (prev_kind_) {
-    case TokKind::kEnd: return true;
+    case TokKind::kEnd:
+      return true;
     case TokKind::kNumber:
-    case TokKind::kString: return false;
-    case TokKind::kPunct: return prev_punct_ != ')' && prev_punct_ != ']' && prev_punct_ != '}';
+    case TokKind::kString:
+      return false;
+    case TokKind::kPunct:
+      return prev_punct_ != ')' && prev_punct_ != ']' && prev_punct_ != '}';
     case TokKind::kIdent:
       return prev_text_ == "return" || prev_text_ == "typeof" || prev_text_ == "case" ||
-             prev_text_ == "else" || prev_text_ == "in" || prev_text_ == "of" ||
-             prev_text_ == "new" || prev_text_ == "delete" || prev_text_ == "void" ||
-             prev_text_ == "throw" || prev_text_ == "instanceof" || prev_text_ == "yield" ||
-             prev_text_ == "await" || prev_text_ == "do";
+             prev_text_ == "else" || prev_text_ == "in" || prev_text_ == "of" || prev_text_ == "new" ||
+             prev_text_ == "delete" || prev_text_ == "void" || prev_text_ == "throw" ||
+             prev_text_ == "instanceof" || prev_text_ == "yield" || prev_text_ == "await" ||
+             prev_text_ == "do";
   }
   return false;
 }
@@ -149,11 +158,17 @@ void Lexer::skip_regex() {
   while (pos_ < n) {
     char c = src_[pos_];
     if (c == '\n') return;
-    if (c == '\\') { pos_ += 2; continue; }
+    if (c == '\\') {
+      pos_ += 2;
+      continue;
+    }
     ++pos_;
-    if (c == '[') in_class = true;
-    else if (c == ']') in_class = false;
-    else if (c == '/' && !in_class) break;
+    if (c == '[')
+      in_class = true;
+    else if (c == ']')
+      in_class = false;
+    else if (c == '/' && !in_class)
+      break;
   }
   while (pos_ < n && ident_char(static_cast<unsigned char>(src_[pos_]))) ++pos_;
   if (pos_ > n) pos_ = n;

@@ -18,8 +18,8 @@
 namespace ds::repomap {
 
 struct ScoredDef {
-  uint32_t file;       // index into `paths`
-  uint32_t def;        // index into the table's definitions
+  uint32_t file;  // index into `paths`
+  uint32_t def;   // index into the table's definitions
   double score;
   uint32_t first_def;  // the file's first definition (its definitions are contiguous, in order)
 };

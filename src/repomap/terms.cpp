@@ -16,15 +16,16 @@ bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
 bool word_char(char c) { return ident_char(c) || c == '.' || c == '/' || c == '-' || c == ':'; }
 
 constexpr std::string_view kStopWords[] = {
-    "about", "above", "after", "again", "also", "because", "been", "before", "being", "below",
-    "between", "both", "cannot", "could", "does", "doing", "down", "during", "each", "error",
-    "every", "file", "files", "from", "further", "have", "having", "here", "into", "just",
-    "like", "make", "more", "most", "must", "need", "only", "other", "over", "same", "should",
-    "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "this",
-    "those", "through", "under", "until", "very", "want", "were", "what", "when", "where",
-    "which", "while", "will", "with", "without", "work", "would", "your", "code", "test",
-    "tests", "when", "instead", "using", "used", "fails", "fail", "wrong", "works", "should",
-    "expected", "actual", "issue", "please", "thanks", "happens", "returns", "return",
+    "about",  "above",    "after",   "again",   "also",   "because", "been",    "before",  "being",
+    "below",  "between",  "both",    "cannot",  "could",  "does",    "doing",   "down",    "during",
+    "each",   "error",    "every",   "file",    "files",  "from",    "further", "have",    "having",
+    "here",   "into",     "just",    "like",    "make",   "more",    "most",    "must",    "need",
+    "only",   "other",    "over",    "same",    "should", "some",    "such",    "than",    "that",
+    "their",  "them",     "then",    "there",   "these",  "they",    "this",    "those",   "through",
+    "under",  "until",    "very",    "want",    "were",   "what",    "when",    "where",   "which",
+    "while",  "will",     "with",    "without", "work",   "would",   "your",    "code",    "test",
+    "tests",  "when",     "instead", "using",   "used",   "fails",   "fail",    "wrong",   "works",
+    "should", "expected", "actual",  "issue",   "please", "thanks",  "happens", "returns", "return",
 };
 
 bool stop_word(std::string_view w) {
@@ -39,10 +40,14 @@ bool code_like(std::string_view id) {
   int upper = 0;
   for (size_t i = 0; i < id.size(); ++i) {
     char c = id[i];
-    if (c >= 'a' && c <= 'z') lower = true;
-    else if (c >= 'A' && c <= 'Z' && ++upper > 0 && lower) upper_after_lower = true;
-    else if (c >= '0' && c <= '9') digit = true;
-    else if (c == '_' && i > 0 && i + 1 < id.size()) inner_underscore = true;
+    if (c >= 'a' && c <= 'z')
+      lower = true;
+    else if (c >= 'A' && c <= 'Z' && ++upper > 0 && lower)
+      upper_after_lower = true;
+    else if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c == '_' && i > 0 && i + 1 < id.size())
+      inner_underscore = true;
   }
   return upper_after_lower || inner_underscore || (digit && lower) || id.front() == '_' ||
          (upper >= 2 && lower);  // JSONReader
@@ -66,12 +71,16 @@ TaskTerms extract_terms(const std::vector<std::string>& texts) {
     size_t i = 0;
     const size_t n = text.size();
     while (i < n) {
-      if (!word_char(text[i])) { ++i; continue; }
+      if (!word_char(text[i])) {
+        ++i;
+        continue;
+      }
       size_t b = i;
       while (i < n && word_char(text[i])) ++i;
       std::string_view w(text.data() + b, i - b);
       // Trim sentence punctuation and leading ./ or :
-      while (!w.empty() && (w.back() == '.' || w.back() == ':' || w.back() == '-' || w.back() == '/')) w.remove_suffix(1);
+      while (!w.empty() && (w.back() == '.' || w.back() == ':' || w.back() == '-' || w.back() == '/'))
+        w.remove_suffix(1);
       while (!w.empty() && (w.front() == '.' || w.front() == ':' || w.front() == '-')) w.remove_prefix(1);
       if (w.size() > 2 && w.substr(0, 2) == "./") w.remove_prefix(2);
       if (w.empty()) continue;
@@ -83,14 +92,19 @@ TaskTerms extract_terms(const std::vector<std::string>& texts) {
       bool qualified = w.find_first_of(".:") != std::string_view::npos && !path;
       size_t p = 0;
       while (p < w.size()) {
-        if (!ident_start(w[p])) { ++p; continue; }
+        if (!ident_start(w[p])) {
+          ++p;
+          continue;
+        }
         size_t s = p;
         while (p < w.size() && ident_char(w[p])) ++p;
         std::string_view id = w.substr(s, p - s);
         if (id.size() < 3) continue;
         if (path && p == w.size() && s > 0 && w[s - 1] == '.') continue;  // the extension
-        if (backticked || called || qualified || code_like(id)) out.identifiers.emplace_back(id);
-        else if (id.size() >= 4 && !stop_word(id)) out.words.emplace_back(id);
+        if (backticked || called || qualified || code_like(id))
+          out.identifiers.emplace_back(id);
+        else if (id.size() >= 4 && !stop_word(id))
+          out.words.emplace_back(id);
       }
     }
   }

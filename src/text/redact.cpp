@@ -4,10 +4,10 @@
 // few literal prefixes; this keeps the lowest library free of dependencies.)
 #include "text/redact.hpp"
 
-#include "text/utf8.hpp"
-
 #include <algorithm>
 #include <mutex>
+
+#include "text/utf8.hpp"
 
 namespace ds::text {
 namespace {
@@ -197,8 +197,10 @@ std::string json_escaped(std::string_view s) {
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) text::append_json_escaped_ascii(out, c);
-    else out += ch;
+    if (c < 0x80)
+      text::append_json_escaped_ascii(out, c);
+    else
+      out += ch;
   }
   return out;
 }

@@ -61,20 +61,32 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
-bool looks_binary(std::string_view s) {
-  return s.substr(0, 8000).find('\0') != std::string_view::npos;
-}
+bool looks_binary(std::string_view s) { return s.substr(0, 8000).find('\0') != std::string_view::npos; }
 
 void append_json_escaped_ascii(std::string& out, unsigned char c) {
   static const char kHex[] = "0123456789abcdef";
   switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
     default:
       if (c < 0x20 || c == 0x7f) {
         out += "\\u00";

@@ -24,7 +24,6 @@
 #include "json/value.hpp"
 #include "support/test_paths.hpp"
 
-
 namespace ds::test {
 
 class MockServer {
@@ -39,9 +38,7 @@ class MockServer {
     char tmpl[] = "/tmp/ds-mock-XXXXXX";
     if (!mkdtemp(tmpl)) return make_error("mkdtemp failed for the mock server's directory");
     std::unique_ptr<MockServer> m(new MockServer(tmpl));
-    {
-      std::ofstream(m->dir_ + "/script.json") << script_json;
-    }
+    { std::ofstream(m->dir_ + "/script.json") << script_json; }
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0) return make_error("pipe failed");
     if (pipe2(out_pipe, O_CLOEXEC) != 0) {
@@ -93,7 +90,8 @@ class MockServer {
     }
     close(out_pipe[0]);
     if (line.rfind("PORT ", 0) != 0) {
-      return make_error("mock_openai.py did not print its port (got \"" + line + "\"); is python3 installed?");
+      return make_error("mock_openai.py did not print its port (got \"" + line +
+                        "\"); is python3 installed?");
     }
     m->port_ = std::atoi(line.c_str() + 5);
     return m;

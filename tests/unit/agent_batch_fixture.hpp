@@ -17,8 +17,8 @@
 #include "agent/batch/output.hpp"
 #include "agent/cli/batch.hpp"
 #include "json/value.hpp"
-#include "support/mock_server.hpp"
 #include "support/git_repo.hpp"
+#include "support/mock_server.hpp"
 
 namespace ds::agent::batch_testing {
 

@@ -189,7 +189,8 @@ TEST_CASE("version: --version shows the version, the commit, and the libraries' 
       std::regex_search(r.out, m, std::regex("^diffsmith [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([^)]+)\\)\n")));
   std::string commit = m[1];
   int code = 0;
-  std::string head = sh(std::string("git -C ") + DIFFSMITH_SOURCE_DIR + " rev-parse --short=12 HEAD 2>/dev/null", &code);
+  std::string head =
+      sh(std::string("git -C ") + DIFFSMITH_SOURCE_DIR + " rev-parse --short=12 HEAD 2>/dev/null", &code);
   if (code == 0 && !head.empty()) {
     head.pop_back();
     INFO("the binary is older than the checkout's HEAD: rebuild");

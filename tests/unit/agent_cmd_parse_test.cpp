@@ -1,14 +1,14 @@
 // `diffsmith parse` as a function: input from a stream and from real files,
 // the JSON document it prints (read back with ds::json::parse), the readable
 // listing, and its exit codes.
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "agent/cli/parse.hpp"
 #include "json/value.hpp"
@@ -154,8 +154,7 @@ TEST_CASE("parse command: readable listing") {
   Run p = run(o, "*** Begin Patch\n*** Update File: m.c\n@@ int main()\n-a\n+b\n*** End Patch\n");
   CHECK(p.code == 0);
   CHECK(p.out.find("patch: 1 block, 0 malformed\n") == 0);
-  CHECK(p.out.find("[1] line 2  update m.c\n    @@ int main()\n    -a\n    +b\n") !=
-        std::string::npos);
+  CHECK(p.out.find("[1] line 2  update m.c\n    @@ int main()\n    -a\n    +b\n") != std::string::npos);
 }
 
 TEST_CASE("parse command: input from a real file") {

@@ -2,7 +2,6 @@
 // request's latency, model, usage and rate limits; exit 3 on an API failure,
 // 2 on a configuration error; the key never printed.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <sstream>
 
@@ -43,10 +42,12 @@ bool has(const std::string& s, const std::string& needle) { return s.find(needle
 TEST_CASE("doctor: a healthy endpoint prints settings, latency, model, usage and rate limits") {
   const std::string key = "sk-doctor-secret-77";
   auto mock = start_mock(R"([{"text": "ok", "model": "gpt-4.1-mini-2025-04-14",
-                              "usage": {"prompt_tokens": 14, "completion_tokens": 1, "cached_tokens": 0}}])", {key});
+                              "usage": {"prompt_tokens": 14, "completion_tokens": 1, "cached_tokens": 0}}])",
+                         {key});
   std::ostringstream out, err;
-  int rc = agent::run_doctor(config({{"provider", "openai"}, {"base-url", mock->base_url()}, {"model", "gpt-4.1-mini"}}, key),
-                             out, err);
+  int rc = agent::run_doctor(
+      config({{"provider", "openai"}, {"base-url", mock->base_url()}, {"model", "gpt-4.1-mini"}}, key), out,
+      err);
   INFO(out.str() << err.str());
   CHECK(rc == 0);
   const std::string o = out.str();
@@ -89,7 +90,8 @@ TEST_CASE("doctor: a missing key for a real endpoint exits 2 naming the variable
 TEST_CASE("doctor: an unknown model's cost is stated as unknown") {
   auto mock = start_mock(R"([{"text": "ok", "model": "qwen2.5-coder-7b"}])");
   std::ostringstream out, err;
-  int rc = agent::run_doctor(config({{"base-url", mock->base_url()}, {"model", "qwen2.5-coder-7b"}}, ""), out, err);
+  int rc = agent::run_doctor(config({{"base-url", mock->base_url()}, {"model", "qwen2.5-coder-7b"}}, ""), out,
+                             err);
   CHECK(rc == 0);
   CHECK(has(out.str(), "cost unknown for model qwen2.5-coder-7b"));
 }

@@ -2,8 +2,6 @@
 // each scenario's input/ becomes a fresh git repository, `diffsmith apply`
 // runs on its edits.txt, and the whole tree, exit code, stderr and the printed
 // diff are checked. The layout is described in tests/scenarios/README.md.
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -158,8 +157,10 @@ std::string visible(std::string_view s) {
   std::string out;
   for (const unsigned char c : s.substr(0, 200)) {
     char buf[8] = {static_cast<char>(c), 0};
-    if (c == '\r' || c == '\t') std::snprintf(buf, sizeof buf, "%s", c == '\r' ? "\\r" : "\\t");
-    else if (c < 0x20 || c == 0x7f) std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    if (c == '\r' || c == '\t')
+      std::snprintf(buf, sizeof buf, "%s", c == '\r' ? "\\r" : "\\t");
+    else if (c < 0x20 || c == 0x7f)
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
     out += buf;
   }
   return s.size() > 200 ? out + "..." : out;
@@ -191,7 +192,8 @@ std::string compare_trees(const Tree& want, const Tree& got) {
     if (it->second != bytes) return "file differs: " + path + "\n" + describe_difference(bytes, it->second);
   }
   for (const auto& [path, bytes] : got)
-    if (!want.count(path)) return "unexpected file: " + path + " (" + std::to_string(bytes.size()) + " bytes)";
+    if (!want.count(path))
+      return "unexpected file: " + path + " (" + std::to_string(bytes.size()) + " bytes)";
   return "";
 }
 
@@ -223,7 +225,8 @@ std::string load_scenario(const fs::path& dir, Scenario& s) {
   s.expects_tree = fs::is_directory(dir / "expected");
   const bool has_error = fs::is_regular_file(dir / "expected_error.txt");
   if (s.expects_tree == has_error) return "needs exactly one of expected/ and expected_error.txt";
-  if (has_error && fs::exists(dir / "expected_stderr.txt")) return "expected_stderr.txt goes with expected/ only";
+  if (has_error && fs::exists(dir / "expected_stderr.txt"))
+    return "expected_stderr.txt goes with expected/ only";
   if (has_error) {
     s.stderr_needles = read_lines(dir / "expected_error.txt");
     if (s.stderr_needles.empty()) return "expected_error.txt is empty";
@@ -241,8 +244,8 @@ std::string load_scenario(const fs::path& dir, Scenario& s) {
   }
   const std::string name = dir.filename().string();
   if (name.size() < 5 || !std::isdigit(static_cast<unsigned char>(name[0])) ||
-      !std::isdigit(static_cast<unsigned char>(name[1])) || !std::isdigit(static_cast<unsigned char>(name[2])) ||
-      name[3] != '_')
+      !std::isdigit(static_cast<unsigned char>(name[1])) ||
+      !std::isdigit(static_cast<unsigned char>(name[2])) || name[3] != '_')
     return "folder name must be NNN_name";
   return "";
 }
@@ -347,7 +350,8 @@ void run_scenario(const fs::path& dir) {
 
   const Tree expected = s.expects_tree ? snapshot(dir / "expected") : input;
   const std::string diff = compare_trees(expected, snapshot(repo));
-  INFO("tree after apply vs " << (s.expects_tree ? "expected/" : "input/ (must be unchanged)") << ": " << diff);
+  INFO("tree after apply vs " << (s.expects_tree ? "expected/" : "input/ (must be unchanged)") << ": "
+                              << diff);
   CHECK(diff.empty());
   if (s.expects_tree && diff.empty()) {
     const bool dry_run = std::find(s.args.begin(), s.args.end(), "--dry-run") != s.args.end();

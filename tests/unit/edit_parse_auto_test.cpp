@@ -1,7 +1,6 @@
 // Format detection and dispatch (parse_edits), JSON unwrapping of patches,
 // and how issue texts quote lines.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "edit/parse.hpp"
@@ -21,8 +20,7 @@ TEST_CASE("auto: a Begin Patch marker selects the patch format") {
 
 TEST_CASE("auto: everything else is SEARCH/REPLACE") {
   CHECK(detect_format("") == Format::SearchReplace);
-  CHECK(detect_format("a.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n") ==
-        Format::SearchReplace);
+  CHECK(detect_format("a.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n") == Format::SearchReplace);
   CHECK(detect_format("The V4A format starts with *** Begin Patch on its own line.\n") ==
         Format::SearchReplace);
   CHECK(detect_format("{\"input\": \"no patch here\"}") == Format::SearchReplace);
@@ -69,14 +67,14 @@ TEST_CASE("auto: parse_edits obeys a forced format") {
 TEST_CASE("auto: unwrap_json_patch") {
   using ds::edit::unwrap_json_patch;
   CHECK(unwrap_json_patch("*** Begin Patch\n") == std::nullopt);
-  CHECK(unwrap_json_patch("{\"input\": ") == std::nullopt);          // truncated JSON
-  CHECK(unwrap_json_patch("\"abc\" trailing") == std::nullopt);      // not one document
+  CHECK(unwrap_json_patch("{\"input\": ") == std::nullopt);      // truncated JSON
+  CHECK(unwrap_json_patch("\"abc\" trailing") == std::nullopt);  // not one document
   CHECK(unwrap_json_patch("{\"input\": 42}") == std::nullopt);
   CHECK(unwrap_json_patch("[1, 2]") == std::nullopt);
   CHECK(unwrap_json_patch("\"a\\nb\"") == std::optional<std::string>("a\nb"));
   CHECK(unwrap_json_patch("{\"input\": \"x\"}") == std::optional<std::string>("x"));
   CHECK(unwrap_json_patch("{\"other\": {\"input\": \"nested\"}}") == std::nullopt);
-  CHECK(unwrap_json_patch("{\"a\": \"\\u00\"}") == std::nullopt);   // bad escape
+  CHECK(unwrap_json_patch("{\"a\": \"\\u00\"}") == std::nullopt);  // bad escape
   CHECK(unwrap_json_patch("{\"a\": \"\\ud800x\"}") ==
         std::optional<std::string>(std::nullopt));  // no Begin line, no input member
   CHECK(unwrap_json_patch("\"\\ud800x\"") == std::optional<std::string>("\xEF\xBF\xBDx"));

@@ -1,7 +1,6 @@
 // SEARCH/REPLACE parser: the lenient rules of edit-formats.md section 1, the
 // exact search/replace texts, and how malformed blocks are reported.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "edit/search_replace_parser.hpp"
@@ -11,9 +10,7 @@ using ds::edit::ParsedEdits;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // One block with path, search and replace; used by the table-driven cases.
 std::string one_block(const std::string& before_head) {
@@ -75,8 +72,7 @@ TEST_CASE("sr: 4 or 10 marker characters are not markers") {
   ParsedEdits four = parse_search_replace("a.txt\n<<<< SEARCH\nx\n====\ny\n>>>> REPLACE\n");
   CHECK(four.blocks.empty());
   CHECK(four.errors.empty());  // nothing that looks like a block: plain text
-  ParsedEdits ten =
-      parse_search_replace("a.txt\n<<<<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n");
+  ParsedEdits ten = parse_search_replace("a.txt\n<<<<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n");
   CHECK(ten.blocks.empty());
   REQUIRE(ten.errors.size() == 1);  // a REPLACE marker with no block open
   CHECK(ten.errors[0].line == 6);
@@ -167,14 +163,14 @@ TEST_CASE("sr: a block with no path quotes the nearest line and says what is exp
 }
 
 TEST_CASE("sr: tag fences <source> <code> <pre> <codeblock> <sourcecode>") {
-  const char* opens[] = {"<source>", "<code>", "<pre>", "<codeblock>", "<sourcecode>",
-                         "<source>python", "<SOURCE>"};
+  const char* opens[] = {"<source>",     "<code>",         "<pre>",   "<codeblock>",
+                         "<sourcecode>", "<source>python", "<SOURCE>"};
   for (const char* open : opens) {
     std::string tag = open;
     std::string name = tag.substr(1, tag.find('>') - 1);
-    std::string text = "lib/util.rb\n" + tag + "\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n</" +
-                       name + ">\nnext.rb\n" + tag + "\n<<<<<<< SEARCH\nc\n=======\nd\n" +
-                       ">>>>>>> REPLACE\n</" + name + ">\n";
+    std::string text = "lib/util.rb\n" + tag + "\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n</" + name +
+                       ">\nnext.rb\n" + tag + "\n<<<<<<< SEARCH\nc\n=======\nd\n" + ">>>>>>> REPLACE\n</" +
+                       name + ">\n";
     INFO(text);
     ParsedEdits r = parse_search_replace(text);
     REQUIRE(r.errors.empty());
@@ -183,8 +179,8 @@ TEST_CASE("sr: tag fences <source> <code> <pre> <codeblock> <sourcecode>") {
     CHECK(r.blocks[1].path == "next.rb");
     CHECK(r.blocks[1].search == "c\n");
   }
-  ParsedEdits in_tag = parse_search_replace(
-      "<source>lib/x.rb\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n</source>\n");
+  ParsedEdits in_tag =
+      parse_search_replace("<source>lib/x.rb\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n</source>\n");
   REQUIRE(in_tag.blocks.size() == 1);
   CHECK(in_tag.blocks[0].path == "lib/x.rb");
 }
@@ -316,8 +312,8 @@ TEST_CASE("sr: a divider-closed block followed by text up to a REPLACE marker is
 }
 
 TEST_CASE("sr: a repeated REPLACE marker right after a block is harmless") {
-  ParsedEdits r = parse_search_replace(
-      "a.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n\n>>>>>>> REPLACE\n");
+  ParsedEdits r =
+      parse_search_replace("a.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n\n>>>>>>> REPLACE\n");
   CHECK(r.errors.empty());
   CHECK(r.blocks.size() == 1);
 }
@@ -437,8 +433,8 @@ TEST_CASE("sr: missing REPLACE marker at the end of the text") {
 
 TEST_CASE("sr: a new SEARCH marker inside a block reports the broken block and parses the next") {
   ParsedEdits r = parse_search_replace(
-      "a.py\n<<<<<<< SEARCH\na\n=======\nb\n"          // no REPLACE marker
-      "b.py\n<<<<<<< SEARCH\nc\n"                      // no divider
+      "a.py\n<<<<<<< SEARCH\na\n=======\nb\n"  // no REPLACE marker
+      "b.py\n<<<<<<< SEARCH\nc\n"              // no divider
       "c.py\n<<<<<<< SEARCH\ne\n=======\nf\n>>>>>>> REPLACE\n");
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0].index == 1);

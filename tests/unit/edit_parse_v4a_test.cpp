@@ -2,20 +2,17 @@
 // fence, JSON string, {"input": ...}), and every error case of
 // edit-formats.md section 2.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "edit/v4a_parser.hpp"
 
-using ds::edit::ParsedEdits;
 using ds::edit::parse_v4a;
+using ds::edit::ParsedEdits;
 using ds::edit::PatchOpKind;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // The chunk's lines as "<kind><text>" strings, to compare in one CHECK.
 std::vector<std::string> flat(const ds::edit::PatchChunk& c) {
@@ -110,8 +107,7 @@ TEST_CASE("v4a: the first chunk may omit @@, later @@ lines start new chunks") {
   CHECK(chunks[0].line == 3);
   CHECK(chunks[0].scopes.empty());
   // a completely empty line inside a chunk is empty context
-  CHECK(flat(chunks[0]) == std::vector<std::string>{" func a() {", "-\treturn 1", "+\treturn 2",
-                                                     " ", " }"});
+  CHECK(flat(chunks[0]) == std::vector<std::string>{" func a() {", "-\treturn 1", "+\treturn 2", " ", " }"});
   CHECK(chunks[1].line == 8);
   CHECK(chunks[1].scopes == std::vector<std::string>{"func b() {"});
   CHECK(chunks[2].scopes == std::vector<std::string>{"func c() {", "\tif x {"});
@@ -218,8 +214,7 @@ TEST_CASE("v4a: shell heredoc and code fence wrappers") {
 }
 
 TEST_CASE("v4a: a heredoc or fence that closes before End Patch keeps the last section") {
-  ParsedEdits r = parse_v4a(
-      "apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: a.py\n-x\n+y\nEOF\n");
+  ParsedEdits r = parse_v4a("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: a.py\n-x\n+y\nEOF\n");
   REQUIRE(r.ops.size() == 1);
   CHECK(flat(r.ops[0].chunks[0]) == std::vector<std::string>{"-x", "+y"});
   REQUIRE(r.errors.size() == 1);
@@ -287,14 +282,15 @@ TEST_CASE("v4a: context lines that look like markers stay context, indented real
       "-old\n+new\n   *** Update File: b.md\n@@\n-b\n+B\n  *** End Patch\n");
   REQUIRE(r.errors.empty());
   REQUIRE(r.ops.size() == 2);
-  CHECK(flat(r.ops[0].chunks[0]) == std::vector<std::string>{" ***bold*** text", " *** Note: x", "-old", "+new"});
+  CHECK(flat(r.ops[0].chunks[0]) ==
+        std::vector<std::string>{" ***bold*** text", " *** Note: x", "-old", "+new"});
   CHECK(r.ops[1].path == "b.md");
   CHECK(flat(r.ops[1].chunks[0]) == std::vector<std::string>{"-b", "+B"});
 }
 
 TEST_CASE("v4a: Add content: empty add, and blank lines between '+' lines") {
-  ParsedEdits r = parse_v4a(
-      "*** Begin Patch\n*** Add File: empty.txt\n*** Add File: gap.txt\n+a\n\n+b\n*** End Patch\n");
+  ParsedEdits r =
+      parse_v4a("*** Begin Patch\n*** Add File: empty.txt\n*** Add File: gap.txt\n+a\n\n+b\n*** End Patch\n");
   REQUIRE(r.errors.empty());
   REQUIRE(r.ops.size() == 2);
   CHECK(r.ops[0].content.empty());
@@ -302,8 +298,7 @@ TEST_CASE("v4a: Add content: empty add, and blank lines between '+' lines") {
 }
 
 TEST_CASE("v4a: a pure rename (Move to, no chunks) is accepted") {
-  ParsedEdits r =
-      parse_v4a("*** Begin Patch\n*** Update File: a.txt\n*** Move to: b/c.txt\n*** End Patch\n");
+  ParsedEdits r = parse_v4a("*** Begin Patch\n*** Update File: a.txt\n*** Move to: b/c.txt\n*** End Patch\n");
   REQUIRE(r.errors.empty());
   REQUIRE(r.ops.size() == 1);
   CHECK(r.ops[0].move_to == "b/c.txt");
@@ -311,8 +306,8 @@ TEST_CASE("v4a: a pure rename (Move to, no chunks) is accepted") {
 }
 
 TEST_CASE("v4a: missing End Patch keeps complete sections, drops the one cut off") {
-  ParsedEdits r = parse_v4a(
-      "*** Begin Patch\n*** Delete File: a.txt\n*** Update File: b.py\n@@ def f():\n-x\n");
+  ParsedEdits r =
+      parse_v4a("*** Begin Patch\n*** Delete File: a.txt\n*** Update File: b.py\n@@ def f():\n-x\n");
   REQUIRE(r.ops.size() == 1);
   CHECK(r.ops[0].path == "a.txt");
   REQUIRE(r.errors.size() == 1);
@@ -323,8 +318,8 @@ TEST_CASE("v4a: missing End Patch keeps complete sections, drops the one cut off
 }
 
 TEST_CASE("v4a: a new Begin Patch before End Patch") {
-  ParsedEdits r = parse_v4a(
-      "*** Begin Patch\n*** Delete File: a\n*** Begin Patch\n*** Delete File: b\n*** End Patch\n");
+  ParsedEdits r =
+      parse_v4a("*** Begin Patch\n*** Delete File: a\n*** Begin Patch\n*** Delete File: b\n*** End Patch\n");
   REQUIRE(r.ops.size() == 2);
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].index == 2);
@@ -361,8 +356,7 @@ TEST_CASE("v4a: an Add line not starting with '+' drops that section") {
 }
 
 TEST_CASE("v4a: a chunk line with another prefix drops that section") {
-  ParsedEdits r = parse_v4a(
-      "*** Begin Patch\n*** Update File: u.c\n@@\n-a\n+b\n\tint c;\n*** End Patch\n");
+  ParsedEdits r = parse_v4a("*** Begin Patch\n*** Update File: u.c\n@@\n-a\n+b\n\tint c;\n*** End Patch\n");
   CHECK(r.ops.empty());
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].line == 6);
@@ -372,8 +366,7 @@ TEST_CASE("v4a: a chunk line with another prefix drops that section") {
 }
 
 TEST_CASE("v4a: Update with no chunks, and a chunk with no lines") {
-  ParsedEdits none =
-      parse_v4a("*** Begin Patch\n*** Update File: u.c\n*** Delete File: v\n*** End Patch\n");
+  ParsedEdits none = parse_v4a("*** Begin Patch\n*** Update File: u.c\n*** Delete File: v\n*** End Patch\n");
   REQUIRE(none.errors.size() == 1);
   CHECK(none.errors[0].line == 2);
   CHECK(contains(none.errors[0].error, "'*** Update File: u.c' has no changes"));

@@ -26,7 +26,7 @@ TEST_CASE("json writer escapes control characters and replaces invalid UTF-8") {
   CHECK(ds::json::quote("a\"b\\c\n\t\x01") == "\"a\\\"b\\\\c\\n\\t\\u0001\"");
   CHECK(ds::json::quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
   CHECK(ds::json::quote("bad\xff") == "\"bad\xEF\xBF\xBD\"");
-  CHECK(ds::json::quote("\xc0\xaf") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
+  CHECK(ds::json::quote("\xc0\xaf") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");              // overlong
   CHECK(ds::json::quote("\xed\xa0\x80").find("\xEF\xBF\xBD") != std::string::npos);  // surrogate
 }
 

@@ -2,7 +2,6 @@
 // every two-way split, random splits), CRLF / CR line ends, comments,
 // multi-line data, event names, and a missing final blank line.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "llm/sse.hpp"
@@ -125,7 +124,10 @@ TEST_CASE("sse: a last event without its blank line is still delivered and flagg
 TEST_CASE("sse: a UTF-8 byte order mark at the start is skipped") {
   SseParser p;
   std::vector<SseEvent> out;
-  p.feed("\xEF\xBB\xBF" "data: x\n\n", out);
+  p.feed(
+      "\xEF\xBB\xBF"
+      "data: x\n\n",
+      out);
   REQUIRE(out.size() == 1);
   CHECK(out[0].data == "x");
 }

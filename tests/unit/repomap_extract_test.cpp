@@ -1,8 +1,7 @@
 // Built-in extractor: representative definitions per language, signatures,
 // references, and literals/comments that must not derail the scanners.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -27,9 +26,8 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 }
 
 bool has_name(const std::vector<std::string>& v, const std::string& name) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& s) {
-    return s.find(" " + name + " ") != std::string::npos;
-  });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& s) { return s.find(" " + name + " ") != std::string::npos; });
 }
 
 uint32_t ref_count(Language lang, std::string_view src, std::string_view name) {
@@ -116,7 +114,8 @@ TEST_CASE("not a function") { run(); }
   CHECK_FALSE(has_name(d, "w_"));
 
   auto sym = extract_symbols(Language::kCpp, src);
-  auto it = std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "height"; });
+  auto it =
+      std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "height"; });
   REQUIRE(it != sym.defs.end());
   CHECK(it->signature == "int Widget::height() const {");
   CHECK(it->line == 19);
@@ -146,10 +145,10 @@ int main(int argc, char **argv)
 
 TEST_CASE("C++ raw strings and digit separators do not derail the scanner") {
   const char* src = R"cpp(
-const char* kText = R"x(int fake() { )x";
-int big = 1'000'000;
-void after() {}
-)cpp";
+    const char* kText = R"x(int fake() { )x";
+    int big = 1'000'000;
+    void after() {}
+  )cpp";
   auto d = defs(Language::kCpp, src);
   CHECK(has(d, "function after 0"));
   CHECK_FALSE(has_name(d, "fake"));
@@ -195,7 +194,8 @@ def parse_file(path: str) -> Parser:
   CHECK_FALSE(has_name(d, "logger"));
   CHECK_FALSE(has_name(d, "kind"));
   auto sym = extract_symbols(Language::kPython, src);
-  auto it = std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "tokens"; });
+  auto it =
+      std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "tokens"; });
   REQUIRE(it != sym.defs.end());
   CHECK(it->signature == "async def tokens(self,");
   CHECK(ref_count(Language::kPython, src, "Parser") == 3);
@@ -258,7 +258,8 @@ func Map[T any](xs []T, f func(T) T) []T { return xs }
   CHECK_FALSE(has_name(d, "minItems"));
   CHECK_FALSE(has_name(d, "items"));
   auto sym = extract_symbols(Language::kGo, src);
-  auto it = std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "Get"; });
+  auto it =
+      std::find_if(sym.defs.begin(), sym.defs.end(), [](const Definition& x) { return x.name == "Get"; });
   REQUIRE(it != sym.defs.end());
   CHECK(it->signature == "func (s *Store) Get(key string) (int, error) {");
 }
