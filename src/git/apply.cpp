@@ -83,13 +83,14 @@ Result<std::string> patch_for(const std::vector<edit::FileChange>& changes) {
   return edit::unified_diff(clean);
 }
 
-Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& changes) {
-  ensure_libgit2();
-  const std::string& root = repo.root();
+namespace {
+
+// Every path safe and named once, every file still as the planner saw it.
+// Changes that change nothing are dropped.
+Result<std::vector<Planned>> plan_writes(const std::string& root,
+                                         const std::vector<edit::FileChange>& changes) {
   std::vector<Planned> planned;
   std::set<std::string> seen;
-
-  // 1. Every path safe, every file still as the planner saw it.
   for (const auto& change : changes) {
     auto rel = edit::normalize_repo_path(change.path);
     if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
@@ -116,22 +117,25 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
     if (change.before && ::stat(p.abs.c_str(), &st) == 0) p.old_mode = st.st_mode & 07777;
     planned.push_back(std::move(p));
   }
-  if (planned.empty()) return Ok{};
+  return planned;
+}
 
-  // 2. Say what is about to be written before writing it, so `diffsmith
-  //    undo` finds these files even if the process dies in the next step.
+// Says what is about to be written before writing it, so `diffsmith undo`
+// finds these files even if the process dies while writing.
+Status journal_planned(Repository& repo, const std::vector<Planned>& planned) {
   std::vector<JournalEntry> journal;
   for (const auto& p : planned)
     journal.push_back({p.rel, p.change->after ? blob_id_of(*p.change->after) : std::string()});
-  Status journaled = journal_writes(repo, journal);
-  if (!journaled) return journaled.error();
+  return journal_writes(repo, journal);
+}
 
-  // 3. Each file replaced atomically, as raw bytes. No index, no index.lock:
-  //    a conflicted index (merge, rebase) or a stale lock left by a killed
-  //    git does not stop edits to the work tree, and a kill at any moment
-  //    leaves every file whole (old or new). libgit2's git_apply is not used
-  //    here: it writes files in place (truncate, then write) and always takes
-  //    .git/index.lock, even for GIT_APPLY_LOCATION_WORKDIR.
+// Each file replaced atomically, as raw bytes. No index, no index.lock: a
+// conflicted index (merge, rebase) or a stale lock left by a killed git does
+// not stop edits to the work tree, and a kill at any moment leaves every file
+// whole (old or new). libgit2's git_apply is not used here: it writes files in
+// place (truncate, then write) and always takes .git/index.lock, even for
+// GIT_APPLY_LOCATION_WORKDIR. A failure rolls every file back.
+Status write_planned(const std::string& root, std::vector<Planned>& planned) {
   for (auto& p : planned) {
     p.touched = true;
     Status st = write_one(root, p);
@@ -139,8 +143,11 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
       return make_error(st.error().message + "; all changes were rolled back" + roll_back(root, planned),
                         st.error().kind);
   }
+  return Ok{};
+}
 
-  // 4. The bytes on disk are exactly the planned ones, or nothing changed.
+// The bytes on disk are exactly the planned ones, or everything is rolled back.
+Status verify_planned(const std::string& root, std::vector<Planned>& planned) {
   for (const auto& p : planned) {
     auto disk = read_file_raw(p.abs);
     if (disk && *disk == p.change->after) continue;
@@ -151,6 +158,19 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
                       ErrorKind::VerifyFailed);
   }
   return Ok{};
+}
+
+}  // namespace
+
+Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& changes) {
+  ensure_libgit2();
+  const std::string& root = repo.root();
+  auto planned = plan_writes(root, changes);
+  if (!planned) return planned.error();
+  if (planned->empty()) return Ok{};
+  if (Status st = journal_planned(repo, *planned); !st) return st;
+  if (Status st = write_planned(root, *planned); !st) return st;
+  return verify_planned(root, *planned);
 }
 
 }  // namespace ds::git

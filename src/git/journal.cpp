@@ -17,19 +17,8 @@ namespace ds::git {
 namespace {
 
 // A file name for a ref: '%' and '/' percent-encoded.
-std::string file_name_of(const std::string& ref) {
-  std::string out;
-  for (char c : ref) out += c == '%' ? "%25" : c == '/' ? "%2F" : std::string(1, c);
-  return out;
-}
-
 Result<std::string> journal_file(Repository& repo, const std::string& ref) {
-  auto dir = diffsmith_dir(repo);
-  if (!dir) return dir.error();
-  std::string folder = *dir + "/journal";
-  if (::mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + folder + ": " + std::strerror(errno), ErrorKind::IoError);
-  return folder + "/" + file_name_of(ref);
+  return diffsmith_file(repo, "journal", ref);
 }
 
 // Paths may hold any byte but NUL: escape the two that would break a line.

@@ -77,6 +77,17 @@ Result<std::string> diffsmith_dir(Repository& repo) {
   return dir;
 }
 
+Result<std::string> diffsmith_file(Repository& repo, const std::string& folder, const std::string& name) {
+  auto dir = diffsmith_dir(repo);
+  if (!dir) return dir.error();
+  std::string path = *dir + "/" + folder;
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
+    return make_error("cannot create " + path + ": " + std::strerror(errno), ErrorKind::IoError);
+  path += '/';
+  for (char c : name) path += c == '%' ? "%25" : c == '/' ? "%2F" : std::string(1, c);
+  return path;
+}
+
 Result<RepoLock> RepoLock::acquire(Repository& repo) {
   auto dir = diffsmith_dir(repo);
   if (!dir) return dir.error();

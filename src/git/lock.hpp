@@ -16,6 +16,11 @@ namespace ds::git {
 // when .git is a "gitdir:" file.
 Result<std::string> diffsmith_dir(Repository& repo);
 
+// The path of `name` in the folder `folder` of diffsmith_dir (created on
+// demand), with '%' and '/' of `name` percent-encoded so a ref or run id is
+// one file name: diffsmith_file(repo, "journal", "refs/diffsmith/x").
+Result<std::string> diffsmith_file(Repository& repo, const std::string& folder, const std::string& name);
+
 class RepoLock {
  public:
   // Creates the lock file with O_CREAT|O_EXCL. A lock whose process is dead

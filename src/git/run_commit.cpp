@@ -21,16 +21,9 @@ std::string branch_name(const std::string& ref) {
   return ref.rfind("refs/heads/", 0) == 0 ? ref.substr(11) : ref;
 }
 
-// <diffsmith dir>/commits/<run id>, '%' and '/' percent-encoded.
+// <diffsmith dir>/commits/<run id>.
 Result<std::string> record_path(Repository& repo, const std::string& run_id) {
-  auto dir = diffsmith_dir(repo);
-  if (!dir) return dir.error();
-  std::string folder = *dir + "/commits";
-  if (::mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + folder + ": " + std::strerror(errno), ErrorKind::IoError);
-  std::string name;
-  for (char c : run_id) name += c == '%' ? "%25" : c == '/' ? "%2F" : std::string(1, c);
-  return folder + "/" + name;
+  return diffsmith_file(repo, "commits", run_id);
 }
 
 }  // namespace
