@@ -14,10 +14,7 @@
 #include "support/temp_dir.hpp"
 
 using namespace ds::llm;
-using ds::test::client_for;
-using ds::test::MockServer;
-using ds::test::start_mock;
-using ds::test::TempDir;
+using namespace ds::test;  // MockServer, start_mock, client_for, TempDir
 
 namespace {
 

@@ -15,9 +15,7 @@
 #include "support/mock_client.hpp"
 
 using namespace ds::llm;
-using ds::test::mock_config;
-using ds::test::MockServer;
-using ds::test::start_mock;
+using namespace ds::test;  // MockServer, start_mock, mock_config
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 

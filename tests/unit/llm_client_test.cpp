@@ -10,10 +10,7 @@
 #include "support/mock_client.hpp"
 
 using namespace ds::llm;
-using ds::test::client_for;
-using ds::test::mock_config;
-using ds::test::MockServer;
-using ds::test::start_mock;
+using namespace ds::test;  // MockServer, start_mock, mock_config, client_for
 
 namespace {
 
