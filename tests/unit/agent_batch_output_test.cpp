@@ -10,22 +10,15 @@
 
 #include "agent/batch/output.hpp"
 #include "support/git_repo.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ds;
 using namespace ds::agent;
-using git::testing::make_temp_dir;
+using ds::test::TempDir;
 using git::testing::read_file;
 using git::testing::write_file;
 
 namespace {
-
-struct TempDir {
-  std::string path = make_temp_dir();
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

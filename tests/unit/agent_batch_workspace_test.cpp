@@ -11,10 +11,11 @@
 #include "git/patch_apply.hpp"
 #include "git/repository.hpp"
 #include "support/git_repo.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ds;
 using namespace ds::agent;
-using git::testing::make_temp_dir;
+using ds::test::TempDir;
 using git::testing::read_file;
 using git::testing::TempRepo;
 
@@ -24,14 +25,6 @@ std::string head_of(const TempRepo& r) {
   std::string h = r.git("rev-parse HEAD");
   return h.substr(0, h.find('\n'));
 }
-
-struct TempDir {
-  std::string path = make_temp_dir();
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 }  // namespace
 

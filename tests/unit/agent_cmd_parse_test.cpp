@@ -1,8 +1,6 @@
 // `diffsmith parse` as a function: input from a stream and from real files,
 // the JSON document it prints (read back with ds::json::parse), the readable
 // listing, and its exit codes.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +10,7 @@
 
 #include "agent/cli/parse.hpp"
 #include "json/value.hpp"
+#include "support/temp_dir.hpp"
 
 using ds::agent::ParseCommandOptions;
 using ds::agent::run_parse_command;
@@ -44,17 +43,6 @@ ds::json::Value run_json(const std::string& text, int expect_code, std::string f
   REQUIRE(v.ok());
   return *v;
 }
-
-// A fresh temporary directory, removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ds-parse-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace
 
@@ -158,8 +146,8 @@ TEST_CASE("parse command: readable listing") {
 }
 
 TEST_CASE("parse command: input from a real file") {
-  TempDir dir;
-  std::filesystem::path file = dir.path / "reply.md";
+  ds::test::TempDir dir("ds-parse-");
+  std::filesystem::path file = std::filesystem::path(dir.path) / "reply.md";
   {
     std::ofstream f(file, std::ios::binary);
     f << "*** Begin Patch\n*** Delete File: gone.txt\n*** End Patch\n";
@@ -176,9 +164,9 @@ TEST_CASE("parse command: input from a real file") {
 }
 
 TEST_CASE("parse command: usage errors exit 2 and say what to do") {
-  TempDir dir;
+  ds::test::TempDir dir("ds-parse-");
   ParseCommandOptions missing;
-  missing.input = (dir.path / "nope.txt").string();
+  missing.input = (std::filesystem::path(dir.path) / "nope.txt").string();
   Run r = run(missing, "");
   CHECK(r.code == 2);
   CHECK(r.out.empty());
@@ -186,10 +174,10 @@ TEST_CASE("parse command: usage errors exit 2 and say what to do") {
   CHECK(r.err.find("No such file") != std::string::npos);
 
   ParseCommandOptions directory;
-  directory.input = dir.path.string();
+  directory.input = dir.path;
   Run d = run(directory, "");
   CHECK(d.code == 2);
-  CHECK(d.err.find(dir.path.string()) != std::string::npos);
+  CHECK(d.err.find(dir.path) != std::string::npos);
 
   ParseCommandOptions bad;
   bad.format = "unified";

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -250,20 +251,6 @@ std::string load_scenario(const fs::path& dir, Scenario& s) {
   return "";
 }
 
-// A fresh directory under $TMPDIR (or /tmp), removed on scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ds-scenario-XXXXXX";
-    if (mkdtemp(tmpl.data())) path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
 // Files under .git that no edit may touch (the config and the hooks).
 Tree guarded_git_files(const fs::path& repo) {
   Tree t = snapshot(repo / ".git" / "hooks");
@@ -307,9 +294,10 @@ void run_scenario(const fs::path& dir) {
 
   // The repository lives in work/repo so that an edit escaping with "../"
   // would show up as a stray entry in work/.
-  TempDir work;
-  REQUIRE(!work.path.empty());
-  const fs::path repo = work.path / "repo";
+  ds::test::TempDir work_dir("ds-scenario-");
+  const fs::path work(work_dir.path);
+  REQUIRE(!work.empty());
+  const fs::path repo = work / "repo";
   fs::create_directories(repo);
   const bool has_input = fs::is_directory(dir / "input");
   if (has_input) fs::copy(dir / "input", repo, fs::copy_options::recursive);
@@ -331,7 +319,7 @@ void run_scenario(const fs::path& dir) {
   std::vector<std::string> argv = {DIFFSMITH_BINARY, "apply", fs::absolute(dir / "edits.txt").string(), "-C",
                                    repo.string()};
   argv.insert(argv.end(), s.args.begin(), s.args.end());
-  const ProcessResult r = run_process(argv, work.path);
+  const ProcessResult r = run_process(argv, work);
 
   INFO("exit code " << r.exit_code << "\n--- stderr ---\n" << r.err << "--- stdout ---\n" << r.out);
   CHECK(r.exit_code == s.expected_exit);
@@ -340,7 +328,7 @@ void run_scenario(const fs::path& dir) {
     CHECK(contains_nocase(r.err, needle));
   }
   std::vector<std::string> stray;
-  for (const auto& e : fs::directory_iterator(work.path))
+  for (const auto& e : fs::directory_iterator(work))
     if (e.path().filename() != "repo") stray.push_back(e.path().filename().string());
   INFO("entries written next to the repository: " << stray.size());
   CHECK(stray.empty());
@@ -355,7 +343,7 @@ void run_scenario(const fs::path& dir) {
   CHECK(diff.empty());
   if (s.expects_tree && diff.empty()) {
     const bool dry_run = std::find(s.args.begin(), s.args.end(), "--dry-run") != s.args.end();
-    check_printed_diff(work.path, repo, r.out, input, expected, dry_run);
+    check_printed_diff(work, repo, r.out, input, expected, dry_run);
   }
 }
 

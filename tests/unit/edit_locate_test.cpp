@@ -1,8 +1,6 @@
 // The locator and its helpers: punctuation folding, line-number prefixes,
 // repository paths (on a real temp dir), every matching level, ambiguity,
 // the closest region, and V4A forward seeking.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 #include "edit/line_numbers.hpp"
 #include "edit/locate.hpp"
 #include "edit/paths.hpp"
+#include "support/temp_dir.hpp"
 #include "text/lines.hpp"
 
 namespace fs = std::filesystem;
@@ -23,18 +22,11 @@ namespace {
 
 Lines L(std::string_view text) { return ds::text::split_lines(text); }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ds_locate_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  void write(const std::string& rel, const std::string& data) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel, std::ios::binary) << data;
-  }
-};
+// Writes `data` to `rel` under `root`, making the folders on the way.
+void write_under(const fs::path& root, const std::string& rel, const std::string& data) {
+  fs::create_directories((root / rel).parent_path());
+  std::ofstream(root / rel, std::ios::binary) << data;
+}
 
 }  // namespace
 
@@ -109,25 +101,26 @@ TEST_CASE("normalize_repo_path cleans relative paths and refuses unsafe ones") {
 }
 
 TEST_CASE("read_repo_file reads work-tree files and refuses links, folders and binaries") {
-  TempDir repo, outside;
-  repo.write("src/app.py", "print(1)\n");
-  repo.write("data.bin", std::string("ab\0cd", 5));
-  outside.write("secret.txt", "secret\n");
-  fs::create_symlink(outside.path, repo.path / "escape");
-  fs::create_symlink(repo.path / "src/app.py", repo.path / "link.py");
+  ds::test::TempDir repo_dir("ds_locate_"), outside_dir("ds_locate_");
+  const fs::path repo(repo_dir.path), outside(outside_dir.path);
+  write_under(repo, "src/app.py", "print(1)\n");
+  write_under(repo, "data.bin", std::string("ab\0cd", 5));
+  write_under(outside, "secret.txt", "secret\n");
+  fs::create_symlink(outside, repo / "escape");
+  fs::create_symlink(repo / "src/app.py", repo / "link.py");
 
-  auto ok = read_repo_file(repo.path, "./src/app.py");
+  auto ok = read_repo_file(repo, "./src/app.py");
   REQUIRE(ok.ok());
   REQUIRE(ok->has_value());
   CHECK(**ok == "print(1)\n");
 
-  auto missing = read_repo_file(repo.path, "src/new/deep.py");
+  auto missing = read_repo_file(repo, "src/new/deep.py");
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
 
   auto check_error = [&](const char* path, const char* needle) {
     INFO(path);
-    auto r = read_repo_file(repo.path, path);
+    auto r = read_repo_file(repo, path);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find(needle) != std::string::npos);
   };

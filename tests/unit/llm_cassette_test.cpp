@@ -10,36 +10,19 @@
 #include "llm/client_factory.hpp"
 #include "llm/config.hpp"
 #include "llm/errors.hpp"
-#include "support/mock_server.hpp"
+#include "support/mock_client.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ds::llm;
-using ds::test::MockServer;
+using namespace ds::test;  // MockServer, start_mock, client_for, TempDir
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/ds-cassette-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::unique_ptr<MockServer> start_mock(const std::string& script, MockServer::Options o = {}) {
-  auto m = MockServer::start(script, o);
-  if (!m.ok()) FAIL(m.error().message);
-  return std::move(*m);
 }
 
 EndpointConfig config(std::map<std::string, std::string> flags, std::string key) {
@@ -59,12 +42,6 @@ EndpointConfig config(std::map<std::string, std::string> flags, std::string key)
   return *c;
 }
 
-std::unique_ptr<Client> client_for(const EndpointConfig& cfg) {
-  auto c = make_client(cfg);
-  if (!c.ok()) FAIL(c.error().message);
-  return std::move(*c);
-}
-
 Request ask(const std::string& text) {
   Request r;
   r.model = "gpt-4.1";
@@ -81,7 +58,7 @@ size_t count_lines(const std::string& s) {
 }  // namespace
 
 TEST_CASE("cassette: a recorded session replays offline, streamed text included") {
-  TempDir tmp;
+  TempDir tmp("ds-cassette-");
   const std::string cassette = tmp.path + "/session.jsonl";
   std::vector<Turn> live;
   std::string live_streamed;
@@ -134,7 +111,7 @@ TEST_CASE("cassette: a recorded session replays offline, streamed text included"
 }
 
 TEST_CASE("cassette: non-streamed and Responses exchanges replay through their own parsers") {
-  TempDir tmp;
+  TempDir tmp("ds-cassette-");
   const std::string cassette = tmp.path + "/r.jsonl";
   {
     auto mock = start_mock(
@@ -160,7 +137,7 @@ TEST_CASE("cassette: non-streamed and Responses exchanges replay through their o
 }
 
 TEST_CASE("cassette: replay checks the live request, and replays recorded errors as errors") {
-  TempDir tmp;
+  TempDir tmp("ds-cassette-");
   const std::string cassette = tmp.path + "/e.jsonl";
   {
     auto mock =
@@ -185,7 +162,7 @@ TEST_CASE("cassette: replay checks the live request, and replays recorded errors
 }
 
 TEST_CASE("cassette: an unreadable line is a config error naming the line") {
-  TempDir tmp;
+  TempDir tmp("ds-cassette-");
   const std::string cassette = tmp.path + "/bad.jsonl";
   std::ofstream(cassette) << R"({"request":{},"url":"u","status":200,"headers":{},"response":"{}"})"
                           << "\n"
@@ -197,7 +174,7 @@ TEST_CASE("cassette: an unreadable line is a config error naming the line") {
 }
 
 TEST_CASE("cassette: the API key appears in no cassette, log, retry notice or error text") {
-  TempDir tmp;
+  TempDir tmp("ds-cassette-");
   const std::string cassette = tmp.path + "/k.jsonl";
   const std::string key = "sk-proj-SECRET-4f9a8b7c6d5e";
   std::string notices;

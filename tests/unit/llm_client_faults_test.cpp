@@ -12,39 +12,14 @@
 #include "llm/client_factory.hpp"
 #include "llm/config.hpp"
 #include "llm/errors.hpp"
-#include "support/mock_server.hpp"
+#include "support/mock_client.hpp"
 
 using namespace ds::llm;
-using ds::test::MockServer;
+using namespace ds::test;  // MockServer, start_mock, mock_config
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::unique_ptr<MockServer> start_mock(const std::string& script, MockServer::Options o = {}) {
-  auto m = MockServer::start(script, o);
-  if (!m.ok()) FAIL(m.error().message);
-  return std::move(*m);
-}
-
-EndpointConfig mock_config(const MockServer& m, std::map<std::string, std::string> flags = {},
-                           std::string key = "sk-test-key") {
-  if (!flags.count("base-url")) flags["base-url"] = m.base_url();
-  SettingLayers layers;
-  layers.flag = [flags](std::string_view k) -> std::optional<std::string> {
-    auto it = flags.find(std::string(k));
-    return it == flags.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  layers.env = [key](std::string_view name) -> std::optional<std::string> {
-    if (name == "OPENAI_API_KEY") return key;
-    return std::nullopt;
-  };
-  auto c = resolve_endpoint(layers);
-  if (!c.ok()) FAIL(c.error().message);
-  c->retry.initial_backoff = milliseconds(10);
-  c->retry.max_backoff = milliseconds(40);
-  return *c;
-}
 
 Request hello() {
   Request r;

@@ -1,8 +1,6 @@
 // Tag table, cache file and graph cache in isolation: round trips through
 // real files, rejection of damaged or foreign files, and the rank and render
 // stages on small hand-made tables.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,25 +10,14 @@
 #include "repomap/graph.hpp"
 #include "repomap/graph_cache.hpp"
 #include "repomap/render.hpp"
+#include "support/temp_dir.hpp"
 #include "text/tokens.hpp"
 
 using namespace ds::repomap;
 namespace fs = std::filesystem;
+using ds::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/ds-repomap-cache-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 Oid oid_of(uint8_t b) {
   Oid o;
@@ -58,7 +45,7 @@ std::vector<uint32_t> all(const TagTable& t) {
 }  // namespace
 
 TEST_CASE("the tag cache round-trips through a file and is found by blob id") {
-  TempDir dir;
+  TempDir dir("ds-repomap-cache-");
   TagTable t;
   t.add(blob(3, {"alpha", "beta"}, {"gamma", "alpha"}));
   t.add(blob(1, {"gamma"}, {"alpha"}));
@@ -91,7 +78,7 @@ TEST_CASE("the tag cache round-trips through a file and is found by blob id") {
 }
 
 TEST_CASE("damaged or foreign cache files are rejected, not trusted") {
-  TempDir dir;
+  TempDir dir("ds-repomap-cache-");
   TagTable t;
   t.add(blob(1, {"alpha"}, {"beta"}));
   std::string path = dir.path + "/repomap.cache";
@@ -140,7 +127,7 @@ TEST_CASE("the file everyone references ranks first, personalisation moves rank"
 }
 
 TEST_CASE("the graph cache is used only for the same table generation and node list") {
-  TempDir dir;
+  TempDir dir("ds-repomap-cache-");
   TagTable t;
   t.add(blob(1, {"hot"}, {}));
   t.add(blob(2, {"a_fn"}, {"hot"}));
