@@ -17,6 +17,7 @@ enum class ExitCode {
   Usage = 2,         // usage or configuration error
   Model = 3,         // model/API error (auth, quota, unrecoverable)
   Repository = 4,    // not a repository, dirty tree, locked
+  TimedOut = 124,    // `diffsmith sandbox`: the command was killed at its timeout (as timeout(1))
   Interrupted = 130  // Ctrl-C / SIGTERM
 };
 

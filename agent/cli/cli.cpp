@@ -28,6 +28,7 @@
 #include "agent/cli/show.hpp"
 #include "agent/cli/undo.hpp"
 #include "agent/cli/version.hpp"
+#include "agent/exit_code.hpp"
 #include "llm/config.hpp"
 
 namespace ds::agent {
@@ -253,10 +254,10 @@ Runner setup_completions(CLI::App& app) {
     else if (*shell == "fish")
       std::cout << fish_completion(doc);
     else {
-      std::cerr << "diffsmith completions: unknown shell \"" << *shell << "\" (bash, zsh or fish)\n";
-      return 2;
+      return fail(std::cerr, "completions", "unknown shell \"" + *shell + "\" (bash, zsh or fish)",
+                  ExitCode::Usage);
     }
-    return 0;
+    return to_int(ExitCode::Ok);
   };
 }
 
@@ -268,7 +269,7 @@ void add_manpage_command(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
   CLI::App* root = &app;
   runners[sub] = [root] {
     std::cout << man_page(describe_cli(*root));
-    return 0;
+    return to_int(ExitCode::Ok);
   };
 }
 
@@ -279,7 +280,7 @@ void add_settings_doc_command(CLI::App& app, std::map<CLI::App*, Runner>& runner
   sub->group("");
   runners[sub] = [] {
     std::cout << settings_markdown();
-    return 0;
+    return to_int(ExitCode::Ok);
   };
 }
 
@@ -343,11 +344,11 @@ int main_cli(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    return to_int(code == 0 ? ExitCode::Ok : ExitCode::Usage);
   }
   if (version) {
     std::fputs(version_report().c_str(), stdout);
-    return 0;
+    return to_int(ExitCode::Ok);
   }
   for (auto& [sub, runner] : runners)
     if (sub->parsed()) return runner();

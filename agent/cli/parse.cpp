@@ -123,8 +123,8 @@ int run_parse_command(const ParseCommandOptions& o, std::istream& in, std::ostre
   } else if (o.format == "patch") {
     format = edit::Format::Patch;
   } else {
-    err << "diffsmith parse: unknown --format '" << o.format << "'; use auto, search-replace or patch.\n";
-    return 2;
+    return fail(err, "parse", "unknown --format '" + o.format + "'; use auto, search-replace or patch.",
+                ExitCode::Usage);
   }
 
   std::string text;

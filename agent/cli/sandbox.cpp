@@ -4,30 +4,26 @@
 
 #include <ostream>
 
+#include "agent/exit_code.hpp"
 #include "exec/sandbox.hpp"
 #include "git/repository.hpp"
 
 namespace ds::agent {
+namespace {
+constexpr const char* kCmd = "sandbox";
+}  // namespace
 
 int run_sandbox_command(const SandboxCommandOptions& o, std::ostream& out, std::ostream& err) {
-  if (o.command.empty()) {
-    err << "diffsmith sandbox: no command given: diffsmith sandbox -- CMD [ARGS...]\n";
-    return 2;
-  }
+  if (o.command.empty())
+    return fail(err, kCmd, "no command given: diffsmith sandbox -- CMD [ARGS...]", ExitCode::Usage);
   auto repo = git::Repository::open(o.dir);
-  if (!repo.ok()) {
-    err << "diffsmith sandbox: " << repo.error().message << "\n";
-    return 4;
-  }
+  if (!repo.ok()) return fail(err, kCmd, repo.error().message, ExitCode::Repository);
   exec::SystemRunner system;
   exec::SandboxConfig cfg;
   cfg.work_tree = repo->root();
   cfg.network = o.network;
   exec::SandboxProbe probe = exec::probe_sandbox(cfg, system);
-  if (!probe.ok) {
-    err << "diffsmith sandbox: the sandbox does not work here: " << probe.problem << "\n";
-    return 2;
-  }
+  if (!probe.ok) return fail(err, kCmd, "the sandbox does not work here: " + probe.problem, ExitCode::Usage);
   exec::SandboxRunner sandbox(cfg, probe, system);
 
   exec::RunRequest req;
@@ -42,19 +38,16 @@ int run_sandbox_command(const SandboxCommandOptions& o, std::ostream& out, std::
   req.scrub = exec::secret_env_patterns();
   req.set["PYTHONDONTWRITEBYTECODE"] = "1";
   auto r = sandbox.run(req);
-  if (!r.ok()) {
-    err << "diffsmith sandbox: " << r.error().message << "\n";
-    return 2;
-  }
+  if (!r.ok()) return fail(err, kCmd, r.error().message, ExitCode::Usage);
   out << r->output << std::flush;
   if (r->truncated)
     err << "diffsmith sandbox: output cut to its first and last bytes (" << r->output_bytes
         << " bytes in all)\n";
-  if (r->timed_out) {
-    err << "diffsmith sandbox: killed at the timeout (" << o.timeout_s << " s)\n";
-    return 124;
-  }
-  return r->exit_code < 0 ? 1 : r->exit_code;
+  // The command's own exit code; 124 (timeout(1)'s) when it was killed at the timeout.
+  if (r->timed_out)
+    return fail(err, kCmd, "killed at the timeout (" + std::to_string(o.timeout_s) + " s)",
+                ExitCode::TimedOut);
+  return r->exit_code < 0 ? to_int(ExitCode::NotSolved) : r->exit_code;
 }
 
 }  // namespace ds::agent
