@@ -14,20 +14,12 @@
 
 #include "edit/plan.hpp"
 #include "edit/unified_diff.hpp"
+#include "tests/support/memory_source.hpp"
 
 using namespace ds::edit;
+using ds::test::MemorySource;
 
 namespace {
-
-class MemorySource : public FileSource {
- public:
-  std::map<std::string, std::string> files;
-  ds::Result<std::optional<std::string>> read(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
-  }
-};
 
 // A C-like file of small functions, about `bytes` long; lines like "}" and
 // "    return r;" repeat thousands of times, as in real code.

@@ -7,20 +7,12 @@
 
 #include "edit/plan.hpp"
 #include "edit/v4a_parser.hpp"
+#include "support/memory_source.hpp"
 
 using namespace ds::edit;
+using ds::test::MemorySource;
 
 namespace {
-
-class MemorySource : public FileSource {
- public:
-  std::map<std::string, std::string> files;
-  ds::Result<std::optional<std::string>> read(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
-  }
-};
 
 ParsedEdits sr(std::vector<SearchReplaceBlock> blocks) {
   ParsedEdits e;

@@ -10,6 +10,7 @@
 
 #include "edit/line_numbers.hpp"
 #include "edit/plan.hpp"
+#include "support/memory_source.hpp"
 
 namespace fs = std::filesystem;
 using namespace ds::edit;
@@ -17,18 +18,14 @@ using namespace ds::edit;
 namespace {
 
 // Files in memory; paths ending in ".bin" are refused as binary.
-class MemorySource : public FileSource {
+class MemorySource : public ds::test::MemorySource {
  public:
-  std::map<std::string, std::string> files;
-  std::map<std::string, int> reads;
   ds::Result<std::optional<std::string>> read(const std::string& path) override {
-    ++reads[path];
     if (path.size() > 4 && path.substr(path.size() - 4) == ".bin") {
+      ++reads[path];
       return ds::make_error("'" + path + "' is a binary file; diffsmith only edits text files");
     }
-    auto it = files.find(path);
-    if (it == files.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
+    return ds::test::MemorySource::read(path);
   }
 };
 

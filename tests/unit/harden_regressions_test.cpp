@@ -9,20 +9,12 @@
 #include "edit/parse.hpp"
 #include "edit/plan.hpp"
 #include "json/value.hpp"
+#include "support/memory_source.hpp"
 
 using namespace ds::edit;
+using ds::test::MemorySource;
 
 namespace {
-
-class MemorySource : public FileSource {
- public:
-  std::map<std::string, std::string> files;
-  ds::Result<std::optional<std::string>> read(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
-  }
-};
 
 std::string block(const std::string& path_line, const std::string& search, const std::string& replace) {
   return path_line + "\n```python\n<<<<<<< SEARCH\n" + search + "=======\n" + replace +

@@ -38,6 +38,19 @@ std::vector<std::string> core_files(const std::string& dir) {
   return out;
 }
 
+// Whether this machine writes core files into the working directory at all
+// (core_pattern may pipe them elsewhere): a shell that aborts in a temp dir.
+bool cores_land_in_cwd() {
+  TempDir probe;
+  ProcOptions o;
+  o.cwd = probe.path;
+  Child c({"/bin/sh", "-c", "ulimit -c unlimited 2>/dev/null; exec sleep 30"}, o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  c.signal(SIGABRT);
+  c.wait();
+  return !core_files(probe.path).empty();
+}
+
 }  // namespace
 
 TEST_CASE("harden: the API key appears in no event, trajectory, cassette or echoed error") {
@@ -123,17 +136,7 @@ TEST_CASE("harden: key-like variables reach the test command only through --pass
 }
 
 TEST_CASE("harden: a diffsmith run that crashes leaves no core file holding the key") {
-  TempDir probe;
-  // Can this machine write core files into the working directory at all?
-  {
-    ProcOptions o;
-    o.cwd = probe.path;
-    Child c({"/bin/sh", "-c", "ulimit -c unlimited 2>/dev/null; exec sleep 30"}, o);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    c.signal(SIGABRT);
-    c.wait();
-  }
-  if (core_files(probe.path).empty()) {
+  if (!cores_land_in_cwd()) {
     WARN(
         "this machine writes no core files to the working directory (see /proc/sys/kernel/core_pattern); "
         "the core-dump check cannot run here");
@@ -223,16 +226,7 @@ TEST_CASE("harden: doctor does not print credentials in the base URL") {
 }
 
 TEST_CASE("harden: a diffsmith batch that crashes leaves no core file holding the key") {
-  TempDir probe;
-  {
-    ProcOptions o;
-    o.cwd = probe.path;
-    Child c({"/bin/sh", "-c", "ulimit -c unlimited 2>/dev/null; exec sleep 30"}, o);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    c.signal(SIGABRT);
-    c.wait();
-  }
-  if (core_files(probe.path).empty()) {
+  if (!cores_land_in_cwd()) {
     WARN("this machine writes no core files to the working directory; the core-dump check cannot run here");
     return;
   }
