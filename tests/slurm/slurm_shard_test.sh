@@ -17,7 +17,7 @@ script=$src/docs/sharding/slurm-array.sh
 export PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH
 
 skip() { echo "SKIP: slurm_shard_test: $*"; exit 77; }
-for c in munged slurmctld slurmd sbatch squeue sinfo scontrol scancel python3 git; do
+for c in munged munge unmunge slurmctld slurmd sbatch squeue sinfo scontrol scancel python3 git; do
   command -v "$c" >/dev/null || skip "$c is not installed (apt-get install slurm-wlm munge)"
 done
 [ "$(id -u)" = 0 ] || skip "slurmd must run as root"
@@ -42,8 +42,9 @@ cleanup() {
     scancel --full --quiet --user=root 2>/dev/null
     for _ in $(seq 50); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.2; done
   fi
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do kill -TERM "${started[i]}" 2>/dev/null; done
-  for p in "${started[@]}"; do
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do  # mock, slurmd, slurmctld, munged
+    p=${started[i]}
+    kill -TERM "$p" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null
     wait "$p" 2>/dev/null
@@ -75,10 +76,10 @@ head -c 1024 /dev/urandom >"$T"/munge/munge.key
 chmod 0400 "$T"/munge/munge.key
 munged --foreground --force --socket="$T"/munge/socket --key-file="$T"/munge/munge.key \
   --pid-file="$T"/munge/munged.pid --seed-file="$T"/munge/seed --log-file="$T"/munged.log \
-  </dev/null >>"$T"/munged.log 2>&1 &
+  </dev/null >"$T"/munged.out 2>&1 &
 started+=($!)
 munge_ok() { munge -n -S "$T"/munge/socket 2>/dev/null | unmunge -S "$T"/munge/socket >/dev/null 2>&1; }
-wait_for 15 munge_ok || skip "munged does not start: $(tail -n 3 "$T"/munged.log | tr '\n' ' ')"
+wait_for 15 munge_ok || skip "munged does not start: $(tail -q -n 3 "$T"/munged.out "$T"/munged.log 2>/dev/null | tr '\n' ' ')"
 
 # Slurm: one node on 127.0.0.1, free ports, no cgroups, all state in $T.
 read -r ctld_port d_port < <(python3 -c 'import socket
@@ -128,7 +129,8 @@ started+=($!)
 slurmd -D -f "$SLURM_CONF" -N dsnode </dev/null >"$T"/slurmd.out 2>&1 &
 started+=($!)
 node_idle() { [ "$(sinfo -h -n dsnode -o %T 2>/dev/null)" = idle ]; }
-wait_for 40 node_idle || skip "slurmctld/slurmd do not start (node: $(sinfo -h -o %T 2>&1 | head -n 1)): $(grep -h -i -m 3 -e fatal -e 'error' "$T"/slurmctld.log "$T"/slurmd.log 2>/dev/null | tr '\n' ' ')"
+wait_for 40 node_idle ||
+  skip "slurmctld/slurmd do not start (node state: $(sinfo -h -o %T 2>&1 | head -n 1)): $(tail -q -n 2 "$T"/slurmctld.out "$T"/slurmd.out | tr '\n' ' ')"
 echo "slurm: node dsnode idle, ports $ctld_port/$d_port"
 
 # The batch: N (read from the script) shards, tasks that hash to several of
