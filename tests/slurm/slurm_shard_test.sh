@@ -209,10 +209,11 @@ for rec in sys.stdin.read().split("\n\n"):
     if t:
         print(t.group(1), re.search(r"JobState=(\S+)", rec).group(1), re.search(r"ExitCode=(\S+)", rec).group(1))' | sort -n
 }
-fingerprint() {  # path sha256 mtime_ns of every file in out/
+fingerprint() {  # name, sha256 and mtime (to the nanosecond) of every file in out/
   (cd "$data"/out && for f in *; do printf '%s %s %s\n' "$f" "$(sha256sum <"$f" | cut -c1-64)" "$(stat -c %y "$f")"; done)
 }
-# Checks preds-I.jsonl against the hash: exactly its tasks, minus $2 (ids not done).
+# Checks every preds-I.jsonl against the hash: exactly shard I's tasks, minus
+# the ids given (not done yet).
 check_shards() {
   python3 - "$data"/out "$T"/expected.json "$N" "$@" <<'EOF'
 import json, os, sys
@@ -246,9 +247,9 @@ while read -r i state code; do
   want="COMPLETED 0:0"
   [ "$i" = "$R1" ] || [ "$i" = "$R2" ] && want="FAILED 1:0"
   [ "$state $code" = "$want" ] || fail "shard $i ended $state $code, want $want"
-  [ -s logs/diffsmith-${job}_$i.log ] || fail "no log logs/diffsmith-${job}_$i.log"
+  [ -s "logs/diffsmith-${job}_$i.log" ] || fail "no log logs/diffsmith-${job}_$i.log"
 done <<<"$st"
-grep -q "shard $R1/$N" logs/diffsmith-${job}_$R1.log || fail "shard $R1's log does not say shard $R1/$N"
+grep -q "shard $R1/$N" "logs/diffsmith-${job}_$R1.log" || fail "shard $R1's log does not say shard $R1/$N"
 mapfile -t failing < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["failing"]))' "$T"/expected.json)
 check_shards "${failing[@]}" || fail "after the first submission"
 merged=$("$src"/docs/sharding/merge-shards.sh "$data"/out "$N") || fail "merge-shards.sh: $merged"
