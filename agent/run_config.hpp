@@ -33,6 +33,9 @@ struct RunConfig {
   llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
   std::string run_id;                 // set by the caller; names the checkpoint ref
+  // Reproduce, fix, verify (`run --reproduce`, issue 20): batch sets it for
+  // standard-mode SWE-bench tasks, which have no hidden test to check them.
+  bool reproduce = false;
   // Turn cost in USD for a model's usage; negative when prices are unknown.
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
   // run_command: the runner for the model's commands (the bwrap sandbox, or
