@@ -29,13 +29,13 @@ struct RunConfig {
   size_t test_output_tokens = 2500;  // trimmed test output sent to the model
   size_t map_tokens = 4096;          // 0 disables the repo map
   bool allow_dirty = false;
+  // Reproduce, fix, verify (--reproduce; the batch's standard SWE-bench mode
+  // sets it): no hidden test checks such a task, the session must prove the fix.
+  bool reproduce = false;
   std::optional<bool> parallel_tool_calls;
   llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
   std::string run_id;                 // set by the caller; names the checkpoint ref
-  // Reproduce, fix, verify (`run --reproduce`, issue 20): batch sets it for
-  // standard-mode SWE-bench tasks, which have no hidden test to check them.
-  bool reproduce = false;
   // Turn cost in USD for a model's usage; negative when prices are unknown.
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
   // run_command: the runner for the model's commands (the bwrap sandbox, or
