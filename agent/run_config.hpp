@@ -29,6 +29,9 @@ struct RunConfig {
   size_t test_output_tokens = 2500;  // trimmed test output sent to the model
   size_t map_tokens = 4096;          // 0 disables the repo map
   bool allow_dirty = false;
+  // Reproduce, fix, verify (--reproduce; the batch's standard SWE-bench mode
+  // sets it): no hidden test checks such a task, the session must prove the fix.
+  bool reproduce = false;
   std::optional<bool> parallel_tool_calls;
   llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
