@@ -363,10 +363,10 @@ milliseconds until(Clock::time_point t, Clock::time_point now) {
 
 const std::vector<std::string>& secret_env_patterns() {
   // Matched case-insensitively. *_DSN: Sentry-style DSNs embed a key;
-  // *_JWT: CI job tokens (CI_JOB_JWT); NPM_AUTH*: npm's _auth/_authToken.
+  // *_JWT*: CI job tokens (CI_JOB_JWT, CI_JOB_JWT_V2); NPM_AUTH*: npm's _auth/_authToken.
   static const std::vector<std::string> kPatterns = {
       "*_API_KEY",     "*API_KEY*",    "*_TOKEN", "*SECRET*",  "*PASSWORD*",
-      "*_PASSWD",      "*_KEY",        "*_PAT",   "*_PEM",     "*_JWT",
+      "*_PASSWD",      "*_KEY",        "*_PAT",   "*_PEM",     "*_JWT*",
       "*CREDENTIALS*", "DATABASE_URL", "*_DSN",   "NPM_AUTH*", "DOCKER_AUTH_CONFIG"};
   return kPatterns;
 }

@@ -84,14 +84,16 @@ std::vector<std::string> linked_git_dirs(const std::string& git_file) {
   if (!dir.empty() && dir[0] != '/') dir = git_file.substr(0, git_file.rfind('/') + 1) + dir;
   dir = real_path(dir);
   if (dir.empty()) return out;
-  out.push_back(dir);
   std::string common = small_file(dir + "/commondir");
   common = common.substr(0, common.find('\n'));
   if (!common.empty()) {
     if (common[0] != '/') common = dir + "/" + common;
     common = real_path(common);
-    if (!common.empty() && !under(dir, common)) out.push_back(common);
   }
+  // Usually the git folder is <common>/worktrees/<name>: binding the common
+  // one brings both back.
+  if (!common.empty()) out.push_back(common);
+  if (common.empty() || !under(dir, common)) out.push_back(dir);
   return out;
 }
 

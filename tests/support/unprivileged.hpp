@@ -17,9 +17,11 @@ constexpr unsigned kNobody = 65534;
 // setpriv(1) from util-linux is there).
 inline bool can_run_as_nobody() { return ::geteuid() == 0 && std::filesystem::exists("/usr/bin/setpriv"); }
 
-// `argv` run as nobody with no supplementary groups.
+// `argv` run as nobody with no supplementary groups, and HOME set to
+// nobody's (the test child's own HOME is root's, which libgit2 cannot stat).
 inline std::vector<std::string> as_nobody(const std::vector<std::string>& argv) {
-  std::vector<std::string> out = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  std::vector<std::string> out = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                  "--clear-groups",   "/usr/bin/env",  "HOME=/nonexistent"};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }

@@ -63,14 +63,14 @@ TEST_CASE("env scrub: case-insensitive names, new shapes, URL credentials (table
   ds::exec::RunRequest req;
   req.command = "env";
   req.scrub = ds::exec::secret_env_patterns();
-  req.keep = {"npm_auth"};  // --pass-env matches case-insensitively too
+  req.keep = {"Npm_Auth_Token"};  // --pass-env matches case-insensitively too
   auto r = ds::exec::SystemRunner().run(req);
   for (const Case& c : kCases) ::unsetenv(c.name);
   REQUIRE(r.ok());
   for (const Case& c : kCases) {
     INFO(c.name);
-    if (std::string(c.name) == "npm_auth") {
-      CHECK(has_line(r->output, "npm_auth=npm-9"));
+    if (std::string(c.name) == "NPM_AUTH_TOKEN") {
+      CHECK(has_line(r->output, "NPM_AUTH_TOKEN=npm-8"));
     } else if (c.expected) {
       CHECK(has_line(r->output, c.expected));
     } else {
@@ -78,7 +78,7 @@ TEST_CASE("env scrub: case-insensitive names, new shapes, URL credentials (table
     }
   }
   for (const char* secret : kSecrets) {
-    if (std::string(secret) == "npm-9") continue;  // kept on purpose above
+    if (std::string(secret) == "npm-8") continue;  // kept on purpose above
     INFO(secret);
     CHECK_FALSE(contains(r->output, secret));
   }
@@ -101,7 +101,7 @@ TEST_CASE("env scrub through the sandbox: diffsmith sandbox -- env") {
   ProcOptions opts;
   opts.cwd = repo.root();
   for (const Case& c : kCases)
-    if (std::string(c.name) != "npm_auth") opts.env[c.name] = c.value;
+    opts.env[c.name] = c.value;
   ProcResult r = run_diffsmith({"sandbox", "--", "env"}, opts);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);

@@ -74,7 +74,7 @@ struct Listener {
 };
 
 struct Attack {
-  TempRepo repo{{{"a.txt", "hello\nbroken\n"}, {"test_attack.py", "raise SystemExit(1)\n"}}};
+  TempRepo repo{TempRepo::Files{{"a.txt", "hello\nbroken\n"}, {"test_attack.py", "raise SystemExit(1)\n"}}};
   Listener host;
   std::unique_ptr<MockServer> mock = start_mock(
       script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n") +
