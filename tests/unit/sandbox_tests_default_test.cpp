@@ -108,7 +108,7 @@ TEST_CASE("tests run in the sandbox by default: a model-written test finds no ke
 }
 
 TEST_CASE(
-    "--no-sandbox-tests is said in a notice; diffsmith's /proc/<pid>/environ stays unreadable to nobody") {
+    "tests with --no-sandbox-tests: a notice says so, and diffsmith's environ stays unreadable to nobody") {
   if (!can_run_as_nobody()) {
     WARN("cannot run as nobody here");
     return;
