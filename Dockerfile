@@ -6,7 +6,10 @@
 #            dpkg-shlibdeps), plus git, bubblewrap and CA certificates.
 # Build and use (from a clone of diffsmith):
 #   docker build -t diffsmith --build-arg GIT_COMMIT=$(git rev-parse --short=12 HEAD) .
-#   docker run --rm -e OPENAI_API_KEY -v "$PWD:/repo" -w /repo diffsmith run "task" -t "make test"
+#   docker run --rm --user "$(id -u):$(id -g)" -e OPENAI_API_KEY -v "$PWD:/repo" -w /repo \
+#       --security-opt seccomp=unconfined diffsmith run "task" -t "make test"
+# (seccomp=unconfined: Docker's default profile forbids the user namespaces
+# bubblewrap needs; docs/sandbox.md. Without it pass --no-sandbox-tests.)
 # The image holds no compilers or interpreters: a test command that needs a
 # toolchain wants an image built FROM this one that adds it (docs/install.md).
 FROM debian:12 AS build
@@ -31,7 +34,12 @@ RUN apt-get update -qq \
     # let git and libgit2 open it anyway. libgit2 1.5 does not honour '*'
     # (git does), so /repo, the documented mount point, is named as well.
     && git config --system --add safe.directory /repo \
-    && git config --system --add safe.directory '*'
+    && git config --system --add safe.directory '*' \
+    # Not root: the sandbox holds as root too (no capabilities inside), but a
+    # root uid still owns root's files and sockets (docs/sandbox.md). Pass
+    # --user "$(id -u):$(id -g)" to write the mounted repository as yourself.
+    && useradd --create-home --uid 1000 --user-group diffsmith
+USER diffsmith
 WORKDIR /repo
 ENTRYPOINT ["diffsmith"]
 CMD ["--help"]

@@ -48,6 +48,7 @@ struct BoundOptions {
       if (s.config_only) continue;  // the API key: never a flag
       std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
                                                             : std::string(s.short_name) + ",--" + s.name;
+      if (s.negatable) names += ",!--no-" + std::string(s.name);  // CLI11: the flag's value false
       std::string help = s.help;
       if (*s.default_text) help += " [default: " + std::string(s.default_text) + "]";
       CLI::Option* opt;

@@ -93,8 +93,11 @@ const std::vector<OptionSpec>& run_options() {
           "bwrap")
           .batch_ignores(kNoCommands),
       opt("sandbox-network", "Let sandboxed commands use the network").is_flag().batch_ignores(kNoCommands),
-      opt("sandbox-tests", "Run the test command in the same sandbox as the model's commands")
+      opt("sandbox-tests",
+          "Run the test command in the same sandbox as the model's commands (--no-sandbox-tests: without it)",
+          "true")
           .is_flag()
+          .with_no()
           .batch_ignores(kNoCommands),
       opt("no-commands", "Never offer the model the run_command tool").is_flag().batch_ignores(kNoCommands),
       opt("command-timeout", "Longest a run_command command may run, in seconds", "120")

@@ -25,6 +25,7 @@ struct OptionSpec {
   bool repo = false;                   // a repository's .diffsmith.toml may set it
   const char* not_in_batch = nullptr;  // why `batch` ignores it; nullptr: batch uses it
   bool config_only = false;            // no flag: env and config files only (the API key)
+  bool negatable = false;              // a flag that is on by default: --no-NAME turns it off
 
   // Builders, so that the table reads one setting per line.
   constexpr OptionSpec& short_opt(const char* s) { return short_name = s, *this; }
@@ -35,6 +36,7 @@ struct OptionSpec {
   constexpr OptionSpec& repo_may_set() { return repo = true, *this; }
   constexpr OptionSpec& batch_ignores(const char* why) { return not_in_batch = why, *this; }
   constexpr OptionSpec& no_flag() { return config_only = true, *this; }
+  constexpr OptionSpec& with_no() { return negatable = true, *this; }
 };
 
 // `run` options besides the endpoint ones (task, tests, budgets, outputs,

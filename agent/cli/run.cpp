@@ -290,7 +290,7 @@ struct RunTools {
   exec::SystemRunner runner;
   exec::ProcessRunner* test_runner = &runner;
   std::unique_ptr<exec::ContainerRunner> container;      // --container
-  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // --sandbox-tests
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // unless --no-sandbox-tests
   std::vector<std::string> notices;
   const std::atomic<bool>* interrupted = nullptr;
 };
@@ -334,7 +334,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
       s.cfg.command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), t.container.get());
     return {};
   }
-  auto commands = setup_commands(s.args.settings, s.repo->root(), t.runner);
+  auto commands = setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty(), t.runner);
   if (!commands.ok()) return usage(commands.error());
   if (!commands->notice.empty()) t.notices.push_back(commands->notice);
   s.cfg.command_runner = commands->commands;

@@ -26,6 +26,7 @@ void table(std::string& md, const std::vector<OptionSpec>& options, bool run) {
   for (const OptionSpec& o : options) {
     std::string flag = o.config_only ? "(none)" : "`--" + std::string(o.name) + "`";
     if (*o.short_name) flag = code(o.short_name) + ", " + flag;
+    if (o.negatable) flag += ", `--no-" + std::string(o.name) + "`";
     std::string value = o.flag ? "true/false" : o.multi ? "list" : o.value_name ? o.value_name : "text";
     md += "| `" + std::string(o.name) + "` " + value + " | " + flag + " | " + code(setting_env_name(o.name)) +
           " | " + cell(code(o.flag && !*o.default_text ? "false" : o.default_text)) + " | " +

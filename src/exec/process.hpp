@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -14,8 +15,13 @@
 namespace ds::exec {
 
 // Glob patterns of environment variables that hold secrets (API keys,
-// tokens, passwords, credentials, database URLs), for RunRequest::scrub.
+// tokens, passwords, credentials, database URLs, DSNs, JWTs), for
+// RunRequest::scrub. Names match case-insensitively.
 const std::vector<std::string>& secret_env_patterns();
+
+// `value` with the `user:password@` of every URL in it removed
+// ("https://u:p@host/x" → "https://host/x").
+std::string strip_url_credentials(std::string_view value);
 
 struct RunRequest {
   std::string command;  // run as /bin/sh -c command
@@ -23,7 +29,9 @@ struct RunRequest {
   std::chrono::milliseconds timeout{600000};
   size_t output_cap = 4u << 20;  // bytes kept; the rest is counted, not kept
   // Environment: the parent's, minus variables matching any of `scrub`
-  // (glob patterns such as "*_API_KEY"), except those named in `keep`.
+  // (glob patterns such as "*_API_KEY", case-insensitive), except those
+  // matching `keep`; with a non-empty `scrub`, credentials in URL values are
+  // removed as well (strip_url_credentials).
   std::vector<std::string> scrub;
   std::vector<std::string> keep;
   std::map<std::string, std::string> set;  // extra variables

@@ -1,11 +1,11 @@
 // The bubblewrap sandbox for commands the model runs (Codex does the same on
-// Linux): the whole file system read-only, the work tree writable but its
-// `.git` read-only, a private /tmp and HOME, no network unless asked, its own
-// PID namespace that dies with us, a new session (no terminal to inject
-// into). SandboxRunner wraps another ProcessRunner (the SystemRunner), which
-// keeps doing the environment scrubbing, output capping and killing: killing
-// bwrap kills the whole sandbox (--die-with-parent ends its PID 1, and the
-// kernel then kills everything in the namespace).
+// Linux): its own user namespace with no capabilities (also when root starts
+// it), the whole file system read-only, the user's home, config and /run
+// hidden, the work tree writable but its `.git` read-only, a private /tmp and
+// HOME, no network unless asked, its own PID namespace that dies with us, a
+// new session (no terminal to inject into). SandboxRunner wraps another ProcessRunner (the SystemRunner),
+// which keeps doing the environment scrubbing, output capping and killing: killing bwrap kills the whole
+// sandbox (--die-with-parent ends its PID 1, and the kernel then kills everything in the namespace).
 #pragma once
 
 #include <string>
@@ -34,6 +34,21 @@ struct SandboxProbe {
 // (as in some containers), tries again with /proc hidden instead. Never
 // throws and never runs anything outside the sandbox.
 SandboxProbe probe_sandbox(const SandboxConfig& cfg, ProcessRunner& inner);
+
+// What the sandbox covers up: a folder gets an empty tmpfs, a file an
+// empty unreadable one.
+struct HiddenPath {
+  std::string path;
+  bool directory = true;
+};
+
+// Read from the environment and /etc/passwd at each call: the real $HOME,
+// the XDG config/data/cache/state/runtime folders, GNUPGHOME, /root, the
+// home /etc/passwd gives our uid, /run (daemons' sockets); the file
+// DIFFSMITH_CONFIG names; as root, /etc/shadow and /etc/gshadow. Folders
+// inside `work_tree` are left alone (the model sees the tree anyway);
+// one holding it is hidden and the tree bound back after it.
+std::vector<HiddenPath> hidden_paths(const std::string& work_tree);
 
 // bwrap's arguments (without the bwrap path and without the command) for a
 // command run in `cwd` (empty: the work tree).

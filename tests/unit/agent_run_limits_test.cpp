@@ -98,7 +98,8 @@ TEST_CASE("run e2e: a rejected API key exits 3 and the key never shows") {
 
   // The test command records the environment it sees.
   std::string test_cmd = "env > '" + scratch.path + "/env.txt'; exit 1";
-  ProcResult r = run_agent(repo, *mock, kTask, test_cmd, {}, opts);
+  // Unsandboxed: it writes outside the work tree.
+  ProcResult r = run_agent(repo, *mock, kTask, test_cmd, {"--no-sandbox-tests"}, opts);
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 3);
   CHECK(contains(r.err, "401"));

@@ -26,8 +26,10 @@ bool wait_for(const std::function<bool()>& ready, double seconds = 10) {
   return false;
 }
 
+// Unsandboxed tests: they signal the test through files outside the work tree.
 std::vector<std::string> run_argv(const MockServer& mock, const std::string& test_cmd) {
-  return diffsmith_argv({"run", "fix a.txt", "-t", test_cmd, "--base-url", mock.base_url()});
+  return diffsmith_argv(
+      {"run", "fix a.txt", "-t", test_cmd, "--base-url", mock.base_url(), "--no-sandbox-tests"});
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ TEST_CASE("harden processes: a setsid daemon the tests start is gone after the t
   std::string test_cmd = "rm -f '" + ready + "'; setsid " + sleeper(mark, ready) +
                          " >/dev/null 2>&1 </dev/null & " + wait_for_file(ready) + "; grep -q fixed a.txt";
   auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
-  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd);
+  // Unsandboxed (the plain runner's guarantee): the daemon signals through a file outside the work tree.
+  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--no-sandbox-tests"});
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 0);
   CHECK(none_left(mark));
@@ -65,7 +66,9 @@ TEST_CASE("harden processes: kill -9 of diffsmith mid-test kills the test's proc
   auto mock = start_mock(script({}));
   ProcOptions o;
   o.cwd = repo.root();
-  Child c(diffsmith_argv({"run", "fix a.txt", "-t", test_cmd, "--base-url", mock->base_url()}), o);
+  Child c(diffsmith_argv(
+              {"run", "fix a.txt", "-t", test_cmd, "--base-url", mock->base_url(), "--no-sandbox-tests"}),
+          o);
   for (int i = 0; i < 250 && processes_with(mark).size() < 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   REQUIRE(processes_with(mark).size() == 2);

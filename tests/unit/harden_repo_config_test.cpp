@@ -47,7 +47,8 @@ TEST_CASE("harden repo config: a repository cannot redirect the key, pass it to 
   opts.cwd = repo.root();
   opts.env["OPENAI_API_KEY"] = key;
   opts.env["XDG_CONFIG_HOME"] = user_home.path;
-  ProcResult r = run_diffsmith({"run", "fix add"}, opts);  // test command from the repo file
+  // The test command from the repo file, unsandboxed: it writes outside the work tree.
+  ProcResult r = run_diffsmith({"run", "fix add", "--no-sandbox-tests"}, opts);
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 0);
   CHECK(evil->requests().empty());        // the key never went to the repo's server

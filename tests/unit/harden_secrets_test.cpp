@@ -105,7 +105,6 @@ TEST_CASE("harden: an error that ends the run does not show the key it echoes") 
 
 TEST_CASE("harden: key-like variables reach the test command only through --pass-env") {
   TempRepo repo(kBroken);
-  TempDir scratch;
   auto mock = start_mock(script({fix_turn()}));
   ProcOptions opts;
   opts.env = {{"OPENAI_API_KEY", "sk-val-openai"},
@@ -117,8 +116,9 @@ TEST_CASE("harden: key-like variables reach the test command only through --pass
               {"MY_SERVICE_API_KEY_V2", "val-service"},
               {"NPM_TOKEN", "val-npm"},
               {"HARMLESS_SETTING", "val-harmless"}};
-  std::string env_file = scratch.path + "/env.txt";
-  std::string test_cmd = std::string("env > '") + env_file + "'; " + kTest;
+  // In the work tree: the sandbox the tests run in has a private /tmp.
+  std::string env_file = repo.path("env.txt");
+  std::string test_cmd = std::string("env > env.txt; ") + kTest;
   ProcResult r = run_agent(repo, *mock, "fix add", test_cmd, {"--pass-env", "NPM_TOKEN"}, opts);
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);

@@ -128,25 +128,33 @@ TEST_CASE("setup_commands: sandbox, unavailable, off, --no-commands, --sandbox-t
   using ds::agent::SettingValue;
   TempRepo repo({{"a.txt", "x\n"}});
   ds::exec::SystemRunner system;
-  auto setup = [&](std::map<std::string, std::string> flags, std::map<std::string, std::string> files = {}) {
+  auto setup = [&](std::map<std::string, std::string> flags, std::map<std::string, std::string> files = {},
+                   bool has_tests = true) {
     Settings s;
     for (auto& [k, v] : flags) s.flags[k] = SettingValue{v, "--" + k};
     for (auto& [k, v] : files) s.files[k] = SettingValue{v, "config " + repo.root() + "/.diffsmith.toml"};
-    return ds::agent::setup_commands(s, repo.root(), system);
+    return ds::agent::setup_commands(s, repo.root(), has_tests, system);
   };
 
+  // The default: commands and tests in the sandbox, nothing to say.
   auto def = setup({});
   REQUIRE(def.ok());
   CHECK(def->commands != nullptr);
   CHECK(def->sandboxed);
-  CHECK(def->tests == nullptr);
+  CHECK(def->tests != nullptr);
   CHECK(def->notice.empty());
+  auto no_test_cmd = setup({}, {}, /*has_tests=*/false);
+  REQUIRE(no_test_cmd.ok());
+  CHECK(no_test_cmd->tests == nullptr);
+  CHECK(no_test_cmd->notice.empty());
 
-  auto none = setup({{"no-commands", "true"}});
+  auto none = setup({{"no-commands", "true"}, {"sandbox-tests", "false"}});
   REQUIRE(none.ok());
   CHECK(none->commands == nullptr);
+  CHECK(none->tests == nullptr);
+  CHECK(contains(none->notice, "the test command runs WITHOUT the sandbox (--no-sandbox-tests)"));
 
-  auto tests = setup({{"sandbox-tests", "true"}, {"no-commands", "true"}});
+  auto tests = setup({{"no-commands", "true"}});
   REQUIRE(tests.ok());
   CHECK(tests->tests != nullptr);
   CHECK(tests->commands == nullptr);
@@ -154,8 +162,10 @@ TEST_CASE("setup_commands: sandbox, unavailable, off, --no-commands, --sandbox-t
   auto off = setup({{"sandbox", "off"}});
   REQUIRE(off.ok());
   CHECK(off->commands != nullptr);
+  CHECK(off->tests == nullptr);
   CHECK_FALSE(off->sandboxed);
   CHECK(contains(off->notice, "WITHOUT a sandbox"));
+  CHECK(contains(off->notice, "and so does the test command"));
 
   CHECK_FALSE(setup({{"sandbox", "docker"}}).ok());
   CHECK_FALSE(setup({{"sandbox", "off"}, {"sandbox-tests", "true"}}).ok());
@@ -164,17 +174,24 @@ TEST_CASE("setup_commands: sandbox, unavailable, off, --no-commands, --sandbox-t
   REQUIRE_FALSE(from_repo.ok());
   CHECK(contains(from_repo.error().message, "repository's config"));
   CHECK_FALSE(setup({}, {{"sandbox-network", "true"}}).ok());
+  CHECK_FALSE(setup({}, {{"sandbox-tests", "false"}}).ok());
   CHECK(setup({}, {{"no-commands", "true"}}).ok());
 
   TempDir bin;
   fake_bwrap(bin.path, kNoUserns);
   PathFirst path(bin.path);
-  auto broken = setup({});
+  // Tests to sandbox and no sandbox: an error that names the way out.
+  auto broken_tests = setup({});
+  REQUIRE_FALSE(broken_tests.ok());
+  CHECK(contains(broken_tests.error().message, "--no-sandbox-tests"));
+  CHECK(contains(broken_tests.error().message, "user namespace"));
+  auto broken = setup({{"sandbox-tests", "false"}});
   REQUIRE(broken.ok());
   CHECK(broken->commands == nullptr);  // not offered, and no fallback
   CHECK(contains(broken->notice, "run_command is not offered"));
   CHECK(contains(broken->notice, "user namespace"));
   CHECK(contains(broken->notice, "--sandbox off"));
-  auto broken_tests = setup({{"sandbox-tests", "true"}});
-  CHECK_FALSE(broken_tests.ok());
+  auto broken_no_tests = setup({}, {}, /*has_tests=*/false);
+  REQUIRE(broken_no_tests.ok());
+  CHECK(broken_no_tests->commands == nullptr);
 }

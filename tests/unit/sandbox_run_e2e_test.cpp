@@ -2,7 +2,7 @@
 // and the real bwrap sandbox. A command's output reaches the model; files a
 // command writes become an edit that the next test run sees, that is in the
 // run's diff, and that `diffsmith undo` removes; --no-commands and a sandbox
-// that cannot start both leave the tool out; --sandbox-tests sandboxes tests.
+// that cannot start both leave the tool out; tests run in the sandbox.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -92,7 +92,9 @@ TEST_CASE("run_command e2e: a sandbox that cannot start: one notice, no tool, no
   auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
   ProcOptions opts;
   opts.env["PATH"] = bin.path + ":" + std::string(::getenv("PATH"));
-  ProcResult r = run_agent(repo, *mock, "fix a.txt", "grep -q fixed a.txt", {}, opts);
+  // With tests to sandbox (the default) the run would stop; opting out of
+  // that leaves the commands' case (sandbox_tests_default_test.cpp has the other).
+  ProcResult r = run_agent(repo, *mock, "fix a.txt", "grep -q fixed a.txt", {"--no-sandbox-tests"}, opts);
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.err, "run_command is not offered"));
@@ -114,15 +116,18 @@ TEST_CASE("run_command e2e: --sandbox off is the user's explicit choice, and say
   CHECK(fs::exists(outside.path + "/f"));  // unsandboxed indeed
 }
 
-TEST_CASE("run_command e2e: --sandbox-tests runs the test command in the sandbox") {
-  TempRepo repo({{"a.txt", "hello\nbroken\n"}});
-  auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
+TEST_CASE("run_command e2e: the test command runs in the sandbox (--sandbox-tests, the default)") {
   // Fails if it can write under .git/ (it can, outside the sandbox).
   const char* test_cmd = "if touch .git/ds-probe 2>/dev/null; then exit 9; fi; grep -q fixed a.txt";
-  ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, {"--sandbox-tests", "--no-commands"});
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 0);
-  CHECK_FALSE(repo.exists(".git/ds-probe"));
+  for (std::vector<std::string> flags :
+       {std::vector<std::string>{"--no-commands"}, {"--sandbox-tests", "--no-commands"}}) {
+    TempRepo repo({{"a.txt", "hello\nbroken\n"}});
+    auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
+    ProcResult r = run_agent(repo, *mock, "fix a.txt", test_cmd, flags);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(repo.exists(".git/ds-probe"));
+  }
 }
 
 TEST_CASE("diffsmith sandbox -- CMD runs in the model's sandbox") {
