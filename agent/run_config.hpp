@@ -2,12 +2,14 @@
 // config files by agent/cli/run.cpp (or built by the batch runner).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
@@ -28,6 +30,9 @@ struct RunConfig {
   int max_wall_s = 0;                // 0 = no limit
   size_t test_output_tokens = 2500;  // trimmed test output sent to the model
   size_t map_tokens = 4096;          // 0 disables the repo map
+  // Changed files larger than this, and binary files, are named in diffs and
+  // left out of the patch, never shown (--max-diff-file-size).
+  uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize;
   bool allow_dirty = false;
   // Reproduce, fix, verify (--reproduce; the batch's standard SWE-bench mode
   // sets it): no hidden test checks such a task, the session must prove the fix.

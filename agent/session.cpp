@@ -94,6 +94,7 @@ bool Session::start() {
   tool_ctx_.commands = cfg_.command_runner.get();
   tool_ctx_.command_timeout_s = cfg_.command_timeout_s;
   tool_ctx_.command_output_tokens = cfg_.test_output_tokens;
+  tool_ctx_.max_diff_file_size = cfg_.max_diff_file_size;
   tool_ctx_.pass_env = cfg_.pass_env;
   tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map),
                              tool_ctx_.commands != nullptr);

@@ -7,7 +7,7 @@
 #include "agent/session.hpp"
 #include "agent/trajectory.hpp"
 #include "edit/unified_diff.hpp"
-#include "git/blob.hpp"
+#include "git/diff.hpp"
 #include "git/patch_apply.hpp"
 #include "git/patch_stats.hpp"
 
@@ -15,20 +15,16 @@ namespace ds::agent {
 
 namespace {
 
-// The run's patch: start → end for exactly the files the run's edits wrote.
-// Anything else that changed in the work tree (build output, __pycache__,
-// files the tests wrote) is not part of the model's change.
-std::string run_patch(git::Repository& repo, const std::string& start, const std::string& end,
-                      const std::vector<std::string>& edited, std::vector<std::string>& changed) {
-  std::vector<edit::FileChange> changes;
-  for (const auto& path : edited) {
-    auto before = git::file_at_commit(repo, start, path);
-    auto after = git::file_at_commit(repo, end, path);
-    if (!before.ok() || !after.ok() || *before == *after) continue;
-    changes.push_back({path, std::move(*before), std::move(*after)});
-    changed.push_back(path);
-  }
-  return edit::unified_diff(changes);
+// The notice for files left out of the patch: where they are and the git
+// command that makes a patch of them.
+std::string omitted_notice(const git::LimitedDiff& patch, const std::string& start, const std::string& end) {
+  std::string names;
+  for (size_t i = 0; i < patch.omitted.size() && i < 10; ++i)
+    names += std::string(i ? ", " : "") + edit::header_path("", patch.omitted[i].path);
+  if (patch.omitted.size() > 10) names += " and " + std::to_string(patch.omitted.size() - 10) + " more";
+  return "left out of the patch (binary, or over --max-diff-file-size): " + names +
+         ". They are in the work tree and in the run's checkpoints; `git diff --binary " +
+         start.substr(0, 12) + " " + end.substr(0, 12) + " -- PATH` makes a patch of one.";
 }
 
 }  // namespace
@@ -38,7 +34,20 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     // A final checkpoint records edits not yet checkpointed (an interrupted
     // turn); after a turn's own checkpoint it would only repeat it.
     if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
-    out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, edited_, out_.changed_paths);
+    // The run's patch: start → end for exactly the files the run's edits
+    // wrote. Anything else that changed in the work tree (build output,
+    // __pycache__, files the tests wrote) is not part of the model's change.
+    // Binary files and files over --max-diff-file-size are left out and named.
+    auto patch =
+        git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, edited_, cfg_.max_diff_file_size);
+    if (patch.ok()) {
+      out_.diff = patch->text;
+      out_.changed_paths = patch->shown;
+      if (!patch->omitted.empty())
+        events_.event(ev::Notice{omitted_notice(*patch, out_.start_commit, out_.end_commit)});
+    } else {
+      events_.event(ev::Notice{"cannot make the run's patch: " + patch.error().message});
+    }
   }
   // An empty change is never a success, whatever the tests say.
   if ((status == RunStatus::Solved || status == RunStatus::Done) && out_.diff.empty()) {

@@ -76,7 +76,7 @@ ToolOutcome run_command(const json::Value& args, ToolContext& ctx) {
   }
   o.may_change_tree = true;
   if (!before.empty()) {
-    auto changes = git::worktree_changes(*ctx.repo, before);
+    auto changes = git::worktree_changes(*ctx.repo, before, ctx.max_diff_file_size);
     if (!changes.ok()) {
       o.content += "\nNote: could not tell which files the command changed: " + changes.error().message;
     } else if (!changes->paths.empty()) {

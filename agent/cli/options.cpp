@@ -71,6 +71,10 @@ const std::vector<OptionSpec>& run_options() {
           .integer()
           .repo_may_set(),
       opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_set(),
+      opt("max-diff-file-size",
+          "Files larger than this (bytes; k, M, G) are named, not shown, in diffs and left out of the patch",
+          "10M")
+          .byte_size(),
       opt("json", "Print one JSON event per line on stdout").is_flag().batch_ignores(kPredictions),
       opt("output-patch", "Write the final diff to this file").batch_ignores(kPredictions),
       opt("commit", "Commit the final change on the current branch when solved")

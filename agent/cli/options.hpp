@@ -20,7 +20,7 @@ struct OptionSpec {
   const char* default_text;            // shown in --help and by doctor; "" for none
   bool flag = false;                   // takes no value (true/false in env and config files)
   bool multi = false;                  // may repeat (-f a -f b); a list in config files
-  const char* value_name = nullptr;    // "INT" / "FLOAT" for numbers; nullptr for text
+  const char* value_name = nullptr;    // "INT" / "FLOAT" for numbers, "SIZE" for bytes; nullptr for text
   const char* env = nullptr;           // environment variable; nullptr: DIFFSMITH_<NAME>
   bool repo = false;                   // a repository's .diffsmith.toml may set it
   const char* not_in_batch = nullptr;  // why `batch` ignores it; nullptr: batch uses it
@@ -33,6 +33,7 @@ struct OptionSpec {
   constexpr OptionSpec& is_list() { return multi = true, *this; }
   constexpr OptionSpec& integer() { return value_name = "INT", *this; }
   constexpr OptionSpec& number() { return value_name = "FLOAT", *this; }
+  constexpr OptionSpec& byte_size() { return value_name = "SIZE", *this; }  // "10M": text::parse_byte_size
   constexpr OptionSpec& repo_may_set() { return repo = true, *this; }
   constexpr OptionSpec& batch_ignores(const char* why) { return not_in_batch = why, *this; }
   constexpr OptionSpec& no_flag() { return config_only = true, *this; }

@@ -8,6 +8,7 @@
 #include "agent/cli/options.hpp"
 #include "agent/test_detect.hpp"
 #include "llm/generation.hpp"
+#include "text/byte_size.hpp"
 
 namespace ds::agent {
 
@@ -76,6 +77,14 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
   c.test_timeout_s = static_cast<int>(*tt);
   c.test_output_tokens = static_cast<size_t>(std::max<int64_t>(200, *tot));
   c.map_tokens = static_cast<size_t>(std::max<int64_t>(0, *mt));
+  std::string size_text = s.str("max-diff-file-size", find_setting("max-diff-file-size")->default_text);
+  auto max_diff = text::parse_byte_size(size_text);
+  if (!max_diff) {
+    auto from = s.get("max-diff-file-size");
+    return make_error("--max-diff-file-size: " + max_diff.error().message +
+                      (from ? " (from " + from->where() + ")" : std::string()));
+  }
+  c.max_diff_file_size = *max_diff;
   if (s.get("parallel-tool-calls")) {
     auto b = s.boolean("parallel-tool-calls", true);
     if (!b.ok()) return b.error();

@@ -122,10 +122,12 @@ void emit_hunks(std::string& out, const LineViews& before, const LineViews& afte
   }
 }
 
-// A path as written in headers: C-quoted when it holds a quote, a backslash
-// or a control character (as git does), and also when it holds a space:
-// libgit2 1.5 cannot split an unquoted `diff --git a/x y b/x y` line and then
-// fails (or crashes) on creations and deletions; git accepts the quotes.
+}  // namespace
+
+// C-quoted when the path holds a quote, a backslash or a control character
+// (as git does), and also when it holds a space: libgit2 1.5 cannot split an
+// unquoted `diff --git a/x y b/x y` line and then fails (or crashes) on
+// creations and deletions; git accepts the quotes.
 std::string header_path(std::string_view prefix, std::string_view path) {
   bool quote = std::any_of(path.begin(), path.end(), [](char ch) {
     auto c = static_cast<unsigned char>(ch);
@@ -161,8 +163,6 @@ std::string header_path(std::string_view prefix, std::string_view path) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::string unified_diff_file(const FileChange& change, int context) {
   if (change.before == change.after) return {};

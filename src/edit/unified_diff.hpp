@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "edit/plan.hpp"
@@ -18,6 +19,11 @@ namespace ds::edit {
 // Paths with spaces, quotes, backslashes or control characters are C-quoted
 // (git's quoting; spaces too, for libgit2's sake). Modes are always 100644 (FileChange carries no mode).
 std::string unified_diff(const std::vector<FileChange>& changes, int context = 3);
+
+// A path as a `diff --git` header writes it, after `prefix` ("a/", "b/",
+// or "" for the path alone): C-quoted when it holds a space, a quote, a
+// backslash or a control character.
+std::string header_path(std::string_view prefix, std::string_view path);
 
 // The section for one change ("" when before == after).
 std::string unified_diff_file(const FileChange& change, int context = 3);

@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "git/blob_stream.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {
@@ -42,6 +43,16 @@ Result<std::optional<std::string>> blob_id_at_commit(Repository& repo, const std
   if (!entry) return entry.error();
   if (!*entry) return std::optional<std::string>();
   return std::optional<std::string>(oid_hex(*git_tree_entry_id(entry->get())));
+}
+
+Result<std::optional<BlobInfo>> blob_info_at_commit(Repository& repo, const std::string& commit,
+                                                    const std::string& path) {
+  auto entry = blob_entry(repo, commit, path);
+  if (!entry) return entry.error();
+  if (!*entry) return std::optional<BlobInfo>();
+  auto size = blob_size(repo, *git_tree_entry_id(entry->get()));
+  if (!size) return size.error();
+  return std::optional<BlobInfo>(BlobInfo{oid_hex(*git_tree_entry_id(entry->get())), *size});
 }
 
 Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::string& commit,

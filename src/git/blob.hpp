@@ -2,6 +2,7 @@
 // final patch of a run from exactly the files the run edited.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -19,5 +20,15 @@ Result<std::optional<std::string>> file_at_commit(Repository& repo, const std::s
 // std::nullopt when the path is not in that tree.
 Result<std::optional<std::string>> blob_id_at_commit(Repository& repo, const std::string& commit,
                                                      const std::string& path);
+
+struct BlobInfo {
+  std::string id;     // hex
+  uint64_t size = 0;  // bytes, from the object's header
+};
+
+// The blob of `path` in `commit`'s tree without reading its content;
+// std::nullopt when the path is not a file or link in that tree.
+Result<std::optional<BlobInfo>> blob_info_at_commit(Repository& repo, const std::string& commit,
+                                                    const std::string& path);
 
 }  // namespace ds::git

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 
+#include "git/blob_stream.hpp"
 #include "git/file_io.hpp"
 #include "git/handles.hpp"
 
@@ -42,7 +43,8 @@ Status check_ref_name(const std::string& ref) {
 }
 
 // Adds root/path as it is on disk (bytes, executable bit, or link text) to
-// `index`; files that vanished or are folders are skipped.
+// `index`; files that vanished or are folders are skipped. File contents are
+// streamed into the object database, never read whole (blob_stream.hpp).
 Status add_from_disk(Repository& repo, git_index* index, const std::string& path) {
   std::string abs = repo.root() + "/" + path;
   struct stat st;
@@ -50,24 +52,22 @@ Status add_from_disk(Repository& repo, git_index* index, const std::string& path
   if (::lstat(abs.c_str(), &st) != 0) return Ok{};             // deleted: omitted from the snapshot
   git_index_entry entry{};
   entry.path = path.c_str();
-  std::string data;
   if (S_ISLNK(st.st_mode)) {
     std::vector<char> buf(static_cast<size_t>(st.st_size) + 1);
     ssize_t n = ::readlink(abs.c_str(), buf.data(), buf.size());
     if (n < 0) return make_error("cannot read the symbolic link " + abs, ErrorKind::IoError);
-    data.assign(buf.data(), static_cast<size_t>(n));
+    if (git_blob_create_from_buffer(&entry.id, repo.raw(), buf.data(), static_cast<size_t>(n)) != 0)
+      return git_failure("cannot store " + abs + " in the object database");
     entry.mode = GIT_FILEMODE_LINK;
   } else if (S_ISREG(st.st_mode)) {
-    auto content = read_file_raw(abs);
-    if (!content) return content.error();
-    if (!*content) return Ok{};
-    data = std::move(**content);
+    auto id = store_file(repo, abs);
+    if (!id) return id.error();
+    if (!*id) return Ok{};  // gone (or no longer a file) since the lstat
+    entry.id = **id;
     entry.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
   } else {
     return Ok{};  // a folder (or fifo, socket) where a file was: nothing to snapshot
   }
-  if (git_blob_create_from_buffer(&entry.id, repo.raw(), data.data(), data.size()) != 0)
-    return git_failure("cannot store " + abs + " in the object database");
   if (git_index_add(index, &entry) != 0) return git_failure("cannot add " + path + " to the snapshot");
   return Ok{};
 }

@@ -62,29 +62,54 @@ Result<std::optional<std::string>> read_file_raw(const std::string& abs_path) {
 }
 
 Status write_file_atomic(const std::string& abs_path, std::string_view data, mode_t mode) {
+  bool given = false;
+  return write_file_atomic_pieces(
+      abs_path,
+      [&]() -> Result<std::string_view> {
+        if (given) return std::string_view();
+        given = true;
+        return data;
+      },
+      mode);
+}
+
+Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next, mode_t mode) {
   std::string tmp = temp_pattern(abs_path);
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0)
     return make_error("cannot create a temporary file next to " + abs_path + ": " + errno_text() +
                           "; check that the folder is writable",
                       ErrorKind::IoError);
-  auto fail = [&](const std::string& what) {
-    std::string msg = what + " " + abs_path + ": " + errno_text();
+  auto discard = [&](Error e) {
     ::close(fd);
     ::unlink(tmp.c_str());
-    return make_error(msg + "; nothing was written there", ErrorKind::IoError);
+    return e;
   };
-  size_t done = 0;
-  if (kill_at_this_write()) {
-    if (::write(fd, data.data(), data.size() / 2) < 0) {
+  auto fail = [&](const std::string& what) {
+    std::string msg = what + " " + abs_path + ": " + errno_text();
+    return discard(make_error(msg + "; nothing was written there", ErrorKind::IoError));
+  };
+  auto write_all = [&](std::string_view data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return false;
+      done += static_cast<size_t>(n);
     }
-    ::raise(SIGKILL);
-  }
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write");
-    done += static_cast<size_t>(n);
+    return true;
+  };
+  bool kill = kill_at_this_write();
+  while (true) {
+    auto piece = next();
+    if (!piece) return discard(piece.error());
+    if (kill) {  // half of the first piece (all of the data for a whole-string write), then die
+      if (::write(fd, piece->data(), piece->size() / 2) < 0) {
+      }
+      ::raise(SIGKILL);
+    }
+    if (piece->empty()) break;
+    if (!write_all(*piece)) return fail("cannot write");
   }
   if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of");
   if (::close(fd) != 0) {

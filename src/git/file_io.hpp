@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,13 @@ Result<std::optional<std::string>> read_file_raw(const std::string& abs_path);
 // process sends itself SIGKILL in the middle of its Nth call (half of the
 // bytes in the temporary file), as a crash or `kill -9` would.
 Status write_file_atomic(const std::string& abs_path, std::string_view data, mode_t mode);
+
+// write_file_atomic for data that comes in pieces (a big blob streamed from
+// the object database): `next` is called until it returns an empty piece or
+// an error; on an error the temporary is removed and the target untouched.
+// The test hook kills halfway through the first piece.
+using Pieces = std::function<Result<std::string_view>()>;
+Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next, mode_t mode);
 
 // The leftover temporary files of write_file_atomic(abs_path, …) (from a
 // process that was killed while writing), as absolute paths.

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "git/blob_stream.hpp"
 #include "git/checkpoint.hpp"
 #include "git/file_io.hpp"
 #include "git/handles.hpp"
@@ -56,8 +57,6 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
   // First: every parent is a real folder (never a symbolic link to follow).
   Status dirs = make_parent_dirs(repo.root(), path);
   if (!dirs) return dirs;
-  auto bytes = blob_bytes(repo, want.id);
-  if (!bytes) return bytes.error();
   struct stat st;
   bool exists = ::lstat(abs.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode) && ::rmdir(abs.c_str()) != 0)
@@ -66,6 +65,8 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
   if (exists && S_ISDIR(st.st_mode)) exists = false;
 
   if (want.mode == GIT_FILEMODE_LINK) {
+    auto bytes = blob_bytes(repo, want.id);  // the link text: small
+    if (!bytes) return bytes.error();
     if (exists && S_ISLNK(st.st_mode)) {
       std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
       ssize_t n = ::readlink(abs.c_str(), target.data(), target.size());
@@ -74,19 +75,21 @@ Status restore_one(Repository& repo, const std::string& path, const Blob& want) 
     return write_symlink_atomic(abs, *bytes);
   }
 
+  // Files are compared by size and hash and written from a stream: a file
+  // of any size costs a fixed amount of memory (blob_stream.hpp).
   bool executable = want.mode == GIT_FILEMODE_BLOB_EXECUTABLE;
   bool regular = exists && S_ISREG(st.st_mode);
   mode_t mode = adjusted_mode(regular ? &st : nullptr, executable);
   if (regular) {
-    auto disk = read_file_raw(abs);
-    if (!disk) return disk.error();
-    if (*disk && **disk == *bytes) {
+    auto same = file_matches_blob(repo, abs, want.id);
+    if (!same) return same.error();
+    if (*same) {
       if ((st.st_mode & 07777) != mode && ::chmod(abs.c_str(), mode) != 0)
         return make_error("cannot change the mode of " + abs, ErrorKind::IoError);
       return Ok{};
     }
   }
-  return write_file_atomic(abs, *bytes, mode);
+  return write_blob_atomic(repo, want.id, abs, mode);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ Result<std::string> snapshot_worktree(Repository& repo) {
   return commit;
 }
 
-Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& since_commit) {
+Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& since_commit,
+                                         uint64_t max_diff_file_size) {
   auto before = tree_of(repo, since_commit);
   if (!before.ok()) return before.error();
   auto now = snapshot_worktree(repo);
@@ -53,9 +54,9 @@ Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& si
   auto paths = changed_between(repo, since_commit, *now);
   if (!paths.ok()) return paths.error();
   out.paths = std::move(*paths);
-  auto diff = diff_commits(repo, since_commit, *now);
+  auto diff = diff_for_display(repo, since_commit, *now, max_diff_file_size);
   if (!diff.ok()) return diff.error();
-  out.diff = std::move(*diff);
+  out.diff = std::move(diff->text);
   return out;
 }
 

@@ -5,10 +5,12 @@
 // (`sed -i`, a formatter, a generated file) become edits.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
+#include "edit/diff_limits.hpp"
 #include "git/repository.hpp"
 
 namespace ds::git {
@@ -20,14 +22,19 @@ Result<std::string> snapshot_worktree(Repository& repo);
 
 struct WorktreeChanges {
   std::vector<std::string> paths;  // changed, added or deleted; sorted; empty: nothing changed
-  std::string diff;                // since..after, `diff --git` format (git apply clean); "" when none
-  std::string after;               // the snapshot commit of the work tree now
+  // since..after as git::diff_for_display writes it: `diff --git` sections,
+  // and a note line instead for each binary file and file over the size
+  // limit (their content is never read whole); "" when nothing changed.
+  std::string diff;
+  std::string after;  // the snapshot commit of the work tree now
 };
 
 // Snapshots the work tree and compares it with `since_commit` (a
 // snapshot_worktree() commit taken before the command, or the run's last
 // checkpoint). Ignored files (__pycache__/ under a .gitignore rule, build
 // output) never count, because snapshots leave them out.
-Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& since_commit);
+// Files over `max_diff_file_size` are named in `diff`, not shown.
+Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& since_commit,
+                                         uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize);
 
 }  // namespace ds::git

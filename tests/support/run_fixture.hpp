@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,7 +60,8 @@ struct ProcResult {
   int exit_code = -1;      // exit status; 128+N when killed by signal N
   bool timed_out = false;  // killed by us at the timeout
   std::string out, err;
-  double seconds = 0;  // wall time from start to exit
+  double seconds = 0;   // wall time from start to exit
+  long max_rss_kb = 0;  // peak resident memory of the child (and its waited-for descendants), from wait4
 };
 
 struct ProcOptions {
@@ -141,13 +143,14 @@ class Child {
     ProcResult r;
     auto deadline = started_ + std::chrono::seconds(timeout_s_);
     int status = 0;
+    struct rusage usage {};
     while (pid_ > 0) {
-      pid_t w = ::waitpid(pid_, &status, WNOHANG);
+      pid_t w = ::wait4(pid_, &status, WNOHANG, &usage);
       if (w == pid_) break;
       if (std::chrono::steady_clock::now() >= deadline) {
         r.timed_out = true;
         ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
+        ::wait4(pid_, &status, 0, &usage);
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -155,6 +158,7 @@ class Child {
     pid_ = -1;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    r.max_rss_kb = usage.ru_maxrss;
     r.out = read_file(scratch_.path + "/stdout");
     r.err = read_file(scratch_.path + "/stderr");
     return r;

@@ -128,6 +128,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"test-timeout", "60"},
       {"test-output-tokens", "2000"},
       {"map-tokens", "1024"},
+      {"max-diff-file-size", "1M"},
       {"json", "true"},
       {"output-patch", patch_file},
       {"commit", "false"},
