@@ -38,7 +38,23 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     // A final checkpoint records edits not yet checkpointed (an interrupted
     // turn); after a turn's own checkpoint it would only repeat it.
     if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
-    out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, edited_, out_.changed_paths);
+    // The reproduction's files are the proof, not the change: out of the
+    // patch (and a prediction) unless --keep-repro.
+    std::vector<std::string> code = edited_, repro_files;
+    if (repro_) {
+      std::erase_if(code, [&](const std::string& p) { return is_repro_file(p) && !cfg_.keep_repro; });
+      repro_files = repro_->files;
+    }
+    out_.diff = run_patch(repo_, out_.start_commit, out_.end_commit, code, out_.changed_paths);
+    std::vector<std::string> ignored;
+    if (repro_) out_.repro_diff = run_patch(repo_, out_.start_commit, out_.end_commit, repro_files, ignored);
+  }
+  if (repro_) out_.repro_command = repro_->command;
+  // --reproduce: a change nothing proved is unverified, whatever else ended the run.
+  bool proved = repro_ && repro_->failed_on_base;
+  if (cfg_.reproduce && status == RunStatus::Unsolved && !proved && !out_.diff.empty()) {
+    status = RunStatus::Unverified;
+    reason += "; no reproduction failed on the base tree, so the change is unverified";
   }
   // An empty change is never a success, whatever the tests say.
   if ((status == RunStatus::Solved || status == RunStatus::Done) && out_.diff.empty()) {
@@ -54,6 +70,7 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
       break;
     case RunStatus::Unsolved:
     case RunStatus::NoChange:
+    case RunStatus::Unverified:
       out_.exit_code = 1;
       break;
     case RunStatus::Interrupted:
@@ -82,6 +99,18 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
   event.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
           .count();
+  if (cfg_.reproduce) {
+    ev::RunFinished::Repro r;
+    if (repro_) {
+      r.command = repro_->command;
+      r.files = repro_->files;
+      r.failed_on_base = repro_->failed_on_base;
+      r.passes_at_end = repro_->passes_now && repro_->checked_at == out_.end_commit;
+    }
+    r.diff = out_.repro_diff;
+    event.reproduction = std::move(r);
+  }
+  event.flaky = flaky_;
   events_.event(event);
 }
 

@@ -52,7 +52,8 @@ json::Value meta_line(const TaskResult& r, const std::string& model) {
 }  // namespace
 
 bool writes_prediction(const std::string& status) {
-  return status == "solved" || status == "done" || status == "unsolved" || status == "no_change";
+  return status == "solved" || status == "done" || status == "unsolved" || status == "no_change" ||
+         status == "unverified";
 }
 
 BatchRunner::BatchRunner(const BatchConfig& cfg, Workspace& ws, JsonlAppender& preds, JsonlAppender& meta,
