@@ -85,7 +85,8 @@ const std::vector<OptionSpec>& run_options() {
           "base tree and passes at the end, with no regression; else unverified")
           .is_flag(),
       opt("keep-repro", "With --reproduce: keep the reproduction's files in the final patch").is_flag(),
-      opt("output-repro", "With --reproduce: write the patch that creates the reproduction's files here")
+      opt("output-repro",
+          "Write the patch that creates the reproduction's files here (empty without a reproduction)")
           .batch_ignores(kPredictions),
       opt("allow-dirty", "Run on a work tree with uncommitted changes (they are kept)")
           .is_flag()

@@ -194,7 +194,6 @@ Pass load_settings(RunSetup& s) {
   }
   s.output_patch = a.settings.str("output-patch");
   s.output_repro = a.settings.str("output-repro");
-  if (!s.output_repro.empty() && !s.cfg.reproduce) return Failure{"--output-repro needs --reproduce"};
   s.branch = a.settings.str("branch");
   return {};
 }
