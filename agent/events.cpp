@@ -123,7 +123,8 @@ json::Value json_of(const ev::BatchTask& e) {
   for (const auto& f : e.test_files) files.push(f);
   json::Value v = typed(EventKind::BatchTask);
   v.set("id", e.id).set("repo", e.repo).set("base_commit", e.base_commit);
-  return v.set("checkout", e.checkout).set("test_cmd", e.test_cmd).set("test_files", std::move(files));
+  v.set("checkout", e.checkout).set("test_cmd", e.test_cmd).set("test_files", std::move(files));
+  return v.set("test_source", e.test_source).set("oracle_tests", e.oracle_tests).set("hints", e.hints);
 }
 
 }  // namespace

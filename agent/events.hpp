@@ -149,6 +149,9 @@ struct RunFinished {
 struct BatchTask {
   std::string id, repo, base_commit, checkout, test_cmd;
   std::vector<std::string> test_files;
+  std::string test_source;    // "--test-cmd", "detected from pytest.ini", "none" …
+  bool oracle_tests = false;  // --oracle-tests: test_patch applied, test ids given
+  bool hints = false;         // --hints: hints_text in the task
 };
 
 }  // namespace ev

@@ -28,6 +28,26 @@ void note_ignored_flags(const Settings& s, std::vector<std::string>& notes) {
                       o.not_in_batch + ")");
 }
 
+// --oracle-tests / --hints, said aloud when on; in standard mode the test
+// command template may not carry the hidden tests.
+Status read_mode(const Settings& s, BatchConfig& b) {
+  auto oracle = s.boolean("oracle-tests", false);
+  if (!oracle.ok()) return oracle.error();
+  auto hints = s.boolean("hints", false);
+  if (!hints.ok()) return hints.error();
+  b.mode.oracle_tests = *oracle;
+  b.mode.hints = *hints;
+  for (const auto& [key, on] :
+       {std::pair{"oracle-tests", b.mode.oracle_tests}, std::pair{"hints", b.mode.hints}})
+    if (auto v = s.get(key); v && on)
+      b.notes.push_back(std::string("--") + key + " (" + v->where() +
+                        "): an oracle run; its predictions are labelled so and are not a SWE-bench score");
+  if (!b.test_cmd.empty())
+    if (Status st = check_test_placeholders(b.test_cmd, b.test_cmd_where, b.mode); !st.ok())
+      return st.error();
+  return Ok{};
+}
+
 }  // namespace
 
 Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tasks_path) {
@@ -62,6 +82,9 @@ Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tas
   if (auto abs = fs::absolute(b.work_dir, ec); !ec) b.work_dir = abs.lexically_normal().string();
   while (b.work_dir.size() > 1 && b.work_dir.back() == '/') b.work_dir.pop_back();
   b.test_cmd = s.str("test-cmd", s.str("test"));
+  if (auto given = s.get("test-cmd") ? s.get("test-cmd") : s.get("test"); given && !given->value.empty())
+    b.test_cmd_where = given->where();
+  if (Status st = read_mode(s, b); !st.ok()) return st.error();
   auto total = s.number("max-cost-total", 0);
   if (!total.ok()) return total.error();
   if (*total < 0) return make_error("--max-cost-total must not be negative");

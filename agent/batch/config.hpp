@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/batch/mode.hpp"
 #include "agent/batch/shard.hpp"
 #include "agent/cli/settings.hpp"
 #include "agent/run_config.hpp"
@@ -20,9 +21,11 @@ struct BatchConfig {
   int workers = 1;
   Shard shard;
   std::string repos_dir;
-  std::string work_dir;       // default: diffsmith-work beside --out
-  std::string test_cmd;       // template with {tests} / {test_files}
-  double max_cost_total = 0;  // USD for all tasks; 0 = no limit
+  std::string work_dir;        // default: diffsmith-work beside --out
+  std::string test_cmd;        // template; {tests} / {test_files} … only with --oracle-tests
+  std::string test_cmd_where;  // where it was set: "--test-cmd", "env DIFFSMITH_TEST" …
+  BatchMode mode;              // standard (default) or --oracle-tests / --hints
+  double max_cost_total = 0;   // USD for all tasks; 0 = no limit
   bool redo = false;
   bool keep_worktrees = false;
   bool quiet = false;       // no line per finished task

@@ -76,7 +76,7 @@ void BatchProgress::task_finished(const TaskResult& r) {
   std::lock_guard<std::mutex> lock(mu_);
   if (running_ > 0) --running_;
   ++done_;
-  if (r.status == "solved" || r.status == "done") ++solved_;
+  if (r.status == "solved") ++solved_;
   if (!quiet_ || r.status == "error") {
     clear_line();
     std::string line =

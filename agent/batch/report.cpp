@@ -46,7 +46,8 @@ h1{font-size:1.4em}table{border-collapse:collapse;margin:1em 0}
 th,td{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
 th{cursor:pointer;background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .solved{color:#116611;font-weight:bold}.unsolved{color:#995500}.error,.interrupted{color:#bb1111}
-.not-run{color:#777}.totals td{font-weight:bold;border-top:2px solid #999}
+.not-run{color:#777}.unverified{color:#995500}
+.oracle{background:#fff0f0;border:2px solid #bb1111;padding:.6em;color:#bb1111}.totals td{font-weight:bold;border-top:2px solid #999}
 pre{background:#f8f8f8;border:1px solid #ddd;padding:.6em;overflow-x:auto;font-size:12px}
 pre .a{color:#116611}pre .d{color:#bb1111}pre .k{color:#0066aa}pre .h{font-weight:bold}
 .reason{color:#555;font-size:12px})";
@@ -92,8 +93,10 @@ BatchReport::Totals BatchReport::totals() const {
   Totals t;
   for (const auto& r : rows) {
     ++t.tasks;
-    if (r.status == "solved" || r.status == "done")
+    if (r.status == "solved")
       ++t.solved;
+    else if (r.status == "unverified" || r.status == "done")
+      ++t.unverified;
     else if (r.status == "unsolved" || r.status == "no_change")
       ++t.unsolved;
     else if (r.status == "error")
@@ -103,6 +106,11 @@ BatchReport::Totals BatchReport::totals() const {
     else
       ++t.not_run;
     if (r.in_predictions) ++t.predictions;
+    if (r.status != "not run") {
+      t.oracle_tests += r.oracle_tests.value_or(false);
+      t.hints += r.hints.value_or(false);
+      t.mode_unknown += !r.oracle_tests.has_value();
+    }
     t.turns += r.turns;
     t.duration_s += r.duration_s;
     if (r.status == "not run") continue;
@@ -133,6 +141,8 @@ Result<BatchReport> collect_report(const std::vector<std::string>& ids, const st
       if (d["cost_usd"].is_number()) row.cost_usd = d["cost_usd"].as_double();
       row.duration_s = d["duration_s"].as_double();
       if (d["patch_applies"].is_bool()) row.patch_applies = d["patch_applies"].as_bool();
+      if (d["oracle_tests"].is_bool()) row.oracle_tests = d["oracle_tests"].as_bool();
+      if (d["hints"].is_bool()) row.hints = d["hints"].as_bool();
     }
     if (auto p = preds->find(id); p != preds->end()) {
       row.in_predictions = true;
@@ -143,6 +153,22 @@ Result<BatchReport> collect_report(const std::vector<std::string>& ids, const st
     rep.rows.push_back(std::move(row));
   }
   return rep;
+}
+
+std::string oracle_warning(const BatchReport& r) {
+  auto t = r.totals();
+  if (t.oracle_tests == 0 && t.hints == 0 && t.mode_unknown == 0) return "";
+  std::string ran = std::to_string(t.tasks - t.not_run);
+  std::string w = "ORACLE RUN, not a SWE-bench score:";
+  if (t.oracle_tests > 0)
+    w += " " + std::to_string(t.oracle_tests) + " of " + ran +
+         " task(s) ran with --oracle-tests (test_patch applied, the FAIL_TO_PASS/PASS_TO_PASS ids given);";
+  if (t.hints > 0) w += " " + std::to_string(t.hints) + " of " + ran + " with --hints (hints_text shown);";
+  if (t.mode_unknown > 0)
+    w += " " + std::to_string(t.mode_unknown) + " of " + ran +
+         " come from a diffsmith that did not record its mode (it used the tests);";
+  w.back() = '.';
+  return w + " Standard mode (the default) is what SWE-bench's rules allow; see docs/swe-bench.md.";
 }
 
 std::string summary_text(const BatchReport& r) {
@@ -163,12 +189,14 @@ std::string summary_text(const BatchReport& r) {
     out += line;
   }
   auto t = r.totals();
-  out += "solved " + std::to_string(t.solved) + "/" + std::to_string(t.tasks) + " · unsolved " +
-         std::to_string(t.unsolved) + " · errors " + std::to_string(t.errors) + " · interrupted " +
-         std::to_string(t.interrupted) + " · not run " + std::to_string(t.not_run) + " · " +
-         std::to_string(t.predictions) + " prediction(s) · " + std::to_string(t.turns) + " turns · " +
+  out += "solved " + std::to_string(t.solved) + "/" + std::to_string(t.tasks) + " · unverified " +
+         std::to_string(t.unverified) + " · unsolved " + std::to_string(t.unsolved) + " · errors " +
+         std::to_string(t.errors) + " · interrupted " + std::to_string(t.interrupted) + " · not run " +
+         std::to_string(t.not_run) + " · " + std::to_string(t.predictions) + " prediction(s) · " +
+         std::to_string(t.turns) + " turns · " +
          (t.cost_known ? llm::format_usd(t.cost_usd) : "cost unknown") + " · task time " +
          format_duration(t.duration_s) + "\n";
+  if (std::string w = oracle_warning(r); !w.empty()) out += w + "\n";
   return out;
 }
 
@@ -180,7 +208,13 @@ std::string report_html(const BatchReport& r) {
   if (!r.model_name.empty()) h += "model <b>" + html_escape(r.model_name) + "</b> · ";
   h += "predictions <code>" + html_escape(r.out_path) + "</code>";
   if (!r.shard.empty()) h += " · shard " + html_escape(r.shard);
-  h += "</p>\n<p id=\"score\">solved <b>" + std::to_string(t.solved) + "</b> of " + std::to_string(t.tasks) +
+  h += "</p>\n";
+  if (std::string w = oracle_warning(r); !w.empty())
+    h += "<p id=\"mode\" class=\"oracle\"><b>" + html_escape(w) + "</b></p>\n";
+  else if (t.tasks > t.not_run)
+    h += "<p id=\"mode\">standard mode: the model saw the problem statement and the repository at "
+         "base_commit only</p>\n";
+  h += "<p id=\"score\">solved <b>" + std::to_string(t.solved) + "</b> of " + std::to_string(t.tasks) +
        "</p>\n";
   h += "<table "
        "id=\"tasks\"><thead><tr><th>task</th><th>status</th><th>turns</th><th>cost</th><th>duration</th>"
@@ -209,9 +243,9 @@ std::string report_html(const BatchReport& r) {
        "</td><td class=\"n\">" + (t.cost_known ? llm::format_usd(t.cost_usd) : std::string("unknown")) +
        "</td><td class=\"n\">" + format_duration(t.duration_s) + "</td><td>" + std::to_string(t.predictions) +
        " predictions</td></tr></tfoot>\n";
-  h += "</table>\n<p>unsolved " + std::to_string(t.unsolved) + " · errors " + std::to_string(t.errors) +
-       " · interrupted " + std::to_string(t.interrupted) + " · not run " + std::to_string(t.not_run) +
-       "</p>\n";
+  h += "</table>\n<p>unverified " + std::to_string(t.unverified) + " · unsolved " +
+       std::to_string(t.unsolved) + " · errors " + std::to_string(t.errors) + " · interrupted " +
+       std::to_string(t.interrupted) + " · not run " + std::to_string(t.not_run) + "</p>\n";
   for (size_t i = 0; i < r.rows.size(); ++i) {
     if (r.rows[i].patch.empty()) continue;
     h += "<h2 id=\"diff-" + std::to_string(i) + "\">" + html_escape(r.rows[i].id) +

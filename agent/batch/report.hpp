@@ -15,7 +15,7 @@ namespace ds::agent {
 
 struct ReportRow {
   std::string id;
-  std::string status = "not run";  // solved | unsolved | error | interrupted | not run
+  std::string status = "not run";  // solved | unverified | unsolved | error | interrupted | not run
   std::string reason;
   int turns = 0;
   std::optional<double> cost_usd;
@@ -23,6 +23,8 @@ struct ReportRow {
   std::string patch;  // model_patch from the predictions file
   bool in_predictions = false;
   std::optional<bool> patch_applies;
+  // From the meta line; nullopt: written before diffsmith recorded the mode.
+  std::optional<bool> oracle_tests, hints;
 };
 
 struct BatchReport {
@@ -33,7 +35,9 @@ struct BatchReport {
   std::vector<ReportRow> rows;  // in task order
 
   struct Totals {
-    size_t tasks = 0, solved = 0, unsolved = 0, errors = 0, interrupted = 0, not_run = 0, predictions = 0;
+    size_t tasks = 0, solved = 0, unverified = 0, unsolved = 0, errors = 0, interrupted = 0, not_run = 0,
+           predictions = 0;
+    size_t oracle_tests = 0, hints = 0, mode_unknown = 0;  // rows run so (of those that ran)
     int turns = 0;
     double cost_usd = 0;
     bool cost_known = true;
@@ -46,6 +50,11 @@ struct BatchReport {
 // its meta file.
 Result<BatchReport> collect_report(const std::vector<std::string>& ids, const std::string& out_path,
                                    const std::string& meta_path);
+
+// How the tasks were run, for the summary and the report's header: ""
+// when every task that ran did so in standard mode; else a warning that
+// the numbers are not a SWE-bench score, with the counts.
+std::string oracle_warning(const BatchReport& r);
 
 // A fixed-width table and a totals line, for stdout.
 std::string summary_text(const BatchReport& r);

@@ -1,6 +1,8 @@
-// The worker pool and one task's pipeline: checkout at base_commit → apply
-// and checkpoint test_patch → Session → prediction without test_patch →
-// check it applies at base_commit → append the lines → remove the checkout.
+// The worker pool and one task's pipeline: checkout at base_commit → the
+// test command (standard mode: given or detected; --oracle-tests: apply and
+// checkpoint test_patch, fill in the test ids) → Session → prediction (with
+// --oracle-tests, without test_patch's files) → check it applies at
+// base_commit → append the lines → remove the checkout.
 #include "agent/batch/runner.hpp"
 
 #include <chrono>
@@ -31,7 +33,7 @@ std::string run_id_for(const std::string& id) {
   return "batch-" + utc_now("%Y%m%d-%H%M%S") + "-" + hash;
 }
 
-json::Value meta_line(const TaskResult& r, const std::string& model) {
+json::Value meta_line(const TaskResult& r, const std::string& model, const BatchMode& mode) {
   json::Value d = json::Value::object();
   d.set("status", r.status).set("reason", r.reason).set("turns", r.turns);
   d.set("cost_usd", r.cost_usd ? json::Value(*r.cost_usd) : json::Value());
@@ -43,6 +45,8 @@ json::Value meta_line(const TaskResult& r, const std::string& model) {
   d.set("patch_bytes", r.patch.size());
   d.set("patch_applies", r.patch_applies ? json::Value(*r.patch_applies) : json::Value());
   d.set("in_predictions", r.written).set("model", model).set("trajectory", r.trajectory);
+  // Oracle runs say so on every line: such a number is not a SWE-bench score.
+  d.set("oracle_tests", mode.oracle_tests).set("hints", mode.hints).set("test_source", r.test_source);
   d.set("finished_at", utc_now("%Y-%m-%dT%H:%M:%SZ"));
   json::Value v = json::Value::object();
   v.set("instance_id", r.id).set("diffsmith", std::move(d));
@@ -52,8 +56,8 @@ json::Value meta_line(const TaskResult& r, const std::string& model) {
 }  // namespace
 
 bool writes_prediction(const std::string& status) {
-  return status == "solved" || status == "done" || status == "unsolved" || status == "no_change" ||
-         status == "unverified";
+  return status == "solved" || status == "done" || status == "unverified" || status == "unsolved" ||
+         status == "no_change";
 }
 
 BatchRunner::BatchRunner(const BatchConfig& cfg, Workspace& ws, JsonlAppender& preds, JsonlAppender& meta,
@@ -119,26 +123,49 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   return r;
 }
 
-// checkout → test_patch → test list → the loop → the prediction; returns
-// why the task ended.
+// checkout → tests → the loop → the prediction; returns why the task ended.
 std::string BatchRunner::solve(const BatchTask& task, const std::string& dir, llm::Client& client,
                                TaskResult& r) {
   auto repo = ws_.checkout(task, dir);
   if (!repo) return "checkout: " + repo.error().message;
-  auto test_files = git::patch_paths(task.test_patch);
-  if (!test_files) return "test_patch: " + test_files.error().message;
   RunConfig rc = cfg_.run;
   rc.run_id = run_id_for(task.id);
-  rc.task = task.text;
-  if (Status st = apply_test_patch(*repo, task, rc.run_id); !st.ok()) return st.error().message;
+  rc.task = model_task_text(task, cfg_.mode.hints);
+  std::vector<std::string> test_files;
+  if (std::string failed = set_tests(task, dir, *repo, rc, test_files); !failed.empty()) return failed;
+  r.test_source = rc.test_source;
+  share_costs(rc);
+  auto outcome = run_loop(task, dir, rc, test_files, *repo, client, r.trajectory);
+  if (!outcome) return outcome.error().message;
+  take_prediction(*outcome, test_files, *repo, r);
+  return outcome->reason;
+}
+
+// The task's test command. Standard mode: the given or detected one, or
+// none; nothing of test_patch or the test ids. --oracle-tests: test_patch
+// applied and checkpointed, the ids in the placeholders. Returns "" or why
+// the task cannot run.
+std::string BatchRunner::set_tests(const BatchTask& task, const std::string& dir, git::Repository& repo,
+                                   RunConfig& rc, std::vector<std::string>& test_files) {
+  if (!cfg_.mode.oracle_tests) {
+    TaskTests tests = standard_test_command(task, cfg_.test_cmd, dir);
+    rc.test_cmd = tests.command;
+    rc.test_source = tests.source;
+    // No hidden test checks a standard SWE-bench task: the session must prove
+    // the fix itself (reproduce, fix, verify) once it supports that.
+    rc.reproduce = task.swe_bench;
+    return "";
+  }
+  auto files = git::patch_paths(task.test_patch);
+  if (!files) return "test_patch: " + files.error().message;
+  test_files = std::move(*files);
+  if (Status st = apply_test_patch(repo, task, rc.run_id); !st.ok()) return st.error().message;
   auto tests_file = write_test_list(task);
   if (!tests_file) return tests_file.error().message;
-  rc.test_cmd = test_command_for(task, cfg_.test_cmd, *test_files, *tests_file);
-  share_costs(rc);
-  auto outcome = run_loop(task, dir, rc, *test_files, *repo, client, r.trajectory);
-  if (!outcome) return outcome.error().message;
-  take_prediction(*outcome, *test_files, *repo, r);
-  return outcome->reason;
+  rc.test_cmd = test_command_for(task, cfg_.test_cmd, test_files, *tests_file);
+  rc.test_source =
+      std::string(task.test_cmd.empty() ? "--test-cmd" : "the task's test_cmd") + ", --oracle-tests";
+  return "";
 }
 
 // The tests that judge the task, applied and checkpointed before the run, so
@@ -188,7 +215,8 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   TrajectorySink trajectory(trajectory_path);
   FanoutSink events;
   if (trajectory.ok()) events.add(&trajectory);
-  events.event(ev::BatchTask{task.id, task.repo, task.base_commit, dir, rc.test_cmd, test_files});
+  events.event(ev::BatchTask{task.id, task.repo, task.base_commit, dir, rc.test_cmd, test_files,
+                             rc.test_source, cfg_.mode.oracle_tests, cfg_.mode.hints});
   exec::SystemRunner runner;
   auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
   if (!container) return container.error();
@@ -203,6 +231,12 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
 void BatchRunner::take_prediction(RunOutcome& outcome, const std::vector<std::string>& test_files,
                                   git::Repository& repo, TaskResult& r) {
   r.status = status_name(outcome.status);
+  // A change no test checked is not a solved task: the batch must not count
+  // it as one (standard mode with no given or detected test command).
+  if (outcome.status == RunStatus::Done) {
+    r.status = "unverified";
+    outcome.reason += "; no test checked the change (unverified, not solved)";
+  }
   r.turns = outcome.turns;
   r.usage = outcome.usage;
   r.cost_usd = outcome.cost_usd;
@@ -223,7 +257,7 @@ void BatchRunner::record(const BatchTask& task, TaskResult& r) {
     r.written = st.ok();
     if (!st.ok()) progress_.note("diffsmith batch: " + task.id + ": " + st.error().message);
   }
-  if (Status st = meta_.append(meta_line(r, cfg_.run.model)); !st.ok())
+  if (Status st = meta_.append(meta_line(r, cfg_.run.model, cfg_.mode)); !st.ok())
     progress_.note("diffsmith batch: " + task.id + ": " + st.error().message);
 }
 

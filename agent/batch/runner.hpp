@@ -27,7 +27,7 @@ namespace ds::agent {
 
 struct TaskResult {
   std::string id;
-  // solved | unsolved | error | interrupted | not started
+  // solved | unverified | unsolved | error | interrupted | not started
   std::string status = "not started";
   std::string reason;
   int turns = 0;
@@ -38,11 +38,12 @@ struct TaskResult {
   std::optional<bool> patch_applies;  // checked against base_commit in memory
   bool written = false;               // a prediction line went to --out
   std::string trajectory;             // --work-dir/trajs/<id>.jsonl
+  std::string test_source;            // where the test command came from; "none" = untested
 };
 
 // Whether a task with this status gets a prediction line: the loop reached a
-// verdict (solved, or unsolved within the budgets). Errors and interruptions
-// do not, so a re-run retries them.
+// verdict (solved; unverified: a change no test checked; unsolved within the
+// budgets). Errors and interruptions do not, so a re-run retries them.
 bool writes_prediction(const std::string& status);
 
 class BatchRunner {
@@ -67,6 +68,8 @@ class BatchRunner {
   static Status apply_test_patch(git::Repository& repo, const BatchTask& task, const std::string& run_id);
   Result<std::string> write_test_list(const BatchTask& task);
   void share_costs(RunConfig& rc) const;
+  std::string set_tests(const BatchTask& task, const std::string& dir, git::Repository& repo, RunConfig& rc,
+                        std::vector<std::string>& test_files);
   Result<RunOutcome> run_loop(const BatchTask& task, const std::string& dir, const RunConfig& rc,
                               const std::vector<std::string>& test_files, git::Repository& repo,
                               llm::Client& client, const std::string& trajectory_path);

@@ -77,7 +77,9 @@ Result<BatchTask> task_from(const json::Value& v, const std::string& key_id) {
     if (!problem) return problem.error();
     auto hints = text_field(v, "hints_text", false);
     if (!hints) return hints.error();
-    t.text = swe_bench_task_text(*problem, *hints);
+    // Kept apart: the model sees the hints only with --hints.
+    t.text = swe_bench_task_text(*problem, "");
+    if (!blank(*hints)) t.hints = *hints;
   } else {
     auto task = text_field(v, "task", true);
     if (!task) return task.error();
@@ -139,6 +141,10 @@ std::string swe_bench_task_text(const std::string& problem_statement, const std:
     text += "\n\n## Hints (from the issue discussion)\n\n" + h;
   }
   return text + "\n";
+}
+
+std::string model_task_text(const BatchTask& t, bool with_hints) {
+  return with_hints && !t.hints.empty() ? swe_bench_task_text(t.text, t.hints) : t.text;
 }
 
 Result<TaskFile> parse_tasks(std::string_view text) {

@@ -15,7 +15,8 @@ struct BatchTask {
   std::string id;           // instance_id (SWE-bench) or id
   std::string repo;         // "owner/name", a local path, or a git URL
   std::string base_commit;  // "" = the repository's HEAD
-  std::string text;         // what the model is asked to do
+  std::string text;         // what the model is asked to do: problem_statement or task
+  std::string hints;        // SWE-bench hints_text: shown only with --hints
   std::string test_cmd;     // the task's own test command ("" = use --test-cmd)
   std::vector<std::string> fail_to_pass, pass_to_pass;
   std::string test_patch;  // applied before the loop, never part of the prediction
@@ -44,8 +45,12 @@ Result<TaskFile> parse_tasks(std::string_view text);
 // Reads and parses `path`.
 Result<TaskFile> load_tasks(const std::string& path);
 
-// The text the model gets for a SWE-bench instance: the problem statement,
-// then the hints (when there are any) under their own heading.
+// The problem statement, then the hints (when there are any) under their
+// own heading: what the model gets for a SWE-bench instance with --hints.
 std::string swe_bench_task_text(const std::string& problem_statement, const std::string& hints);
+
+// The task text the model gets: `t.text`, plus the hints only when
+// `with_hints` (--hints; SWE-bench's rules forbid them for a score).
+std::string model_task_text(const BatchTask& t, bool with_hints);
 
 }  // namespace ds::agent

@@ -58,7 +58,8 @@ class Workspace {
 // share a name.
 std::string safe_name(std::string_view id);
 
-// The test command for a task: its own test_cmd, else `template_cmd`, with
+// The test command for a task under --oracle-tests (standard mode uses
+// standard_test_command, agent/batch/mode.hpp): its own test_cmd, else `template_cmd`, with
 // {tests} → FAIL_TO_PASS + PASS_TO_PASS ids, {fail_to_pass} → only the
 // former, {test_files} → the files test_patch touches (each shell-quoted,
 // space-separated), {tests_file} → `tests_file` (a file listing the ids one

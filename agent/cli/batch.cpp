@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "agent/batch/config.hpp"
+#include "agent/batch/mode.hpp"
 #include "agent/batch/output.hpp"
 #include "agent/batch/progress.hpp"
 #include "agent/batch/report.hpp"
@@ -55,13 +56,29 @@ Result<Selection> select_tasks(const BatchConfig& cfg, std::ostream& err) {
   auto file = load_tasks(cfg.tasks_path);
   if (!file.ok()) return file.error();
   Selection s{std::move(*file), {}, {}};
+  size_t carrying = 0;
   for (auto& t : s.file.tasks) {
-    if (test_command_for(t, cfg.test_cmd, {}).empty())
+    if (Status st = check_test_placeholders(
+            t.test_cmd, cfg.tasks_path + ", " + t.where + " (" + t.id + "): test_cmd", cfg.mode);
+        !st.ok())
+      return st.error();
+    carrying +=
+        !t.test_patch.empty() || !t.fail_to_pass.empty() || !t.pass_to_pass.empty() || !t.hints.empty();
+    // Standard SWE-bench tasks may run with a detected test command or none;
+    // other tasks (and oracle runs) need one.
+    bool needs_cmd = cfg.mode.oracle_tests || !t.swe_bench;
+    std::string cmd =
+        cfg.mode.oracle_tests ? test_command_for(t, cfg.test_cmd, {}) : given_test_command(t, cfg.test_cmd);
+    if (needs_cmd && cmd.empty())
       s.file.bad.push_back(
           {t.where, t.id, "no test command: add \"test_cmd\" to the task or pass --test-cmd \"...\""});
     else
       s.valid.push_back(std::move(t));
   }
+  if (carrying > 0 && !cfg.mode.oracle_tests)
+    err << "diffsmith batch: standard mode: " << carrying
+        << " task(s) carry test_patch, FAIL_TO_PASS, PASS_TO_PASS or hints_text; the model gets "
+        << (cfg.mode.hints ? "only the hints of them" : "none of them") << " (docs/swe-bench.md)\n";
   for (const auto& t : s.valid)
     if (in_shard(t.id, cfg.shard)) s.selected.push_back(t);
   for (const auto& b : s.file.bad)

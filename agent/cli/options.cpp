@@ -168,8 +168,14 @@ const std::vector<OptionSpec>& batch_options() {
       opt("work-dir", "Folder for the clone cache, per-task checkouts and trajectories",
           "diffsmith-work beside --out"),
       opt("test-cmd",
-          "Test command for tasks without test_cmd; fills in {tests} {fail_to_pass} {test_files} "
-          "{tests_file} {id} {repo} {version} (docs/batch.md)"),
+          "Test command for tasks without test_cmd; fills in {id} {repo} {version}, and with "
+          "--oracle-tests {tests} {fail_to_pass} {test_files} {tests_file} (docs/batch.md)",
+          "detected in each checkout"),
+      opt("oracle-tests",
+          "Oracle run, not a SWE-bench score: apply test_patch and allow the test-id placeholders "
+          "(labelled in the meta lines, trajectories and report)")
+          .is_flag(),
+      opt("hints", "Append hints_text to the task (not allowed for a SWE-bench score; labelled)").is_flag(),
       opt("max-cost-total", "Start no new task once all tasks together cost this many USD (0 = no limit)",
           "0")
           .number(),

@@ -36,7 +36,8 @@ TEST_CASE("batch cli: the binary runs a batch with the same flags and lists the 
   BatchFixture f;
   auto mock = start_mock(BatchFixture::script());
   std::string cmd = "XDG_CONFIG_HOME='" + f.root + "/xdg' '" + DIFFSMITH_BINARY + "' batch '" + f.tasks + "'";
-  for (const auto& [k, v] : f.flags(*mock)) cmd += " --" + k + " " + ds::exec::shell_quote(v);
+  for (const auto& [k, v] : f.flags(*mock))
+    cmd += " --" + k + (v == "true" ? "" : " " + ds::exec::shell_quote(v));
   int code = 0;
   std::string out = shell(f.root, cmd, true, &code);
   INFO(out);

@@ -179,8 +179,12 @@ struct BatchFixture {
     return rc;
   }
 
+  // The oracle-style flags of the tests written before standard mode: the
+  // SWE-bench task gets test_patch, its test ids ({tests}) and its hints.
   std::map<std::string, std::string> flags(const ds::test::MockServer& mock) const {
     return {{"out", out},
+            {"oracle-tests", "true"},
+            {"hints", "true"},
             {"work-dir", work},
             {"workers", "2"},
             {"base-url", mock.base_url()},

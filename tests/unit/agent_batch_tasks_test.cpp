@@ -82,8 +82,12 @@ TEST_CASE("batch tasks: FAIL_TO_PASS and PASS_TO_PASS as real lists, and hints u
   const BatchTask& t = f->tasks[0];
   CHECK(t.fail_to_pass.size() == 1);
   CHECK(t.pass_to_pass == std::vector<std::string>{"test_a (m.C)", "test_b (m.C)"});
-  CHECK(t.text.find("Modeling's separability_matrix is wrong.\n\n## Hints") == 0);
-  CHECK(t.text.find("trailing newline.") != std::string::npos);
+  // The hints are kept apart: the model gets them only with --hints.
+  CHECK(t.text.find("Hints") == std::string::npos);
+  CHECK(t.hints == "The regex uses $ which matches before a trailing newline.");
+  CHECK(model_task_text(t, false) == t.text);
+  CHECK(model_task_text(t, true).find("Modeling's separability_matrix is wrong.\n\n## Hints") == 0);
+  CHECK(model_task_text(t, true).find("trailing newline.") != std::string::npos);
   CHECK_FALSE(t.version.empty());
 
   v.set("FAIL_TO_PASS", "not a list");

@@ -112,9 +112,11 @@ TEST_CASE("events: every type's JSON is exactly the documented object") {
   f.cost_usd.reset();
   CHECK(contains(dumped(f), R"("cost_usd":null,)"));
 
-  CHECK(dumped(ev::BatchTask{"t1", "o/r", "abc", "/w/t1", "pytest", {"tests/a.py"}}) ==
+  CHECK(dumped(ev::BatchTask{
+            "t1", "o/r", "abc", "/w/t1", "pytest", {"tests/a.py"}, "--test-cmd", true, false}) ==
         R"({"type":"batch_task","id":"t1","repo":"o/r","base_commit":"abc","checkout":"/w/t1",)"
-        R"("test_cmd":"pytest","test_files":["tests/a.py"]})");
+        R"("test_cmd":"pytest","test_files":["tests/a.py"],"test_source":"--test-cmd","oracle_tests":true,)"
+        R"("hints":false})");
 }
 
 TEST_CASE("events: kind() and type_name() follow the variant's order") {
