@@ -96,6 +96,14 @@ std::string initial_user_message(const InitialContext& c) {
            "finish with a summary when the whole task is done.\n\n";
       break;
   }
+  if (c.reproduce)
+    m +=
+        "# Proof\n\nThis run must prove its fix. First write a test or script that fails because of the "
+        "issue, and call set_reproduction with the command that runs it and its files: it is run on the "
+        "unchanged code plus only those files and must fail there. Then fix the code. The run is solved when "
+        "the reproduction passes on your changed code and no test that passed before fails. The "
+        "reproduction's "
+        "files are not part of the final patch.\n\n";
   m += "# Repository files (tracked)\n\n" + c.tree + "\n";
   if (!c.repo_map.empty()) m += "# Repo map (most relevant definitions)\n\n" + c.repo_map + "\n";
   for (const auto& p : c.pinned) m += "# File " + p.path + "\n\n" + p.content + "\n";

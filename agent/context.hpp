@@ -28,6 +28,7 @@ struct InitialContext {
   std::string task;
   std::string test_cmd;  // empty: no tests
   RunMode mode = RunMode::Fix;
+  bool reproduce = false;  // --reproduce: the model must prove its fix (set_reproduction)
   std::string tree;
   std::string repo_map;  // empty: none
   std::vector<PinnedFile> pinned;

@@ -12,6 +12,12 @@ namespace {
 
 json::Value typed(EventKind k) { return json::Value::object().set("type", type_name(k)); }
 
+json::Value strings(const std::vector<std::string>& items) {
+  json::Value a = json::Value::array();
+  for (const auto& s : items) a.push(s);
+  return a;
+}
+
 json::Value cost(const std::optional<double>& usd) { return usd ? json::Value(*usd) : json::Value(); }
 
 json::Value json_of(const ev::RunStarted& e) {
@@ -29,6 +35,16 @@ json::Value json_of(const ev::Tests& e) {
   json::Value v = typed(EventKind::Tests);
   v.set("turn", e.turn).set("exit_code", e.exit_code).set("passed", e.passed).set("timed_out", e.timed_out);
   v.set("duration_ms", e.duration_ms);
+  if (e.error) v.set("error", *e.error);
+  v.set("output_tail", tail_excerpt(e.output, ev::Tests::kTailLines, ev::Tests::kTailBytes));
+  if (e.regressions) v.set("regressions", strings(*e.regressions));
+  return v;
+}
+
+json::Value json_of(const ev::Reproduction& e) {
+  json::Value v = typed(EventKind::Reproduction);
+  v.set("turn", e.turn).set("command", e.command).set("files", strings(e.files)).set("tree", e.tree);
+  v.set("exit_code", e.exit_code).set("passed", e.passed).set("duration_ms", e.duration_ms);
   if (e.error) v.set("error", *e.error);
   return v.set("output_tail", tail_excerpt(e.output, ev::Tests::kTailLines, ev::Tests::kTailBytes));
 }
@@ -88,7 +104,18 @@ json::Value json_of(const ev::RunFinished& e) {
   json::Value files = json::Value::array();
   for (const auto& f : e.files)
     files.push(json::Value::object().set("path", f.path).set("added", f.added).set("removed", f.removed));
-  return v.set("files", std::move(files)).set("duration_ms", e.duration_ms);
+  v.set("files", std::move(files)).set("duration_ms", e.duration_ms);
+  if (e.reproduction) {
+    const auto& r = *e.reproduction;
+    v.set("reproduction", json::Value::object()
+                              .set("command", r.command)
+                              .set("files", strings(r.files))
+                              .set("failed_on_base", r.failed_on_base)
+                              .set("passes_at_end", r.passes_at_end)
+                              .set("diff", r.diff));
+  }
+  if (!e.flaky.empty()) v.set("flaky", strings(e.flaky));
+  return v;
 }
 
 json::Value json_of(const ev::BatchTask& e) {
@@ -128,6 +155,8 @@ const char* type_name(EventKind k) {
       return "run_finished";
     case EventKind::BatchTask:
       return "batch_task";
+    case EventKind::Reproduction:
+      return "reproduction";
   }
   return "";
 }

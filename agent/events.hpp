@@ -46,6 +46,23 @@ struct Tests {
   int64_t duration_ms = 0;
   std::optional<std::string> error;  // the command could not start
   std::string output;                // in memory only: the whole (capped) output
+  // Against the first run, when both runs' failures could be read
+  // (agent/test_results.hpp): tests failing now that did not fail then.
+  std::optional<std::vector<std::string>> regressions;
+};
+
+// set_reproduction's check on the base tree, and each later check of the
+// reproduction on the work tree (--reproduce).
+struct Reproduction {
+  int turn = 0;
+  std::string command;
+  std::vector<std::string> files;
+  std::string tree;  // "base" or "work"
+  int exit_code = -1;
+  bool passed = false;
+  int64_t duration_ms = 0;
+  std::optional<std::string> error;  // it could not be run
+  std::string output;                // in memory only
 };
 
 // Each model reply.
@@ -117,6 +134,15 @@ struct RunFinished {
   std::string summary, diff;
   std::vector<FileChange> files;  // the files of `diff`, with lines added and removed
   int64_t duration_ms = 0;        // wall time of the run
+  // --reproduce: the reproduction (command, files, the diff that creates
+  // them, left out of `diff` unless --keep-repro) and what it showed.
+  struct Repro {
+    std::string command, diff;
+    std::vector<std::string> files;
+    bool failed_on_base = false, passes_at_end = false;
+  };
+  std::optional<Repro> reproduction;
+  std::vector<std::string> flaky;  // tests that failed, then passed on the unchanged tree
 };
 
 // `diffsmith batch`: the head of a task's trajectory.
@@ -143,12 +169,13 @@ enum class EventKind {
   Notice,
   RunFinished,
   BatchTask,
+  Reproduction,
 };
 
 // The alternatives are in EventKind's order: kind() is the index.
-using Event =
-    std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText, ev::ToolCall,
-                 ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished, ev::BatchTask>;
+using Event = std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText,
+                           ev::ToolCall, ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished,
+                           ev::BatchTask, ev::Reproduction>;
 
 inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
 

@@ -34,9 +34,16 @@ struct RunConfig {
   // left out of the patch, never shown (--max-diff-file-size).
   uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize;
   bool allow_dirty = false;
+  // Fix mode: a change to test files alone may solve the run (the task is
+  // about the tests). Off: such a change is reported and the model told to
+  // fix the code.
+  bool allow_test_edits = false;
   // Reproduce, fix, verify (--reproduce; the batch's standard SWE-bench mode
-  // sets it): no hidden test checks such a task, the session must prove the fix.
+  // sets it): solved needs a reproduction (set_reproduction) that fails on
+  // the base tree and passes at the end, and no regression; without one the
+  // run ends unverified. Its files stay out of the patch unless keep_repro.
   bool reproduce = false;
+  bool keep_repro = false;
   std::optional<bool> parallel_tool_calls;
   llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests
@@ -57,8 +64,9 @@ struct RunConfig {
 
 // Solved: the tests pass and the run changed something. Done: no tests
 // (--no-test), the model finished with a change. NoChange: the run ended
-// with nothing changed since its start (never a success).
-enum class RunStatus { Solved, Done, Unsolved, NoChange, Error, Interrupted };
+// with nothing changed since its start (never a success). Unverified
+// (--reproduce): a change, but no reproduction failed on the base to prove it.
+enum class RunStatus { Solved, Done, Unsolved, NoChange, Error, Interrupted, Unverified };
 
 inline const char* status_name(RunStatus s) {
   switch (s) {
@@ -74,6 +82,8 @@ inline const char* status_name(RunStatus s) {
       return "error";
     case RunStatus::Interrupted:
       return "interrupted";
+    case RunStatus::Unverified:
+      return "unverified";
   }
   return "error";
 }
@@ -100,7 +110,8 @@ struct RunOutcome {
   RunStatus status = RunStatus::Error;
   int exit_code = 3;   // DESIGN.md exit codes
   std::string reason;  // why it stopped, for people
-  std::string diff;    // start..end, git-apply clean
+  std::string diff;    // start..end, git-apply clean (reproduction files left out unless keep_repro)
+  std::string repro_command, repro_diff;  // --reproduce: the reproduction and the diff creating its files
   std::vector<std::string> changed_paths;
   std::string summary;  // the model's finish summary, if any
   RunMode mode = RunMode::Fix;

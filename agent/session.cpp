@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "agent/context.hpp"
+#include "agent/test_paths.hpp"
 #include "agent/trajectory.hpp"
 #include "edit/line_numbers.hpp"
 #include "edit/parse.hpp"
@@ -96,8 +98,17 @@ bool Session::start() {
   tool_ctx_.command_output_tokens = cfg_.test_output_tokens;
   tool_ctx_.max_diff_file_size = cfg_.max_diff_file_size;
   tool_ctx_.pass_env = cfg_.pass_env;
+  if (cfg_.reproduce)
+    tool_ctx_.set_reproduction = [this](const std::string& command, const std::vector<std::string>& files) {
+      return set_reproduction(command, files);
+    };
   tools_ = tools::make_tools(cfg_.edit_format, static_cast<bool>(tool_ctx_.repo_map),
-                             tool_ctx_.commands != nullptr);
+                             tool_ctx_.commands != nullptr, cfg_.reproduce);
+  std::string root = repo_.root();
+  command_files_ = test_command_files(cfg_.test_cmd, [&root](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(root + "/" + path, ec);
+  });
   if (!tested) std::erase_if(tools_, [](const tools::Tool& t) { return t.def.name == "run_tests"; });
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
@@ -125,6 +136,7 @@ bool Session::start() {
   ctx.task = cfg_.task;
   ctx.test_cmd = cfg_.test_cmd;
   ctx.mode = out_.mode;
+  ctx.reproduce = cfg_.reproduce;
   ctx.tree = file_tree(tool_ctx_.tracked, 1500);
   bool follow_up = !continues_.messages.empty();
   if (cfg_.map_tokens > 0 && !follow_up) ctx.repo_map = repo_map({}, cfg_.map_tokens);
@@ -329,54 +341,97 @@ void Session::test_and_checkpoint(TurnState& ts) {
     ts.feedback.push_back("The test command fails after your changes:\n\n" + t.for_model);
 }
 
-// The verdict rules, in one place (DESIGN.md, "The verdict").
+// The verdict (DESIGN.md, "The verdict"): the facts of the turn and the
+// run, judged by agent::decide (verdict.cpp), then acted on.
 void Session::decide(const llm::Turn& turn, TurnState& ts) {
   if (interrupted()) return;
+  if (cfg_.reproduce) check_reproduction(ts);
+  recheck_failures(ts);
+  if (interrupted()) return;
   std::string explanation = out_.summary.empty() ? turn.text : out_.summary;
-  switch (out_.mode) {
-    case RunMode::Fix:
-      // The first turn after which the tests pass ends the run, without
-      // another request; so does the model stopping once they pass.
-      if (last_tests_passed_ && (!edited_.empty() || ts.model_stopped())) {
-        conclude(RunStatus::Solved, "tests pass", explanation);
-        return;
-      }
-      break;
-    case RunMode::Change:
-      // Passing tests do not end the run: the model does, and then they must pass.
-      if (ts.model_stopped() && last_tests_passed_) {
-        conclude(RunStatus::Solved, "the model finished and the tests pass", explanation);
-        return;
-      }
-      break;
-    case RunMode::Untested:
-      if (ts.model_stopped()) {
-        conclude(RunStatus::Done, "the model finished (no tests were run)", explanation);
-        return;
-      }
-      break;
+  Verdict v = agent::decide(TurnFacts{ts.model_stopped(), ts.finish_called, ts.over_budget}, run_facts());
+  if (!v.notice.empty()) events_.event(ev::Notice{v.notice});
+  switch (v.kind) {
+    case Verdict::Kind::Solved:
+      conclude(RunStatus::Solved, v.reason, explanation);
+      return;
+    case Verdict::Kind::Done:
+      conclude(RunStatus::Done, v.reason, explanation);
+      return;
+    case Verdict::Kind::Stall:
+      stall(v, ts);
+      return;
+    case Verdict::Kind::GoOn:
+      for (auto& part : v.feedback) ts.feedback.push_back(std::move(part));
+      return;
   }
-  if (ts.over_budget) return;  // run() stops at the top of the loop
-  if (ts.model_stopped()) {
-    stall(ts.finish_called ? "You called finish, but the test command still fails"
-                           : "Your reply had no tool call and no edit, and the test command still fails",
-          ts);
-  }
+}
+
+RunFacts Session::run_facts() {
+  RunFacts f;
+  f.mode = out_.mode;
+  f.has_edits = !edited_.empty();
+  f.tests_passed = last_tests_passed_;
+  f.delta = delta_;
+  f.change = changed_code();
+  f.change_only_tests = only_test_files(f.change, command_files_);
+  f.allow_test_edits = cfg_.allow_test_edits;
+  f.reproduce = cfg_.reproduce;
+  f.repro_set = repro_.has_value();
+  f.repro_failed_on_base = repro_ && repro_->failed_on_base;
+  f.repro_passes_now = repro_ && repro_->passes_now;
+  return f;
+}
+
+// Tests that passed on the base and fail now count against the change, but
+// only once a second run on the unchanged tree agrees: a test whose result
+// flips is flaky, reported, and never counted. The second run is paid for
+// only when the verdict turns on it.
+void Session::recheck_failures(TurnState& ts) {
+  if (!delta_.known || delta_.regressions.empty() || ts.over_budget || out_.mode == RunMode::Untested) return;
+  bool matters = ts.model_stopped() || (cfg_.reproduce && repro_ && repro_->passes_now);
+  if (!matters) return;
+  std::vector<std::string> first = delta_.regressions;
+  (void)run_tests();
+  if (!delta_.known) return;
+  std::vector<std::string> flipped;
+  for (const auto& id : first)
+    if (std::find(delta_.regressions.begin(), delta_.regressions.end(), id) == delta_.regressions.end())
+      flipped.push_back(id);
+  for (const auto& id : delta_.regressions)
+    if (std::find(first.begin(), first.end(), id) == first.end()) flipped.push_back(id);
+  if (flipped.empty()) return;
+  for (const auto& id : flipped)
+    if (std::find(flaky_.begin(), flaky_.end(), id) == flaky_.end()) flaky_.push_back(id);
+  std::erase_if(delta_.regressions, [&](const std::string& id) {
+    return std::find(flaky_.begin(), flaky_.end(), id) != flaky_.end();
+  });
+  std::string list;
+  for (const auto& id : flipped) list += (list.empty() ? "" : ", ") + id;
+  events_.event(ev::Notice{"flaky: " + list +
+                           " changed result between two runs on the same tree; not counted as a regression"});
+  ts.feedback.push_back(
+      "Flaky tests (their result changed between two runs on the same tree; they do not count "
+      "against your change): " +
+      list + ".");
 }
 
 // A stall: the model stopped while the task is not done. Three in a row
 // (without an applied change between them) end the run as unsolved.
-void Session::stall(const std::string& why, TurnState& ts) {
+void Session::stall(const Verdict& v, TurnState& ts) {
   if (++stalls_ >= kMaxStalls) {
     finish(RunStatus::Unsolved,
-           "the model stopped " + std::to_string(kMaxStalls) + " times while the tests still fail");
+           "the model stopped " + std::to_string(kMaxStalls) + " times while " + v.unmet);
     return;
   }
-  ts.feedback.push_back(
-      why +
-      ". Keep working until it passes: read the failing output, find the cause, and edit the "
-      "code.\n\n" +
-      last_test_text_);
+  if (v.show_tests)
+    ts.feedback.push_back(
+        v.why +
+        ". Keep working until it passes: read the failing output, find the cause, and edit the "
+        "code.\n\n" +
+        last_test_text_);
+  else
+    ts.feedback.push_back(v.why + ".");
 }
 
 void Session::send_feedback(TurnState& ts) {
@@ -467,11 +522,27 @@ Session::TestRun Session::run_tests() {
     event.timed_out = r->timed_out;
     event.duration_ms = static_cast<int64_t>(r->duration.count());
   }
+  record_test_results(t, event);
   event.output = t.output;
   events_.event(event);
   last_tests_passed_ = t.passed;
   last_test_text_ = t.for_model;
   return t;
+}
+
+// The first run is the base; every later one is read against it.
+void Session::record_test_results(const TestRun& t, ev::Tests& event) {
+  bool usable = t.ran && !t.timed_out;
+  TestReport report = usable ? parse_test_results(t.output) : TestReport{};
+  if (!base_recorded_) {
+    base_recorded_ = true;
+    base_known_ = usable && readable(report, t.exit_code);
+    if (base_known_ && t.exit_code != 0) base_failing_ = report.failing();
+  } else {
+    delta_ = usable ? test_delta(base_failing_, base_known_, report, t.exit_code, flaky_) : TestDelta{};
+    if (delta_.known) event.regressions = delta_.regressions;
+  }
+  last_report_ = std::move(report);
 }
 
 void Session::checkpoint(const std::string& message) {

@@ -8,11 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/events.hpp"
 #include "agent/run_config.hpp"
+#include "agent/test_results.hpp"
+#include "agent/verdict.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
 #include "tools/tool.hpp"
@@ -49,6 +52,21 @@ class Session {
     std::string for_model;  // formatted, trimmed
   };
 
+  // The reproduction (--reproduce) once set_reproduction was called.
+  struct Repro {
+    std::string command;
+    std::vector<std::string> files;
+    std::map<std::string, std::string> checked;  // file -> content its base check ran with
+    bool failed_on_base = false;
+    bool passes_now = false;
+    std::string checked_at;  // the checkpoint passes_now was measured on
+  };
+  struct ReproRun {
+    bool ran = false, passed = false;
+    int exit_code = -1;
+    std::string output, error;
+  };
+
   // What one model turn did; reset at the start of every turn.
   struct TurnState {
     bool tool_calls = false;      // the reply had tool calls
@@ -73,11 +91,22 @@ class Session {
   void apply_text_edits(const std::string& text, TurnState& ts);
   void test_and_checkpoint(TurnState& ts);
   void decide(const llm::Turn& turn, TurnState& ts);
-  void stall(const std::string& why, TurnState& ts);
+  RunFacts run_facts();
+  void recheck_failures(TurnState& ts);  // a regression that passes on a second run is flaky
+  void stall(const Verdict& v, TurnState& ts);
   void send_feedback(TurnState& ts);
 
   void note_edit_result(const git::EditApplyResult& r, TurnState& ts);
   TestRun run_tests();
+  void record_test_results(const TestRun& t, ev::Tests& event);
+
+  // session_repro.cpp: reproduce, fix, verify.
+  std::string set_reproduction(const std::string& command, const std::vector<std::string>& files);
+  std::string check_on_base(TurnState* ts);  // runs the reproduction on the base tree plus its files
+  void check_reproduction(TurnState& ts);    // on the work tree, when it changed since the last check
+  ReproRun run_reproduction(const std::string& cwd, const std::string& tree);
+  bool is_repro_file(const std::string& path) const;
+  std::vector<std::string> changed_code();  // paths changed since the start, reproduction files left out
   void checkpoint(const std::string& message);
   void add_message(llm::Message m);
   std::string budget_exceeded() const;  // why the run must stop, or ""
@@ -112,6 +141,15 @@ class Session {
   int stalls_ = 0;  // replies that stopped without finishing the task; reset by an applied change
   std::map<std::string, int> failed_blocks_;  // block fingerprint -> turn it failed in
   std::vector<std::string> edited_;           // paths this run's edits changed: repo map focus, final diff
+
+  // The regression delta: the first test run's failures, the last run against them.
+  bool base_recorded_ = false, base_known_ = false;
+  std::vector<std::string> base_failing_;
+  TestReport last_report_;
+  TestDelta delta_;
+  std::vector<std::string> flaky_;          // failed, then passed on the unchanged tree (or the reverse)
+  std::vector<std::string> command_files_;  // the files the test command runs (test_paths.hpp)
+  std::optional<Repro> repro_;
 };
 
 }  // namespace ds::agent

@@ -38,8 +38,11 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     // wrote. Anything else that changed in the work tree (build output,
     // __pycache__, files the tests wrote) is not part of the model's change.
     // Binary files and files over --max-diff-file-size are left out and named.
-    auto patch =
-        git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, edited_, cfg_.max_diff_file_size);
+    // The reproduction's files are the proof, not the change: out of the
+    // patch (and a prediction) unless --keep-repro.
+    std::vector<std::string> code = edited_;
+    if (repro_) std::erase_if(code, [&](const std::string& p) { return is_repro_file(p) && !cfg_.keep_repro; });
+    auto patch = git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, code, cfg_.max_diff_file_size);
     if (patch.ok()) {
       out_.diff = patch->text;
       out_.changed_paths = patch->shown;
@@ -48,6 +51,18 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     } else {
       events_.event(ev::Notice{"cannot make the run's patch: " + patch.error().message});
     }
+    if (repro_) {
+      auto repro = git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, repro_->files,
+                                       cfg_.max_diff_file_size);
+      if (repro.ok()) out_.repro_diff = repro->text;
+    }
+  }
+  if (repro_) out_.repro_command = repro_->command;
+  // --reproduce: a change nothing proved is unverified, whatever else ended the run.
+  bool proved = repro_ && repro_->failed_on_base;
+  if (cfg_.reproduce && status == RunStatus::Unsolved && !proved && !out_.diff.empty()) {
+    status = RunStatus::Unverified;
+    reason += "; no reproduction failed on the base tree, so the change is unverified";
   }
   // An empty change is never a success, whatever the tests say.
   if ((status == RunStatus::Solved || status == RunStatus::Done) && out_.diff.empty()) {
@@ -63,6 +78,7 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
       break;
     case RunStatus::Unsolved:
     case RunStatus::NoChange:
+    case RunStatus::Unverified:
       out_.exit_code = 1;
       break;
     case RunStatus::Interrupted:
@@ -91,6 +107,18 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
   event.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
           .count();
+  if (cfg_.reproduce) {
+    ev::RunFinished::Repro r;
+    if (repro_) {
+      r.command = repro_->command;
+      r.files = repro_->files;
+      r.failed_on_base = repro_->failed_on_base;
+      r.passes_at_end = repro_->passes_now && repro_->checked_at == out_.end_commit;
+    }
+    r.diff = out_.repro_diff;
+    event.reproduction = std::move(r);
+  }
+  event.flaky = flaky_;
   events_.event(event);
 }
 

@@ -69,6 +69,7 @@ class HumanSink final : public EventSink {
   void started(const ev::RunStarted& e);
   void mode(const ev::Mode& e);
   void tests(const ev::Tests& e);
+  void reproduction(const ev::Reproduction& e);
   void model_turn(const ev::ModelTurn& e);
   void assistant_text(const ev::AssistantText& e);
   void tool_call(const ev::ToolCall& e);

@@ -1,4 +1,5 @@
-// run_tests, finish and repo_map: tools that ask the agent to act.
+// run_tests, finish, repo_map and set_reproduction: tools that ask the agent
+// to act.
 #include "tools/tool.hpp"
 
 namespace ds::tools {
@@ -28,7 +29,46 @@ ToolOutcome repo_map(const json::Value& args, ToolContext& ctx) {
   return ToolOutcome{std::move(map), false, {}, false, {}};
 }
 
+ToolOutcome set_reproduction(const json::Value& args, ToolContext& ctx) {
+  if (!ctx.set_reproduction)
+    return tool_error("this run does not take a reproduction (it needs --reproduce).");
+  const std::string& command = args["command"].as_string();
+  if (command.find_first_not_of(" \t\r\n") == std::string::npos)
+    return tool_error("set_reproduction needs a `command`: the shell command that runs your reproduction.");
+  std::vector<std::string> files;
+  for (const auto& v : args["files"].items()) {
+    if (!v.is_string() || v.as_string().empty())
+      return tool_error(
+          "set_reproduction's `files` must be a list of file paths relative to the repository root.");
+    files.push_back(v.as_string());
+  }
+  if (files.empty())
+    return tool_error(
+        "set_reproduction needs `files`: the test or script files you wrote for the reproduction (write them "
+        "first with the edit tool).");
+  return ToolOutcome{ctx.set_reproduction(command, files), false, {}, false, {}};
+}
+
 }  // namespace
+
+Tool set_reproduction_tool() {
+  json::Value props = json::Value::object();
+  props.set("command", string_prop("Shell command that runs the reproduction from the repository root, e.g. "
+                                   "`python3 -m pytest -q tests/test_issue.py`."));
+  json::Value files = json::Value::object();
+  files.set("type", "array").set("items", json::Value::object().set("type", "string"));
+  files.set("description",
+            "The reproduction's own files (the test or script you wrote), relative to the repository root.");
+  props.set("files", std::move(files));
+  return Tool{
+      {"set_reproduction",
+       "Declare the reproduction of the issue: a command that fails because of the bug. It is run on "
+       "the unchanged code (the base) plus only these files, and must fail there; the run is solved "
+       "when it passes on your fixed code and no test that passed before fails. The files stay out of "
+       "the final patch. Call it again to replace the reproduction.",
+       object_schema(std::move(props), {"command", "files"})},
+      set_reproduction};
+}
 
 Tool run_tests_tool() {
   return Tool{{"run_tests",

@@ -27,7 +27,8 @@ ToolOutcome tool_error(std::string message) {
   return o;
 }
 
-std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands) {
+std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands,
+                             bool with_reproduction) {
   std::vector<Tool> tools;
   tools.push_back(read_file_tool());
   tools.push_back(list_files_tool());
@@ -36,6 +37,7 @@ std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool 
   tools.push_back(edit_format == edit::Format::Patch ? apply_patch_tool() : apply_edits_tool());
   tools.push_back(run_tests_tool());
   if (with_commands) tools.push_back(run_command_tool());
+  if (with_reproduction) tools.push_back(set_reproduction_tool());
   tools.push_back(finish_tool());
   return tools;
 }

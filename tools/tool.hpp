@@ -30,6 +30,10 @@ struct ToolContext {
   std::vector<std::string> tracked;  // tracked files, refreshed by the agent after edits
   // Runs the configured test command; returns the text for the model.
   std::function<std::string()> run_tests;
+  // set_reproduction (--reproduce): checks the command on the base tree plus
+  // `files`; returns the text for the model. Empty: the tool is not offered.
+  std::function<std::string(const std::string& command, const std::vector<std::string>& files)>
+      set_reproduction;
   // Renders the repo map for optional focus terms (empty function: no map).
   std::function<std::string(const std::vector<std::string>& focus)> repo_map;
   // run_command: the runner commands go through (the bwrap sandbox, or the
@@ -67,8 +71,9 @@ struct Tool {
 
 // The tool set for a run, in a stable order (the prompt-cache prefix depends
 // on it): read_file, list_files, search, [repo_map], apply_edits or
-// apply_patch, run_tests, [run_command], finish.
-std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands = false);
+// apply_patch, run_tests, [run_command], [set_reproduction], finish.
+std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands = false,
+                             bool with_reproduction = false);
 
 // Dispatches one call; unknown tools and malformed arguments become an error
 // message for the model, never an exception.
@@ -84,6 +89,7 @@ Tool apply_patch_tool();
 Tool run_tests_tool();
 Tool run_command_tool();
 Tool finish_tool();
+Tool set_reproduction_tool();
 
 // Adds the files an edit changed (when written) to ctx.worked_on, the
 // candidates for a later block that names the wrong file. The edit tools

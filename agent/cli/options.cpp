@@ -81,6 +81,17 @@ const std::vector<OptionSpec>& run_options() {
           .is_flag()
           .batch_ignores(kPredictions),
       opt("branch", "Commit the final change on this new branch when solved").batch_ignores(kPredictions),
+      opt("allow-test-edits",
+          "Fix mode: let a change to test files alone solve the run (the task is about the tests)")
+          .is_flag(),
+      opt("reproduce",
+          "Reproduce, fix, verify: solved only when the model's reproduction (set_reproduction) fails on the "
+          "base tree and passes at the end, with no regression; else unverified")
+          .is_flag(),
+      opt("keep-repro", "With --reproduce: keep the reproduction's files in the final patch").is_flag(),
+      opt("output-repro",
+          "Write the patch that creates the reproduction's files here (empty without a reproduction)")
+          .batch_ignores(kPredictions),
       opt("allow-dirty", "Run on a work tree with uncommitted changes (they are kept)")
           .is_flag()
           .batch_ignores("batch checks out each task itself"),

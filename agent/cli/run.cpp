@@ -136,7 +136,7 @@ struct RunSetup {
   RunConfig cfg;
   std::optional<llm::EndpointConfig> endpoint;
   bool json = false, quiet = false, verbose = false, commit = false;
-  std::string output_patch, branch;
+  std::string output_patch, branch, output_repro;
   std::optional<FollowUp> follow_up;  // --continue
 };
 
@@ -193,6 +193,7 @@ Pass load_settings(RunSetup& s) {
     *value = *r;
   }
   s.output_patch = a.settings.str("output-patch");
+  s.output_repro = a.settings.str("output-repro");
   s.branch = a.settings.str("branch");
   return {};
 }
@@ -215,6 +216,7 @@ Pass resolve_endpoint(RunSetup& s) {
 Pass check_outputs(RunSetup& s) {
   Status st = check_before_paying(*s.repo, s.args.settings, s.cfg, s.endpoint->prices, s.commit, s.branch,
                                   s.output_patch);
+  if (st.ok() && !s.output_repro.empty()) st = check_writable(s.output_repro, "--output-repro");
   if (!st.ok()) return usage(st.error());
   return {};
 }
@@ -368,6 +370,13 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
   // A patch file that cannot be written is reported; the run's exit code stands.
   if (!s.output_patch.empty() && !write_file(s.output_patch, outcome.diff))
     (void)fail(err, "run", "cannot write --output-patch " + s.output_patch, ExitCode::Usage);
+  // The reproduction as a patch that creates its files, its command on top
+  // (git apply skips the lines before the first diff).
+  std::string repro = outcome.repro_command.empty()
+                          ? ""
+                          : "# reproduction: " + outcome.repro_command + "\n" + outcome.repro_diff;
+  if (!s.output_repro.empty() && !write_file(s.output_repro, repro))
+    (void)fail(err, "run", "cannot write --output-repro " + s.output_repro, ExitCode::Usage);
   if (!s.json && !diff_already_shown(t)) out << outcome.diff << std::flush;
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;

@@ -90,6 +90,13 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
     if (!b.ok()) return b.error();
     c.parallel_tool_calls = *b;
   }
+  for (auto [key, value] : {std::pair<const char*, bool*>{"allow-test-edits", &c.allow_test_edits},
+                            {"reproduce", &c.reproduce},
+                            {"keep-repro", &c.keep_repro}}) {
+    auto b = s.boolean(key, false);
+    if (!b.ok()) return b.error();
+    *value = *b;
+  }
   auto generation = llm::resolve_generation(endpoint_layers(s));
   if (!generation.ok()) return generation.error();
   c.generation = *generation;

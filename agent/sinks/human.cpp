@@ -147,6 +147,9 @@ void HumanSink::on_event(const Event& e) {
       break;
     case EventKind::BatchTask:
       break;
+    case EventKind::Reproduction:
+      reproduction(std::get<ev::Reproduction>(e));
+      break;
   }
   std::fflush(out_);
 }
@@ -181,6 +184,16 @@ void HumanSink::tests(const ev::Tests& e) {
   if (total > lines.size())
     print(kDim, "  … " + std::to_string(total - lines.size()) + " earlier lines (-v shows them)");
   for (const auto& l : lines) print(kDim, "  " + l);
+}
+
+void HumanSink::reproduction(const ev::Reproduction& e) {
+  std::string where = e.tree == "base" ? "on the base tree" : "on the work tree";
+  std::string line = "reproduction " + where + ": " + (e.passed ? "passes" : "fails") + " (exit " +
+                     std::to_string(e.exit_code) + ") · " + e.command;
+  if (e.error) line = "reproduction " + where + " could not run: " + *e.error;
+  // On the base it must fail; on the work tree it must pass.
+  bool good = (e.tree == "base") != e.passed && !e.error;
+  print(good ? "32;1" : "33;1", line);
 }
 
 void HumanSink::model_turn(const ev::ModelTurn& e) {
@@ -264,7 +277,7 @@ void HumanSink::finished(const ev::RunFinished& e) {
     print(nullptr,
           "  next: `git diff` to review · `diffsmith undo` to revert · `diffsmith run --continue \"…\"` to "
           "go on");
-  else if (e.status == "unsolved" || e.status == "no_change")
+  else if (e.status == "unsolved" || e.status == "no_change" || e.status == "unverified")
     print(nullptr, "  next: `diffsmith run --continue \"…\"` to go on with more guidance");
 }
 
