@@ -33,6 +33,9 @@ Status fill_container_config(const Settings& s, RunConfig& c) {
   if (c.container_workdir.empty() || c.container_workdir[0] != '/')
     return make_error("--container-workdir must be an absolute path (got '" + c.container_workdir + "')");
   if (c.container_image.empty()) return Ok{};
+  if (c.container_image[0] == '-')
+    return make_error("--container " + c.container_image + ": " +
+                      exec::check_image_name(c.container_image).error().message);
   auto sandbox_tests = s.boolean("sandbox-tests", false);
   if (!sandbox_tests.ok()) return sandbox_tests.error();
   if (*sandbox_tests)

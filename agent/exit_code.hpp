@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "text/terminal.hpp"
 
 namespace ds::agent {
 
@@ -32,8 +33,10 @@ ExitCode exit_code_for(const Error& e);
 
 // Prints "diffsmith <command>: <message>\n" on `err` and returns `code` as
 // the process's exit status. `command` is the subcommand ("run", "undo").
+// Control characters in the message (a path or a reply quoted in it) are
+// shown as escapes (text::terminal_safe).
 inline int fail(std::ostream& err, std::string_view command, std::string_view message, ExitCode code) {
-  err << "diffsmith " << command << ": " << message << "\n";
+  err << "diffsmith " << command << ": " << text::terminal_safe(message) << "\n";
   return to_int(code);
 }
 

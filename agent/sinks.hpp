@@ -47,7 +47,8 @@ class TrajectorySink final : public EventSink {
 // prose as it streams, one `writing edit for PATH …` line per edited file
 // instead of the edit text, each written change as a coloured diff, test
 // results (with the end of a failing run's output: 15 lines, all of it when
-// `verbose`), and a summary at the end.
+// `verbose`), and a summary at the end. Control characters in any of it are
+// shown as escapes (text::terminal_safe): only our colours reach the terminal.
 // `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
 // failed blocks), test results, notices and the summary without the model's text.
 class HumanSink final : public EventSink {

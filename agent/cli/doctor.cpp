@@ -126,7 +126,9 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
     row(out, s.key, s.value.empty() ? "-" : text::redact(s.value), s.source);
   }
   for (const llm::SettingInfo& s : cfg.refused)
-    row(out, s.key, "refused", s.source + ": a repository's .diffsmith.toml may not set it; ignored");
+    row(out, s.key, "refused",
+        s.source + ": " + (s.value.empty() ? "a repository's .diffsmith.toml may not set it" : s.value) +
+            "; ignored");  // value: why (a budget it would raise)
   if (!cfg.replay_path.empty()) {
     row(out, "endpoint", "replay cassette " + cfg.replay_path + " (no network)");
   } else {

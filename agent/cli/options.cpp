@@ -57,20 +57,20 @@ const std::vector<OptionSpec>& run_options() {
           .short_opt("-f")
           .is_list()
           .repo_may_set(),
-      opt("max-turns", "Stop after this many model requests", "30").integer().repo_may_set(),
+      opt("max-turns", "Stop after this many model requests", "30").integer().repo_may_lower(),
       opt("max-cost", "Stop when the run has cost this many USD (0 = no limit)", "2.00")
           .number()
-          .repo_may_set(),
+          .repo_may_lower(Budget::LowerOrNoLimit),
       opt("max-time", "Stop after this many seconds of wall time (0 = no limit)", "0")
           .integer()
-          .repo_may_set(),
+          .repo_may_lower(Budget::LowerOrNoLimit),
       opt("test-timeout", "Seconds before a test run is killed (with its process group)", "600")
           .integer()
-          .repo_may_set(),
+          .repo_may_lower(),
       opt("test-output-tokens", "Test output sent to the model, head and tail, in tokens", "2500")
           .integer()
-          .repo_may_set(),
-      opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_set(),
+          .repo_may_lower(),
+      opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_lower(),
       opt("max-diff-file-size",
           "Files larger than this (bytes; k, M, G) are named, not shown, in diffs and left out of the patch",
           "10M")
@@ -135,13 +135,19 @@ const std::vector<OptionSpec>& endpoint_options() {
   struct Extra {
     const char* value_name;
     bool repo;
+    Budget budget = Budget::None;
   };
   static const std::map<std::string_view, Extra> kExtra = {
-      {"connect-timeout", {"FLOAT", false}}, {"idle-timeout", {"FLOAT", false}},
-      {"max-retries", {"INT", false}},       {"max-retry-wait", {"FLOAT", false}},
-      {"price-in", {"FLOAT", false}},        {"price-cached", {"FLOAT", false}},
-      {"price-out", {"FLOAT", false}},       {"temperature", {"FLOAT", true}},
-      {"max-output-tokens", {"INT", true}},  {"reasoning-effort", {nullptr, true}},
+      {"connect-timeout", {"FLOAT", false}},
+      {"idle-timeout", {"FLOAT", false}},
+      {"max-retries", {"INT", false}},
+      {"max-retry-wait", {"FLOAT", false}},
+      {"price-in", {"FLOAT", false}},
+      {"price-cached", {"FLOAT", false}},
+      {"price-out", {"FLOAT", false}},
+      {"temperature", {"FLOAT", true}},
+      {"max-output-tokens", {"INT", true, Budget::Lower}},
+      {"reasoning-effort", {nullptr, true}},
   };
   static const std::vector<OptionSpec> kOptions = [] {
     std::vector<OptionSpec> v;
@@ -152,6 +158,7 @@ const std::vector<OptionSpec>& endpoint_options() {
       if (auto it = kExtra.find(s.key); it != kExtra.end()) {
         o.value_name = it->second.value_name;
         o.repo = it->second.repo;
+        o.budget = it->second.budget;
       }
       v.push_back(o);
     }

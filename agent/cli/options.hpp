@@ -13,6 +13,16 @@
 
 namespace ds::agent {
 
+// Whether a setting is a budget a repository may only tighten. Its value
+// in a repository's .diffsmith.toml is compared with what would apply
+// without it (the user's config file, else the default) and ignored, with a
+// warning, unless it is as tight or tighter (agent/cli/settings.cpp).
+enum class Budget : unsigned char {
+  None,           // not a budget
+  Lower,          // lower is tighter (max-turns; map-tokens, where 0 disables the map)
+  LowerOrNoLimit  // lower is tighter, and 0 (or less) means no limit: the loosest (max-cost)
+};
+
 struct OptionSpec {
   const char* name;        // long name without dashes: "max-turns"
   const char* short_name;  // "-t" or ""
@@ -26,6 +36,7 @@ struct OptionSpec {
   const char* not_in_batch = nullptr;  // why `batch` ignores it; nullptr: batch uses it
   bool config_only = false;            // no flag: env and config files only (the API key)
   bool negatable = false;              // a flag that is on by default: --no-NAME turns it off
+  Budget budget = Budget::None;        // a repository may only tighten it (repo is then true)
 
   // Builders, so that the table reads one setting per line.
   constexpr OptionSpec& short_opt(const char* s) { return short_name = s, *this; }
@@ -35,6 +46,8 @@ struct OptionSpec {
   constexpr OptionSpec& number() { return value_name = "FLOAT", *this; }
   constexpr OptionSpec& byte_size() { return value_name = "SIZE", *this; }  // "10M": text::parse_byte_size
   constexpr OptionSpec& repo_may_set() { return repo = true, *this; }
+  // A budget: a repository may set it, but only lower (tighter) than the user's.
+  constexpr OptionSpec& repo_may_lower(Budget b = Budget::Lower) { return repo = true, budget = b, *this; }
   constexpr OptionSpec& batch_ignores(const char* why) { return not_in_batch = why, *this; }
   constexpr OptionSpec& no_flag() { return config_only = true, *this; }
   constexpr OptionSpec& with_no() { return negatable = true, *this; }

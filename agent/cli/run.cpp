@@ -1,6 +1,6 @@
 // `diffsmith run` and `diffsmith doctor`. run_run_command reads as the list
 // of passes it makes: repository → the run it continues (--continue) →
-// settings → endpoint → checks before paying → work tree → lock → tools →
+// settings → endpoint → checks before paying → lock → work tree → tools →
 // the run (and, with -i, its follow-ups) → outputs → exit code.
 #include "agent/cli/run.hpp"
 
@@ -21,6 +21,7 @@
 #include "agent/cli/follow_up.hpp"
 #include "agent/cli/input.hpp"
 #include "agent/cli/options.hpp"
+#include "agent/cli/run_history.hpp"
 #include "agent/cli/run_settings.hpp"
 #include "agent/command_setup.hpp"
 #include "agent/container_setup.hpp"
@@ -42,6 +43,7 @@
 #include "llm/pricing.hpp"
 #include "llm/retry.hpp"
 #include "text/duration.hpp"
+#include "text/terminal.hpp"
 
 namespace ds::agent {
 
@@ -236,6 +238,25 @@ Pass load_continued_run(RunSetup& s) {
   return {};
 }
 
+// Changes a killed run left behind: not the user's to commit or stash, but
+// that run's to take back.
+Failure interrupted_failure(const std::string& what, const InterruptedRun& killed) {
+  const std::string& id = killed.run.id;
+  std::string files;
+  for (size_t i = 0; i < killed.paths.size() && i < 3; ++i) files += (i ? ", " : "") + killed.paths[i];
+  if (killed.paths.size() > 3) files += ", …";
+  return Failure{
+      what + ": run " + id + " (started " + format_local_time(killed.run.started) +
+          ") was interrupted before it ended (killed, or it crashed) while changing " +
+          std::to_string(killed.paths.size()) + " of them (" + files + "). `diffsmith undo " + id +
+          "` takes its changes back (the state before it, your uncommitted work included); "
+          "`diffsmith show " +
+          id +
+          "` shows what it did. Or pass --allow-dirty to run on top of its changes (they are kept, "
+          "and undoing the new run returns to them).",
+      ExitCode::Repository};
+}
+
 // The work tree must be clean unless --allow-dirty (a follow-up's own
 // conversation's files excepted); --commit/--branch need a usable index.
 Pass check_work_tree(RunSetup& s) {
@@ -246,12 +267,17 @@ Pass check_work_tree(RunSetup& s) {
     std::erase_if(*dirty,
                   [&](const std::string& p) { return std::binary_search(own.begin(), own.end(), p); });
   }
-  if (!dirty->empty() && !s.cfg.allow_dirty)
-    return Failure{"the work tree has uncommitted changes (" + std::to_string(dirty->size()) +
-                       " path(s), e.g. " + dirty->front() +
-                       "). Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
+  if (!dirty->empty() && !s.cfg.allow_dirty) {
+    std::string what = "the work tree has uncommitted changes (" + std::to_string(dirty->size()) +
+                       " path(s), e.g. " + dirty->front() + ")";
+    auto killed = interrupted_run(*s.repo, *dirty);
+    if (!killed.ok()) return repository(killed.error());
+    if (*killed) return interrupted_failure(what, **killed);
+    return Failure{what +
+                       ". Commit or stash them, or pass --allow-dirty (they are kept and `diffsmith undo` "
                        "restores them).",
                    ExitCode::Repository};
+  }
   // Editing never needs the index, but --commit/--branch do at the end: a
   // stale index.lock must stop the run now, not after the model's work.
   if (s.commit || !s.branch.empty()) {
@@ -377,7 +403,9 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
                           : "# reproduction: " + outcome.repro_command + "\n" + outcome.repro_diff;
   if (!s.output_repro.empty() && !write_file(s.output_repro, repro))
     (void)fail(err, "run", "cannot write --output-repro " + s.output_repro, ExitCode::Usage);
-  if (!s.json && !diff_already_shown(t)) out << outcome.diff << std::flush;
+  // A patch piped to a file stays byte for byte; on a terminal its escapes are shown, not obeyed.
+  if (!s.json && !diff_already_shown(t))
+    out << (::isatty(STDOUT_FILENO) ? text::terminal_safe(outcome.diff) : outcome.diff) << std::flush;
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
   if (commit && success && !outcome.changed_paths.empty()) {
@@ -450,7 +478,7 @@ int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostr
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
   RunSetup s(a, in);
   for (Pass (*pass)(RunSetup&) :
-       {open_repository, load_continued_run, load_settings, resolve_endpoint, check_outputs, check_work_tree})
+       {open_repository, load_continued_run, load_settings, resolve_endpoint, check_outputs})
     if (Pass f = pass(s)) return setup_failed(s, *f, err);
   // The handlers go in before the lock: a SIGINT/SIGTERM from here on only
   // sets the flag (the run then ends cleanly and releases the lock), so no
@@ -458,6 +486,9 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   InterruptGuard interrupt;
   auto lock = git::RepoLock::acquire(*s.repo);
   if (!lock.ok()) return setup_failed(s, repository(lock.error()), err);
+  // Under the lock: a run without an end is then one that was killed, not
+  // one still at work.
+  if (Pass f = check_work_tree(s)) return setup_failed(s, *f, err);
   RunTools tools;
   if (Pass f = start_tools(s, interrupt, tools)) return setup_failed(s, *f, err);
   std::string run_id;

@@ -12,6 +12,8 @@
 
 #include "agent/trajectory.hpp"
 #include "git/lock.hpp"
+#include "git/undo.hpp"
+#include "text/terminal.hpp"
 
 namespace ds::agent {
 namespace {
@@ -83,8 +85,12 @@ std::string format_local_time(int64_t t) {
 
 std::string first_line(const std::string& text, size_t width) {
   std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > width) line = line.substr(0, width - 1) + "…";
-  return line;
+  if (line.size() > width) {
+    size_t cut = width - 1;  // not inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "…";
+  }
+  return text::terminal_safe(line);  // a task text (an issue's) may hold escapes
 }
 
 std::string run_id_of(const git::RunRef& ref) { return ref.name.substr(kRunRefPrefix.size()); }
@@ -152,6 +158,21 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     return std::tie(a.started, a.written_ns, a.id) > std::tie(b.started, b.written_ns, b.id);
   });
   return out;
+}
+
+Result<std::optional<InterruptedRun>> interrupted_run(git::Repository& repo,
+                                                      const std::vector<std::string>& dirty) {
+  auto runs = list_runs(repo);
+  if (!runs) return runs.error();
+  if (runs->empty() || runs->front().status != "unfinished" || !runs->front().ref)
+    return std::optional<InterruptedRun>();
+  InterruptedRun found{runs->front(), {}};
+  auto wrote = git::run_paths(repo, *found.run.ref);  // sorted
+  if (!wrote) return wrote.error();
+  for (const auto& p : dirty)
+    if (std::binary_search(wrote->begin(), wrote->end(), p)) found.paths.push_back(p);
+  if (found.paths.empty()) return std::optional<InterruptedRun>();
+  return std::optional<InterruptedRun>(std::move(found));
 }
 
 }  // namespace ds::agent

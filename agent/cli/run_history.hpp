@@ -46,10 +46,23 @@ int64_t written_at_ns(const std::string& path);
 // newest first; the undo records (refs/diffsmith/undo-*) are not runs.
 Result<std::vector<RunInfo>> list_runs(git::Repository& repo);
 
+// A run that stopped without ending (killed, crashed, the machine went
+// down) and left its changes in the work tree: the newest run, when it has
+// no end and some of `dirty` are files it wrote (its checkpoints or its
+// write journal say so). Call it under the work tree's lock: a run in
+// progress has no end yet either.
+struct InterruptedRun {
+  RunInfo run;
+  std::vector<std::string> paths;  // the paths of `dirty` the run wrote
+};
+Result<std::optional<InterruptedRun>> interrupted_run(git::Repository& repo,
+                                                      const std::vector<std::string>& dirty);
+
 // "2026-11-30 15:17:01" in local time.
 std::string format_local_time(int64_t t);
 
-// The first line of `text`, cut to `width` characters with "…".
+// The first line of `text`, cut to `width` bytes with "…", control
+// characters shown as escapes (text::terminal_safe).
 std::string first_line(const std::string& text, size_t width = 72);
 
 }  // namespace ds::agent

@@ -24,7 +24,8 @@ llm::SettingLayers endpoint_layers(const Settings& s) {
     if (it == s.files.end()) return std::nullopt;
     return it->second.value;
   };
-  for (const SettingValue& r : s.refused) l.refused.push_back(llm::SettingInfo{r.value, "", r.source});
+  for (const SettingValue& r : s.refused)
+    l.refused.push_back(llm::SettingInfo{r.value, r.why, r.source});  // value: why
   for (const auto& [k, v] : s.files) {
     l.config_path = v.source.substr(7);  // "config <path>"
     break;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "agent/cli/options.hpp"
 
@@ -116,6 +117,37 @@ std::map<std::string, int> key_lines(const std::string& path) {
   return lines;
 }
 
+// A number as a budget compares: "no limit" is the loosest of all.
+std::optional<double> budget_value(const OptionSpec& o, const std::string& text) {
+  char* end = nullptr;
+  double d = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || d != d) return std::nullopt;
+  if (o.budget == Budget::LowerOrNoLimit && d <= 0) return std::numeric_limits<double>::infinity();
+  return d;
+}
+
+// Why a repository's `value` for the budget `o` is refused: it is looser
+// than what applies without the repository's file (a flag, the environment,
+// the user's config, else the default; unset is no limit). "" when it is as
+// tight or tighter, or not a number (the usual error then names the file).
+std::string looser_budget(const Settings& s, const OptionSpec& o, const std::string& value) {
+  auto repo_value = budget_value(o, value);
+  if (!repo_value) return "";
+  std::optional<SettingValue> mine = s.get(o.name);  // the repository's file is not read yet
+  std::string applies = mine ? mine->value : o.default_text;
+  std::string from = mine ? mine->where() : "the default";
+  std::optional<double> limit = std::numeric_limits<double>::infinity();
+  if (!applies.empty()) limit = budget_value(o, applies);
+  // The user's own value is no number: theirs stays, and its error is shown.
+  if (!limit) return "a repository may only lower it";
+  if (*repo_value <= *limit) return "";
+  bool no_limit =
+      o.budget == Budget::LowerOrNoLimit && *repo_value == std::numeric_limits<double>::infinity();
+  return std::string("a repository may only lower a budget") +
+         (no_limit ? ", and " + value + " means no limit" : "") + "; " +
+         (applies.empty() ? "no value" : applies) + " applies (" + from + ")";
+}
+
 // Reads one TOML file into `s`. A repository's file (`repo`) may only set
 // what repo_may_set() allows.
 Status read_file_into(Settings& s, const std::string& path, const std::vector<std::string>& known, bool repo,
@@ -156,6 +188,14 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
     }
     std::string joined;
     for (size_t i = 0; i < item.inputs.size(); ++i) joined += (i ? "\n" : "") + item.inputs[i];
+    if (const OptionSpec* o = find_setting(key); repo && o && o->budget != Budget::None) {
+      if (std::string why = looser_budget(s, *o, joined); !why.empty()) {
+        warn << "diffsmith: ignoring '" << key << " = " << joined << "' in " << at << ": " << why
+             << ". To raise it, pass --" << key << " or set it in ~/.config/diffsmith/config.toml\n";
+        s.refused.push_back(SettingValue{key, "config " + path, line, true, why});
+        continue;
+      }
+    }
     s.files[key] = SettingValue{joined, "config " + path, line, repo};
   }
   return Ok{};

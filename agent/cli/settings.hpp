@@ -5,8 +5,11 @@
 //
 // A repository is not trusted: its .diffsmith.toml may only set what
 // repo_may_set() allows (nothing that could send the key elsewhere, pass it to
-// the tests, or write outside the repository). Anything else it sets is
-// refused: ignored, named on stderr, and listed in Settings::refused.
+// the tests, or write outside the repository), and budgets (max-cost,
+// max-turns, ...: OptionSpec::budget) only lower than the user's. Anything
+// else it sets is refused: ignored, named on stderr, and listed in
+// Settings::refused. Ignored rather than an error, so that the run goes on
+// within the user's own limits and a hostile repository cannot stop it.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,7 @@ struct SettingValue {
   std::string source;  // "--max-turns", "env DIFFSMITH_MAX_TURNS", "config /r/.diffsmith.toml"
   int line = 0;        // config files: the line the key is on (0: not known)
   bool repo = false;   // config files: the repository's .diffsmith.toml (else the user's file)
+  std::string why;     // Settings::refused: why the repository's value is ignored ("" : may not set it)
 
   // The source as doctor shows it: "--max-turns", "env DIFFSMITH_MAX_TURNS",
   // "user config /home/u/.config/diffsmith/config.toml:3",
@@ -62,8 +66,9 @@ bool repo_may_set(std::string_view key);
 // `repo_root`/.diffsmith.toml, which overrides it) into settings.files.
 // Keys are the settings' long names, with '_' or '-' (max_turns is
 // max-turns). A key not in `known_keys` is an error naming the file, the
-// line and the nearest known name. A repo-file key that repo_may_set() refuses is left out, recorded
-// in s.refused and reported on `warn` with the setting named.
+// line and the nearest known name. A repo-file key that repo_may_set() refuses, or a budget it
+// would raise (or lift: 0 is no limit for max-cost and max-time), is left out, recorded in
+// s.refused and reported on `warn` with the setting named.
 Status load_config_files(Settings& s, const std::string& repo_root,
                          const std::vector<std::string>& known_keys, std::ostream& warn = std::cerr);
 

@@ -30,10 +30,21 @@ void table(std::string& md, const std::vector<OptionSpec>& options, bool run) {
     std::string value = o.flag ? "true/false" : o.multi ? "list" : o.value_name ? o.value_name : "text";
     md += "| `" + std::string(o.name) + "` " + value + " | " + flag + " | " + code(setting_env_name(o.name)) +
           " | " + cell(code(o.flag && !*o.default_text ? "false" : o.default_text)) + " | " +
-          (o.repo ? "yes" : "no") + " | ";
+          (o.budget != Budget::None ? "lower only"
+           : o.repo                 ? "yes"
+                                    : "no") +
+          " | ";
     if (run) md += o.not_in_batch ? "ignored: " + cell(o.not_in_batch) + " | " : "yes | ";
     md += cell(o.help) + " |\n";
   }
+}
+
+// The budgets, from the table: `max-turns`, `max-cost`, ...
+std::string budget_names() {
+  std::string names;
+  for (const OptionSpec& o : all_settings())
+    if (o.budget != Budget::None) names += (names.empty() ? "`" : ", `") + std::string(o.name) + "`";
+  return names;
 }
 
 }  // namespace
@@ -61,10 +72,21 @@ std::string settings_markdown() {
       "(`config.toml:3: unknown setting 'max_turn' (did you mean max-turns?)`).\n"
       "- One config file serves every command: a `batch` setting in it (`workers`) does not bother `run`, "
       "and `batch` ignores run settings that make no sense per task (the `batch` column).\n"
-      "- A repository is not trusted: its `.diffsmith.toml` may set only the settings marked *yes* in the "
-      "`.diffsmith.toml` column (nothing that could send the key or the code elsewhere, show the key to "
+      "- A repository is not trusted: its `.diffsmith.toml` may set only the settings marked *yes* (or "
+      "*lower "
+      "only*) in the `.diffsmith.toml` column (nothing that could send the key or the code elsewhere, show "
+      "the key to "
       "the tests, or write outside the repository). Anything else it sets is ignored with a warning, and "
       "`doctor` lists it as refused.\n"
+      "- Budgets (*lower only*: " +
+      budget_names() +
+      ") a repository may only tighten: its value counts only when it is lower than what applies without it "
+      "(a flag, the environment, the user's config file, else the default). `0` means no limit for "
+      "`max-cost` and `max-time`, so a repository's `max-cost = 0` lifts the limit and is refused. A "
+      "looser value is ignored with a warning naming the file, the line and the value that applies, and "
+      "the run goes on within the user's limits (an error would let any cloned repository stop the "
+      "user's runs); `doctor` lists it as refused. Raise a budget with a flag, the environment or the "
+      "user's config.\n"
       "- `batch` reads the `.diffsmith.toml` of the repository it is started in (or of `-C DIR`).\n"
       "- `diffsmith doctor` prints every setting with its value and where it came from (`--flag`, "
       "`env NAME`, `user config PATH:LINE`, `repo config PATH:LINE`, `default`), the test command "

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 
 #include "agent/cli/run_history.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/trajectory.hpp"
 #include "git/file_io.hpp"
+#include "text/terminal.hpp"
 
 namespace ds::agent {
 namespace {
@@ -194,7 +196,10 @@ int run_show_command(const ShowCommandOptions& o, std::ostream& out, std::ostrea
   }
   auto records = read_trajectory_records(it->trajectory);
   if (!records) return fail(err, kCmd, records.error().message, ExitCode::Repository);
-  render(*it, *records, out);
+  // The model's text and the diffs may hold escape sequences: shown, not obeyed.
+  std::ostringstream rendered;
+  render(*it, *records, rendered);
+  out << text::terminal_safe(rendered.str());
   return to_int(ExitCode::Ok);
 }
 

@@ -8,6 +8,7 @@
 #include "text/duration.hpp"
 #include "text/lines.hpp"
 #include "text/redact.hpp"
+#include "text/terminal.hpp"
 
 namespace ds::agent {
 
@@ -55,7 +56,8 @@ std::vector<std::string> summary_lines(const std::string& text) {
 }  // namespace
 
 void HumanSink::print(const char* code, std::string_view line) {
-  std::string s = text::redact(line);
+  // Escapes in the text are shown, not obeyed; only our colours reach the terminal.
+  std::string s = text::terminal_safe(text::redact(line));
   if (color_ && code) s = std::string("\x1b[") + code + "m" + s + "\x1b[0m";
   s += '\n';
   std::fwrite(s.data(), 1, s.size(), out_);

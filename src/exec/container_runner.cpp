@@ -151,7 +151,19 @@ Result<std::string> expand_image(const std::string& pattern, const std::string& 
     out += value;
     i = close;
   }
+  if (Status st = check_image_name(out); !st.ok())
+    return make_error("--container " + pattern + ": " + st.error().message +
+                      (id.empty() ? std::string() : " (task " + id + ")"));
   return out;
+}
+
+Status check_image_name(const std::string& image) {
+  if (image.empty()) return make_error("the image name is empty");
+  if (image[0] == '-')
+    return make_error("the image name '" + image +
+                      "' begins with '-', so the engine would read it as an option of `run` (e.g. -v=/:/host "
+                      "mounts the host); refused");
+  return Ok{};
 }
 
 Result<int> remove_leftovers(const std::string& engine, ProcessRunner& inner) {
@@ -184,15 +196,20 @@ Result<int> remove_leftovers(const std::string& engine, ProcessRunner& inner) {
 }
 
 Result<std::unique_ptr<ContainerRunner>> ContainerRunner::start(ContainerConfig cfg, ProcessRunner& inner) {
+  if (Status st = check_image_name(cfg.image); !st.ok()) return st.error();
   cfg.name += "-p" + std::to_string(::getpid());
   std::unique_ptr<ContainerRunner> r(new ContainerRunner(std::move(cfg), inner));
   const ContainerConfig& c = r->cfg_;
+  // Values joined to their options (--network=NET: a value can never become an
+  // option), and `--` ends the options before the image: docker and podman
+  // parse `run` with Go's pflag, which stops at `--` (docker 28's client
+  // reads `run -- -v=/:/host` as the image "-v=/:/host": "invalid reference format").
   // Pulling an image can take long; the first start is allowed 30 minutes.
-  auto run = engine_call(
-      inner, c.engine,
-      {"run", "-d", "--name", c.name, "--label", std::string(kLabelRun) + "=" + c.name, "--label",
-       std::string(kLabelHost) + "=" + host_name(), "--network", c.network, c.image, "sleep", "infinity"},
-      std::chrono::minutes(30));
+  auto run = engine_call(inner, c.engine,
+                         {"run", "-d", "--name=" + c.name, "--label=" + std::string(kLabelRun) + "=" + c.name,
+                          "--label=" + std::string(kLabelHost) + "=" + host_name(), "--network=" + c.network,
+                          "--", c.image, "sleep", "infinity"},
+                         std::chrono::minutes(30));
   if (!run.ok()) {
     r->removed_ = true;
     return run.error();

@@ -1,7 +1,7 @@
 // Tests (and the model's commands) in a container, e.g. a SWE-bench instance
 // image with the project's environment installed. One container per task:
-//   ENGINE run -d --name NAME --label diffsmith.run=NAME --label diffsmith.host=HOST
-//              --label diffsmith.pid=PID --network NET IMAGE sleep infinity
+//   ENGINE run -d --name=NAME --label=diffsmith.run=NAME --label=diffsmith.host=HOST
+//              --network=NET -- IMAGE sleep infinity
 // Before every command the container's work dir is brought to the run's
 // current state (git reset --hard + git clean to its base, then the current
 // diff through `ENGINE exec -i … git apply`), then the command runs with
@@ -38,10 +38,16 @@ Result<std::string> find_engine(const std::string& choice);
 // Fills {id}, {id_docker}, {repo}, {version} in an image pattern. {id_docker}
 // is the id as the SWE-bench images spell it: lower case, "__" as "_1776_"
 // (django__django-11099 → django_1776_django-11099). An unknown {name} is an
-// error; so is a placeholder whose value is empty.
+// error; so is a placeholder whose value is empty, and a result that
+// check_image_name refuses (a task id "-v=/:/host" in "{id}").
 Result<std::string> expand_image(const std::string& pattern, const std::string& id, const std::string& repo,
                                  const std::string& version);
 std::string swebench_docker_id(const std::string& id);
+
+// An image name the engine reads as an image: not empty, not beginning
+// with '-' (it would be an option of `run`). ContainerRunner::start checks
+// it too, and ends the engine's options with `--` before the image.
+Status check_image_name(const std::string& image);
 
 // Removes containers labelled by diffsmith on this host whose run (pid) is
 // gone. Returns how many were removed.

@@ -53,8 +53,8 @@ struct SettingLayers {
   std::function<std::optional<std::string>(std::string_view key)> config;
   std::string config_path;  // shown in sources: "config <path>"
   // Settings a config file tried to set and was not trusted with (a
-  // repository's .diffsmith.toml); value "", source "config <path>". Doctor
-  // lists them.
+  // repository's .diffsmith.toml); value: why ("" : it may not set it at
+  // all), source "config <path>". Doctor lists them.
   std::vector<SettingInfo> refused;
 };
 

@@ -5,7 +5,10 @@ No container daemon is reachable where the tests run, so this script implements
 the part of the engine CLI that exec/container_runner.cpp uses, over a folder
 (FAKE_ENGINE_DIR, required):
 
-    run -d --name N [--label K=V]... [--network NET] [--workdir W] IMAGE CMD...
+    run -d --name N [--label K=V]... [--network NET] [--workdir W] [--] IMAGE CMD...
+        (options also as --name=N; `--` ends them, as Go's pflag does for docker
+        and podman; any other option is refused, so an image name beginning
+        with '-' fails here as "unknown option" where docker would obey it)
         creates DIR/containers/N/ with a copy of DIR/images/<IMAGE>/ as its
         file system ("rootfs"); prints a fake container id
     exec [-i] [-w WORKDIR] [-e K=V]... N CMD...
@@ -67,18 +70,27 @@ def cmd_run(args):
     name, labels, image, i = None, {}, None, 0
     while i < len(args):
         a = args[i]
+        joined = a.startswith("--") and "=" in a
+        if joined:
+            a, v = a.split("=", 1)
         if a == "-d":
             i += 1
+        elif a == "--":
+            if i + 1 < len(args):
+                image = args[i + 1]
+            break
         elif a in ("--name", "--label", "--network", "--workdir", "-w"):
-            if i + 1 >= len(args):
-                fail(a + " needs a value")
-            v = args[i + 1]
+            if not joined:
+                if i + 1 >= len(args):
+                    fail(a + " needs a value")
+                v = args[i + 1]
+                i += 1
             if a == "--name":
                 name = v
             elif a == "--label":
                 k, _, val = v.partition("=")
                 labels[k] = val
-            i += 2
+            i += 1
         elif a.startswith("-"):
             fail("run: unknown option " + a)
         else:

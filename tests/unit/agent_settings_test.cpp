@@ -123,7 +123,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"edit-format", "search-replace"},
       {"file", "calc.py"},
       {"max-turns", "7"},
-      {"max-cost", "0"},
+      {"max-cost", "1.5"},  // below the default: a repository may only lower a budget
       {"max-time", "300"},
       {"test-timeout", "60"},
       {"test-output-tokens", "2000"},

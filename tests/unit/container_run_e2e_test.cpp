@@ -46,7 +46,7 @@ TEST_CASE("run --container: tests and commands run in the container, on the run'
   CHECK(contains(second, "/rootfs/testbed\nhello\nbroken\n"));  // run_command ran in the container
 
   std::string calls = read_file(engine.path + "/calls.log");
-  CHECK(contains(calls, "[\"run\", \"-d\", \"--name\", \"ds-"));
+  CHECK(contains(calls, "[\"run\", \"-d\", \"--name=ds-"));
   CHECK(contains(calls, "[\"exec\", \"-i\", \"-w\", \"/testbed\""));  // the edit reached the container
   CHECK(contains(calls, "git apply --whitespace=nowarn\"]"));
   CHECK(contains(calls, "[\"rm\", \"-f\", \"ds-"));

@@ -131,8 +131,8 @@ TEST_CASE(
     auto& c = **r;
     name = c.config().name;
     CHECK(name == "ds-test-p" + std::to_string(::getpid()));
-    CHECK(contains(engine.calls(), "\"--label\", \"diffsmith.run=" + name + "\""));
-    CHECK(contains(engine.calls(), "\"--network\", \"none\", \"img:1\", \"sleep\", \"infinity\""));
+    CHECK(contains(engine.calls(), "\"--label=diffsmith.run=" + name + "\""));
+    CHECK(contains(engine.calls(), "\"--network=none\", \"--\", \"img:1\", \"sleep\", \"infinity\""));
 
     CHECK(run(c, "cat a.txt; pwd").output ==
           "hello\nbroken\n" + engine.dir.path + "/containers/" + name + "/rootfs/testbed\n");

@@ -105,3 +105,88 @@ TEST_CASE("harden repo config: doctor shows the refused setting and uses the use
       listed = true;
   CHECK(listed);
 }
+
+// Issue 21, item 5: a cloned repository's `max-cost = 0` (no limit) and
+// `max-turns = 1000000` no longer lift the user's own 0.5 and 3. Budgets
+// from a repository count only when they tighten; a looser one is ignored
+// with a warning and the run goes on within the user's limits.
+TEST_CASE("harden repo config: a repository may lower the user's budgets, never raise or lift them") {
+  TempDir user_home;
+  write_file(user_home.path + "/diffsmith/config.toml", "max-cost = 0.5\nmax-turns = 3\n");
+  // Each reply reads a file: the run goes on until a budget stops it. 1000 tokens
+  // at --price-in 1000 (USD per 1M) cost $1 a turn.
+  auto reads = [] {
+    Value t = read_turn("calc.py");
+    t.set("usage", Value::object().set("prompt_tokens", 1000).set("completion_tokens", 10));
+    return t;
+  };
+  const std::vector<std::string> prices = {"--price-in", "1000", "--price-out", "1000", "--map-tokens", "0"};
+  ProcOptions opts;
+  opts.env["XDG_CONFIG_HOME"] = user_home.path;
+
+  SECTION("max-cost = 0 in the repository: the user's 0.5 stops the run after the first turn") {
+    TempRepo repo({{"calc.py", "def add(a, b):\n    return a - b\n"},
+                   {".diffsmith.toml", "max-cost = 0\nmax-turns = 1000000\n"}});
+    auto mock = start_mock(script({reads(), reads(), reads(), reads()}));
+    ProcResult r = run_agent(repo, *mock, "fix add", kTest, prices, opts);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(mock->requests().size() == 1);
+    CHECK(contains(r.err, "cost limit reached ($1.0100 of --max-cost 0.50)"));
+    CHECK(contains(r.err, "ignoring 'max-cost = 0' in " + repo.path(".diffsmith.toml") + ":1"));
+    CHECK(contains(r.err, "and 0 means no limit; 0.5 applies (user config " + user_home.path +
+                              "/diffsmith/config.toml:1)"));
+    CHECK(contains(r.err, "ignoring 'max-turns = 1000000' in " + repo.path(".diffsmith.toml") + ":2"));
+  }
+  SECTION("max-turns = 1000000 in the repository: the user's 3 turns stop the run") {
+    TempRepo repo({{"calc.py", "def add(a, b):\n    return a - b\n"},
+                   {".diffsmith.toml", "max-turns = 1000000\nmax-time = 0\n"}});
+    auto mock = start_mock(script({reads(), reads(), reads(), reads(), reads()}));
+    ProcOptions no_cost = opts;
+    no_cost.env["DIFFSMITH_MAX_COST"] = "100";  // the user's own choice beats their file
+    ProcResult r = run_agent(repo, *mock, "fix add", kTest, prices, no_cost);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(mock->requests().size() == 3);
+    CHECK(contains(r.err, "turn limit reached (--max-turns 3)"));
+    CHECK(contains(r.err, "ignoring 'max-turns = 1000000'"));
+    CHECK_FALSE(contains(r.err, "'max-time"));  // 0 is the default (no limit): nothing raised
+  }
+  SECTION("a tighter budget from the repository counts, without a warning") {
+    TempRepo repo({{"calc.py", "def add(a, b):\n    return a - b\n"},
+                   {".diffsmith.toml", "max-turns = 2\nmax-cost = 10\n"}});
+    auto mock = start_mock(script({reads(), reads(), reads()}));
+    ProcOptions no_cost = opts;
+    no_cost.env["DIFFSMITH_MAX_COST"] = "100";
+    ProcResult r = run_agent(repo, *mock, "fix add", kTest, prices, no_cost);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(mock->requests().size() == 2);
+    CHECK(contains(r.err, "turn limit reached (--max-turns 2)"));
+    CHECK_FALSE(contains(r.err, "ignoring"));
+  }
+}
+
+TEST_CASE("harden repo config: doctor lists a budget the repository would raise as refused, and why") {
+  TempDir user_home;
+  auto mock = start_mock(R"([{"text": "ok"}])");
+  TempRepo repo({{"a.txt", "x\n"}, {".diffsmith.toml", "test = \"true\"\nmax-cost = 0\nmap-tokens = 100\n"}});
+  write_file(user_home.path + "/diffsmith/config.toml", "max-cost = 0.5\n");
+  ProcOptions opts;
+  opts.cwd = repo.root();
+  opts.env["XDG_CONFIG_HOME"] = user_home.path;
+  ProcResult r = run_diffsmith({"doctor", "--base-url", mock->base_url()}, opts);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  bool listed = false, cost = false, map = false;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (contains(line, "max-cost") && contains(line, "refused") && contains(line, "may only lower a budget"))
+      listed = true;
+    if (contains(line, "max-cost") && contains(line, "0.5") && contains(line, "user config")) cost = true;
+    if (contains(line, "map-tokens") && contains(line, "100") && contains(line, "repo config")) map = true;
+  }
+  CHECK(listed);
+  CHECK(cost);
+  CHECK(map);  // lower than the default 4096: the repository's value stands
+}
