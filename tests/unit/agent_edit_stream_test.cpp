@@ -47,7 +47,7 @@ std::string expected_path(size_t i) { return "src/f" + std::to_string((i % 3 == 
 
 }  // namespace
 
-TEST_CASE("edit stream: 8,000 blocks are parsed in linear work, each announced with its file") {
+TEST_CASE("edit stream: 8000 blocks are parsed in linear work and each is announced with its file") {
   EditStream s;
   Streamed r = stream_blocks(s, 8000);
   REQUIRE(r.paths.size() == 8000);
@@ -63,7 +63,7 @@ TEST_CASE("edit stream: 8,000 blocks are parsed in linear work, each announced w
   CHECK(s.lines_parsed() <= 2 * r.lines);
 }
 
-TEST_CASE("edit stream: 200,000 blocks cost 25 times the work of 8,000, not 625 times") {
+TEST_CASE("edit stream: 200000 blocks cost 25 times the work of 8000 and not 625 times") {
   EditStream small, big;
   Streamed a = stream_blocks(small, 8000);
   Streamed b = stream_blocks(big, 200000);

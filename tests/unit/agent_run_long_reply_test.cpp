@@ -53,7 +53,7 @@ std::vector<std::string> run_argv(const MockServer& mock, const std::vector<std:
 
 }  // namespace
 
-TEST_CASE("run e2e: SIGINT while a reply of 20,000 failing blocks streams in exits 130 promptly") {
+TEST_CASE("run e2e: SIGINT while a reply of 20000 failing blocks streams in exits 130 promptly") {
   TempRepo repo(kFiles);
   Value slow = text_turn("Still thinking.");
   slow.set("delay", 30);
@@ -81,7 +81,7 @@ TEST_CASE("run e2e: SIGINT while a reply of 20,000 failing blocks streams in exi
   CHECK_FALSE(repo.exists(".git/diffsmith/lock"));
 }
 
-TEST_CASE("run e2e: a reply that arrives after --max-time is not applied, and the run stops") {
+TEST_CASE("run e2e: a reply that arrives after --max-time is not applied and the run stops") {
   TempRepo repo(kFiles);
   Value late = text_turn(huge_reply(8000));
   late.set("delay", 2.5);  // the reply arrives after the 2 s limit
@@ -101,7 +101,7 @@ TEST_CASE("run e2e: a reply that arrives after --max-time is not applied, and th
   CHECK(repo.read("a.txt") == "hello\nbroken\n");  // the late reply's edits were not applied
 }
 
-TEST_CASE("run e2e: blocks past the per-reply cap are not located, and the model is told to resend them") {
+TEST_CASE("run e2e: blocks past the per-reply cap are not located and the model is told to resend them") {
   TempRepo repo(kFiles);
   // 8,000 failing blocks, then the fix as block 8,001: past the cap.
   std::string reply = "Here are my edits.\n\n";

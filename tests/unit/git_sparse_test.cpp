@@ -63,7 +63,7 @@ TEST_CASE("a clean sparse checkout is clean, checkpoints and restores leave the 
 // Issue 21, item 11: outside the sparse set a tracked file is missing from
 // the disk, so an empty SEARCH ("create") would write it over the tracked
 // content. Every edit of such a file is refused, naming it and the way out.
-TEST_CASE("sparse: a create over a tracked file outside the sparse set is refused, naming the file") {
+TEST_CASE("sparse: a create over a tracked file outside the sparse set is refused and the file named") {
   TempRepo repo;
   repo.write("in/kept.txt", "kept\n");
   repo.write("out/skipped.txt", "skipped\n");
