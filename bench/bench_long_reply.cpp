@@ -2,11 +2,11 @@
 // blocks whose SEARCH is nowhere in the file, handled the way a run handles
 // them: streamed line by line through the human sink's filter (EditStream),
 // parsed whole (parse_edits), and planned against a 2,000-line file
-// (plan_edits, which locates at most kMaxEditsPerReply blocks). CPU time of
+// (plan_edits, which stops after kMaxFailedEditsPerReply failures). CPU time of
 // each stage, per block count.
 // "before" times what the filter did until issue 21 (at each SEARCH marker,
 // parse the whole reply so far) and what locating every block costs (planned
-// in slices of kMaxEditsPerReply, so the cap does not apply). Only up to
+// in slices of kMaxFailedEditsPerReply, so the cap does not apply). Only up to
 // 8,000 blocks: the old filter is quadratic.
 // Usage: bench_long_reply [BLOCKS...]   (default 1000 2000 4000 8000 200000)
 #include <algorithm>
@@ -24,7 +24,7 @@
 
 namespace {
 
-using ds::edit::kMaxEditsPerReply;
+using ds::edit::kMaxFailedEditsPerReply;
 using ds::edit::ParsedEdits;
 
 double cpu_now_ms() {
@@ -64,9 +64,9 @@ double old_stream_ms(const std::vector<std::string>& lines) {
 // Locating every block of the reply, as before the cap.
 double uncapped_plan_ms(const ParsedEdits& parsed, ds::test::MemorySource& src) {
   double t0 = cpu_now_ms();
-  for (size_t from = 0; from < parsed.blocks.size(); from += kMaxEditsPerReply) {
+  for (size_t from = 0; from < parsed.blocks.size(); from += kMaxFailedEditsPerReply) {
     ParsedEdits slice;
-    size_t to = std::min(parsed.blocks.size(), from + kMaxEditsPerReply);
+    size_t to = std::min(parsed.blocks.size(), from + kMaxFailedEditsPerReply);
     slice.blocks.assign(parsed.blocks.begin() + static_cast<long>(from),
                         parsed.blocks.begin() + static_cast<long>(to));
     ds::edit::plan_edits(slice, src);

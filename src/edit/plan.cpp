@@ -182,13 +182,13 @@ std::optional<BlockResult> refuse_nul(const PatchOp& op) {
   return r;
 }
 
-// Why an edit was not located: past kMaxEditsPerReply, or after
-// PlanOptions::stop said `stopped`.
+// Why an edit was not located: after kMaxFailedEditsPerReply failures, or
+// after PlanOptions::stop said `stopped`.
 std::string why_not_planned(const std::string& stopped) {
   if (!stopped.empty()) return stopped + ".";
-  std::string cap = std::to_string(kMaxEditsPerReply);
-  return "this reply has more than " + cap + " edit blocks, and only the first " + cap +
-         " are applied in one reply. Send them again in a later reply, with fewer blocks per reply.";
+  std::string cap = std::to_string(kMaxFailedEditsPerReply);
+  return cap + " blocks of this reply failed already, so the blocks after them were not tried. Correct the " +
+         "failed ones first, then send these again in a later reply, with fewer blocks per reply.";
 }
 
 BlockResult unplanned_result(const ParsedEdits& edits, bool block, size_t i, const std::string& why) {
@@ -231,21 +231,18 @@ std::string EditPlan::failure_report(bool applied_blocks_written) const {
            "Resend all the blocks, with the failed one(s) " +
            failed_list + " corrected.";
   }
-  size_t shown = 0, unexplained = 0;
+  size_t shown = 0;
   for (const auto& r : results) {
-    if (r.applied || std::binary_search(not_planned.begin(), not_planned.end(), r.index)) continue;
-    if (++shown > kDetailedFailures) {
-      ++unexplained;
-      continue;
-    }
+    if (r.applied) continue;
+    if (++shown > kDetailedFailures) break;
     out += "\n\n" + r.error;
     if (!r.closest.empty()) {
       out += "\nThe closest lines in " + r.path + " (line numbers are not part of the file):\n```\n" +
              r.closest + "```";
     }
   }
-  if (unexplained > 0) {
-    out += "\n\n" + std::to_string(unexplained) +
+  if (failed_ids.size() > kDetailedFailures) {
+    out += "\n\n" + std::to_string(failed_ids.size() - kDetailedFailures) +
            " more failed block(s) are not explained here. Send fewer blocks per reply: fix the ones above "
            "first, then resend the others.";
   }
@@ -277,12 +274,12 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptio
   }
   detail::Workspace ws(files, std::move(candidates));
   EditPlan plan;
-  size_t planned = 0;
+  size_t failed = 0;
   std::string stopped;
   for (const Item& item : items) {
     if (item.kind != Kind::Issue) {
       if (stopped.empty() && opts.stop) stopped = opts.stop();
-      if (!stopped.empty() || ++planned > kMaxEditsPerReply) {
+      if (!stopped.empty() || failed >= kMaxFailedEditsPerReply) {
         std::string why = why_not_planned(stopped);
         plan.results.push_back(unplanned_result(edits, item.kind == Kind::Block, item.i, why));
         plan.not_planned.push_back(item.index);
@@ -314,6 +311,7 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptio
         break;
       }
     }
+    if (item.kind != Kind::Issue && !plan.results.back().applied) ++failed;
   }
   plan.changes = ws.changes();
   return plan;

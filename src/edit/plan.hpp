@@ -60,17 +60,18 @@ struct BlockResult {
 // full; the others are listed by number only.
 inline constexpr size_t kDetailedFailures = 20;
 
-// Edits (SEARCH/REPLACE blocks, V4A file sections) of one reply that are
-// located and applied; the ones after them fail with a message asking for
-// them in a later reply. Locating a failing block costs a few passes over
-// its file, so a reply of thousands of failing blocks would otherwise cost
-// minutes; no real reply comes near this many.
-inline constexpr size_t kMaxEditsPerReply = 200;
+// Failed edits (SEARCH/REPLACE blocks, V4A file sections) after which the
+// rest of a reply is not located: those fail with a message asking for them
+// in a later reply. A failing block costs a few passes over its file (every
+// level is tried, then the diagnosis), so a reply of thousands of failing
+// blocks would otherwise cost minutes; blocks that apply cost one pass, and a
+// reply of 10,000 of them still applies whole.
+inline constexpr size_t kMaxFailedEditsPerReply = 200;
 
 struct EditPlan {
   std::vector<FileChange> changes;   // net effect of every applied block, in first-touch order
   std::vector<BlockResult> results;  // one per item, in index order
-  // Items not located at all (past kMaxEditsPerReply, or after
+  // Items not located at all (after kMaxFailedEditsPerReply failures, or after
   // PlanOptions::stop), by index, and why.
   std::vector<int> not_planned;
   std::string not_planned_why;

@@ -40,8 +40,9 @@ EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const E
   edit::PlanOptions plan_opts;
   plan_opts.other_candidates = opts.other_candidates;
   plan_opts.stop = opts.stop;
-  // Only the blocks that are planned (edit::kMaxEditsPerReply) name candidates.
-  size_t named = std::min(r.parsed.blocks.size(), edit::kMaxEditsPerReply);
+  // The first blocks name the candidates: a failing block tries each of them,
+  // so a reply of 200,000 paths must not make them 200,000.
+  size_t named = std::min(r.parsed.blocks.size(), edit::kMaxFailedEditsPerReply);
   for (size_t i = 0; i < named; ++i) plan_opts.other_candidates.push_back(r.parsed.blocks[i].path);
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);

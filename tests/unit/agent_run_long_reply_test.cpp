@@ -123,9 +123,10 @@ TEST_CASE("run e2e: blocks past the per-reply cap are not located and the model 
   auto requests = mock->requests();
   REQUIRE(requests.size() == 2);
   std::string sent = all_text(requests[1]);
-  std::string cap = std::to_string(ds::edit::kMaxEditsPerReply);
+  std::string cap = std::to_string(ds::edit::kMaxFailedEditsPerReply);
   CHECK(contains(sent, "8001 of 8001 edit blocks failed"));
-  CHECK(contains(sent,
-                 "Block(s) " + std::to_string(ds::edit::kMaxEditsPerReply + 1) + "-8001 were not applied"));
-  CHECK(contains(sent, "this reply has more than " + cap + " edit blocks"));
+  CHECK(contains(
+      sent, "Block(s) " + std::to_string(ds::edit::kMaxFailedEditsPerReply + 1) + "-8001 were not applied"));
+  CHECK(
+      contains(sent, cap + " blocks of this reply failed already, so the blocks after them were not tried"));
 }
