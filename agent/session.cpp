@@ -321,6 +321,15 @@ void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   opts.format = edit::Format::Auto;
   opts.partial = true;
   opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
+  // A long reply stops being applied on Ctrl-C or at --max-time, as tool calls do.
+  opts.stop = [this, &ts]() -> std::string {
+    if (interrupted()) return "the run was interrupted";
+    if (cfg_.max_wall_s <= 0 ||
+        std::chrono::steady_clock::now() - started_ < std::chrono::seconds(cfg_.max_wall_s))
+      return {};
+    ts.over_budget = true;
+    return "the run's time limit (--max-time " + std::to_string(cfg_.max_wall_s) + " s) was reached";
+  };
   git::EditApplyResult r = git::apply_edit_text(repo_, text, opts);
   if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
   ts.edit_attempted = true;

@@ -13,6 +13,9 @@ ToolOutcome apply_text(const std::string& text, edit::Format format, ToolContext
   opts.format = format;
   opts.partial = true;
   opts.other_candidates = ctx.worked_on;
+  opts.stop = [&ctx]() -> std::string {
+    return ctx.interrupted && ctx.interrupted->load() ? "the run was interrupted" : "";
+  };
   ToolOutcome o;
   o.edit = git::apply_edit_text(*ctx.repo, text, opts);
   remember_edited_files(ctx, *o.edit);

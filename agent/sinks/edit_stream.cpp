@@ -67,8 +67,11 @@ void EditStream::prose(std::string_view line, std::vector<Piece>& out) {
     if (keep > 0 && fence(held_[keep - 1])) --keep;
     if (keep > 0 && !fence(held_[keep - 1])) --keep;
     release_held(keep, out);
+    // Closed at once so that the parser reads this block's path.
     auto parsed = edit::parse_edits(text_ + "=======\n>>>>>>> REPLACE\n", edit::Format::SearchReplace);
-    out.push_back({true, parsed.blocks.empty() ? std::string() : parsed.blocks.back().path});
+    lines_parsed_ += text_lines_ + 2;
+    if (!parsed.blocks.empty() && !parsed.blocks.back().path.empty()) last_path_ = parsed.blocks.back().path;
+    out.push_back({true, last_path_});
     state_ = State::SearchReplace;
     return;
   }
@@ -94,16 +97,17 @@ void EditStream::prose(std::string_view line, std::vector<Piece>& out) {
 std::vector<EditStream::Piece> EditStream::line(std::string_view line) {
   text_ += line;
   text_ += '\n';
+  ++text_lines_;
   std::vector<Piece> out;
   switch (state_) {
     case State::SearchReplace:
-      if (marker(line, '>', "REPLACE")) state_ = State::AfterBlock;
+      if (marker(line, '>', "REPLACE")) close_block();
       break;
     case State::Patch:
       if (std::string path = patch_file(line); !path.empty())
         out.push_back({true, std::move(path)});
       else if (text::trim(line).starts_with("*** End Patch"))
-        state_ = State::AfterBlock;
+        close_block();
       break;
     case State::AfterBlock:
       state_ = State::Prose;
@@ -118,11 +122,21 @@ std::vector<EditStream::Piece> EditStream::line(std::string_view line) {
   return out;
 }
 
+// The parser never looks back past a closed block (its path search stops
+// there), so the text before it is not kept.
+void EditStream::close_block() {
+  state_ = State::AfterBlock;
+  text_.clear();
+  text_lines_ = 0;
+}
+
 std::vector<EditStream::Piece> EditStream::end() {
   std::vector<Piece> out;
   release_held(held_.size(), out);
   state_ = State::Prose;
   text_.clear();
+  text_lines_ = 0;
+  last_path_.clear();
   return out;
 }
 

@@ -1,4 +1,5 @@
 // The human sink: what a person sees of a run on stderr (see agent/sinks.hpp).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -81,9 +82,12 @@ void HumanSink::announce(int turn, const std::string& path) {
 void HumanSink::model_text(std::string_view fragment) {
   if (fragment.empty()) return;
   streamed_ = true;
+  // Only the new fragment can hold a line end: a long line streamed in
+  // small fragments must not be rescanned from its start each time.
+  size_t from = pending_.size();
   pending_ += fragment;
   size_t start = 0;
-  for (size_t nl; (nl = pending_.find('\n', start)) != std::string::npos; start = nl + 1)
+  for (size_t nl; (nl = pending_.find('\n', std::max(start, from))) != std::string::npos; start = nl + 1)
     show(stream_.line(std::string_view(pending_).substr(start, nl - start)), turns_ + 1);
   pending_.erase(0, start);
 }

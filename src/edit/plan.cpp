@@ -3,6 +3,7 @@
 #include "edit/plan.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "edit/paths.hpp"
 #include "edit/plan_internal.hpp"
@@ -181,6 +182,24 @@ std::optional<BlockResult> refuse_nul(const PatchOp& op) {
   return r;
 }
 
+// Why an edit was not located: after kMaxFailedEditsPerReply failures, or
+// after PlanOptions::stop said `stopped`.
+std::string why_not_planned(const std::string& stopped) {
+  if (!stopped.empty()) return stopped + ".";
+  std::string cap = std::to_string(kMaxFailedEditsPerReply);
+  return cap + " blocks of this reply failed already, so the blocks after them were not tried. Correct the " +
+         "failed ones first, then send these again in a later reply, with fewer blocks per reply.";
+}
+
+BlockResult unplanned_result(const ParsedEdits& edits, bool block, size_t i, const std::string& why) {
+  BlockResult r;
+  r.index = block ? edits.blocks[i].index : edits.ops[i].index;
+  r.path = block ? edits.blocks[i].path : edits.ops[i].path;
+  r.line = block ? edits.blocks[i].line : edits.ops[i].line;
+  r.error = detail::block_name(r.index, r.path) + ": not applied: " + why;
+  return r;
+}
+
 }  // namespace
 
 std::string EditPlan::failure_report(bool applied_blocks_written) const {
@@ -227,6 +246,8 @@ std::string EditPlan::failure_report(bool applied_blocks_written) const {
            " more failed block(s) are not explained here. Send fewer blocks per reply: fix the ones above "
            "first, then resend the others.";
   }
+  if (!not_planned.empty())
+    out += "\n\nBlock(s) " + number_list(not_planned) + " were not applied: " + not_planned_why;
   out += '\n';
   return out;
 }
@@ -246,14 +267,26 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptio
                    [](const Item& a, const Item& b) { return a.index < b.index; });
 
   std::vector<std::string> candidates;
+  std::unordered_set<std::string> seen;
   for (const auto& c : opts.other_candidates) {
     auto clean = normalize_repo_path(c);
-    if (clean && std::find(candidates.begin(), candidates.end(), *clean) == candidates.end())
-      candidates.push_back(*clean);
+    if (clean && seen.insert(*clean).second) candidates.push_back(*clean);
   }
   detail::Workspace ws(files, std::move(candidates));
   EditPlan plan;
+  size_t failed = 0;
+  std::string stopped;
   for (const Item& item : items) {
+    if (item.kind != Kind::Issue) {
+      if (stopped.empty() && opts.stop) stopped = opts.stop();
+      if (!stopped.empty() || failed >= kMaxFailedEditsPerReply) {
+        std::string why = why_not_planned(stopped);
+        plan.results.push_back(unplanned_result(edits, item.kind == Kind::Block, item.i, why));
+        plan.not_planned.push_back(item.index);
+        if (plan.not_planned_why.empty()) plan.not_planned_why = std::move(why);
+        continue;
+      }
+    }
     switch (item.kind) {
       case Kind::Block:
         if (auto refused = refuse_nul(edits.blocks[item.i]))
@@ -278,6 +311,7 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptio
         break;
       }
     }
+    if (item.kind != Kind::Issue && !plan.results.back().applied) ++failed;
   }
   plan.changes = ws.changes();
   return plan;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,9 +60,21 @@ struct BlockResult {
 // full; the others are listed by number only.
 inline constexpr size_t kDetailedFailures = 20;
 
+// Failed edits (SEARCH/REPLACE blocks, V4A file sections) after which the
+// rest of a reply is not located: those fail with a message asking for them
+// in a later reply. A failing block costs a few passes over its file (every
+// level is tried, then the diagnosis), so a reply of thousands of failing
+// blocks would otherwise cost minutes; blocks that apply cost one pass, and a
+// reply of 10,000 of them still applies whole.
+inline constexpr size_t kMaxFailedEditsPerReply = 200;
+
 struct EditPlan {
   std::vector<FileChange> changes;   // net effect of every applied block, in first-touch order
   std::vector<BlockResult> results;  // one per item, in index order
+  // Items not located at all (after kMaxFailedEditsPerReply failures, or after
+  // PlanOptions::stop), by index, and why.
+  std::vector<int> not_planned;
+  std::string not_planned_why;
 
   size_t applied() const;
   size_t failed() const;
@@ -82,6 +95,9 @@ struct PlanOptions {
   // the other files named in the same reply; for a run: the files the model
   // read or edited.
   std::vector<std::string> other_candidates;
+  // Asked before each edit: a non-empty answer (why: "the run was
+  // interrupted") stops planning, and that edit and the rest fail with it.
+  std::function<std::string()> stop;
 };
 
 // Blocks for the same file apply in order, each against the result of the

@@ -79,6 +79,19 @@ void explain_failure(BlockResult& res, const std::string& who, const std::string
   res.line = static_cast<int>(region.line);
 }
 
+// The text of a create or an append ends the file: a blank last line the
+// model left after it (as between blocks) would be a blank line at the end
+// of the file, so it is dropped, as Aider does. A REPLACE that is one blank
+// line keeps it. Located blocks keep theirs (edit-formats.md section 5: only
+// a SEARCH ending with a blank line takes one of REPLACE's with it).
+std::string without_trailing_blank_line(const std::string& text) {
+  if (text.size() < 2 || text.back() != '\n') return text;
+  size_t start = text.find_last_of('\n', text.size() - 2);
+  if (start == std::string::npos) return text;  // the only line
+  if (!text::trim(std::string_view(text).substr(start + 1, text.size() - start - 2)).empty()) return text;
+  return text.substr(0, start + 1);
+}
+
 struct Elsewhere {
   std::string path;
   Located loc;
@@ -143,14 +156,15 @@ BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) 
   }
 
   if (block.search.empty()) {  // create, or append
+    std::string tail = without_trailing_blank_line(block.replace);
     if (!f.current) {
-      f.current = FileLines::parse(block.replace);
+      f.current = FileLines::parse(tail);
       res.level = "create";
       res.line = 1;
     } else {
       res.level = "append";
       res.line = static_cast<int>(f.current->lines.size()) + 1;
-      f.current->splice(f.current->lines.size(), 0, text::split_lines(block.replace));
+      f.current->splice(f.current->lines.size(), 0, text::split_lines(tail));
     }
     res.applied = true;
     f.applied_blocks.push_back(block.index);

@@ -217,23 +217,6 @@ std::string_view leading_space(std::string_view line) {
   return line.substr(0, n);
 }
 
-// Aider, whose format this is, drops a blank last line of SEARCH and of
-// REPLACE; keeping REPLACE's made an append (or an insertion before blank
-// lines) leave an extra blank line. SEARCH loses its blank last line only
-// together with REPLACE: a SEARCH ending in blank lines over an empty REPLACE
-// (deleting a function and the blank lines after it) means those lines.
-// A one-line section keeps its line (an empty SEARCH would mean "create or
-// append"). Returns whether a line was dropped.
-bool drop_trailing_blank_line(std::string& section) {
-  if (section.size() < 2 || section.back() != '\n') return false;
-  size_t start = section.find_last_of('\n', section.size() - 2);
-  if (start == std::string::npos) return false;  // the only line
-  std::string_view last = std::string_view(section).substr(start + 1, section.size() - start - 2);
-  if (!trim(last).empty()) return false;
-  section.resize(start + 1);
-  return true;
-}
-
 // The markers of one block, recognised only at the indentation of its
 // `<<<<<<< SEARCH` line: an indented `    =======` (a docstring underline)
 // inside SEARCH or REPLACE is text.
@@ -403,7 +386,9 @@ class SearchReplaceParser {
                    ".");
       return resume(end, end);
     }
-    if (drop_trailing_blank_line(replace)) drop_trailing_blank_line(search);
+    // SEARCH and REPLACE stay exactly as written, trailing blank lines
+    // included (the parse matches Aider's); the locator decides whether a
+    // blank last line of SEARCH is the file's (edit-formats.md section 5).
     out_.blocks.push_back(
         SearchReplaceBlock{next_index_++, num(h), prev_path_, std::move(search), std::move(replace)});
     return resume(end, end);

@@ -1,6 +1,8 @@
 // Applying model edit text to a repository, all-or-nothing unless partial.
 #include "git/apply_edits.hpp"
 
+#include <algorithm>
+
 #include "edit/parse.hpp"
 #include "edit/unified_diff.hpp"
 #include "git/apply.hpp"
@@ -37,7 +39,11 @@ EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const E
   CheckedSource source(repo);
   edit::PlanOptions plan_opts;
   plan_opts.other_candidates = opts.other_candidates;
-  for (const auto& b : r.parsed.blocks) plan_opts.other_candidates.push_back(b.path);
+  plan_opts.stop = opts.stop;
+  // The first blocks name the candidates: a failing block tries each of them,
+  // so a reply of 200,000 paths must not make them 200,000.
+  size_t named = std::min(r.parsed.blocks.size(), edit::kMaxFailedEditsPerReply);
+  for (size_t i = 0; i < named; ++i) plan_opts.other_candidates.push_back(r.parsed.blocks[i].path);
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
   if (!write) return r;

@@ -3,6 +3,7 @@
 // apply_patch tools, and edits the model writes in plain text.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ struct EditApplyOptions {
   // files named in the same text (edit::PlanOptions). A run passes the files
   // the model read or edited (ToolContext::worked_on).
   std::vector<std::string> other_candidates;
+  // Asked between edits (edit::PlanOptions::stop): a run passes Ctrl-C and
+  // --max-time, so a long reply is not applied to its end after either.
+  std::function<std::string()> stop;
 };
 
 struct EditApplyResult {

@@ -195,6 +195,19 @@ Result<std::string> PathCheck::file(std::string_view path, PathUse use) {
   bool exists = false;
   if (auto bad = check_leaf(rel, &exists)) return *bad;
   if (auto bad = check_tracking(rel, exists, false)) return *bad;
+  // Outside a sparse checkout's set git keeps the file in the index only: it
+  // is missing from the disk, so an empty SEARCH would "create" it over the
+  // tracked content (and the diff would show a new file).
+  if (use == PathUse::Edit && is_skip_worktree(index_, rel.c_str())) {
+    std::string dir = rel.find('/') == std::string::npos ? rel : rel.substr(0, rel.rfind('/'));
+    return refused(
+        "'" + rel + "' is a tracked file outside this sparse checkout (git sparse-checkout): it is not " +
+        (exists ? "checked out" : "on disk") +
+        ", so a file written there would replace the tracked one, which the user chose not to check out. "
+        "Leave it alone and work with the files that are checked out; if the change needs it, "
+        "say that the user must first run `git sparse-checkout add " +
+        dir + "`");
+  }
   return rel;
 }
 

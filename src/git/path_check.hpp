@@ -3,7 +3,8 @@
 // passes when a change there would show in the run's diff and nowhere else:
 // inside the work tree, not under .git/, no symbolic link on the way, not
 // ignored by git unless tracked, not inside a submodule or a nested
-// repository; and, for edits, not diffsmith's own `.diffsmith.toml`.
+// repository; and, for edits, not diffsmith's own `.diffsmith.toml`, nor a
+// tracked file outside a sparse checkout's set.
 // The lexical part (absolute, '..', .git components) is edit::normalize_repo_path.
 #pragma once
 

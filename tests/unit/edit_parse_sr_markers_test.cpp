@@ -1,7 +1,8 @@
 // SEARCH/REPLACE markers found in real model replies (issue 15): a block's
 // markers count only at the indentation of its `<<<<<<< SEARCH` line, so an
 // indented docstring underline is text; a block is never applied in part;
-// one trailing blank line of each section is dropped, as Aider does.
+// SEARCH and REPLACE keep their trailing blank lines exactly as written, as
+// Aider's parser does (the locator, not the parser, is lenient about them).
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -69,16 +70,19 @@ TEST_CASE("sr markers: a block whose text ends before its REPLACE marker yields 
   CHECK(r.errors[0].error.find("ended before '>>>>>>> REPLACE'") != std::string::npos);
 }
 
-TEST_CASE("sr markers: one trailing blank line of REPLACE is dropped, and then one of SEARCH") {
+TEST_CASE("sr markers: trailing blank lines of SEARCH and REPLACE are kept as written") {
   ParsedEdits r = parse_search_replace(
       "a.py\n<<<<<<< SEARCH\ndef f():\n    pass\n\n=======\ndef f():\n    return 1\n   \n>>>>>>> REPLACE\n"
-      "b.py\n<<<<<<< SEARCH\n=======\ndef g():\n    pass\n\n>>>>>>> REPLACE\n");
+      "b.py\n<<<<<<< SEARCH\n=======\ndef g():\n    pass\n\n>>>>>>> REPLACE\n"
+      "c.py\n<<<<<<< SEARCH\nimport os\n=======\nimport os\nimport sys\n\n>>>>>>> REPLACE\n");
   REQUIRE(r.errors.empty());
-  REQUIRE(r.blocks.size() == 2);
-  CHECK(r.blocks[0].search == "def f():\n    pass\n");
-  CHECK(r.blocks[0].replace == "def f():\n    return 1\n");
+  REQUIRE(r.blocks.size() == 3);
+  CHECK(r.blocks[0].search == "def f():\n    pass\n\n");
+  CHECK(r.blocks[0].replace == "def f():\n    return 1\n   \n");
   CHECK(r.blocks[1].search.empty());
-  CHECK(r.blocks[1].replace == "def g():\n    pass\n");  // an append adds no blank line at the end
+  CHECK(r.blocks[1].replace == "def g():\n    pass\n\n");
+  CHECK(r.blocks[2].search == "import os\n");
+  CHECK(r.blocks[2].replace == "import os\nimport sys\n\n");  // the model's blank line
 }
 
 TEST_CASE("sr markers: SEARCH keeps its blank last line when REPLACE has none (deleting blank lines)") {

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "edit/locate.hpp"
 #include "edit/plan.hpp"
+#include "edit/search_replace_parser.hpp"
 #include "edit/v4a_parser.hpp"
 #include "support/memory_source.hpp"
 
@@ -157,4 +159,59 @@ TEST_CASE("plan V4A: an indented *** End Patch ends the patch instead of being c
   auto plan = plan_edits(parsed, src);
   REQUIRE(plan.failed() == 0);
   CHECK(after_of(plan, "a.txt") == "one\nthree\n");
+}
+
+// edit-formats.md section 5: the parser keeps trailing blank lines; the
+// locator retries a SEARCH without its blank last line, and REPLACE loses
+// one only when SEARCH ends with one too.
+TEST_CASE("plan blank lines: trailing blank lines are judged by the locator, not the parser") {
+  MemorySource src;
+  auto plan_text = [&src](const std::string& path, const std::string& search, const std::string& replace) {
+    return plan_edits(parse_search_replace(path + "\n<<<<<<< SEARCH\n" + search + "=======\n" + replace +
+                                           ">>>>>>> REPLACE\n"),
+                      src);
+  };
+  SECTION("a blank last line of REPLACE alone is the model's") {
+    src.files["a.py"] = "import os\ndef main():\n    pass\n";
+    auto plan = plan_text("a.py", "import os\n", "import os\nimport sys\n\n");
+    REQUIRE(plan.failed() == 0);
+    CHECK(after_of(plan, "a.py") == "import os\nimport sys\n\ndef main():\n    pass\n");
+  }
+  SECTION("SEARCH and REPLACE both ending blank, at the end of the file: both lose it") {
+    src.files["a.py"] = "x = 0\ndef f():\n    pass\n";
+    auto plan = plan_text("a.py", "def f():\n    pass\n\n", "def f():\n    return 1\n\n");
+    REQUIRE(plan.failed() == 0);
+    CHECK(plan.results[0].level == kLevelBlankLines);
+    CHECK(after_of(plan, "a.py") == "x = 0\ndef f():\n    return 1\n");
+  }
+  SECTION("SEARCH and REPLACE both ending blank, a blank line in the file: matched as written") {
+    src.files["a.py"] = "def f():\n    pass\n\ny = 1\n";
+    auto plan = plan_text("a.py", "def f():\n    pass\n\n", "def f():\n    return 1\n\n");
+    REQUIRE(plan.failed() == 0);
+    CHECK(plan.results[0].level == kLevelExact);
+    CHECK(after_of(plan, "a.py") == "def f():\n    return 1\n\ny = 1\n");
+  }
+  SECTION("SEARCH ending blank over a REPLACE without: the blank lines are deleted") {
+    src.files["a.py"] = "def old():\n    pass\n\n\ny = 1\n";
+    auto plan = plan_text("a.py", "def old():\n    pass\n\n\n", "");
+    REQUIRE(plan.failed() == 0);
+    CHECK(after_of(plan, "a.py") == "y = 1\n");
+  }
+  SECTION("SEARCH ending blank not found as written is retried without it, REPLACE untouched") {
+    src.files["a.py"] = "y = 1\nx = 1\n";
+    auto plan = plan_text("a.py", "x = 1\n\n", "x = 2\n");
+    REQUIRE(plan.failed() == 0);
+    CHECK(after_of(plan, "a.py") == "y = 1\nx = 2\n");
+  }
+  SECTION("an append or a new file does not end with the blank line the model left after it") {
+    src.files["a.py"] = "def a():\n    return 1\n";
+    auto plan = plan_text("a.py", "", "\n\ndef b():\n    return 2\n\n");
+    REQUIRE(plan.failed() == 0);
+    CHECK(after_of(plan, "a.py") == "def a():\n    return 1\n\n\ndef b():\n    return 2\n");
+    auto created = plan_text("new.py", "", "x = 1\n\n");
+    REQUIRE(created.failed() == 0);
+    CHECK(after_of(created, "new.py") == "x = 1\n");
+    auto blank = plan_text("blank.txt", "", "\n");  // one blank line is the whole text
+    CHECK(after_of(blank, "blank.txt") == "\n");
+  }
 }
