@@ -65,5 +65,4 @@ exec diffsmith batch "$DATA/swe-bench-verified.jsonl" \
   --report "$DATA/out/report-$I.html" \
   --work-dir "${TMPDIR:-/tmp}/diffsmith-work-$I" \
   --repos-dir "$DATA/mirrors" \
-  --workers "${SLURM_CPUS_PER_TASK:-1}" --max-cost-total 10 \
-  --test-cmd "run-swe-tests {repo} {version} {tests}"
+  --workers "${SLURM_CPUS_PER_TASK:-1}" --max-cost-total 10

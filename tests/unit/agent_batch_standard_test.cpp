@@ -3,9 +3,10 @@
 // whose hints_text, test_patch, FAIL_TO_PASS and PASS_TO_PASS carry marker
 // strings. By default none of them reaches a request, the work tree, the
 // test command or the trajectory; the placeholders that would carry them are
-// refused (exit 2); a task with no test command runs untested and ends
-// unverified, not solved; --oracle-tests --hints bring the old behaviour
-// back, labelled in the meta line, the trajectory and the report.
+// refused (exit 2); a task is solved only when the model's own reproduction
+// failed on the base and passes at the end (set_reproduction), else it ends
+// unverified; --oracle-tests --hints bring the old behaviour back, labelled in
+// the meta line, the trajectory and the report.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <vector>
@@ -73,13 +74,34 @@ struct Instance {
     for (const std::string& a :
          std::vector<std::string>{"--out", out, "--work-dir", work, "--repos-dir", mirrors, "--base-url"})
       cmd += " " + exec::shell_quote(a);
-    cmd += " " + exec::shell_quote(mock.base_url()) + " --max-turns 2 --max-retries 0";
+    cmd += " " + exec::shell_quote(mock.base_url()) + " --max-turns 4 --max-retries 0";
     for (const auto& a : args) cmd += " " + exec::shell_quote(a);
     std::string output = shell(root, cmd, true, code);
     UNSCOPED_INFO("diffsmith batch:\n" << output);
     return output;
   }
 };
+
+// The model proves its fix: it writes repro.sh (which checks value=2), names it
+// with set_reproduction (it must fail on the base), then fixes lib.txt.
+json::Value create_reply(const std::string& match, const std::string& path, const std::string& content) {
+  return text_reply(match, "A reproduction first.\n\n" + path + "\n```\n<<<<<<< SEARCH\n=======\n" + content +
+                               "\n>>>>>>> REPLACE\n```\n");
+}
+json::Value repro_call(const std::string& match, const std::string& command, const std::string& file) {
+  json::Value args =
+      json::Value::object().set("command", command).set("files", json::Value::array().push(file));
+  json::Value call = json::Value::object().set("name", "set_reproduction").set("arguments", args);
+  return json::Value::object()
+      .set("match", match)
+      .set("tool_calls", json::Value::array().push(call))
+      .set("usage", json::Value::object().set("prompt_tokens", 1000).set("completion_tokens", 20));
+}
+json::Value& push_proved_fix(json::Value& script, const std::string& match) {
+  return script.push(create_reply(match, "repro.sh", "grep -q value=2 lib.txt"))
+      .push(repro_call(match, "sh repro.sh", "repro.sh"))
+      .push(edit_reply(match, "lib.txt", "value=1", "value=2"));
+}
 
 std::string leaked(const std::string& text) {
   for (const auto& m : kMarkers)
@@ -106,8 +128,8 @@ size_t test_files_in(const std::string& checkout) {
 TEST_CASE(
     "batch standard mode: no hint, test_patch or test id reaches the model, the tree or the test command") {
   Instance f;
-  auto mock = start_mock(
-      json::dump(json::Value::array().push(edit_reply("TASK-STD", "lib.txt", "value=1", "value=2"))));
+  json::Value script = json::Value::array();
+  auto mock = start_mock(json::dump(push_proved_fix(script, "TASK-STD")));
   // The user's -t template, with the placeholders standard mode allows; it
   // fails if test_patch's file is in the tree. The repo map is on: a test
   // file in the tree would be listed in it.
@@ -129,7 +151,7 @@ TEST_CASE(
     CHECK(leaked(body) == "");
     CHECK_FALSE(has(body, "## Hints"));
   }
-  CHECK(requests.size() == 1);  // solved by the first edit
+  CHECK(requests.size() == 3);  // reproduction, its check on the base, the fix
   // The work tree never had test_patch: the test command's check passed, and the kept checkout is the base's.
   std::string checkout = f.work + "/worktrees/acme__gadgets-1";
   CHECK(test_files_in(checkout) == 2);
@@ -158,6 +180,7 @@ TEST_CASE(
   auto preds = read_jsonl(f.out);
   REQUIRE(preds.size() == 1);
   CHECK(has(preds[0]["model_patch"].as_string(), "+value=2"));
+  CHECK_FALSE(has(preds[0]["model_patch"].as_string(), "repro.sh"));  // the proof is not the change
   std::string report = read_file(f.root + "/report.html");
   CHECK(has(report, "standard mode: the model saw the problem statement"));
   CHECK_FALSE(has(report, "ORACLE"));
@@ -190,7 +213,8 @@ TEST_CASE("batch standard mode: each placeholder that carries the hidden tests i
 }
 
 TEST_CASE(
-    "batch standard mode: the checkout's detected test command, else untested and unverified, never solved") {
+    "batch standard mode: the checkout's detected test command and a reproduction solve, no proof is "
+    "unverified") {
   Instance f;
   // A second instance whose base has a Makefile with a test target.
   std::string made = f.root + "/made-src";
@@ -203,10 +227,12 @@ TEST_CASE(
   detected.set("repo", "acme/made").set("base_commit", made_base).set("test_patch", "");
   write_file(f.tasks,
              json::dump(f.instance("acme__gadgets-1", "TASK-STD")) + "\n" + json::dump(detected) + "\n");
-  auto mock = start_mock(json::dump(json::Value::array()
-                                        .push(edit_reply("TASK-STD", "lib.txt", "value=1", "value=2"))
-                                        .push(text_reply("TASK-STD", "Done: the value is 2 now."))
-                                        .push(edit_reply("TASK-MADE", "lib.txt", "value=1", "value=2"))));
+  json::Value script = json::Value::array()
+                           .push(edit_reply("TASK-STD", "lib.txt", "value=1", "value=2"))
+                           .push(text_reply("TASK-STD", "Done: the value is 2 now."))
+                           .push(text_reply("TASK-STD", "It is done."))
+                           .push(text_reply("TASK-STD", "Nothing more to do."));
+  auto mock = start_mock(json::dump(push_proved_fix(script, "TASK-MADE")));
   int code = -1;
   std::string output = f.batch(*mock, {"--report", f.root + "/report.html"}, &code);
   CHECK(code == 0);  // both have a prediction line
@@ -214,7 +240,7 @@ TEST_CASE(
 
   json::Value untested = meta_of(f.out, "acme__gadgets-1");
   CHECK(untested["status"].as_string() == "unverified");
-  CHECK(has(untested["reason"].as_string(), "no test checked the change"));
+  CHECK(has(untested["reason"].as_string(), "unverified"));
   CHECK(untested["test_source"].as_string() == "none");
   CHECK(untested["in_predictions"].as_bool());
   json::Value made_meta = meta_of(f.out, "acme__made-1");
