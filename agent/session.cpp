@@ -488,17 +488,12 @@ std::string Session::repo_map(const std::vector<std::string>& focus, size_t toke
   return map.ok() ? *map : std::string();
 }
 
-Session::TestRun Session::run_tests() {
-  TestRun t;
-  // kill_running_children() only stops commands already running: one started
-  // after Ctrl-C would run to its end (up to --test-timeout).
-  if (interrupted()) {
-    t.for_model = "The test command was not run: the run was interrupted.";
-    return t;
-  }
+// A test-like command (the tests, a reproduction) as the runner takes it:
+// the test time limit, the scrubbed environment, no bytecode written.
+exec::RunRequest Session::test_request(const std::string& command, const std::string& cwd) const {
   exec::RunRequest req;
-  req.command = cfg_.test_cmd;
-  req.cwd = repo_.root();
+  req.command = command;
+  req.cwd = cwd;
   req.timeout = std::chrono::seconds(cfg_.test_timeout_s);
   req.scrub = exec::secret_env_patterns();
   req.keep = cfg_.pass_env;
@@ -508,7 +503,18 @@ Session::TestRun Session::run_tests() {
   // tests would judge the old code. Without written .pyc files every test
   // run compiles what changed (and leaves no __pycache__/ in the tree).
   req.set["PYTHONDONTWRITEBYTECODE"] = "1";
-  auto r = runner_.run(req);
+  return req;
+}
+
+Session::TestRun Session::run_tests() {
+  TestRun t;
+  // kill_running_children() only stops commands already running: one started
+  // after Ctrl-C would run to its end (up to --test-timeout).
+  if (interrupted()) {
+    t.for_model = "The test command was not run: the run was interrupted.";
+    return t;
+  }
+  auto r = runner_.run(test_request(cfg_.test_cmd, repo_.root()));
   ev::Tests event;
   event.turn = out_.turns;
   if (!r.ok()) {

@@ -98,6 +98,7 @@ class Session {
 
   void note_edit_result(const git::EditApplyResult& r, TurnState& ts);
   TestRun run_tests();
+  exec::RunRequest test_request(const std::string& command, const std::string& cwd) const;
   void record_test_results(const TestRun& t, ev::Tests& event);
 
   // session_repro.cpp: reproduce, fix, verify.

@@ -41,8 +41,10 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     // The reproduction's files are the proof, not the change: out of the
     // patch (and a prediction) unless --keep-repro.
     std::vector<std::string> code = edited_;
-    if (repro_) std::erase_if(code, [&](const std::string& p) { return is_repro_file(p) && !cfg_.keep_repro; });
-    auto patch = git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, code, cfg_.max_diff_file_size);
+    if (repro_)
+      std::erase_if(code, [&](const std::string& p) { return is_repro_file(p) && !cfg_.keep_repro; });
+    auto patch =
+        git::patch_of_paths(repo_, out_.start_commit, out_.end_commit, code, cfg_.max_diff_file_size);
     if (patch.ok()) {
       out_.diff = patch->text;
       out_.changed_paths = patch->shown;

@@ -157,14 +157,7 @@ void Session::check_reproduction(TurnState& ts) {
 
 Session::ReproRun Session::run_reproduction(const std::string& cwd, const std::string& tree) {
   ReproRun out;
-  exec::RunRequest req;
-  req.command = repro_->command;
-  req.cwd = cwd;
-  req.timeout = std::chrono::seconds(cfg_.test_timeout_s);
-  req.scrub = exec::secret_env_patterns();
-  req.keep = cfg_.pass_env;
-  req.set["PYTHONDONTWRITEBYTECODE"] = "1";
-  auto r = runner_.run(req);
+  auto r = runner_.run(test_request(repro_->command, cwd));
   ev::Reproduction event;
   event.turn = out_.turns;
   event.command = repro_->command;

@@ -205,6 +205,14 @@ Result<uint64_t> blob_size(Repository& repo, const git_oid& id) {
   return static_cast<uint64_t>(len);
 }
 
+Result<std::string> blob_bytes(Repository& repo, const git_oid& id) {
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo.raw(), &id) != 0) return git_failure("cannot read blob " + oid_hex(id));
+  BlobPtr blob(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(raw)),
+                     static_cast<size_t>(git_blob_rawsize(raw)));
+}
+
 Result<std::string> blob_head(Repository& repo, const git_oid& id, size_t n) {
   auto odb = odb_of(repo);
   if (!odb) return odb.error();

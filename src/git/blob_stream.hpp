@@ -34,6 +34,10 @@ Result<uint64_t> blob_size(Repository& repo, const git_oid& id);
 // only), as reading it would mean reading it whole.
 Result<std::string> blob_head(Repository& repo, const git_oid& id, size_t n);
 
+// All of blob `id`, read whole: for blobs known to be small (a link's text, a
+// file under the diff size limit).
+Result<std::string> blob_bytes(Repository& repo, const git_oid& id);
+
 // Whether the regular file at `abs` holds exactly blob `id`: sizes first,
 // then a streamed hash.
 Result<bool> file_matches_blob(Repository& repo, const std::string& abs, const git_oid& id);

@@ -32,14 +32,6 @@ Result<Side> side_of(Repository& repo, const git_diff_file& f, bool exists) {
   return Side{f.id, *size};
 }
 
-Result<std::string> blob_bytes(Repository& repo, const git_oid& id) {
-  git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repo.raw(), &id) != 0) return git_failure("cannot read blob " + oid_hex(id));
-  BlobPtr blob(raw);
-  return std::string(static_cast<const char*>(git_blob_rawcontent(raw)),
-                     static_cast<size_t>(git_blob_rawsize(raw)));
-}
-
 // Whether a change is shown, and its bytes when it is. Binary first (the
 // first 8000 bytes of each side, as git decides), then the size limit; a
 // side over the limit is never read beyond those 8000 bytes.

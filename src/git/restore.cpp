@@ -36,14 +36,6 @@ Result<TreeFiles> files_of(Repository& repo, const std::string& commit) {
   return files;
 }
 
-Result<std::string> blob_bytes(Repository& repo, const git_oid& id) {
-  git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repo.raw(), &id) != 0) return git_failure("cannot read blob " + oid_hex(id));
-  BlobPtr blob(raw);
-  return std::string(static_cast<const char*>(git_blob_rawcontent(raw)),
-                     static_cast<size_t>(git_blob_rawsize(raw)));
-}
-
 // Permission bits for a file that is (or becomes) executable or not, keeping
 // the other bits of the file already there.
 mode_t adjusted_mode(const struct stat* existing, bool executable) {

@@ -100,8 +100,7 @@ TEST_CASE("env scrub through the sandbox: diffsmith sandbox -- env") {
   TempRepo repo({{"a.txt", "hello\n"}});
   ProcOptions opts;
   opts.cwd = repo.root();
-  for (const Case& c : kCases)
-    opts.env[c.name] = c.value;
+  for (const Case& c : kCases) opts.env[c.name] = c.value;
   ProcResult r = run_diffsmith({"sandbox", "--", "env"}, opts);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);

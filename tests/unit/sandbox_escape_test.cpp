@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "exec/sandbox.hpp"
+#include "support/listener.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace std::chrono_literals;
@@ -85,25 +86,7 @@ bool none_left(const std::string& marker) {
   return false;
 }
 
-// A listening TCP socket on the host's 127.0.0.1 (connections complete into
-// the backlog without accept).
-struct Listener {
-  int fd = -1;
-  int port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(::listen(fd, 16) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port = ntohs(a.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-};
+using ds::test::Listener;  // support/listener.hpp
 
 std::string connect_cmd(int port) {
   return "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", " + std::to_string(port) +

@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/listener.hpp"
 #include "support/run_fixture.hpp"
 #include "support/unprivileged.hpp"
 
@@ -53,25 +54,7 @@ std::string attack_script(int port) {
 
 const char* const kTestCmd = "python3 test_attack.py";
 
-// A listening socket on the host's 127.0.0.1 (connections complete into the
-// backlog without accept).
-struct Listener {
-  int fd = -1;
-  int port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(::listen(fd, 16) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port = ntohs(a.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-};
+using ds::test::Listener;  // support/listener.hpp
 
 struct Attack {
   TempRepo repo{TempRepo::Files{{"a.txt", "hello\nbroken\n"}, {"test_attack.py", "raise SystemExit(1)\n"}}};
