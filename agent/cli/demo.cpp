@@ -15,6 +15,8 @@
 #include "agent/cli/run.hpp"
 #include "agent/embedded.hpp"
 #include "agent/exit_code.hpp"
+#include "exec/process.hpp"
+#include "exec/sandbox.hpp"
 #include "git/commit.hpp"
 #include "git/init.hpp"
 
@@ -67,6 +69,19 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   a.settings.flags["test"] = {"python3 -m unittest -q", "demo"};
   a.settings.flags["replay"] = {cassette, "demo"};
   if (o.json) a.settings.flags["json"] = {"true", "demo"};
+  // The tests run in the sandbox like any run's. Where it cannot start (no
+  // bwrap, user namespaces off) the demo still shows the rest: its edits come
+  // from the embedded recording, not from a live model, so its own tests may
+  // run without the sandbox. A real run stops instead (--no-sandbox-tests).
+  exec::SystemRunner system;
+  exec::SandboxConfig sandbox;
+  sandbox.work_tree = repo->root();
+  if (exec::SandboxProbe probe = exec::probe_sandbox(sandbox, system); !probe.ok) {
+    err << "the sandbox does not work here, so the demo runs its tests without it (a run with a model "
+           "would stop; see --no-sandbox-tests): "
+        << probe.problem << "\n";
+    a.settings.flags["sandbox-tests"] = {"false", "demo"};
+  }
   std::istringstream no_input;
   int code = run_run_command(a, no_input, out, err);
   if (o.keep_dir.empty())

@@ -207,3 +207,21 @@ TEST_CASE("run e2e: `diffsmith demo` solves the bundled example offline") {
   CHECK(contains(r.out, "year % 400 == 0"));
   CHECK(fs::is_empty(tmp.path));
 }
+
+TEST_CASE("run e2e: `diffsmith demo` without bubblewrap says so and still solves, its tests unsandboxed") {
+  TempDir tmp;
+  // A PATH with everything of /usr/bin except bwrap (as on a machine where
+  // the package's Recommends were not installed).
+  std::string bin = tmp.path + "/bin";
+  fs::create_directories(bin);
+  for (const auto& e : fs::directory_iterator("/usr/bin"))
+    if (e.path().filename() != "bwrap") fs::create_symlink(e.path(), fs::path(bin) / e.path().filename());
+  ProcOptions opts;
+  opts.env["TMPDIR"] = tmp.path;
+  opts.env["PATH"] = bin;
+  ProcResult r = run_diffsmith({"demo"}, opts);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "the sandbox does not work here, so the demo runs its tests without it"));
+  CHECK(contains(r.out, "year % 400 == 0"));
+}
