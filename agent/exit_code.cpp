@@ -11,6 +11,7 @@ ExitCode exit_code_for(const Error& e) {
       if (e.is(llm::ErrorKind::Config)) return ExitCode::Usage;
       if (e.is(llm::ErrorKind::Interrupted)) return ExitCode::Interrupted;
       return ExitCode::Model;
+    case ErrorLibrary::Files:
     case ErrorLibrary::Git:
     case ErrorLibrary::Repomap:
       return ExitCode::Repository;

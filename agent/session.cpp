@@ -20,10 +20,10 @@
 #include "git/diff.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
-#include "git/workdir_source.hpp"
 #include "repomap/map.hpp"
 #include "text/duration.hpp"
 #include "text/lines.hpp"
+#include "worktree/workdir_source.hpp"
 
 namespace ds::agent {
 
@@ -140,7 +140,7 @@ bool Session::start() {
   ctx.tree = file_tree(tool_ctx_.tracked, 1500);
   bool follow_up = !continues_.messages.empty();
   if (cfg_.map_tokens > 0 && !follow_up) ctx.repo_map = repo_map({}, cfg_.map_tokens);
-  git::WorkdirSource source(repo_);
+  worktree::WorkdirSource source(repo_);
   for (const auto& path : cfg_.pinned) {
     auto content = source.read(path);
     std::string why = !content.ok()           ? content.error().message
@@ -317,7 +317,7 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
 
 void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   if (text.find("<<<<<<<") == std::string::npos && text.find("*** Begin Patch") == std::string::npos) return;
-  git::EditApplyOptions opts;
+  worktree::EditApplyOptions opts;
   opts.format = edit::Format::Auto;
   opts.partial = true;
   opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
@@ -330,12 +330,12 @@ void Session::apply_text_edits(const std::string& text, TurnState& ts) {
     ts.over_budget = true;
     return "the run's time limit (--max-time " + std::to_string(cfg_.max_wall_s) + " s) was reached";
   };
-  git::EditApplyResult r = git::apply_edit_text(repo_, text, opts);
+  worktree::EditApplyResult r = worktree::apply_edit_text(repo_, text, opts);
   if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
   ts.edit_attempted = true;
   note_edit_result(r, ts);
   tools::remember_edited_files(tool_ctx_, r);
-  std::string fb = "Edits found in your message text: " + git::feedback_for_model(r);
+  std::string fb = "Edits found in your message text: " + worktree::feedback_for_model(r);
   std::string repeats = repeat_notes(r);
   if (!repeats.empty()) fb += "\n" + repeats;
   ts.feedback.push_back(std::move(fb));
@@ -457,7 +457,7 @@ void Session::conclude(RunStatus status, std::string reason, const std::string& 
 
 // ---------------------------------------------------------------- helpers
 
-void Session::note_edit_result(const git::EditApplyResult& r, TurnState& ts) {
+void Session::note_edit_result(const worktree::EditApplyResult& r, TurnState& ts) {
   for (const auto& b : r.plan.results) {
     events_.event(ev::Edit{out_.turns, b.index, b.path, b.applied, b.level, b.error, b.note});
   }

@@ -96,7 +96,7 @@ class Session {
   void stall(const Verdict& v, TurnState& ts);
   void send_feedback(TurnState& ts);
 
-  void note_edit_result(const git::EditApplyResult& r, TurnState& ts);
+  void note_edit_result(const worktree::EditApplyResult& r, TurnState& ts);
   TestRun run_tests();
   exec::RunRequest test_request(const std::string& command, const std::string& cwd) const;
   void record_test_results(const TestRun& t, ev::Tests& event);
@@ -117,7 +117,7 @@ class Session {
   void conclude(RunStatus status, std::string reason, const std::string& explanation);
   void finish(RunStatus status, std::string reason, int exit_code = -1);
   std::string status_line() const;
-  std::string repeat_notes(const git::EditApplyResult& r);
+  std::string repeat_notes(const worktree::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
 
   const RunConfig& cfg_;

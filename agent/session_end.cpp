@@ -140,7 +140,7 @@ std::string Session::status_line() const {
   return buf;
 }
 
-std::string Session::repeat_notes(const git::EditApplyResult& r) {
+std::string Session::repeat_notes(const worktree::EditApplyResult& r) {
   // A block that failed before and comes back unchanged is called out, so
   // the model does not resend the same text forever.
   auto fingerprint = [&](int index) -> std::string {

@@ -11,13 +11,13 @@
 #include <filesystem>
 
 #include "agent/session.hpp"
+#include "base/atomic_write.hpp"
 #include "exec/trim.hpp"
 #include "git/checkpoint.hpp"
 #include "git/export_tree.hpp"
-#include "git/file_io.hpp"
-#include "git/lock.hpp"
-#include "git/workdir_source.hpp"
 #include "text/duration.hpp"
+#include "worktree/lock.hpp"
+#include "worktree/workdir_source.hpp"
 
 namespace ds::agent {
 
@@ -61,7 +61,7 @@ std::string Session::set_reproduction(const std::string& command, const std::vec
   if (!cfg_.container_image.empty())
     return "Error: the reproduction cannot be checked on the base tree when tests run in a container "
            "(--container); this run cannot be verified.";
-  git::WorkdirSource source(repo_);
+  worktree::WorkdirSource source(repo_);
   Repro r;
   r.command = command;
   for (std::string path : files) {
@@ -96,7 +96,7 @@ std::string Session::check_on_base(TurnState* ts) {
   if (ec) return "Error: cannot create the scratch folder " + scratch.path + ": " + ec.message();
   if (Status st = git::export_tree(repo_, out_.start_commit, scratch.path); !st.ok())
     return "Error: " + st.error().message;
-  git::WorkdirSource source(repo_);
+  worktree::WorkdirSource source(repo_);
   for (const auto& path : r.files) {
     auto content = source.read(path);
     if (!content.ok() || !content->has_value()) return "Error: cannot read reproduction file " + path;
@@ -104,7 +104,7 @@ std::string Session::check_on_base(TurnState* ts) {
     bool exec = ::stat((repo_.root() + "/" + path).c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
     std::string dest = scratch.path + "/" + path;
     fs::create_directories(fs::path(dest).parent_path(), ec);
-    if (Status w = git::write_file_atomic(dest, **content, git::new_file_mode(exec)); !w.ok())
+    if (Status w = write_file_atomic(dest, **content, new_file_mode(exec)); !w.ok())
       return "Error: " + w.error().message;
     r.checked[path] = std::move(**content);
   }
@@ -139,7 +139,7 @@ std::string Session::check_on_base(TurnState* ts) {
 void Session::check_reproduction(TurnState& ts) {
   if (!repro_ || interrupted()) return;
   // Files edited after their base check: check them on the base again.
-  git::WorkdirSource source(repo_);
+  worktree::WorkdirSource source(repo_);
   for (const auto& [path, content] : repro_->checked) {
     auto now = source.read(path);
     if (now.ok() && now->has_value() && **now == content) continue;

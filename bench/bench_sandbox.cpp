@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "git/repository.hpp"
 #include "git/worktree_changes.hpp"

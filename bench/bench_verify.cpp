@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exec/process.hpp"
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "git/checkpoint.hpp"
 #include "git/export_tree.hpp"

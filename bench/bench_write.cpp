@@ -1,4 +1,4 @@
-// Benchmark of writing edits to the work tree: git::apply_changes replacing
+// Benchmark of writing edits to the work tree: worktree::apply_changes replacing
 // one line of a 24 MB file in a real repository (journal + temp file +
 // rename + read-back check), and the checkpoint that follows. Median of the
 // runs, wall and process CPU time. Usage: bench_write [runs]   (default 9)
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "git/apply.hpp"
 #include "git/checkpoint.hpp"
+#include "worktree/apply.hpp"
 
 namespace {
 
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     next.replace(next.find(i % 2 ? "LINE 1000 of" : "line 1000 of"), from.size(), to);
     auto t0 = std::chrono::steady_clock::now();
     double c0 = cpu_ms();
-    auto st = ds::git::apply_changes(*repo, {{"big.txt", current, next}});
+    auto st = ds::worktree::apply_changes(*repo, {{"big.txt", current, next}});
     apply_cpu.push_back(cpu_ms() - c0);
     apply_wall.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());

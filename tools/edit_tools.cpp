@@ -9,7 +9,7 @@ namespace ds::tools {
 namespace {
 
 ToolOutcome apply_text(const std::string& text, edit::Format format, ToolContext& ctx) {
-  git::EditApplyOptions opts;
+  worktree::EditApplyOptions opts;
   opts.format = format;
   opts.partial = true;
   opts.other_candidates = ctx.worked_on;
@@ -17,9 +17,9 @@ ToolOutcome apply_text(const std::string& text, edit::Format format, ToolContext
     return ctx.interrupted && ctx.interrupted->load() ? "the run was interrupted" : "";
   };
   ToolOutcome o;
-  o.edit = git::apply_edit_text(*ctx.repo, text, opts);
+  o.edit = worktree::apply_edit_text(*ctx.repo, text, opts);
   remember_edited_files(ctx, *o.edit);
-  o.content = git::feedback_for_model(*o.edit);
+  o.content = worktree::feedback_for_model(*o.edit);
   o.is_error = !o.edit->all_applied();
   return o;
 }
@@ -40,7 +40,7 @@ ToolOutcome apply_patch(const json::Value& args, ToolContext& ctx) {
 
 }  // namespace
 
-void remember_edited_files(ToolContext& ctx, const git::EditApplyResult& r) {
+void remember_edited_files(ToolContext& ctx, const worktree::EditApplyResult& r) {
   if (!r.written) return;
   for (const auto& c : r.plan.changes)
     if (c.after && std::find(ctx.worked_on.begin(), ctx.worked_on.end(), c.path) == ctx.worked_on.end())

@@ -13,10 +13,10 @@
 #include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
-#include "git/apply_edits.hpp"
 #include "git/worktree_changes.hpp"
 #include "json/value.hpp"
 #include "llm/types.hpp"
+#include "worktree/apply_edits.hpp"
 
 namespace ds::git {
 class Repository;
@@ -47,16 +47,16 @@ struct ToolContext {
   // Set by Ctrl-C; long tools (search) stop early when it is. May be null.
   const std::atomic<bool>* interrupted = nullptr;
   // Files the model read or edited in this run, for an edit block that names
-  // the wrong file (git::EditApplyOptions::other_candidates). Kept by the agent.
+  // the wrong file (worktree::EditApplyOptions::other_candidates). Kept by the agent.
   std::vector<std::string> worked_on;
 };
 
 struct ToolOutcome {
-  std::string content;                       // the tool message sent back to the model
-  bool is_error = false;                     // bad arguments, unknown path …
-  std::optional<git::EditApplyResult> edit;  // apply_edits / apply_patch
-  bool finish = false;                       // the model called finish
-  std::string summary;                       // finish's summary
+  std::string content;                            // the tool message sent back to the model
+  bool is_error = false;                          // bad arguments, unknown path …
+  std::optional<worktree::EditApplyResult> edit;  // apply_edits / apply_patch
+  bool finish = false;                            // the model called finish
+  std::string summary;                            // finish's summary
   // run_command: the command may have written files. When it did,
   // tree_changes holds what changed since just before it ran; the agent
   // treats that like an applied edit (checkpoint, diff event, test run).
@@ -94,7 +94,7 @@ Tool set_reproduction_tool();
 // Adds the files an edit changed (when written) to ctx.worked_on, the
 // candidates for a later block that names the wrong file. The edit tools
 // call it; so does the agent for edits in the model's plain text.
-void remember_edited_files(ToolContext& ctx, const git::EditApplyResult& r);
+void remember_edited_files(ToolContext& ctx, const worktree::EditApplyResult& r);
 
 // Schema helpers shared by the tool files.
 json::Value object_schema(json::Value properties, std::vector<std::string> required);

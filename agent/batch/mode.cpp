@@ -2,7 +2,7 @@
 #include "agent/batch/mode.hpp"
 
 #include "agent/test_detect.hpp"
-#include "exec/sandbox.hpp"
+#include "exec/program.hpp"
 
 namespace ds::agent {
 namespace {

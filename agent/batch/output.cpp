@@ -12,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/atomic_write.hpp"
 #include "base/file_io.hpp"
-#include "git/file_io.hpp"
 #include "text/redact.hpp"
 
 namespace ds::agent {
@@ -137,7 +137,7 @@ Result<size_t> remove_ids(const std::string& path, const std::set<std::string>& 
     kept += line + '\n';
   }
   if (removed == 0) return removed;
-  Status st = git::write_file_atomic(path, kept, git::new_file_mode(false));
+  Status st = write_file_atomic(path, kept, new_file_mode(false));
   if (!st) return st.error();
   return removed;
 }

@@ -8,7 +8,7 @@
 
 #include "agent/batch/output.hpp"
 #include "agent/batch/progress.hpp"
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "llm/pricing.hpp"
 #include "text/redact.hpp"
 
@@ -256,7 +256,7 @@ std::string report_html(const BatchReport& r) {
 }
 
 Status write_report_html(const std::string& path, const BatchReport& r) {
-  Status st = git::write_file_atomic(path, report_html(r), git::new_file_mode(false));
+  Status st = write_file_atomic(path, report_html(r), new_file_mode(false));
   if (!st) return make_error("cannot write the report: " + st.error().message);
   return Ok{};
 }

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "agent/batch/shard.hpp"
-#include "exec/sandbox.hpp"
+#include "exec/program.hpp"
 #include "git/clone.hpp"
 
 namespace ds::agent {

@@ -6,9 +6,9 @@
 
 #include "agent/cli/input.hpp"
 #include "agent/exit_code.hpp"
-#include "git/apply_edits.hpp"
 #include "git/repository.hpp"
 #include "json/value.hpp"
+#include "worktree/apply_edits.hpp"
 
 namespace ds::agent {
 
@@ -26,7 +26,7 @@ bool parse_format(const std::string& s, edit::Format& f) {
   return true;
 }
 
-json::Value result_json(const git::EditApplyResult& r) {
+json::Value result_json(const worktree::EditApplyResult& r) {
   json::Value blocks = json::Value::array();
   json::Value files = json::Value::array();
   for (const auto& c : r.plan.changes) files.push(c.path);
@@ -50,7 +50,7 @@ json::Value result_json(const git::EditApplyResult& r) {
 }  // namespace
 
 int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
-  git::EditApplyOptions opts;
+  worktree::EditApplyOptions opts;
   if (!parse_format(o.format, opts.format))
     return fail(err, "apply", "--format must be auto, search-replace or patch (got '" + o.format + "')",
                 ExitCode::Usage);
@@ -61,8 +61,8 @@ int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostre
   const std::string& text = *input;
   auto repo = git::Repository::open(o.dir);
   if (!repo.ok()) return fail(err, "apply", repo.error().message, ExitCode::Repository);
-  git::EditApplyResult r = git::apply_edit_text(*repo, text, opts);
-  err << git::block_summary(r);
+  worktree::EditApplyResult r = worktree::apply_edit_text(*repo, text, opts);
+  err << worktree::block_summary(r);
   if (r.plan.results.empty()) err << "no edit blocks found in the input\n";
   if (r.plan.failed() > 0) {
     err << "\n" << r.plan.failure_report(r.written);

@@ -10,10 +10,10 @@
 #include "agent/trajectory.hpp"
 #include "git/blob.hpp"
 #include "git/checkpoint.hpp"
-#include "git/lock.hpp"
 #include "git/repository.hpp"
-#include "git/undo.hpp"
-#include "git/workdir_source.hpp"
+#include "worktree/lock.hpp"
+#include "worktree/undo.hpp"
+#include "worktree/workdir_source.hpp"
 
 namespace ds::agent {
 namespace {
@@ -56,7 +56,7 @@ Result<bool> was_undone(git::Repository& repo, const git::RunRef& run) {
   auto changed = git::changed_between(repo, run.first.commit, run.tip.commit);
   if (!changed.ok()) return repo_error(changed.error());
   if (changed->empty()) return false;
-  git::WorkdirSource tree(repo);
+  worktree::WorkdirSource tree(repo);
   for (const auto& path : *changed) {
     auto start = git::file_at_commit(repo, run.first.commit, path);
     auto now = tree.read(path);
@@ -105,7 +105,7 @@ Result<FollowUp> load_follow_up(git::Repository& repo, const std::string& run_id
   Trajectory traj = std::move(*t);
   for (int hops = 0; !current.empty() && seen.insert(current).second && hops < kMaxChain; ++hops) {
     f.conversation.first_run_id = current;
-    if (auto paths = git::run_paths(repo, ref); paths.ok()) changed.insert(paths->begin(), paths->end());
+    if (auto paths = worktree::run_paths(repo, ref); paths.ok()) changed.insert(paths->begin(), paths->end());
     const json::Value* started = traj.find_event("run_started");
     std::string previous = started ? (*started)["continues"].as_string() : std::string();
     if (previous.empty()) break;

@@ -31,9 +31,8 @@
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
 #include "agent/test_detect.hpp"
+#include "base/atomic_write.hpp"
 #include "git/commit.hpp"
-#include "git/file_io.hpp"
-#include "git/lock.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
 #include "llm/client_factory.hpp"
@@ -44,6 +43,7 @@
 #include "llm/retry.hpp"
 #include "text/duration.hpp"
 #include "text/terminal.hpp"
+#include "worktree/lock.hpp"
 
 namespace ds::agent {
 
@@ -76,7 +76,7 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
 }
 
 bool write_file(const std::string& path, const std::string& data) {
-  return git::write_file_atomic(path, data, git::new_file_mode(false)).ok();
+  return write_file_atomic(path, data, new_file_mode(false)).ok();
 }
 
 // Whether a file can be written at `path`, without leaving anything behind.
@@ -126,7 +126,8 @@ Failure usage(const Error& e) { return {e.message, ExitCode::Usage}; }
 Failure repository(const Error& e) { return {e.message, ExitCode::Repository}; }
 // load_follow_up's errors: the repository's (git kinds) or the request's.
 Failure follow_up_failure(const Error& e) {
-  return e.kind.library() == ErrorLibrary::Git ? repository(e) : usage(e);
+  auto lib = e.kind.library();
+  return lib == ErrorLibrary::Git || lib == ErrorLibrary::Files ? repository(e) : usage(e);
 }
 
 // Everything `run` resolves before the session starts, filled pass by pass.
@@ -484,7 +485,7 @@ int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std:
   // sets the flag (the run then ends cleanly and releases the lock), so no
   // signal can leave a lock file behind.
   InterruptGuard interrupt;
-  auto lock = git::RepoLock::acquire(*s.repo);
+  auto lock = worktree::RepoLock::acquire(*s.repo);
   if (!lock.ok()) return setup_failed(s, repository(lock.error()), err);
   // Under the lock: a run without an end is then one that was killed, not
   // one still at work.

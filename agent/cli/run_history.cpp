@@ -11,9 +11,9 @@
 #include <tuple>
 
 #include "agent/trajectory.hpp"
-#include "git/lock.hpp"
-#include "git/undo.hpp"
 #include "text/terminal.hpp"
+#include "worktree/lock.hpp"
+#include "worktree/undo.hpp"
 
 namespace ds::agent {
 namespace {
@@ -167,7 +167,7 @@ Result<std::optional<InterruptedRun>> interrupted_run(git::Repository& repo,
   if (runs->empty() || runs->front().status != "unfinished" || !runs->front().ref)
     return std::optional<InterruptedRun>();
   InterruptedRun found{runs->front(), {}};
-  auto wrote = git::run_paths(repo, *found.run.ref);  // sorted
+  auto wrote = worktree::run_paths(repo, *found.run.ref);  // sorted
   if (!wrote) return wrote.error();
   for (const auto& p : dirty)
     if (std::binary_search(wrote->begin(), wrote->end(), p)) found.paths.push_back(p);

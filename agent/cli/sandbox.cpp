@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "agent/exit_code.hpp"
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "git/repository.hpp"
 

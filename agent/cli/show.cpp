@@ -9,7 +9,7 @@
 #include "agent/cli/run_history.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/trajectory.hpp"
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "text/terminal.hpp"
 
 namespace ds::agent {
@@ -188,7 +188,7 @@ int run_show_command(const ShowCommandOptions& o, std::ostream& out, std::ostrea
     return fail(err, kCmd, "run " + it->id + " has no trajectory file (nothing was recorded of what it did)",
                 ExitCode::Repository);
   if (o.json) {
-    auto bytes = git::read_file_raw(it->trajectory);
+    auto bytes = read_file_raw(it->trajectory);
     if (!bytes || !*bytes)
       return fail(err, kCmd, "cannot read the run's trajectory " + it->trajectory, ExitCode::Repository);
     out << **bytes;

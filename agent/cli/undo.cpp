@@ -8,10 +8,10 @@
 #include "agent/cli/run_history.hpp"
 #include "agent/exit_code.hpp"
 #include "git/checkpoint.hpp"
-#include "git/lock.hpp"
 #include "git/repository.hpp"
 #include "git/run_commit.hpp"
-#include "git/undo.hpp"
+#include "worktree/lock.hpp"
+#include "worktree/undo.hpp"
 
 namespace ds::agent {
 namespace {
@@ -27,7 +27,7 @@ Result<bool> changed_something(git::Repository& repo, const RunInfo& run) {
   if (!record) return record.error();
   if (*record) return true;
   if (!run.ref) return false;
-  auto paths = git::run_paths(repo, *run.ref);
+  auto paths = worktree::run_paths(repo, *run.ref);
   if (!paths) return paths.error();
   return !paths->empty();
 }
@@ -74,7 +74,7 @@ Result<std::optional<RunInfo>> pick_run(git::Repository& repo, const std::vector
 int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostream& err) {
   auto repo = git::Repository::open(o.dir);
   if (!repo) return repo_error(err, repo.error());
-  auto lock = git::RepoLock::acquire(*repo);
+  auto lock = worktree::RepoLock::acquire(*repo);
   if (!lock) return repo_error(err, lock.error());
   if (o.run.rfind("undo-", 0) == 0) return redo(*repo, o.run, out, err);
 
@@ -112,7 +112,7 @@ int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostrea
                 ExitCode::NotSolved);
 
   // Temporary files of a write the run was killed in are garbage, not state.
-  for (const auto& left : git::remove_killed_write_leftovers(*repo, *run.ref))
+  for (const auto& left : worktree::remove_killed_write_leftovers(*repo, *run.ref))
     out << "removed " << left << " (a write interrupted when the run was killed)\n";
   // Record the present state first, so the undo itself can be undone.
   std::string undo_ref = std::string(kRunRefPrefix) + "undo-" + run.id;
@@ -126,7 +126,7 @@ int run_undo_command(const UndoCommandOptions& o, std::ostream& out, std::ostrea
   // What to put back: the files the run changed (start → its last
   // checkpoint, plus every file its write journal names). Files the run
   // never touched keep whatever they hold now.
-  auto plan = git::plan_undo(*repo, *run.ref, *now);
+  auto plan = worktree::plan_undo(*repo, *run.ref, *now);
   if (!plan) return repo_error(err, plan.error());
   // A file the run changed and someone changed again since would lose that
   // later work: refuse unless --force.

@@ -14,7 +14,7 @@
 namespace ds {
 
 // The libraries whose errors carry a kind. None = unspecified.
-enum class ErrorLibrary : uint8_t { None, Git, Llm, Repomap };
+enum class ErrorLibrary : uint8_t { None, Files, Git, Llm, Repomap };
 
 // An enum E is a library's error kind when `error_library(E)` (found next to
 // E by argument-dependent lookup) says which library it belongs to.
@@ -47,5 +47,11 @@ class AnyErrorKind {
   ErrorLibrary library_ = ErrorLibrary::None;
   int code_ = 0;
 };
+
+// The kinds of base's own file errors (atomic writes, folders): reading or
+// writing a file or folder failed. The commands treat them as repository
+// errors (exit 4), like the git layer's IoError.
+enum class FileErrorKind : uint8_t { IoError };
+constexpr ErrorLibrary error_library(FileErrorKind) { return ErrorLibrary::Files; }
 
 }  // namespace ds

@@ -1,6 +1,5 @@
-// Entry points of the edit-text parsers: format detection, dispatch to the
-// SEARCH/REPLACE or V4A parser, and the helpers both share (unwrapping a
-// patch sent as JSON, quoting a line in an issue text).
+// Entry points of the edit-text parsers: format detection and dispatch to the
+// SEARCH/REPLACE or V4A parser.
 #pragma once
 
 #include <optional>
@@ -24,14 +23,5 @@ ParsedEdits parse_edits(std::string_view text, Format f = Format::Auto);
 
 // "search-replace", "patch" or "auto".
 const char* format_name(Format f);
-
-// When `text` is JSON (a string literal, {"input": "..."}, or any JSON value
-// holding a string with a `*** Begin Patch` line, such as
-// {"command": ["apply_patch", "..."]}), the decoded patch text; else nullopt.
-// Lenient: raw newlines inside JSON strings are accepted.
-std::optional<std::string> unwrap_json_patch(std::string_view text);
-
-// `line` in single quotes for an issue text, shortened when very long.
-std::string quote_line(std::string_view line);
 
 }  // namespace ds::edit

@@ -8,7 +8,7 @@
 #include <array>
 #include <cctype>
 
-#include "edit/parse.hpp"
+#include "edit/quote.hpp"
 #include "text/lines.hpp"
 
 namespace ds::edit {

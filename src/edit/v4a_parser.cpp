@@ -7,7 +7,8 @@
 #include <cctype>
 #include <optional>
 
-#include "edit/parse.hpp"
+#include "edit/json_strings.hpp"
+#include "edit/quote.hpp"
 #include "text/lines.hpp"
 
 namespace ds::edit {
@@ -434,6 +435,27 @@ class V4aParser {
 }  // namespace
 
 bool is_begin_patch_line(std::string_view line) { return classify(line).kind == Header::Begin; }
+
+bool has_begin_patch_line(std::string_view s) {
+  for (const std::string& line : text::split_lines(s))
+    if (is_begin_patch_line(line)) return true;
+  return false;
+}
+
+std::optional<std::string> unwrap_json_patch(std::string_view text) {
+  size_t b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return std::nullopt;
+  size_t e = text.find_last_not_of(" \t\r\n");
+  std::string_view t = text.substr(b, e + 1 - b);
+  if (t[0] != '"' && t[0] != '{' && t[0] != '[') return std::nullopt;
+  std::optional<JsonStringValues> js = json_string_values(t);
+  if (!js) return std::nullopt;
+  for (std::string& s : js->strings)
+    if (has_begin_patch_line(s)) return std::move(s);
+  if (js->input) return js->input;
+  if (js->top_is_string) return std::move(js->strings.front());
+  return std::nullopt;
+}
 
 ParsedEdits parse_v4a(std::string_view text) {
   if (std::optional<std::string> inner = unwrap_json_patch(text))

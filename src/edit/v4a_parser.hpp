@@ -3,6 +3,8 @@
 // (shell heredoc, code fence, JSON string, {"input": ...}) and marker spacing.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "edit/edit_types.hpp"
@@ -18,5 +20,14 @@ ParsedEdits parse_v4a(std::string_view text);
 
 // `*** Begin Patch`, with any spacing, any case, an optional trailing `***`.
 bool is_begin_patch_line(std::string_view line);
+
+// True when a line of `s` is a `*** Begin Patch` line.
+bool has_begin_patch_line(std::string_view s);
+
+// When `text` is JSON (a string literal, {"input": "..."}, or any JSON value
+// holding a string with a `*** Begin Patch` line, such as
+// {"command": ["apply_patch", "..."]}), the decoded patch text; else nullopt.
+// Lenient: raw newlines inside JSON strings are accepted.
+std::optional<std::string> unwrap_json_patch(std::string_view text);
 
 }  // namespace ds::edit

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "exec/sandbox.hpp"
+#include "exec/program.hpp"
 
 namespace ds::exec {
 namespace {

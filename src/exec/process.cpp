@@ -24,7 +24,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "exec/capture.hpp"
 
@@ -80,6 +82,13 @@ class Fd {
   ~Fd() { reset(); }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
   int get() const { return fd_; }
   void reset() {
     if (fd_ >= 0) ::close(fd_);
@@ -409,50 +418,76 @@ void kill_running_children() {
   }
 }
 
-Result<RunResult> SystemRunner::run(const RunRequest& req) {
-  auto start = Clock::now();
-  unsigned long interrupts_at_start = g_interrupts.load();
+namespace {
 
-  // Everything the children need is built before fork: no allocation after it.
-  std::vector<std::string> env = child_environment(req);
+// The /bin/sh command line and the environment of a request, built before
+// fork: between fork and exec nothing may allocate. Not copyable or movable:
+// argv and envp point into its own strings.
+struct ExecRequest {
+  explicit ExecRequest(const RunRequest& req) : env(child_environment(req)), command(req.command) {
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+  ExecRequest(const ExecRequest&) = delete;
+  ExecRequest& operator=(const ExecRequest&) = delete;
+
+  std::vector<std::string> env;
   std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::string sh = "/bin/sh", dash_c = "-c", command = req.command;
-  char* argv[] = {sh.data(), dash_c.data(), command.data(), nullptr};
+  std::string sh = "/bin/sh", dash_c = "-c", command;
+  char* argv[4] = {sh.data(), dash_c.data(), command.data(), nullptr};
+};
 
+// A command running under its supervisor: the supervisor's pid, the
+// command's process group, and the runner's ends of the three channels.
+struct Supervised {
+  pid_t supervisor = -1;
+  pid_t group = -1;
+  Fd out_r, status_r, control_w;
+
+  // Closes the control socket (EOF: the supervisor kills whatever is left,
+  // then exits) and reaps the supervisor.
+  void reap() {
+    control_w.reset();
+    while (::waitpid(supervisor, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+};
+
+// Forks the supervisor, which starts the command; returns once the command
+// runs, or with the stage that failed.
+Result<std::unique_ptr<Supervised>> execute(const RunRequest& req, ExecRequest& x) {
   auto pipe_error = [&req] {
     return make_error("could not create a pipe for `" + req.command + "`: " + std::strerror(errno));
   };
+  auto run = std::make_unique<Supervised>();
   int out_pipe[2], status_pipe[2], control[2];
   if (::pipe2(out_pipe, O_CLOEXEC) < 0) return pipe_error();
-  Fd out_r(out_pipe[0]), out_w(out_pipe[1]);
+  run->out_r = Fd(out_pipe[0]);
+  Fd out_w(out_pipe[1]);
   if (::pipe2(status_pipe, O_CLOEXEC) < 0) return pipe_error();
-  Fd status_r(status_pipe[0]), status_w(status_pipe[1]);
+  run->status_r = Fd(status_pipe[0]);
+  Fd status_w(status_pipe[1]);
   // A socket, not a pipe: writing to it after the supervisor is gone must
   // not raise SIGPIPE here (send with MSG_NOSIGNAL).
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) < 0) return pipe_error();
-  Fd control_w(control[0]), control_r(control[1]);
+  run->control_w = Fd(control[0]);
+  Fd control_r(control[1]);
 
-  ChildSetup cs{argv,        envp.data(),    req.cwd.empty() ? nullptr : req.cwd.c_str(),
+  ChildSetup cs{x.argv,      x.envp.data(),  req.cwd.empty() ? nullptr : req.cwd.c_str(),
                 out_w.get(), status_w.get(), control_r.get()};
   pid_t pid = ::fork();  // the supervisor; its process group is the command's
   if (pid < 0)
     return make_error("could not fork to run `" + req.command + "`: " + std::strerror(errno) +
                       "; check the process limit (ulimit -u) and free memory");
   if (pid == 0) supervise(cs);
+  run->supervisor = pid;
 
   out_w.reset();
   status_w.reset();
   control_r.reset();
-  auto reap_supervisor = [&] {
-    control_w.reset();  // EOF: it kills whatever is left, then exits
-    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  };
   Msg first{};
-  if (!read_msg(status_r.get(), first) || first.kind != kStarted) {
-    reap_supervisor();
+  if (!read_msg(run->status_r.get(), first) || first.kind != kStarted) {
+    run->reap();
     static const char* kStage[] = {"starting the supervisor", "redirecting stdio", "chdir", "exec /bin/sh"};
     bool known = first.kind == kStartFailed;
     std::string what = known ? kStage[std::clamp(first.a, 0, 3)] : "starting the supervisor";
@@ -461,11 +496,19 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
     if (known && first.a == kStageChdir) msg += " (cwd " + req.cwd + "); check that the directory exists";
     return make_error(msg);
   }
+  run->group = first.a;
+  return run;
+}
 
-  const pid_t group = first.a;  // the command's process group
+// The poll loop: reads the output into the capture, watches the interrupt
+// flag and the deadline (SIGTERM, then SIGKILL to everything after a grace),
+// and ends when the command has exited and its output is drained.
+Result<RunResult> wait_for(const RunRequest& req, Supervised& run, Clock::time_point start,
+                           unsigned long interrupts_at_start) {
+  const pid_t group = run.group;
   GroupSlot slot(group);
-  ::fcntl(out_r.get(), F_SETFL, ::fcntl(out_r.get(), F_GETFL) | O_NONBLOCK);
-  ::fcntl(out_r.get(), F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups on floods; best effort
+  ::fcntl(run.out_r.get(), F_SETFL, ::fcntl(run.out_r.get(), F_GETFL) | O_NONBLOCK);
+  ::fcntl(run.out_r.get(), F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups on floods; best effort
 
   RunResult result;
   HeadTailCapture capture(req.output_cap);
@@ -486,7 +529,7 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
   auto kill_everything = [&](Clock::time_point now) {
     slot.release();
     char k = 'K';
-    ::send(control_w.get(), &k, 1, MSG_NOSIGNAL);
+    ::send(run.control_w.get(), &k, 1, MSG_NOSIGNAL);
     group_killed = true;
     killed_at = now;
   };
@@ -517,27 +560,27 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
 
     pollfd fds[2];
     nfds_t nfds = 0;
-    if (pipe_open) fds[nfds++] = {out_r.get(), POLLIN, 0};
-    if (!exited) fds[nfds++] = {status_r.get(), POLLIN, 0};
+    if (pipe_open) fds[nfds++] = {run.out_r.get(), POLLIN, 0};
+    if (!exited) fds[nfds++] = {run.status_r.get(), POLLIN, 0};
     int rc = ::poll(fds, nfds, static_cast<int>(wait.count()));
     if (rc < 0 && errno != EINTR) {
       std::string msg = std::string("poll failed while running `") + req.command +
                         "`: " + std::strerror(errno) + "; the command was killed";
       slot.release();
-      reap_supervisor();
+      run.reap();
       return make_error(msg);
     }
 
     if (pipe_open) {
       for (int i = 0; i < kReadsPerWake; ++i) {
-        ssize_t got = ::read(out_r.get(), buf.data(), buf.size());
+        ssize_t got = ::read(run.out_r.get(), buf.data(), buf.size());
         if (got > 0) {
           capture.append(std::string_view(buf.data(), static_cast<size_t>(got)));
           continue;
         }
         if (got == 0) {
           pipe_open = false;
-          out_r.reset();
+          run.out_r.reset();
         } else if (errno == EINTR) {
           continue;
         }
@@ -548,7 +591,7 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
       Msg m{};
       // EOF without a status: the supervisor itself died (killed from inside
       // the command); its group is all we can still reach.
-      if (read_msg(status_r.get(), m) && m.kind == kExited) {
+      if (read_msg(run.status_r.get(), m) && m.kind == kExited) {
         exit_code = m.a == CLD_EXITED ? m.b : 128 + m.b;  // CLD_KILLED / CLD_DUMPED
       } else {
         ::kill(-group, SIGKILL);
@@ -560,7 +603,7 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
 
   // The supervisor kills whatever the command left behind, then exits.
   slot.release();
-  reap_supervisor();
+  run.reap();
 
   // SIGTERM from kill_running_children() may end the command before the loop
   // saw the flag: it is still an interruption.
@@ -571,6 +614,18 @@ Result<RunResult> SystemRunner::run(const RunRequest& req) {
   result.truncated = capture.truncated();
   result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   return result;
+}
+
+}  // namespace
+
+// Build the request, start it under its supervisor, wait for it.
+Result<RunResult> SystemRunner::run(const RunRequest& req) {
+  auto start = Clock::now();
+  unsigned long interrupts_at_start = g_interrupts.load();
+  ExecRequest x(req);
+  auto run = execute(req, x);
+  if (!run) return run.error();
+  return wait_for(req, **run, start, interrupts_at_start);
 }
 
 }  // namespace ds::exec

@@ -11,17 +11,13 @@
 #include <cstdlib>
 
 #include "base/file_io.hpp"
+#include "exec/program.hpp"
 
 namespace ds::exec {
 namespace {
 
 // Inside the sandbox's private /tmp.
 constexpr const char* kHome = "/tmp/home";
-
-bool executable(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
 
 bool exists(const std::string& path) {
   struct stat st;
@@ -157,21 +153,6 @@ std::vector<HiddenPath> hidden_paths(const std::string& work_tree) {
   return out;
 }
 
-std::string find_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return executable(name) ? name : std::string();
-  const char* path = std::getenv("PATH");
-  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t colon = dirs.find(':', start);
-    if (colon == std::string::npos) colon = dirs.size();
-    std::string dir = dirs.substr(start, colon - start);
-    if (!dir.empty() && executable(dir + "/" + name)) return dir + "/" + name;
-    start = colon + 1;
-  }
-  return {};
-}
-
 namespace {
 
 bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
@@ -226,17 +207,6 @@ std::string explain(const std::string& output, int exit_code) {
 }
 
 }  // namespace
-
-std::string shell_quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
 
 std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd) {
   // Its own user namespace whatever uid starts it, as an unprivileged uid

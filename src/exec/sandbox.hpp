@@ -54,13 +54,6 @@ std::vector<HiddenPath> hidden_paths(const std::string& work_tree);
 // command run in `cwd` (empty: the work tree).
 std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd);
 
-// The path of program `name` on PATH (or `name` itself when it holds a '/'
-// and is executable); "" when there is none.
-std::string find_program(const std::string& name);
-
-// `s` as one word for /bin/sh: 'a'\''b'.
-std::string shell_quote(std::string_view s);
-
 // Runs every request's command in the sandbox. Requires a probe that is ok.
 class SandboxRunner final : public ProcessRunner {
  public:

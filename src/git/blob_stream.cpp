@@ -13,7 +13,7 @@
 #include <mutex>
 #include <vector>
 
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {

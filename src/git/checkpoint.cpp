@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <set>
 
+#include "base/atomic_write.hpp"
 #include "git/blob_stream.hpp"
-#include "git/file_io.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {

@@ -5,9 +5,9 @@
 
 #include <map>
 
+#include "base/atomic_write.hpp"
 #include "git/blob_stream.hpp"
 #include "git/checkpoint.hpp"
-#include "git/file_io.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {

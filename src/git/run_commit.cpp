@@ -8,10 +8,10 @@
 #include <cstring>
 #include <sstream>
 
+#include "base/atomic_write.hpp"
 #include "git/checkpoint.hpp"
-#include "git/file_io.hpp"
 #include "git/handles.hpp"
-#include "git/lock.hpp"
+#include "worktree/lock.hpp"
 
 namespace ds::git {
 namespace {

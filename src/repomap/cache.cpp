@@ -15,7 +15,7 @@
 #include <numeric>
 #include <random>
 
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "repomap/mapped_file.hpp"
 
 namespace ds::repomap {
@@ -247,7 +247,7 @@ Result<uint64_t> save_cache(const TagTable& table, const std::vector<uint32_t>& 
     return make_error("cannot create " + target.parent_path().string() + ": " + ec.message(),
                       ErrorKind::CacheIo);
 
-  Status st = git::write_file_atomic(path, bytes, 0644);
+  Status st = write_file_atomic(path, bytes, 0644);
   if (!st) return make_error(st.error().message, ErrorKind::CacheIo);
   return generation;
 }

@@ -1,10 +1,8 @@
-// Running universal-ctags: posix_spawn with the file list on stdin (a temp
-// file) and JSON lines read from a pipe; kinds mapped to DefKind.
+// Running universal-ctags through exec's runner: the file list in a temp
+// file, JSON lines on stdout; kinds mapped to DefKind.
 #include "repomap/ctags.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,59 +11,27 @@
 #include <mutex>
 #include <thread>
 
+#include "exec/process.hpp"
+#include "exec/program.hpp"
 #include "json/value.hpp"
-
-extern char** environ;
 
 namespace ds::repomap {
 
 namespace {
 
-struct CaptureResult {
-  int status = -1;
-  std::string out;
-};
-
-// Runs argv (PATH lookup) in cwd with stdin from `stdin_fd` (or /dev/null
-// when -1), stderr discarded, stdout captured.
-Result<CaptureResult> run_capture(const std::vector<std::string>& argv, const std::string& cwd,
-                                  int stdin_fd) {
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return make_error(std::string("pipe failed: ") + std::strerror(errno));
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (stdin_fd >= 0)
-    posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
-  else
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(pipefd[1]);
-  if (rc != 0) {
-    ::close(pipefd[0]);
-    return make_error("cannot start " + argv[0] + ": " + std::strerror(rc));
-  }
-  CaptureResult res;
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(pipefd[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    res.out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(pipefd[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  res.status = status;
-  return res;
+// ctags goes through exec's runner like every other child (the supervisor
+// kills whatever it leaves behind). Its stdout is the JSON we parse, so its
+// stderr goes to /dev/null in the command line itself.
+Result<exec::RunResult> run_ctags_command(const std::string& args, const std::string& cwd) {
+  exec::RunRequest req;
+  req.command = "exec ctags " + args + " 2>/dev/null";
+  req.cwd = cwd;
+  req.timeout = std::chrono::minutes(10);
+  req.output_cap = size_t{1} << 30;  // all of it: a cut line would be a lost file
+  exec::SystemRunner runner;
+  auto r = runner.run(req);
+  if (r && r->truncated) return make_error("ctags wrote more than 1 GiB of tags");
+  return r;
 }
 
 struct KindEntry {
@@ -122,28 +88,15 @@ bool parse_ctags_line(std::string_view line, std::string* path, CtagsDef* def) {
 }
 
 bool ctags_on_path() {
-  static const bool found = [] {
-    const char* env = std::getenv("PATH");
-    std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
-    size_t begin = 0;
-    while (begin <= path.size()) {
-      size_t end = path.find(':', begin);
-      if (end == std::string::npos) end = path.size();
-      std::string candidate = end > begin ? path.substr(begin, end - begin) : std::string(".");
-      candidate += "/ctags";
-      if (::access(candidate.c_str(), X_OK) == 0) return true;
-      begin = end + 1;
-    }
-    return false;
-  }();
+  static const bool found = !exec::find_program("ctags").empty();
   return found;
 }
 
 bool ctags_available() {
   static const bool available = [] {
-    auto r = run_capture({"ctags", "--version"}, "", -1);
-    return r.ok() && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0 &&
-           r->out.find("Universal Ctags") != std::string::npos && r->out.find("+json") != std::string::npos;
+    auto r = run_ctags_command("--version", "");
+    return r.ok() && r->exit_code == 0 && r->output.find("Universal Ctags") != std::string::npos &&
+           r->output.find("+json") != std::string::npos;
   }();
   return available;
 }
@@ -160,7 +113,7 @@ Result<CtagsDefs> run_ctags(const std::string& workdir, const std::vector<std::s
   std::mutex mu;
   std::string first_error;
   auto worker = [&](size_t part) {
-    // The file list goes through an unlinked temp file used as stdin.
+    // The file list goes through a temp file (`-L FILE`), removed afterwards.
     char tmpl[] = "/tmp/diffsmith-ctags-XXXXXX";
     int fd = ::mkstemp(tmpl);
     if (fd < 0) {
@@ -168,22 +121,22 @@ Result<CtagsDefs> run_ctags(const std::string& workdir, const std::vector<std::s
       first_error = std::string("cannot create a temp file for ctags: ") + std::strerror(errno);
       return;
     }
-    ::unlink(tmpl);
     std::string list;
     for (size_t i = part; i < paths.size(); i += processes) {
       list += paths[i];
       list += '\n';
     }
-    bool ok = ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size()) &&
-              ::lseek(fd, 0, SEEK_SET) == 0;
-    Result<CaptureResult> r = ok ? run_capture({"ctags", "--output-format=json", "--fields=+nKS", "--sort=no",
-                                                "-f", "-", "-L", "-"},
-                                               workdir, fd)
-                                 : Result<CaptureResult>(make_error("cannot write the ctags file list"));
+    bool ok = ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
     ::close(fd);
+    Result<exec::RunResult> r =
+        ok ? run_ctags_command(
+                 "--output-format=json --fields=+nKS --sort=no -f - -L " + exec::shell_quote(tmpl), workdir)
+           : Result<exec::RunResult>(make_error("cannot write the ctags file list"));
+    ::unlink(tmpl);
+    if (r.ok() && r->exit_code != 0) r = make_error("ctags exited with " + std::to_string(r->exit_code));
     CtagsDefs local;
     if (r.ok()) {
-      std::string_view all = r->out;
+      std::string_view all = r->output;
       size_t pos = 0;
       while (pos < all.size()) {
         size_t nl = all.find('\n', pos);

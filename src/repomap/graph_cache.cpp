@@ -5,7 +5,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "repomap/mapped_file.hpp"
 
 namespace ds::repomap {
@@ -117,7 +117,7 @@ Status save_graph(const Graph& g, uint64_t key, const std::string& path) {
   put(l.edge_weight, g.edge_weight.data(), g.edge_weight.size() * 4);
   put(l.dangling, g.dangling.data(), g.dangling.size());
 
-  Status st = git::write_file_atomic(path, out, 0644);
+  Status st = write_file_atomic(path, out, 0644);
   if (!st) return make_error("cannot write graph cache " + path + ": " + st.error().message);
   return Ok{};
 }

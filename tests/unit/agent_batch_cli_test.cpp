@@ -5,6 +5,7 @@
 
 #include "agent/batch/workspace.hpp"
 #include "agent/cli/batch.hpp"
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "unit/agent_batch_fixture.hpp"
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "unit/agent_batch_fixture.hpp"
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "edit/parse.hpp"
+#include "edit/quote.hpp"
 
 using ds::edit::detect_format;
 using ds::edit::Format;

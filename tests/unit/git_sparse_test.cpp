@@ -4,14 +4,15 @@
 // HEAD, and restoring must not bring those files onto the disk.
 #include <catch2/catch.hpp>
 
-#include "git/apply.hpp"
-#include "git/apply_edits.hpp"
 #include "git/checkpoint.hpp"
 #include "git/diff.hpp"
 #include "git/status.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/apply.hpp"
+#include "worktree/apply_edits.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 

@@ -1,7 +1,7 @@
 // Data-loss hardening, end to end (issue 15, item 4): `diffsmith run` killed
 // with SIGKILL in the middle of writing an edit, then `diffsmith undo`.
 // DIFFSMITH_TEST_KILL_AT_WRITE=N makes the binary kill itself halfway through
-// its Nth file write (git::write_file_atomic), the worst moment for a crash.
+// its Nth file write (write_file_atomic), the worst moment for a crash.
 #include <catch2/catch.hpp>
 
 #include "support/run_fixture.hpp"

@@ -10,7 +10,7 @@
 #include "git/checkpoint.hpp"
 #include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
 struct UndoPlan {
   // Files that differ now from the run's start and that the run changed:
@@ -24,15 +24,15 @@ struct UndoPlan {
 
 // The files run `run` may have changed: those that differ between its first
 // and last checkpoint, plus every file in its write journal. Sorted, once each.
-Result<std::vector<std::string>> run_paths(Repository& repo, const RunRef& run);
+Result<std::vector<std::string>> run_paths(git::Repository& repo, const git::RunRef& run);
 
 // The plan for undoing `run`, given `now_commit`, a checkpoint of the work
 // tree as it is now.
-Result<UndoPlan> plan_undo(Repository& repo, const RunRef& run, const std::string& now_commit);
+Result<UndoPlan> plan_undo(git::Repository& repo, const git::RunRef& run, const std::string& now_commit);
 
 // Deletes what write_file_atomic left next to the files the run journaled
 // when the process was killed mid-write; returns the removed paths
 // (repository-relative).
-std::vector<std::string> remove_killed_write_leftovers(Repository& repo, const RunRef& run);
+std::vector<std::string> remove_killed_write_leftovers(git::Repository& repo, const git::RunRef& run);
 
-}  // namespace ds::git
+}  // namespace ds::worktree

@@ -13,7 +13,7 @@
 #include "edit/plan.hpp"
 #include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
 struct EditApplyOptions {
   edit::Format format = edit::Format::Auto;
@@ -39,7 +39,7 @@ struct EditApplyResult {
 
 // Every path a block names passes PathCheck (PathUse::Edit) before it
 // is read: a refused path fails its block with the check's reason.
-EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const EditApplyOptions& opts);
+EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, const EditApplyOptions& opts);
 
 // One line per block: "block 2 (line 14) src/a.py: applied (whitespace)" or
 // "block 3 (line 30) src/b.py: failed: <why>".
@@ -49,4 +49,4 @@ std::string block_summary(const EditApplyResult& r);
 // failed block why and the closest region of the real file.
 std::string feedback_for_model(const EditApplyResult& r);
 
-}  // namespace ds::git
+}  // namespace ds::worktree

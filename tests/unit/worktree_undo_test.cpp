@@ -6,11 +6,12 @@
 
 #include "agent/cli/log.hpp"
 #include "agent/cli/undo.hpp"
-#include "git/apply.hpp"
 #include "git/checkpoint.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/apply.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 

@@ -1,6 +1,6 @@
 // journal_writes / read_journal: one "<blob id or -> <escaped path>\n" line
 // per file, appended with O_APPEND before the files are written.
-#include "git/journal.hpp"
+#include "worktree/journal.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,15 +9,17 @@
 #include <cerrno>
 #include <cstring>
 
-#include "git/file_io.hpp"
+#include "base/atomic_write.hpp"
 #include "git/handles.hpp"
-#include "git/lock.hpp"
+#include "worktree/lock.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
+
+using namespace git;  // the repository, its error kinds and handles
 namespace {
 
 // A file name for a ref: '%' and '/' percent-encoded.
-Result<std::string> journal_file(Repository& repo, const std::string& ref) {
+Result<std::string> journal_file(git::Repository& repo, const std::string& ref) {
   return diffsmith_file(repo, "journal", ref);
 }
 
@@ -50,7 +52,7 @@ std::string blob_id_of(std::string_view data) {
   return oid_hex(oid);
 }
 
-Status journal_writes(Repository& repo, const std::vector<JournalEntry>& entries) {
+Status journal_writes(git::Repository& repo, const std::vector<JournalEntry>& entries) {
   if (repo.journal_ref().empty() || entries.empty()) return Ok{};
   auto path = journal_file(repo, repo.journal_ref());
   if (!path) return path.error();
@@ -74,7 +76,7 @@ Status journal_writes(Repository& repo, const std::vector<JournalEntry>& entries
   return Ok{};
 }
 
-Result<std::vector<JournalEntry>> read_journal(Repository& repo, const std::string& ref) {
+Result<std::vector<JournalEntry>> read_journal(git::Repository& repo, const std::string& ref) {
   std::vector<JournalEntry> out;
   auto path = journal_file(repo, ref);
   if (!path) return path.error();
@@ -95,4 +97,4 @@ Result<std::vector<JournalEntry>> read_journal(Repository& repo, const std::stri
   return out;
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree

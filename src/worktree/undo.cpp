@@ -1,6 +1,6 @@
 // run_paths / plan_undo / remove_killed_write_leftovers: checkpoints plus
 // the write journal, compared by blob id.
-#include "git/undo.hpp"
+#include "worktree/undo.hpp"
 
 #include <unistd.h>
 
@@ -9,13 +9,15 @@
 #include <optional>
 #include <set>
 
+#include "base/atomic_write.hpp"
 #include "git/blob.hpp"
-#include "git/file_io.hpp"
-#include "git/journal.hpp"
+#include "worktree/journal.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
-Result<std::vector<std::string>> run_paths(Repository& repo, const RunRef& run) {
+using namespace git;  // the repository, its error kinds and handles
+
+Result<std::vector<std::string>> run_paths(git::Repository& repo, const RunRef& run) {
   auto changed = changed_between(repo, run.first.commit, run.tip.commit);
   if (!changed) return changed.error();
   auto journal = read_journal(repo, run.name);
@@ -25,7 +27,7 @@ Result<std::vector<std::string>> run_paths(Repository& repo, const RunRef& run) 
   return std::vector<std::string>(paths.begin(), paths.end());
 }
 
-Result<UndoPlan> plan_undo(Repository& repo, const RunRef& run, const std::string& now_commit) {
+Result<UndoPlan> plan_undo(git::Repository& repo, const RunRef& run, const std::string& now_commit) {
   auto paths = run_paths(repo, run);
   if (!paths) return paths.error();
   auto journal = read_journal(repo, run.name);
@@ -52,7 +54,7 @@ Result<UndoPlan> plan_undo(Repository& repo, const RunRef& run, const std::strin
   return plan;
 }
 
-std::vector<std::string> remove_killed_write_leftovers(Repository& repo, const RunRef& run) {
+std::vector<std::string> remove_killed_write_leftovers(git::Repository& repo, const RunRef& run) {
   std::vector<std::string> removed;
   auto journal = read_journal(repo, run.name);
   if (!journal) return removed;
@@ -69,4 +71,4 @@ std::vector<std::string> remove_killed_write_leftovers(Repository& repo, const R
   return removed;
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree

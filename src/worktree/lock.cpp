@@ -1,9 +1,9 @@
-// RepoLock and diffsmith_dir. The lock file holds "<pid> <start time>\n";
+// RepoLock. The lock file holds "<pid> <start time>\n";
 // the start time (from /proc/<pid>/stat) tells a live owner from an
 // unrelated process that later got the same pid. Checking and replacing a
 // stale lock happens under flock(2) on a guard file, so two runs that find
 // the same stale lock cannot both take it.
-#include "git/lock.hpp"
+#include "worktree/lock.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,10 +15,12 @@
 #include <cstring>
 #include <sstream>
 
+#include "base/atomic_write.hpp"
 #include "base/file_io.hpp"
-#include "git/file_io.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
+
+using namespace git;  // the repository, its error kinds and handles
 namespace {
 
 // Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or ""
@@ -69,26 +71,7 @@ class Guard {
 
 }  // namespace
 
-Result<std::string> diffsmith_dir(Repository& repo) {
-  std::string dir = repo.git_dir() + "/diffsmith";
-  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + dir + ": " + std::strerror(errno) + "; check that .git is writable",
-                      ErrorKind::IoError);
-  return dir;
-}
-
-Result<std::string> diffsmith_file(Repository& repo, const std::string& folder, const std::string& name) {
-  auto dir = diffsmith_dir(repo);
-  if (!dir) return dir.error();
-  std::string path = *dir + "/" + folder;
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
-    return make_error("cannot create " + path + ": " + std::strerror(errno), ErrorKind::IoError);
-  path += '/';
-  for (char c : name) path += c == '%' ? "%25" : c == '/' ? "%2F" : std::string(1, c);
-  return path;
-}
-
-Result<RepoLock> RepoLock::acquire(Repository& repo) {
+Result<RepoLock> RepoLock::acquire(git::Repository& repo) {
   auto dir = diffsmith_dir(repo);
   if (!dir) return dir.error();
   std::string path = *dir + "/lock";
@@ -147,4 +130,4 @@ void RepoLock::release() {
   path_.clear();
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree

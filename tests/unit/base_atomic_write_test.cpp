@@ -7,14 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/atomic_write.hpp"
 #include "base/file_io.hpp"
-#include "git/file_io.hpp"
 #include "git/repository.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
-using ds::git::leftover_temporaries;
-using ds::git::write_file_atomic;
+using ds::leftover_temporaries;
+using ds::write_file_atomic;
 
 namespace {
 size_t entries_in(const std::string& dir) {
@@ -43,7 +43,7 @@ TEST_CASE("write_file_atomic: a failed rename leaves the target as it was and no
   { std::ofstream(target + "/inside") << "keep"; }
   auto st = write_file_atomic(target, "data", 0644);
   REQUIRE_FALSE(st.ok());
-  CHECK(st.error().is(ds::git::ErrorKind::IoError));
+  CHECK(st.error().is(ds::FileErrorKind::IoError));
   CHECK(st.error().message.find(target) != std::string::npos);
   CHECK(fs::is_directory(target));
   CHECK(ds::read_whole_file(target + "/inside").value() == "keep");

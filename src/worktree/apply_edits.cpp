@@ -1,16 +1,18 @@
 // Applying model edit text to a repository, all-or-nothing unless partial.
-#include "git/apply_edits.hpp"
+#include "worktree/apply_edits.hpp"
 
 #include <algorithm>
 
 #include "edit/parse.hpp"
 #include "edit/unified_diff.hpp"
-#include "git/apply.hpp"
 #include "git/path_check.hpp"
 #include "git/repository.hpp"
-#include "git/workdir_source.hpp"
+#include "worktree/apply.hpp"
+#include "worktree/workdir_source.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
+
+using namespace git;  // the repository, its error kinds and handles
 namespace {
 
 // The planner's view of the work tree: the one path check first (links,
@@ -18,7 +20,7 @@ namespace {
 // then WorkdirSource's safe read (binary files refused).
 class CheckedSource : public edit::FileSource {
  public:
-  explicit CheckedSource(Repository& repo) : check_(PathCheck::open(repo)), source_(repo) {}
+  explicit CheckedSource(git::Repository& repo) : check_(PathCheck::open(repo)), source_(repo) {}
   Result<std::optional<std::string>> read(const std::string& path) override {
     if (!check_) return check_.error();  // the index could not be read
     auto rel = check_->file(path, PathUse::Edit);
@@ -33,7 +35,7 @@ class CheckedSource : public edit::FileSource {
 
 }  // namespace
 
-EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const EditApplyOptions& opts) {
+EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, const EditApplyOptions& opts) {
   EditApplyResult r;
   r.parsed = edit::parse_edits(text, opts.format);
   CheckedSource source(repo);
@@ -98,4 +100,4 @@ std::string feedback_for_model(const EditApplyResult& r) {
   return out;
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree

@@ -5,10 +5,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "git/lock.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/lock.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 

@@ -1,8 +1,8 @@
 // The write journal of a run. Before apply_changes replaces or deletes files,
 // it appends one line per file to <worktree's git dir>/diffsmith/journal/<run>,
 // naming the file and the blob id of the bytes about to be written. The run
-// is the checkpoint ref last made through the same Repository object
-// (Repository::journal_ref, set by checkpoint()), so a session journals its
+// is the checkpoint ref last made through the same git::Repository object
+// (git::Repository::journal_ref, set by checkpoint()), so a session journals its
 // writes just by making its start checkpoint first.
 //
 // Why: a run killed (SIGKILL, power cut of the terminal) between two
@@ -18,7 +18,7 @@
 #include "base/result.hpp"
 #include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
 struct JournalEntry {
   std::string path;  // repository-relative
@@ -30,10 +30,10 @@ std::string blob_id_of(std::string_view data);
 
 // Appends `entries` to the journal of repo.journal_ref(), in one write. Does
 // nothing when no checkpoint was made through `repo` (e.g. `diffsmith apply`).
-Status journal_writes(Repository& repo, const std::vector<JournalEntry>& entries);
+Status journal_writes(git::Repository& repo, const std::vector<JournalEntry>& entries);
 
 // The entries recorded for `ref` in this work tree, oldest first; empty when
 // there is no journal. A torn last line (killed mid-append) is skipped.
-Result<std::vector<JournalEntry>> read_journal(Repository& repo, const std::string& ref);
+Result<std::vector<JournalEntry>> read_journal(git::Repository& repo, const std::string& ref);
 
-}  // namespace ds::git
+}  // namespace ds::worktree

@@ -1,5 +1,5 @@
-// Raw reads, atomic writes and folder handling for src/git.
-#include "git/file_io.hpp"
+// Raw reads, atomic writes and folder handling: every file diffsmith replaces.
+#include "base/atomic_write.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,10 +13,10 @@
 #include <cstring>
 #include <fstream>
 
+#include "base/error_kind.hpp"
 #include "base/file_io.hpp"
-#include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds {
 namespace {
 
 std::string errno_text() { return std::strerror(errno); }
@@ -57,7 +57,7 @@ mode_t process_umask() {
 
 Result<std::optional<std::string>> read_file_raw(const std::string& abs_path) {
   auto data = read_file_if_exists(abs_path);
-  if (!data) return make_error(data.error().message + "; check its permissions", ErrorKind::IoError);
+  if (!data) return make_error(data.error().message + "; check its permissions", FileErrorKind::IoError);
   return data;
 }
 
@@ -79,7 +79,7 @@ Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next,
   if (fd < 0)
     return make_error("cannot create a temporary file next to " + abs_path + ": " + errno_text() +
                           "; check that the folder is writable",
-                      ErrorKind::IoError);
+                      FileErrorKind::IoError);
   auto discard = [&](Error e) {
     ::close(fd);
     ::unlink(tmp.c_str());
@@ -87,7 +87,7 @@ Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next,
   };
   auto fail = [&](const std::string& what) {
     std::string msg = what + " " + abs_path + ": " + errno_text();
-    return discard(make_error(msg + "; nothing was written there", ErrorKind::IoError));
+    return discard(make_error(msg + "; nothing was written there", FileErrorKind::IoError));
   };
   auto write_all = [&](std::string_view data) {
     size_t done = 0;
@@ -115,12 +115,12 @@ Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next,
   if (::close(fd) != 0) {
     std::string msg = "cannot write " + abs_path + ": " + errno_text();
     ::unlink(tmp.c_str());
-    return make_error(msg, ErrorKind::IoError);
+    return make_error(msg, FileErrorKind::IoError);
   }
   if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
     std::string msg = "cannot replace " + abs_path + ": " + errno_text();
     ::unlink(tmp.c_str());
-    return make_error(msg + "; check that it is not a folder and is writable", ErrorKind::IoError);
+    return make_error(msg + "; check that it is not a folder and is writable", FileErrorKind::IoError);
   }
   return Ok{};
 }
@@ -148,17 +148,17 @@ Status write_symlink_atomic(const std::string& abs_path, const std::string& targ
     if (::symlink(target.c_str(), tmp.c_str()) != 0) {
       if (errno == EEXIST) continue;
       return make_error("cannot create a symbolic link next to " + abs_path + ": " + errno_text(),
-                        ErrorKind::IoError);
+                        FileErrorKind::IoError);
     }
     if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
       std::string msg = "cannot replace " + abs_path + " with a symbolic link: " + errno_text();
       ::unlink(tmp.c_str());
-      return make_error(msg, ErrorKind::IoError);
+      return make_error(msg, FileErrorKind::IoError);
     }
     return Ok{};
   }
   return make_error("cannot create a symbolic link next to " + abs_path + ": too many leftovers",
-                    ErrorKind::IoError);
+                    FileErrorKind::IoError);
 }
 
 Status make_parent_dirs(const std::string& root, const std::string& rel, std::vector<std::string>* created) {
@@ -177,13 +177,14 @@ Status make_parent_dirs(const std::string& root, const std::string& rel, std::ve
       if (S_ISDIR(st.st_mode)) continue;
       return fail(make_error(
           "cannot create " + root + "/" + rel + ": " + path + " is not a folder; move it away and retry",
-          ErrorKind::IoError));
+          FileErrorKind::IoError));
     }
     if (::mkdir(path.c_str(), 0777) == 0) {
       made.push_back(path);
     } else if (errno != EEXIST) {
       std::string shown = path.size() > 200 ? path.substr(0, 200) + "..." : path;
-      return fail(make_error("cannot create the folder " + shown + ": " + errno_text(), ErrorKind::IoError));
+      return fail(
+          make_error("cannot create the folder " + shown + ": " + errno_text(), FileErrorKind::IoError));
     }
   }
   if (created) created->insert(created->end(), made.begin(), made.end());
@@ -220,4 +221,4 @@ mode_t new_file_mode(bool executable) {
   return (executable ? 0777 : 0666) & ~mask;
 }
 
-}  // namespace ds::git
+}  // namespace ds

@@ -4,13 +4,14 @@
 // the run's.
 #include <catch2/catch.hpp>
 
-#include "git/apply.hpp"
 #include "git/checkpoint.hpp"
-#include "git/journal.hpp"
-#include "git/undo.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/apply.hpp"
+#include "worktree/journal.hpp"
+#include "worktree/undo.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
 

@@ -7,10 +7,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "git/apply.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/apply.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::edit::FileChange;
 using ds::git::testing::open_repo;
 using ds::git::testing::TempRepo;
@@ -166,7 +167,7 @@ TEST_CASE("apply_changes is all or nothing") {
     ::setrlimit(RLIMIT_FSIZE, &old_limit);
     ::signal(SIGXFSZ, old_handler);
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().kind == ErrorKind::IoError);
+    CHECK(st.error().is(ds::FileErrorKind::IoError));
     CHECK(st.error().message.find("big.txt") != std::string::npos);
     CHECK(st.error().message.find("rolled back") != std::string::npos);
     CHECK_FALSE(repo.exists("sub"));  // the folders made for it are gone too

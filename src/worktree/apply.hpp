@@ -10,7 +10,7 @@
 #include "edit/plan.hpp"
 #include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
 // Applies `changes` (whole before/after contents, repository-relative paths)
 // to the work tree, all or nothing. Before writing, every file must still
@@ -25,10 +25,10 @@ namespace ds::git {
 // progress) or a stale .git/index.lock does not block edits. Before the
 // first write the paths and new blob ids go to the write journal of
 // repo.journal_ref() (journal.hpp).
-Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& changes);
+Status apply_changes(git::Repository& repo, const std::vector<edit::FileChange>& changes);
 
 // The patch text apply_changes hands to libgit2 (edit::unified_diff with
 // normalised paths); errors only for invalid paths.
 Result<std::string> patch_for(const std::vector<edit::FileChange>& changes);
 
-}  // namespace ds::git
+}  // namespace ds::worktree

@@ -5,10 +5,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "git/workdir_source.hpp"
 #include "support/git_repo.hpp"
+#include "worktree/workdir_source.hpp"
 
 using namespace ds::git;
+using namespace ds::worktree;
 using ds::git::testing::TempRepo;
 
 namespace {

@@ -1,6 +1,7 @@
-// Plain file-system helpers of the git layer for the writes libgit2 does not
-// do for us (restoring checkpoints, the rare apply fallback): raw reads,
-// atomic replacement (temp file + rename in the same folder), folders.
+// Plain file-system helpers for every file diffsmith writes (the work tree's
+// files, checkpoints restored, runs' records, batch outputs, reports): raw
+// reads, atomic replacement (temp file + rename in the same folder), folders.
+// Errors carry FileErrorKind::IoError.
 #pragma once
 
 #include <sys/types.h>
@@ -13,7 +14,7 @@
 
 #include "base/result.hpp"
 
-namespace ds::git {
+namespace ds {
 
 // The file's bytes, std::nullopt when it does not exist. No filters, no checks.
 Result<std::optional<std::string>> read_file_raw(const std::string& abs_path);
@@ -65,4 +66,4 @@ void remove_empty_parents(const std::string& root, const std::string& rel);
 // What git would create: 0666 or 0777 minus the process umask.
 mode_t new_file_mode(bool executable);
 
-}  // namespace ds::git
+}  // namespace ds

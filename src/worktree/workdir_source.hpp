@@ -9,11 +9,11 @@
 #include "edit/plan.hpp"
 #include "git/repository.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
 
 class WorkdirSource : public edit::FileSource {
  public:
-  explicit WorkdirSource(const Repository& repo);
+  explicit WorkdirSource(const git::Repository& repo);
 
   // Paths are repository-relative. std::nullopt when the file does not exist;
   // errors (kind ErrorKind::PathRefused) say why a path is refused and what to do.
@@ -24,4 +24,4 @@ class WorkdirSource : public edit::FileSource {
   std::string real_root_;  // with symbolic links resolved
 };
 
-}  // namespace ds::git
+}  // namespace ds::worktree

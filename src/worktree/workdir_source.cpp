@@ -1,7 +1,7 @@
 // WorkdirSource: edit::read_repo_file (which refuses unsafe paths, symbolic
 // links on the way, folders, binary files) plus a final realpath check that
 // the file really lies inside the work tree and outside .git/.
-#include "git/workdir_source.hpp"
+#include "worktree/workdir_source.hpp"
 
 #include <stdlib.h>
 
@@ -9,7 +9,9 @@
 
 #include "edit/paths.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
+
+using namespace git;  // the repository, its error kinds and handles
 namespace {
 
 std::string real_path(const std::string& p) {
@@ -19,7 +21,7 @@ std::string real_path(const std::string& p) {
 
 }  // namespace
 
-WorkdirSource::WorkdirSource(const Repository& repo)
+WorkdirSource::WorkdirSource(const git::Repository& repo)
     : root_(repo.root()), real_root_(real_path(repo.root())) {}
 
 Result<std::optional<std::string>> WorkdirSource::read(const std::string& path) {
@@ -43,4 +45,4 @@ Result<std::optional<std::string>> WorkdirSource::read(const std::string& path) 
   return content;
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree

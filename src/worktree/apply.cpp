@@ -1,7 +1,7 @@
 // apply_changes: check every path and its current bytes, journal the writes,
 // replace each file atomically (temp file + rename), verify, roll back on
 // any failure.
-#include "git/apply.hpp"
+#include "worktree/apply.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,12 +9,14 @@
 #include <optional>
 #include <set>
 
+#include "base/atomic_write.hpp"
 #include "edit/paths.hpp"
 #include "edit/unified_diff.hpp"
-#include "git/file_io.hpp"
-#include "git/journal.hpp"
+#include "worktree/journal.hpp"
 
-namespace ds::git {
+namespace ds::worktree {
+
+using namespace git;  // the repository, its error kinds and handles
 namespace {
 
 struct Planned {
@@ -122,7 +124,7 @@ Result<std::vector<Planned>> plan_writes(const std::string& root,
 
 // Says what is about to be written before writing it, so `diffsmith undo`
 // finds these files even if the process dies while writing.
-Status journal_planned(Repository& repo, const std::vector<Planned>& planned) {
+Status journal_planned(git::Repository& repo, const std::vector<Planned>& planned) {
   std::vector<JournalEntry> journal;
   for (const auto& p : planned)
     journal.push_back({p.rel, p.change->after ? blob_id_of(*p.change->after) : std::string()});
@@ -162,7 +164,7 @@ Status verify_planned(const std::string& root, std::vector<Planned>& planned) {
 
 }  // namespace
 
-Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& changes) {
+Status apply_changes(git::Repository& repo, const std::vector<edit::FileChange>& changes) {
   ensure_libgit2();
   const std::string& root = repo.root();
   auto planned = plan_writes(root, changes);
@@ -173,4 +175,4 @@ Status apply_changes(Repository& repo, const std::vector<edit::FileChange>& chan
   return verify_planned(root, *planned);
 }
 
-}  // namespace ds::git
+}  // namespace ds::worktree
