@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/run_config.hpp"
+#include "agent/config/run_config.hpp"
 #include "edit/edit_types.hpp"
 
 namespace ds::agent {

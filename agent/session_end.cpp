@@ -6,7 +6,7 @@
 
 #include "agent/session.hpp"
 #include "agent/trajectory.hpp"
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "git/diff.hpp"
 #include "git/patch_apply.hpp"
 #include "git/patch_stats.hpp"
@@ -20,7 +20,7 @@ namespace {
 std::string omitted_notice(const git::LimitedDiff& patch, const std::string& start, const std::string& end) {
   std::string names;
   for (size_t i = 0; i < patch.omitted.size() && i < 10; ++i)
-    names += std::string(i ? ", " : "") + edit::header_path("", patch.omitted[i].path);
+    names += std::string(i ? ", " : "") + diff::header_path("", patch.omitted[i].path);
   if (patch.omitted.size() > 10) names += " and " + std::to_string(patch.omitted.size() - 10) + " more";
   return "left out of the patch (binary, or over --max-diff-file-size): " + names +
          ". They are in the work tree and in the run's checkpoints; `git diff --binary " +

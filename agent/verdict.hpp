@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/run_config.hpp"
+#include "agent/config/run_config.hpp"
 #include "agent/test_results.hpp"
 
 namespace ds::agent {

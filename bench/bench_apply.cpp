@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "edit/plan.hpp"
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "tests/support/memory_source.hpp"
 
 using namespace ds::edit;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "git/worktree_changes.hpp"
@@ -42,7 +42,7 @@ struct ToolContext {
   int command_timeout_s = 120;          // the longest a command may ask for
   size_t command_output_tokens = 2500;  // command output sent to the model
   // Files a command changed that are larger are named in its diff, not shown.
-  uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize;
+  uint64_t max_diff_file_size = diff::kDefaultMaxDiffFileSize;
   std::vector<std::string> pass_env;  // key-like variables commands still see
   // Set by Ctrl-C; long tools (search) stop early when it is. May be null.
   const std::atomic<bool>* interrupted = nullptr;

@@ -1,7 +1,7 @@
 // Placeholder checks and the standard-mode test command.
 #include "agent/batch/mode.hpp"
 
-#include "agent/test_detect.hpp"
+#include "agent/config/test_detect.hpp"
 #include "exec/program.hpp"
 
 namespace ds::agent {

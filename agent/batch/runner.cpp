@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "agent/batch/shard.hpp"
-#include "agent/container_setup.hpp"
+#include "agent/config/container_setup.hpp"
 #include "agent/events.hpp"
 #include "agent/run_id.hpp"
 #include "agent/session.hpp"

@@ -18,7 +18,7 @@
 #include "agent/batch/progress.hpp"
 #include "agent/batch/tasks.hpp"
 #include "agent/batch/workspace.hpp"
-#include "agent/run_config.hpp"
+#include "agent/config/run_config.hpp"
 #include "git/repository.hpp"
 #include "llm/pricing.hpp"
 #include "llm/types.hpp"

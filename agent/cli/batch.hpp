@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/cli/options.hpp"
-#include "agent/cli/settings.hpp"
+#include "agent/config/options.hpp"
+#include "agent/config/settings.hpp"
 
 namespace ds::agent {
 

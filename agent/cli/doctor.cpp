@@ -8,8 +8,8 @@
 #include <iomanip>
 #include <string>
 
-#include "agent/cli/options.hpp"
-#include "agent/cli/run_settings.hpp"
+#include "agent/config/options.hpp"
+#include "agent/config/run_settings.hpp"
 #include "agent/exit_code.hpp"
 #include "git/repository.hpp"
 #include "llm/client_factory.hpp"

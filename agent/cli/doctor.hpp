@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "agent/cli/settings.hpp"
+#include "agent/config/settings.hpp"
 #include "llm/config.hpp"
 
 namespace ds::agent {

@@ -6,7 +6,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "agent/cli/settings.hpp"
+#include "agent/config/settings.hpp"
 
 namespace ds::agent {
 

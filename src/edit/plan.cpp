@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "edit/plan_internal.hpp"
 
 namespace ds::edit {
@@ -120,7 +120,7 @@ std::string block_name(int index, std::string_view what) {
 }  // namespace detail
 
 Result<std::optional<std::string>> DirectorySource::read(const std::string& path) {
-  return read_repo_file(root_, path);
+  return text::read_repo_file(root_, path);
 }
 
 size_t EditPlan::applied() const {
@@ -269,7 +269,7 @@ EditPlan plan_edits(const ParsedEdits& edits, FileSource& files, const PlanOptio
   std::vector<std::string> candidates;
   std::unordered_set<std::string> seen;
   for (const auto& c : opts.other_candidates) {
-    auto clean = normalize_repo_path(c);
+    auto clean = text::normalize_repo_path(c);
     if (clean && seen.insert(*clean).second) candidates.push_back(*clean);
   }
   detail::Workspace ws(files, std::move(candidates));

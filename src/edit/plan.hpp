@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "diff/file_change.hpp"
 #include "edit/edit_types.hpp"
 
 namespace ds::edit {
@@ -36,13 +37,8 @@ class DirectorySource : public FileSource {
   std::filesystem::path root_;
 };
 
-// One file's whole contents before and after; before nullopt = create,
-// after nullopt = delete.
-struct FileChange {
-  std::string path;
-  std::optional<std::string> before;
-  std::optional<std::string> after;
-};
+// The plan's output: whole contents before and after (diff/file_change.hpp).
+using diff::FileChange;
 
 struct BlockResult {
   int index = 0;     // the item's 1-based index in the reply

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "edit/line_numbers.hpp"
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "edit/plan_internal.hpp"
 
 namespace ds::edit::detail {
@@ -142,7 +142,7 @@ BlockResult plan_search_replace(const SearchReplaceBlock& block, Workspace& ws) 
   BlockResult res;
   res.index = block.index;
   res.path = block.path;
-  auto path = normalize_repo_path(block.path);
+  auto path = text::normalize_repo_path(block.path);
   if (!path) {
     res.error = block_name(block.index, block.path) + ": " + path.error().message;
     return res;

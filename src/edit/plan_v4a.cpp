@@ -4,7 +4,7 @@
 #include <string>
 
 #include "edit/line_numbers.hpp"
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "edit/plan_internal.hpp"
 
 namespace ds::edit::detail {
@@ -140,7 +140,7 @@ BlockResult plan_patch_op(const PatchOp& op, Workspace& ws) {
   BlockResult res;
   res.index = op.index;
   res.path = op.path;
-  auto path = normalize_repo_path(op.path);
+  auto path = text::normalize_repo_path(op.path);
   if (!path) {
     res.error =
         block_name(op.index, std::string(op_name(op.op)) + " " + op.path) + ": " + path.error().message;
@@ -187,7 +187,7 @@ BlockResult plan_patch_op(const PatchOp& op, Workspace& ws) {
         f.current = std::move(work);
         break;
       }
-      auto dest = normalize_repo_path(op.move_to);
+      auto dest = text::normalize_repo_path(op.move_to);
       if (!dest) {
         res.error = who + ": cannot move to '" + op.move_to + "': " + dest.error().message;
         return res;

@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "git/handles.hpp"
 #include "git/run_commit.hpp"
 
@@ -97,7 +97,7 @@ Result<PreparedCommit> prepare_commit(Repository& repo, const std::vector<std::s
 
   std::vector<std::string> paths;
   for (const auto& p : paths_changed) {
-    auto rel = edit::normalize_repo_path(p);
+    auto rel = text::normalize_repo_path(p);
     if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     paths.push_back(*rel);
   }

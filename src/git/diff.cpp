@@ -2,7 +2,7 @@
 // (the same, one delta at a time, sizes checked first) and patch_of_paths.
 #include "git/diff.hpp"
 
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "git/blob.hpp"
 #include "git/blob_stream.hpp"
 #include "git/handles.hpp"
@@ -36,17 +36,17 @@ Result<Side> side_of(Repository& repo, const git_diff_file& f, bool exists) {
 // first 8000 bytes of each side, as git decides), then the size limit; a
 // side over the limit is never read beyond those 8000 bytes.
 struct Classified {
-  edit::OmittedFile file;
+  diff::OmittedFile file;
   std::optional<std::string> before, after;  // when shown: the sides' bytes
 };
 
 Result<Classified> classify(Repository& repo, const std::string& path, const Side& before, const Side& after,
                             uint64_t limit) {
   Classified c;
-  c.file = edit::OmittedFile{path, edit::Omission::None, {}, limit};
+  c.file = diff::OmittedFile{path, diff::Omission::None, {}, limit};
   if (before.id) c.file.sizes.before = before.size;
   if (after.id) c.file.sizes.after = after.size;
-  bool over = edit::omission_by_size(c.file.sizes, limit) == edit::Omission::OverLimit;
+  bool over = diff::omission_by_size(c.file.sizes, limit) == diff::Omission::OverLimit;
   auto read = [&](const Side& side) -> Result<std::optional<std::string>> {
     if (!side.id) return std::optional<std::string>();
     auto bytes = over ? blob_head(repo, *side.id, 8000) : blob_bytes(repo, *side.id);
@@ -57,9 +57,9 @@ Result<Classified> classify(Repository& repo, const std::string& path, const Sid
   if (!old_bytes) return old_bytes.error();
   auto new_bytes = read(after);
   if (!new_bytes) return new_bytes.error();
-  c.file.why = edit::omission_by_content(old_bytes->value_or(""), new_bytes->value_or(""));
-  if (c.file.why == edit::Omission::None && over) c.file.why = edit::Omission::OverLimit;
-  if (c.file.why == edit::Omission::None) {
+  c.file.why = diff::omission_by_content(old_bytes->value_or(""), new_bytes->value_or(""));
+  if (c.file.why == diff::Omission::None && over) c.file.why = diff::Omission::OverLimit;
+  if (c.file.why == diff::Omission::None) {
     c.before = std::move(*old_bytes);
     c.after = std::move(*new_bytes);
   }
@@ -99,7 +99,7 @@ Result<std::string> diff_commits(Repository& repo, const std::string& from_commi
 Result<LimitedDiff> diff_for_display(Repository& repo, const std::string& from_commit,
                                      const std::string& to_commit, uint64_t max_file_size) {
   // FORCE_TEXT: what is binary is decided here, by the same rule as the
-  // run's patch (edit::omission_by_content), not by libgit2's own.
+  // run's patch (diff::omission_by_content), not by libgit2's own.
   auto diff = tree_diff(repo, from_commit, to_commit, GIT_DIFF_FORCE_TEXT);
   if (!diff) return diff.error();
   LimitedDiff out;
@@ -113,7 +113,7 @@ Result<LimitedDiff> diff_for_display(Repository& repo, const std::string& from_c
     if (!after) return after.error();
     auto c = classify(repo, path, *before, *after, max_file_size);
     if (!c) return c.error();
-    if (c->file.why != edit::Omission::None) {
+    if (c->file.why != diff::Omission::None) {
       out.omitted.push_back(std::move(c->file));
       continue;
     }
@@ -125,7 +125,7 @@ Result<LimitedDiff> diff_for_display(Repository& repo, const std::string& from_c
     sections += buf.str();
     out.shown.push_back(path);
   }
-  out.text = edit::omitted_notes(out.omitted, kNotShown) + sections;
+  out.text = diff::omitted_notes(out.omitted, kNotShown) + sections;
   return out;
 }
 
@@ -153,17 +153,17 @@ Result<LimitedDiff> patch_of_paths(Repository& repo, const std::string& from_com
     };
     auto c = classify(repo, path, side(*before), side(*after), max_file_size);
     if (!c) return c.error();
-    if (c->file.why != edit::Omission::None) {
+    if (c->file.why != diff::Omission::None) {
       out.omitted.push_back(std::move(c->file));
       continue;
     }
     std::string section =
-        edit::unified_diff_file(edit::FileChange{path, std::move(c->before), std::move(c->after)});
+        diff::unified_diff_file(diff::FileChange{path, std::move(c->before), std::move(c->after)});
     if (section.empty()) continue;  // the same bytes (only the mode changed)
     sections += section;
     out.shown.push_back(path);
   }
-  out.text = edit::omitted_notes(out.omitted, kLeftOut) + sections;
+  out.text = diff::omitted_notes(out.omitted, kLeftOut) + sections;
   return out;
 }
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 #include "git/repository.hpp"
 
 namespace ds::git {
@@ -26,7 +26,7 @@ Result<std::string> diff_commits(Repository& repo, const std::string& from_commi
 struct LimitedDiff {
   std::string text;                        // the notes of `omitted`, then the `diff --git` sections
   std::vector<std::string> shown;          // the paths that have a section, in order
-  std::vector<edit::OmittedFile> omitted;  // binary files and files over the limit
+  std::vector<diff::OmittedFile> omitted;  // binary files and files over the limit
 };
 
 // What a change looks like to people (diff events, the screen, the run
@@ -38,7 +38,7 @@ Result<LimitedDiff> diff_for_display(Repository& repo, const std::string& from_c
                                      const std::string& to_commit, uint64_t max_file_size);
 
 // The run's patch: from..to for `paths` only (paths the same on both sides
-// are skipped), each section written by edit::unified_diff_file, so that
+// are skipped), each section written by diff::unified_diff_file, so that
 // it applies with `git apply` and `patch -p1`. Binary files and files over
 // `max_file_size` are left out, each named by a note line ("...; left out
 // of this patch") at the top.

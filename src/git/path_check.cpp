@@ -1,4 +1,4 @@
-// PathCheck: lexical check (edit::normalize_repo_*), then a walk of the work
+// PathCheck: lexical check (text::normalize_repo_*), then a walk of the work
 // tree without following links (lstat per folder, cached per check), then
 // what git says about the path (index: tracked, submodule; ignore rules).
 // Reads open each component with O_NOFOLLOW, so what was checked is what is
@@ -15,7 +15,7 @@
 #include <cstring>
 #include <memory>
 
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {
@@ -181,7 +181,7 @@ std::optional<Error> PathCheck::check_tracking(const std::string& rel, bool exis
 }
 
 Result<std::string> PathCheck::file(std::string_view path, PathUse use) {
-  auto clean = edit::normalize_repo_path(path);
+  auto clean = text::normalize_repo_path(path);
   if (!clean) return refused(clean.error().message);
   const std::string& rel = *clean;
   if (use == PathUse::Edit && rel.size() == kRepoConfigFile.size() &&
@@ -212,7 +212,7 @@ Result<std::string> PathCheck::file(std::string_view path, PathUse use) {
 }
 
 Result<std::string> PathCheck::folder(std::string_view path) {
-  auto clean = edit::normalize_repo_dir(path);
+  auto clean = text::normalize_repo_dir(path);
   if (!clean) return refused(clean.error().message);
   const std::string& rel = *clean;
   if (rel.empty()) return rel;

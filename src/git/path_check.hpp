@@ -5,7 +5,7 @@
 // ignored by git unless tracked, not inside a submodule or a nested
 // repository; and, for edits, not diffsmith's own `.diffsmith.toml`, nor a
 // tracked file outside a sparse checkout's set.
-// The lexical part (absolute, '..', .git components) is edit::normalize_repo_path.
+// The lexical part (absolute, '..', .git components) is text::normalize_repo_path.
 #pragma once
 
 #include <map>

@@ -11,7 +11,7 @@
 #include "base/atomic_write.hpp"
 #include "git/checkpoint.hpp"
 #include "git/handles.hpp"
-#include "worktree/lock.hpp"
+#include "git/diffsmith_dir.hpp"
 
 namespace ds::git {
 namespace {

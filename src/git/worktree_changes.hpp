@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 #include "git/repository.hpp"
 
 namespace ds::git {
@@ -35,6 +35,6 @@ struct WorktreeChanges {
 // output) never count, because snapshots leave them out.
 // Files over `max_diff_file_size` are named in `diff`, not shown.
 Result<WorktreeChanges> worktree_changes(Repository& repo, const std::string& since_commit,
-                                         uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize);
+                                         uint64_t max_diff_file_size = diff::kDefaultMaxDiffFileSize);
 
 }  // namespace ds::git

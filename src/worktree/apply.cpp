@@ -10,8 +10,8 @@
 #include <set>
 
 #include "base/atomic_write.hpp"
-#include "edit/paths.hpp"
-#include "edit/unified_diff.hpp"
+#include "text/repo_paths.hpp"
+#include "diff/unified_diff.hpp"
 #include "worktree/journal.hpp"
 
 namespace ds::worktree {
@@ -78,11 +78,11 @@ std::string describe_mismatch(const std::optional<std::string>& disk,
 Result<std::string> patch_for(const std::vector<edit::FileChange>& changes) {
   std::vector<edit::FileChange> clean;
   for (const auto& c : changes) {
-    auto rel = edit::normalize_repo_path(c.path);
+    auto rel = text::normalize_repo_path(c.path);
     if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     clean.push_back({*rel, c.before, c.after});
   }
-  return edit::unified_diff(clean);
+  return diff::unified_diff(clean);
 }
 
 namespace {
@@ -94,12 +94,12 @@ Result<std::vector<Planned>> plan_writes(const std::string& root,
   std::vector<Planned> planned;
   std::set<std::string> seen;
   for (const auto& change : changes) {
-    auto rel = edit::normalize_repo_path(change.path);
+    auto rel = text::normalize_repo_path(change.path);
     if (!rel) return make_error(rel.error().message, ErrorKind::PathRefused);
     if (!seen.insert(*rel).second)
       return make_error("'" + *rel + "' appears twice in one set of changes; merge them into one change",
                         ErrorKind::PathRefused);
-    auto current = edit::read_repo_file(root, *rel);
+    auto current = text::read_repo_file(root, *rel);
     if (!current) return make_error(current.error().message, ErrorKind::PathRefused);
     if (change.before == change.after) continue;  // nothing to do
     if (change.before && !*current)

@@ -27,7 +27,7 @@ namespace ds::worktree {
 // repo.journal_ref() (journal.hpp).
 Status apply_changes(git::Repository& repo, const std::vector<edit::FileChange>& changes);
 
-// The patch text apply_changes hands to libgit2 (edit::unified_diff with
+// The patch text apply_changes hands to libgit2 (diff::unified_diff with
 // normalised paths); errors only for invalid paths.
 Result<std::string> patch_for(const std::vector<edit::FileChange>& changes);
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "edit/parse.hpp"
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "git/path_check.hpp"
 #include "git/repository.hpp"
 #include "worktree/apply.hpp"
@@ -49,7 +49,7 @@ EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, co
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
   if (!write) return r;
-  r.diff = edit::unified_diff(r.plan.changes);
+  r.diff = diff::unified_diff(r.plan.changes);
   if (opts.dry_run) return r;
   Status st = apply_changes(repo, r.plan.changes);
   if (!st.ok()) {

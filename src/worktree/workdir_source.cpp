@@ -1,4 +1,4 @@
-// WorkdirSource: edit::read_repo_file (which refuses unsafe paths, symbolic
+// WorkdirSource: text::read_repo_file (which refuses unsafe paths, symbolic
 // links on the way, folders, binary files) plus a final realpath check that
 // the file really lies inside the work tree and outside .git/.
 #include "worktree/workdir_source.hpp"
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 
 namespace ds::worktree {
 
@@ -25,13 +25,13 @@ WorkdirSource::WorkdirSource(const git::Repository& repo)
     : root_(repo.root()), real_root_(real_path(repo.root())) {}
 
 Result<std::optional<std::string>> WorkdirSource::read(const std::string& path) {
-  auto content = edit::read_repo_file(root_, path);
+  auto content = text::read_repo_file(root_, path);
   if (!content) return make_error(content.error().message, ErrorKind::PathRefused);
   if (!content->has_value()) return content;
 
   // Belt and braces: read_repo_file refuses every symbolic link on the way,
   // so this only fires if the tree changed under us (or the root moved).
-  auto rel = edit::normalize_repo_path(path);
+  auto rel = text::normalize_repo_path(path);
   std::string real = real_path(root_ + "/" + *rel);
   std::string inside = real_root_ + "/";
   if (real.compare(0, inside.size(), inside) != 0)

@@ -1,5 +1,5 @@
 // A deliberately strict, independent applier for the git patches that
-// edit::unified_diff_file writes: every hunk must sit at its stated line
+// diff::unified_diff_file writes: every hunk must sit at its stated line
 // numbers with byte-exact context (which is what libgit2's git_apply
 // demands). The locate fuzz target uses it as an oracle: the patch the edit
 // engine builds must turn the old file into the new one, byte for byte.

@@ -17,7 +17,7 @@
 #include "edit/locate.hpp"
 #include "edit/parse.hpp"
 #include "edit/plan.hpp"
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "fuzz_check.hpp"
 #include "text/lines.hpp"
 

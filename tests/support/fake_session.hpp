@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "agent/events.hpp"
-#include "agent/run_config.hpp"
+#include "agent/config/run_config.hpp"
 #include "agent/session.hpp"
 #include "exec/process.hpp"
 #include "git/repository.hpp"

@@ -7,8 +7,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "agent/cli/options.hpp"
-#include "agent/cli/settings_doc.hpp"
+#include "agent/config/options.hpp"
+#include "agent/config/settings_doc.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace ds::test::e2e;

@@ -2,7 +2,7 @@
 // files, then the command and the evidence named.
 #include <catch2/catch.hpp>
 
-#include "agent/test_detect.hpp"
+#include "agent/config/test_detect.hpp"
 #include "support/run_fixture.hpp"
 
 using ds::agent::detect_test_command;

@@ -12,7 +12,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "agent/container_setup.hpp"
+#include "agent/config/container_setup.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace std::chrono_literals;

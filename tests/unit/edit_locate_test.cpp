@@ -10,7 +10,7 @@
 #include "edit/fold.hpp"
 #include "edit/line_numbers.hpp"
 #include "edit/locate.hpp"
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 #include "support/temp_dir.hpp"
 #include "text/lines.hpp"
 
@@ -83,20 +83,20 @@ TEST_CASE("strip_line_number_prefixes strips only complete, consecutive prefixes
 }
 
 TEST_CASE("normalize_repo_path cleans relative paths and refuses unsafe ones") {
-  CHECK(*normalize_repo_path("src/app.py") == "src/app.py");
-  CHECK(*normalize_repo_path("./src//./app.py") == "src/app.py");
-  CHECK(*normalize_repo_path("src/../lib/x.c") == "lib/x.c");
-  CHECK(*normalize_repo_path("a b/\xC3\xA9.txt") == "a b/\xC3\xA9.txt");
-  CHECK(*normalize_repo_path(".gitignore") == ".gitignore");
-  CHECK(*normalize_repo_path("~notes") == "~notes");
+  CHECK(*ds::text::normalize_repo_path("src/app.py") == "src/app.py");
+  CHECK(*ds::text::normalize_repo_path("./src//./app.py") == "src/app.py");
+  CHECK(*ds::text::normalize_repo_path("src/../lib/x.c") == "lib/x.c");
+  CHECK(*ds::text::normalize_repo_path("a b/\xC3\xA9.txt") == "a b/\xC3\xA9.txt");
+  CHECK(*ds::text::normalize_repo_path(".gitignore") == ".gitignore");
+  CHECK(*ds::text::normalize_repo_path("~notes") == "~notes");
   for (const char* bad : {"", "/etc/passwd", "../x", "a/../../x", ".git/config", "sub/.GIT/HEAD", "a\\b.txt",
                           "C:/x.txt", "~/x", "dir/", ".", "./", "a/..", "line\nbreak"}) {
     INFO(bad);
-    auto r = normalize_repo_path(bad);
+    auto r = ds::text::normalize_repo_path(bad);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("invalid path") != std::string::npos);
   }
-  auto nul = normalize_repo_path(std::string_view("a\0b", 3));
+  auto nul = ds::text::normalize_repo_path(std::string_view("a\0b", 3));
   CHECK_FALSE(nul.ok());
 }
 
@@ -109,18 +109,18 @@ TEST_CASE("read_repo_file reads work-tree files and refuses links, folders and b
   fs::create_symlink(outside, repo / "escape");
   fs::create_symlink(repo / "src/app.py", repo / "link.py");
 
-  auto ok = read_repo_file(repo, "./src/app.py");
+  auto ok = ds::text::read_repo_file(repo, "./src/app.py");
   REQUIRE(ok.ok());
   REQUIRE(ok->has_value());
   CHECK(**ok == "print(1)\n");
 
-  auto missing = read_repo_file(repo, "src/new/deep.py");
+  auto missing = ds::text::read_repo_file(repo, "src/new/deep.py");
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
 
   auto check_error = [&](const char* path, const char* needle) {
     INFO(path);
-    auto r = read_repo_file(repo, path);
+    auto r = ds::text::read_repo_file(repo, path);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find(needle) != std::string::npos);
   };

@@ -176,7 +176,7 @@ TEST_CASE("patch_of_paths leaves binary and big files out with a note, and the p
   REQUIRE(end.ok());
 
   auto p = patch_of_paths(r, *start, *end, {"a.txt", "big.bin", "small.bin", "unchanged-and-absent.txt"},
-                          ds::edit::kDefaultMaxDiffFileSize);
+                          ds::diff::kDefaultMaxDiffFileSize);
   REQUIRE(p.ok());
   INFO(p->text);
   CHECK(p->shown == std::vector<std::string>{"a.txt"});

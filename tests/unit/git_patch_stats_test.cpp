@@ -2,13 +2,13 @@
 // `calc.py (+1 -1)`), read by libgit2 from patches our own diff writer makes.
 #include <catch2/catch.hpp>
 
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "git/patch_stats.hpp"
 
 using namespace ds;
 
 TEST_CASE("patch stats: modified, created and deleted files, in patch order") {
-  std::string patch = edit::unified_diff({
+  std::string patch = diff::unified_diff({
       {"src/a.py", std::string("one\ntwo\nthree\n"), std::string("one\nTWO\nthree\nfour\n")},
       {"new file.txt", std::nullopt, std::string("x\ny\n")},
       {"old.txt", std::string("gone\n"), std::nullopt},

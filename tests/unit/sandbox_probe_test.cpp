@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "agent/command_setup.hpp"
+#include "agent/config/command_setup.hpp"
 #include "exec/sandbox.hpp"
 #include "support/run_fixture.hpp"
 

@@ -1,7 +1,7 @@
 // Unified diffs with git headers. The line diff comes from dtl on the part
 // of the file between the common prefix and suffix, so a few edits in a big
 // file cost little more than one pass over it.
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 
 #include <algorithm>
 #include <dtl/dtl.hpp>
@@ -9,7 +9,7 @@
 
 #include "text/lines.hpp"
 
-namespace ds::edit {
+namespace ds::diff {
 namespace {
 
 using LineViews = std::vector<std::string_view>;  // lines with their endings
@@ -188,4 +188,4 @@ std::string unified_diff(const std::vector<FileChange>& changes, int context) {
   return out;
 }
 
-}  // namespace ds::edit
+}  // namespace ds::diff

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "edit/plan.hpp"
+#include "diff/file_change.hpp"
 
-namespace ds::edit {
+namespace ds::diff {
 
 // One `diff --git` section per change whose before and after differ:
 // `new file mode 100644` / `deleted file mode 100644` for creations and
@@ -28,4 +28,4 @@ std::string header_path(std::string_view prefix, std::string_view path);
 // The section for one change ("" when before == after).
 std::string unified_diff_file(const FileChange& change, int context = 3);
 
-}  // namespace ds::edit
+}  // namespace ds::diff

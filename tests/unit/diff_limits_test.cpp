@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 
-using namespace ds::edit;
+using namespace ds::diff;
 
 TEST_CASE("omission_by_content: a NUL in the first 8000 bytes of either side is binary, as git decides") {
   std::string text = "line\n";

@@ -1,5 +1,5 @@
 // The settings table of run, batch and doctor (one list per command group).
-#include "agent/cli/options.hpp"
+#include "agent/config/options.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,12 +1,12 @@
 // Settings → RunConfig, endpoint layers and the test command, shared by run,
 // batch and doctor.
-#include "agent/cli/run_settings.hpp"
+#include "agent/config/run_settings.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 
-#include "agent/cli/options.hpp"
-#include "agent/test_detect.hpp"
+#include "agent/config/options.hpp"
+#include "agent/config/test_detect.hpp"
 #include "llm/generation.hpp"
 #include "text/byte_size.hpp"
 

@@ -1,5 +1,5 @@
 // Settings layering and config-file reading (TOML through CLI11's reader).
-#include "agent/cli/settings.hpp"
+#include "agent/config/settings.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <limits>
 
-#include "agent/cli/options.hpp"
+#include "agent/config/options.hpp"
 
 namespace ds::agent {
 

@@ -13,11 +13,11 @@
 #include <random>
 #include <sstream>
 
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "text/lines.hpp"
 
 namespace fs = std::filesystem;
-using namespace ds::edit;
+using namespace ds::diff;
 
 namespace {
 

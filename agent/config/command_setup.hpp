@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "agent/cli/settings.hpp"
+#include "agent/config/settings.hpp"
 #include "base/result.hpp"
 #include "exec/process.hpp"
 

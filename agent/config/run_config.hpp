@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
@@ -32,7 +32,7 @@ struct RunConfig {
   size_t map_tokens = 4096;          // 0 disables the repo map
   // Changed files larger than this, and binary files, are named in diffs and
   // left out of the patch, never shown (--max-diff-file-size).
-  uint64_t max_diff_file_size = edit::kDefaultMaxDiffFileSize;
+  uint64_t max_diff_file_size = diff::kDefaultMaxDiffFileSize;
   bool allow_dirty = false;
   // Fix mode: a change to test files alone may solve the run (the task is
   // about the tests). Off: such a change is reported and the model told to

@@ -1,5 +1,5 @@
 // fill_container_config and start_task_container.
-#include "agent/container_setup.hpp"
+#include "agent/config/container_setup.hpp"
 
 #include <atomic>
 

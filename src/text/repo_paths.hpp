@@ -9,7 +9,7 @@
 
 #include "base/result.hpp"
 
-namespace ds::edit {
+namespace ds::text {
 
 // The clean relative form of `path` ("./a//b/./c" -> "a/b/c"; "a/../b" -> "b").
 // Errors for: empty, NUL or line breaks, backslashes, absolute paths ("/x",
@@ -28,4 +28,4 @@ Result<std::string> normalize_repo_dir(std::string_view path);
 // (a NUL byte in its first 8000 bytes) or cannot be read.
 Result<std::optional<std::string>> read_repo_file(const std::filesystem::path& root, std::string_view path);
 
-}  // namespace ds::edit
+}  // namespace ds::text

@@ -1,10 +1,10 @@
 // The settings reference (Markdown) from the settings table.
-#include "agent/cli/settings_doc.hpp"
+#include "agent/config/settings_doc.hpp"
 
 #include <string_view>
 #include <vector>
 
-#include "agent/cli/options.hpp"
+#include "agent/config/options.hpp"
 
 namespace ds::agent {
 namespace {

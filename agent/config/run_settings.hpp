@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "agent/cli/settings.hpp"
-#include "agent/run_config.hpp"
+#include "agent/config/settings.hpp"
+#include "agent/config/run_config.hpp"
 #include "base/result.hpp"
 #include "llm/config.hpp"
 

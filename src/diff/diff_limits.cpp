@@ -1,11 +1,11 @@
 // omission_by_size / omission_by_content and the note lines.
-#include "edit/diff_limits.hpp"
+#include "diff/diff_limits.hpp"
 
-#include "edit/unified_diff.hpp"
+#include "diff/unified_diff.hpp"
 #include "text/byte_size.hpp"
 #include "text/utf8.hpp"
 
-namespace ds::edit {
+namespace ds::diff {
 
 Omission omission_by_size(const SideSizes& sizes, uint64_t limit) {
   bool over = (sizes.before && *sizes.before > limit) || (sizes.after && *sizes.after > limit);
@@ -38,4 +38,4 @@ std::string omitted_notes(const std::vector<OmittedFile>& files, std::string_vie
   return out;
 }
 
-}  // namespace ds::edit
+}  // namespace ds::diff

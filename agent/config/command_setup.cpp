@@ -1,5 +1,5 @@
 // setup_commands: settings → probe → the runners and the notice.
-#include "agent/command_setup.hpp"
+#include "agent/config/command_setup.hpp"
 
 #include <algorithm>
 

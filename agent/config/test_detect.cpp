@@ -1,5 +1,5 @@
 // Test-command detection from marker files at the repository root.
-#include "agent/test_detect.hpp"
+#include "agent/config/test_detect.hpp"
 
 #include <unistd.h>
 

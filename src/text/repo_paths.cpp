@@ -1,5 +1,5 @@
 // Repository path normalisation and safe reads from a work tree.
-#include "edit/paths.hpp"
+#include "text/repo_paths.hpp"
 
 #include <optional>
 #include <system_error>
@@ -8,7 +8,7 @@
 #include "base/file_io.hpp"
 #include "text/utf8.hpp"
 
-namespace ds::edit {
+namespace ds::text {
 namespace {
 
 bool is_git_dir_name(std::string_view c) {
@@ -140,4 +140,4 @@ Result<std::optional<std::string>> read_repo_file(const std::filesystem::path& r
   return std::optional<std::string>(std::move(data));
 }
 
-}  // namespace ds::edit
+}  // namespace ds::text

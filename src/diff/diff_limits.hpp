@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ds::edit {
+namespace ds::diff {
 
 inline constexpr uint64_t kDefaultMaxDiffFileSize = uint64_t{10} << 20;  // 10 MiB
 
@@ -51,4 +51,4 @@ std::string omitted_note(const OmittedFile& f, std::string_view action);
 // The notes of `files`, one line each, in order.
 std::string omitted_notes(const std::vector<OmittedFile>& files, std::string_view action);
 
-}  // namespace ds::edit
+}  // namespace ds::diff
