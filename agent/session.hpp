@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/events.hpp"
 #include "agent/config/run_config.hpp"
+#include "agent/events.hpp"
 #include "agent/test_results.hpp"
 #include "agent/verdict.hpp"
 #include "exec/process.hpp"

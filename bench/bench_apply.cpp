@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "edit/plan.hpp"
 #include "diff/unified_diff.hpp"
+#include "edit/plan.hpp"
 #include "tests/support/memory_source.hpp"
 
 using namespace ds::edit;

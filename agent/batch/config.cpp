@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "agent/batch/output.hpp"
+#include "agent/config/container_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
-#include "agent/config/container_setup.hpp"
 #include "llm/generation.hpp"
 #include "llm/pricing.hpp"
 

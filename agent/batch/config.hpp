@@ -8,8 +8,8 @@
 
 #include "agent/batch/mode.hpp"
 #include "agent/batch/shard.hpp"
-#include "agent/config/settings.hpp"
 #include "agent/config/run_config.hpp"
+#include "agent/config/settings.hpp"
 #include "base/result.hpp"
 #include "llm/config.hpp"
 

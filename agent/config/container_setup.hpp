@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "agent/config/settings.hpp"
 #include "agent/config/run_config.hpp"
+#include "agent/config/settings.hpp"
 #include "base/result.hpp"
 #include "exec/container_runner.hpp"
 

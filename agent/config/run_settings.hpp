@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "agent/config/settings.hpp"
 #include "agent/config/run_config.hpp"
+#include "agent/config/settings.hpp"
 #include "base/result.hpp"
 #include "llm/config.hpp"
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "text/repo_paths.hpp"
 #include "edit/plan_internal.hpp"
+#include "text/repo_paths.hpp"
 
 namespace ds::edit {
 namespace detail {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "edit/line_numbers.hpp"
-#include "text/repo_paths.hpp"
 #include "edit/plan_internal.hpp"
+#include "text/repo_paths.hpp"
 
 namespace ds::edit::detail {
 namespace {

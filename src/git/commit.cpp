@@ -4,9 +4,9 @@
 
 #include <sys/stat.h>
 
-#include "text/repo_paths.hpp"
 #include "git/handles.hpp"
 #include "git/run_commit.hpp"
+#include "text/repo_paths.hpp"
 
 namespace ds::git {
 namespace {

@@ -15,8 +15,8 @@
 #include <cstring>
 #include <memory>
 
-#include "text/repo_paths.hpp"
 #include "git/handles.hpp"
+#include "text/repo_paths.hpp"
 
 namespace ds::git {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "base/atomic_write.hpp"
 #include "git/checkpoint.hpp"
-#include "git/handles.hpp"
 #include "git/diffsmith_dir.hpp"
+#include "git/handles.hpp"
 
 namespace ds::git {
 namespace {

@@ -10,8 +10,8 @@
 #include <set>
 
 #include "base/atomic_write.hpp"
-#include "text/repo_paths.hpp"
 #include "diff/unified_diff.hpp"
+#include "text/repo_paths.hpp"
 #include "worktree/journal.hpp"
 
 namespace ds::worktree {

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "edit/parse.hpp"
 #include "diff/unified_diff.hpp"
+#include "edit/parse.hpp"
 #include "git/path_check.hpp"
 #include "git/repository.hpp"
 #include "worktree/apply.hpp"

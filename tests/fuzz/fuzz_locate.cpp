@@ -13,11 +13,11 @@
 #include <string>
 #include <string_view>
 
+#include "diff/unified_diff.hpp"
 #include "diff_oracle.hpp"
 #include "edit/locate.hpp"
 #include "edit/parse.hpp"
 #include "edit/plan.hpp"
-#include "diff/unified_diff.hpp"
 #include "fuzz_check.hpp"
 #include "text/lines.hpp"
 

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "agent/events.hpp"
 #include "agent/config/run_config.hpp"
+#include "agent/events.hpp"
 #include "agent/session.hpp"
 #include "exec/process.hpp"
 #include "git/repository.hpp"

@@ -1,9 +1,9 @@
 // Which files a diff only names (binary, over the size limit) and the note
 // line it writes for them: never their content, always their size.
+#include "diff/diff_limits.hpp"
+
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "diff/diff_limits.hpp"
 
 using namespace ds::diff;
 

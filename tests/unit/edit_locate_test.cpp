@@ -10,9 +10,9 @@
 #include "edit/fold.hpp"
 #include "edit/line_numbers.hpp"
 #include "edit/locate.hpp"
-#include "text/repo_paths.hpp"
 #include "support/temp_dir.hpp"
 #include "text/lines.hpp"
+#include "text/repo_paths.hpp"
 
 namespace fs = std::filesystem;
 using namespace ds::edit;
