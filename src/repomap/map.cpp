@@ -66,105 +66,150 @@ void update_cache(TagTable& table, std::vector<detail::Work>& work, MapStats& st
 
 }  // namespace
 
+namespace {
+
+// One map being built: what each pass reads and what it leaves for the next.
+struct MapBuild {
+  const MapOptions& opt;
+  MapStats& st;
+  unsigned threads = 1;
+  Clock::time_point started = Clock::now();
+  RepoFiles repo;
+  bool ctags = false;
+  Extractor source = Extractor::kBuiltin;
+  TagTable table;
+  std::vector<detail::Work> work;
+  std::vector<uint32_t> node_blobs;  // the files the map may show, as blobs of `table`
+  std::vector<std::string_view> paths;
+  Graph graph;
+  Evidence evidence;
+  std::vector<float> hybrid;
+  std::vector<ScoredDef> scored;
+};
+
+// Tracked files, the extractor, the tag cache.
+Status list_files(MapBuild& b, const std::string& repo_dir) {
+  auto repo = list_repo_files(repo_dir);
+  if (!repo) return repo.error();
+  b.repo = std::move(*repo);
+  b.st.files_tracked = b.repo.tracked;
+  b.st.cache_path = b.repo.cache_dir + "/" + kCacheFileName;
+  // Only a PATH lookup here: running `ctags --version` waits until some file
+  // actually needs extracting, so a warm run starts no process.
+  b.ctags = b.opt.use_ctags && ctags_on_path();
+  if (b.opt.use_ctags && !b.ctags) b.st.note += "ctags not on PATH, used the built-in extractor; ";
+  b.st.used_ctags = b.ctags;
+  b.source = b.ctags ? Extractor::kCtags : Extractor::kBuiltin;
+  if (!b.opt.use_cache) return Ok{};
+  auto loaded = load_cache(b.st.cache_path);
+  if (loaded) {
+    b.table = std::move(*loaded);
+    b.st.cache_loaded = true;
+  } else if (loaded.error().kind != ErrorKind::CacheMissing) {
+    b.st.note += loaded.error().message + "; ";
+  }
+  return Ok{};
+}
+
+// What changed since the cache: stat data against the index, else a hash.
+void scan(MapBuild& b) {
+  b.work = detail::collect_work(b.repo, b.ctags);
+  b.st.files_considered = b.work.size();
+  detail::check_worktree(b.work, b.repo, b.table, b.source, b.threads);
+  b.st.ms_scan = ms_since(b.started);
+}
+
+// Extract what the cache lacks on all cores; write the cache back.
+void extract(MapBuild& b) {
+  const auto t = Clock::now();
+  detail::extract_missing(b.work, b.repo, b.table, b.source, b.ctags, b.threads, b.st);
+  if (b.opt.use_cache) update_cache(b.table, b.work, b.st);
+  b.st.ms_extract = ms_since(t);
+}
+
+// The files the map may show: not skipped, not binary.
+void choose_nodes(MapBuild& b) {
+  for (const detail::Work& w : b.work) {
+    if (w.state == detail::State::kSkip) {
+      ++b.st.files_skipped;
+      continue;
+    }
+    const BlobRec& blob = b.table.blob(static_cast<uint32_t>(w.blob));
+    if (blob.flags & kBlobBinary) continue;
+    b.node_blobs.push_back(static_cast<uint32_t>(w.blob));
+    b.paths.push_back(b.repo.files[w.file].path);
+    b.st.definitions += blob.def_count;
+  }
+  b.st.files_cached = b.work.size() - b.st.files_skipped - b.st.files_parsed;
+  b.st.identifiers = b.table.name_count();
+}
+
+// The reference graph, from its cache (keyed by the table's generation and
+// the node list) or built and saved.
+void load_or_build_graph(MapBuild& b) {
+  const uint64_t key = b.opt.use_cache ? graph_key(b.table.generation(), b.node_blobs) : 0;
+  const std::string graph_path = b.repo.cache_dir + "/" + kGraphFileName;
+  auto cached = key ? load_graph(graph_path, key) : Result<Graph>(make_error("no key"));
+  if (cached) {
+    b.graph = std::move(*cached);
+    b.st.graph_cached = true;
+  } else {
+    b.graph = build_graph(b.table, b.node_blobs);
+    if (key) {
+      auto saved = save_graph(b.graph, key, graph_path);
+      if (!saved) b.st.note += saved.error().message + "; ";
+    }
+  }
+  b.st.graph_edges = b.graph.edge_file.size();
+}
+
+// Lexical evidence for the task's terms, boosts, personalised PageRank, the
+// hybrid file scores and the scored definitions.
+void rank(MapBuild& b, Clock::time_point t_rank) {
+  b.evidence = gather_evidence(b.table, b.node_blobs, b.paths, b.opt.terms, b.threads);
+  b.st.ms_lexical = ms_since(t_rank);
+  detail::Boosts boosts = detail::compute_boosts(b.table, b.node_blobs, b.paths, b.opt.terms,
+                                                 b.opt.focus_files, b.repo.workdir, b.evidence.lexical);
+  b.evidence.defines = boosts.defines;
+  RankResult ranked = rank_graph(b.graph, boosts.personalization, b.threads);
+  b.st.rank_iterations = ranked.iterations;
+  b.hybrid = hybrid_scores(b.evidence, b.paths, ranked.file_rank);
+  detail::apply_hybrid(boosts, b.hybrid);
+  b.scored = detail::score_definitions(b.table, b.node_blobs, ranked, boosts);
+  b.st.ms_rank = ms_since(t_rank);
+}
+
+// The files most likely to matter, then the symbols, within the budget.
+std::string render(MapBuild& b) {
+  std::string text = render_top_files(b.evidence, b.hybrid, b.paths, kTopFiles);
+  const size_t header_tokens = text::estimate_tokens(text);
+  if (header_tokens * 2 > b.opt.max_tokens) text.clear();  // a tiny budget: symbols only
+  text += render_map(b.table, b.paths, b.scored, b.opt.max_tokens - text::estimate_tokens(text));
+  return text;
+}
+
+}  // namespace
+
 Result<std::string> build_map(const std::string& repo_dir, const MapOptions& opt, MapStats* stats_out) {
   MapStats local_stats;
   MapStats& st = stats_out ? *stats_out : local_stats;
   st = MapStats{};
   if (opt.max_tokens == 0) return std::string();
-  const auto t_start = Clock::now();
-  const unsigned threads = opt.threads ? opt.threads : default_threads();
+  MapBuild b{opt, st};
+  b.threads = opt.threads ? opt.threads : default_threads();
 
-  // 1. Tracked files, the extractor, the tag cache.
-  auto repo_r = list_repo_files(repo_dir);
-  if (!repo_r) return repo_r.error();
-  const RepoFiles& repo = *repo_r;
-  st.files_tracked = repo.tracked;
-  st.cache_path = repo.cache_dir + "/" + kCacheFileName;
-  // Only a PATH lookup here: running `ctags --version` waits until some file
-  // actually needs extracting, so a warm run starts no process.
-  const bool ctags = opt.use_ctags && ctags_on_path();
-  if (opt.use_ctags && !ctags) st.note += "ctags not on PATH, used the built-in extractor; ";
-  st.used_ctags = ctags;
-  const Extractor source = ctags ? Extractor::kCtags : Extractor::kBuiltin;
-  TagTable table;
-  if (opt.use_cache) {
-    auto loaded = load_cache(st.cache_path);
-    if (loaded) {
-      table = std::move(*loaded);
-      st.cache_loaded = true;
-    } else if (loaded.error().kind != ErrorKind::CacheMissing) {
-      st.note += loaded.error().message + "; ";
-    }
-  }
-
-  // 2. What changed: stat against the index.
-  std::vector<detail::Work> work = detail::collect_work(repo, ctags);
-  st.files_considered = work.size();
-  detail::check_worktree(work, repo, table, source, threads);
-  st.ms_scan = ms_since(t_start);
-
-  // 3. Extract what the cache lacks; 4. update the cache.
-  const auto t_extract = Clock::now();
-  detail::extract_missing(work, repo, table, source, ctags, threads, st);
-  if (opt.use_cache) update_cache(table, work, st);
-  st.ms_extract = ms_since(t_extract);
-
-  // 5. Graph (cached by table generation + node list) and rank.
+  if (Status listed = list_files(b, repo_dir); !listed) return listed.error();
+  scan(b);
+  extract(b);
   const auto t_rank = Clock::now();
-  std::vector<uint32_t> node_blobs;
-  std::vector<std::string_view> paths;
-  for (const detail::Work& w : work) {
-    if (w.state == detail::State::kSkip) {
-      ++st.files_skipped;
-      continue;
-    }
-    const BlobRec& b = table.blob(static_cast<uint32_t>(w.blob));
-    if (b.flags & kBlobBinary) continue;
-    node_blobs.push_back(static_cast<uint32_t>(w.blob));
-    paths.push_back(repo.files[w.file].path);
-    st.definitions += b.def_count;
-  }
-  st.files_cached = work.size() - st.files_skipped - st.files_parsed;
-  st.identifiers = table.name_count();
-
-  const uint64_t key = opt.use_cache ? graph_key(table.generation(), node_blobs) : 0;
-  const std::string graph_path = repo.cache_dir + "/" + kGraphFileName;
-  Graph graph;
-  auto cached_graph = key ? load_graph(graph_path, key) : Result<Graph>(make_error("no key"));
-  if (cached_graph) {
-    graph = std::move(*cached_graph);
-    st.graph_cached = true;
-  } else {
-    graph = build_graph(table, node_blobs);
-    if (key) {
-      auto saved = save_graph(graph, key, graph_path);
-      if (!saved) st.note += saved.error().message + "; ";
-    }
-  }
-  st.graph_edges = graph.edge_file.size();
-  Evidence evidence = gather_evidence(table, node_blobs, paths, opt.terms, threads);
-  st.ms_lexical = ms_since(t_rank);
-  detail::Boosts boosts = detail::compute_boosts(table, node_blobs, paths, opt.terms, opt.focus_files,
-                                                 repo.workdir, evidence.lexical);
-  evidence.defines = boosts.defines;
-  RankResult rank = rank_graph(graph, boosts.personalization, threads);
-  st.rank_iterations = rank.iterations;
-  std::vector<float> hybrid = hybrid_scores(evidence, paths, rank.file_rank);
-  detail::apply_hybrid(boosts, hybrid);
-  std::vector<ScoredDef> scored = detail::score_definitions(table, node_blobs, rank, boosts);
-  st.ms_rank = ms_since(t_rank);
-
-  // 6. Render: the files most likely to matter, then the symbols.
+  choose_nodes(b);
+  load_or_build_graph(b);
+  rank(b, t_rank);
   const auto t_render = Clock::now();
-  std::string text = render_top_files(evidence, hybrid, paths, kTopFiles);
-  const size_t header_tokens = text::estimate_tokens(text);
-  if (header_tokens * 2 > opt.max_tokens) {
-    text.clear();  // a tiny budget: symbols only
-  }
-  text += render_map(table, paths, scored, opt.max_tokens - text::estimate_tokens(text));
+  std::string text = render(b);
   st.ms_render = ms_since(t_render);
   st.map_tokens = text::estimate_tokens(text);
-  st.ms_total = ms_since(t_start);
+  st.ms_total = ms_since(b.started);
   return text;
 }
 
