@@ -11,6 +11,7 @@
 
 #include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
+#include "edit/syntax_guard.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
 
@@ -54,6 +55,8 @@ struct RunConfig {
   // the plain runner under --sandbox off); null: the tool is not offered.
   std::shared_ptr<exec::ProcessRunner> command_runner;
   int command_timeout_s = 120;  // the longest one command may run
+  // The syntax guard every edit passes before it is written (null: --no-lint).
+  std::shared_ptr<edit::SyntaxGuard> syntax_guard;
   // --container: tests (and commands) run in a container of this image
   // (placeholders {id} {id_docker} {repo} {version}); "" = on this machine.
   std::string container_image;

@@ -31,6 +31,33 @@ class CheckedSource : public edit::FileSource {
   WorkdirSource source_;
 };
 
+// Runs the guard over the planned changes: a file that no longer parses is
+// dropped from them, and the blocks that edited it fail with the reason.
+void guard_changes(edit::EditPlan& plan, edit::SyntaxGuard& guard) {
+  std::vector<edit::FileChange> kept;
+  for (auto& change : plan.changes) {
+    auto problem = guard.check(change);
+    if (!problem) {
+      kept.push_back(std::move(change));
+      continue;
+    }
+    std::string why = edit::syntax_refusal(*problem, *change.after);
+    int first = 0;
+    for (auto& b : plan.results) {
+      if (!b.applied || b.path != change.path) continue;
+      b.applied = false;
+      b.closest.clear();
+      b.line = problem->line;
+      b.error = "Block " + std::to_string(b.index) + " (" + b.path + "): " +
+                (first == 0 ? why
+                            : "not written either: " + b.path + " no longer parses (see block " +
+                                  std::to_string(first) + ").");
+      if (first == 0) first = b.index;
+    }
+  }
+  plan.changes = std::move(kept);
+}
+
 }  // namespace
 
 EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const EditApplyOptions& opts) {
@@ -45,6 +72,7 @@ EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const E
   size_t named = std::min(r.parsed.blocks.size(), edit::kMaxFailedEditsPerReply);
   for (size_t i = 0; i < named; ++i) plan_opts.other_candidates.push_back(r.parsed.blocks[i].path);
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
+  if (opts.guard) guard_changes(r.plan, *opts.guard);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
   if (!write) return r;
   r.diff = edit::unified_diff(r.plan.changes);
