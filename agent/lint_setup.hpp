@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "agent/cli/settings.hpp"
 #include "base/result.hpp"
@@ -14,8 +15,12 @@
 
 namespace ds::agent {
 
-// Null under --no-lint.
-Result<std::shared_ptr<edit::SyntaxGuard>> make_syntax_guard(const Settings& s, git::Repository& repo,
-                                                             exec::ProcessRunner& runner);
+// The guard's settings; nullopt under --no-lint.
+Result<std::optional<edit::SyntaxGuardConfig>> syntax_guard_config(const Settings& s);
+
+// The guard for one repository (null when `cfg` is), its copies under the
+// repository's diffsmith folder, its checks run by `runner`.
+Result<std::shared_ptr<edit::SyntaxGuard>> make_syntax_guard(
+    const std::optional<edit::SyntaxGuardConfig>& cfg, git::Repository& repo, exec::ProcessRunner& runner);
 
 }  // namespace ds::agent

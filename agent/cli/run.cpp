@@ -326,7 +326,7 @@ struct RunTools {
 
 // The syntax guard (lint_setup.hpp), its checks run by `runner`.
 Pass start_syntax_guard(RunSetup& s, exec::ProcessRunner& runner) {
-  auto guard = make_syntax_guard(s.args.settings, *s.repo, runner);
+  auto guard = make_syntax_guard(s.cfg.lint, *s.repo, runner);
   if (!guard.ok()) return usage(guard.error());
   s.cfg.syntax_guard = std::move(*guard);
   return {};
