@@ -16,7 +16,7 @@ namespace {
 
 // Python's compile() parses without writing bytecode (no __pycache__).
 constexpr const char* kPython =
-    "python3 -c 'import sys; compile(open(sys.argv[1], \"rb\").read(), sys.argv[1], \"exec\", "
+    "python3 -S -c 'import sys; compile(open(sys.argv[1], \"rb\").read(), sys.argv[1], \"exec\", "
     "dont_inherit=True)' {file}";
 
 constexpr size_t kMessageLines = 12;  // the parser's output kept for the model
