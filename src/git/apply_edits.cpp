@@ -2,8 +2,10 @@
 #include "git/apply_edits.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "edit/parse.hpp"
+#include "edit/paths.hpp"
 #include "edit/unified_diff.hpp"
 #include "git/apply.hpp"
 #include "git/path_check.hpp"
@@ -32,30 +34,42 @@ class CheckedSource : public edit::FileSource {
 };
 
 // Runs the guard over the planned changes: a file that no longer parses is
-// dropped from them, and the blocks that edited it fail with the reason.
-void guard_changes(edit::EditPlan& plan, edit::SyntaxGuard& guard) {
-  std::vector<edit::FileChange> kept;
-  for (auto& change : plan.changes) {
-    auto problem = guard.check(change);
-    if (!problem) {
-      kept.push_back(std::move(change));
-      continue;
-    }
-    std::string why = edit::syntax_refusal(*problem, *change.after);
-    int first = 0;
-    for (auto& b : plan.results) {
-      if (!b.applied || b.path != change.path) continue;
-      b.applied = false;
-      b.closest.clear();
-      b.line = problem->line;
-      b.error = "Block " + std::to_string(b.index) + " (" + b.path + "): " +
-                (first == 0 ? why
-                            : "not written either: " + b.path + " no longer parses (see block " +
-                                  std::to_string(first) + ").");
-      if (first == 0) first = b.index;
+// dropped from them, and the blocks that edited it fail with the reason. A
+// V4A move into such a file keeps its source too (its deletion is dropped).
+void guard_changes(edit::EditPlan& plan, const edit::ParsedEdits& parsed, edit::SyntaxGuard& guard) {
+  std::map<std::string, std::string> refused;  // path -> why
+  std::map<std::string, int> line;
+  for (const auto& change : plan.changes) {
+    if (auto problem = guard.check(change)) {
+      refused[change.path] = edit::syntax_refusal(*problem, *change.after);
+      line[change.path] = problem->line;
     }
   }
-  plan.changes = std::move(kept);
+  if (refused.empty()) return;
+  for (const auto& op : parsed.ops) {
+    if (op.move_to.empty()) continue;
+    auto dest = edit::normalize_repo_path(op.move_to);
+    auto source = edit::normalize_repo_path(op.path);
+    if (dest && source && refused.count(*dest) && !refused.count(*source)) {
+      refused[*source] = refused[*dest];
+      line[*source] = line[*dest];
+    }
+  }
+  std::erase_if(plan.changes, [&](const edit::FileChange& c) { return refused.count(c.path) > 0; });
+  std::map<std::string, int> first;  // path -> the block whose error holds the details
+  for (auto& b : plan.results) {
+    auto it = refused.find(b.path);
+    if (!b.applied || it == refused.end()) continue;
+    b.applied = false;
+    b.closest.clear();
+    b.line = line[b.path];
+    int& shown = first[it->second];
+    b.error = "Block " + std::to_string(b.index) + " (" + b.path + "): " +
+              (shown == 0 ? it->second
+                          : "not written either: the result does not parse (see block " +
+                                std::to_string(shown) + ").");
+    if (shown == 0) shown = b.index;
+  }
 }
 
 }  // namespace
@@ -72,7 +86,7 @@ EditApplyResult apply_edit_text(Repository& repo, std::string_view text, const E
   size_t named = std::min(r.parsed.blocks.size(), edit::kMaxFailedEditsPerReply);
   for (size_t i = 0; i < named; ++i) plan_opts.other_candidates.push_back(r.parsed.blocks[i].path);
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
-  if (opts.guard) guard_changes(r.plan, *opts.guard);
+  if (opts.guard) guard_changes(r.plan, r.parsed, *opts.guard);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
   if (!write) return r;
   r.diff = edit::unified_diff(r.plan.changes);

@@ -64,6 +64,20 @@ TEST_CASE("syntax guard in apply_edit_text: the broken file is not written, the 
   CHECK(contains(fb, "see block 1"));
   CHECK(contains(fb, "conf.json no longer parses (json)"));
 
+  // A V4A move into a broken file: neither the move nor the source's deletion happens.
+  opts.format = ds::edit::Format::Patch;
+  auto moved = ds::git::apply_edit_text(r,
+                                        "*** Begin Patch\n*** Update File: m.py\n*** Move to: n.py\n@@\n"
+                                        " def f(x):\n-    return x + 1\n+    return (x + 2\n*** End Patch\n",
+                                        opts);
+  INFO(ds::git::block_summary(moved));
+  CHECK(moved.plan.failed() == 1);
+  CHECK_FALSE(moved.written);
+  CHECK(repo.read("m.py") == kModule);
+  CHECK_FALSE(repo.exists("n.py"));
+  CHECK(contains(ds::git::feedback_for_model(moved), "n.py no longer parses"));
+  opts.format = ds::edit::Format::Auto;
+
   // Without the guard the same edit is written.
   opts.guard = nullptr;
   auto plain = ds::git::apply_edit_text(r, broken_block(), opts);
