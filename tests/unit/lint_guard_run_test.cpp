@@ -152,3 +152,20 @@ TEST_CASE("syntax guard settings: lint.EXT from the user's config, never from th
   REQUIRE(reqs.size() >= 2);
   CHECK(contains(all_text(reqs[1]), "a.cfg no longer parses (sh)"));
 }
+
+TEST_CASE("syntax guard in a run: a checker that is not installed is skipped, with one notice") {
+  TempRepo repo({{"a.txt", "one\n"}});
+  TempDir home;
+  write_file(home.path + "/.config/diffsmith/config.toml", "[lint]\ntxt = \"no-such-checker-abc {file}\"\n");
+  auto mock = start_mock(script({edit_turn(sr_block("a.txt", "one\n", "two\n")),
+                                 edit_turn(sr_block("a.txt", "two\n", "three\n")), finish_turn("done")}));
+  ProcOptions opts;
+  opts.env["XDG_CONFIG_HOME"] = home.path + "/.config";
+  ProcResult r = run_agent(repo, *mock, "edit a.txt", "true", {"--no-commands"}, opts);
+  INFO("stderr: " << r.err);
+  CHECK(repo.read("a.txt") == "three\n");  // both edits written
+  const std::string notice = "no `no-such-checker-abc` on PATH, so .txt files are not checked";
+  size_t first = r.err.find(notice);
+  REQUIRE(first != std::string::npos);
+  CHECK(r.err.find("no-such-checker-abc", first + notice.size()) == std::string::npos);  // once
+}
