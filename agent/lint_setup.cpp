@@ -1,6 +1,9 @@
 // Building the syntax guard of a run (lint_setup.hpp).
 #include "agent/lint_setup.hpp"
 
+#include <set>
+
+#include "exec/sandbox.hpp"
 #include "git/lock.hpp"
 
 namespace ds::agent {
@@ -26,6 +29,31 @@ Result<std::shared_ptr<edit::SyntaxGuard>> make_syntax_guard(
   c.scratch_dir = *dir + "/lint";
   c.cwd = repo.root();
   return std::make_shared<edit::SyntaxGuard>(std::move(c), runner);
+}
+
+std::string syntax_guard_summary(const Settings& s) {
+  auto cfg = syntax_guard_config(s);
+  if (!cfg.ok()) return "syntax guard: " + cfg.error().message + "\n";
+  if (!*cfg) return "syntax guard: off (--no-lint)\n";
+  std::set<std::string> exts = {"py", "js", "json", "sh", "go", "rb", "php"};
+  for (const auto& [ext, command] : (*cfg)->commands) exts.insert(ext);
+  std::string out = "syntax guard:";
+  const char* sep = " ";
+  for (const auto& ext : exts) {
+    auto it = (*cfg)->commands.find(ext);
+    std::string command = it != (*cfg)->commands.end() ? it->second : edit::builtin_syntax_command(ext);
+    std::string program = command.substr(0, command.find(' '));
+    std::string what;
+    if (command == "off")
+      what = "(off)";
+    else if (command.empty())
+      what = ext == "json" ? "in-process" : "(none)";
+    else
+      what = exec::find_program(program).empty() ? "(no " + program + " on PATH)" : program;
+    out += sep + ("." + ext) + " " + what;
+    sep = ", ";
+  }
+  return out + "\n";
 }
 
 }  // namespace ds::agent

@@ -23,4 +23,9 @@ Result<std::optional<edit::SyntaxGuardConfig>> syntax_guard_config(const Setting
 Result<std::shared_ptr<edit::SyntaxGuard>> make_syntax_guard(
     const std::optional<edit::SyntaxGuardConfig>& cfg, git::Repository& repo, exec::ProcessRunner& runner);
 
+// One line for `doctor`: each extension the guard checks and with what, or
+// what is missing ("syntax guard: .py python3, .json in-process, .go (no
+// gofmt on PATH)"), or "syntax guard: off (--no-lint)".
+std::string syntax_guard_summary(const Settings& s);
+
 }  // namespace ds::agent

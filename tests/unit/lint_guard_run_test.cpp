@@ -7,6 +7,7 @@
 // a repository's .diffsmith.toml refused.
 #include <catch2/catch.hpp>
 
+#include "agent/lint_setup.hpp"
 #include "exec/process.hpp"
 #include "git/apply_edits.hpp"
 #include "support/run_fixture.hpp"
@@ -168,4 +169,18 @@ TEST_CASE("syntax guard in a run: a checker that is not installed is skipped, wi
   size_t first = r.err.find(notice);
   REQUIRE(first != std::string::npos);
   CHECK(r.err.find("no-such-checker-abc", first + notice.size()) == std::string::npos);  // once
+}
+
+TEST_CASE("syntax guard in doctor: each extension and its parser, or what is missing") {
+  ds::agent::Settings s;
+  s.files["lint.txt"] =
+      ds::agent::SettingValue{"no-such-checker-abc {file}", "config /x/config.toml", 3, false};
+  s.files["lint.py"] = ds::agent::SettingValue{"off", "config /x/config.toml", 4, false};
+  std::string line = ds::agent::syntax_guard_summary(s);
+  CHECK(contains(line, ".json in-process"));
+  CHECK(contains(line, ".py (off)"));
+  CHECK(contains(line, ".txt (no no-such-checker-abc on PATH)"));
+  CHECK(contains(line, ".sh bash"));
+  s.flags["no-lint"] = ds::agent::SettingValue{"true", "--no-lint"};
+  CHECK(ds::agent::syntax_guard_summary(s) == "syntax guard: off (--no-lint)\n");
 }
