@@ -94,6 +94,7 @@ bool Session::start() {
     };
   }
   tool_ctx_.commands = cfg_.command_runner.get();
+  tool_ctx_.guard = cfg_.syntax_guard.get();
   tool_ctx_.command_timeout_s = cfg_.command_timeout_s;
   tool_ctx_.command_output_tokens = cfg_.test_output_tokens;
   tool_ctx_.max_diff_file_size = cfg_.max_diff_file_size;
@@ -321,6 +322,7 @@ void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   opts.format = edit::Format::Auto;
   opts.partial = true;
   opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
+  opts.guard = tool_ctx_.guard;
   // A long reply stops being applied on Ctrl-C or at --max-time, as tool calls do.
   opts.stop = [this, &ts]() -> std::string {
     if (interrupted()) return "the run was interrupted";
@@ -462,6 +464,8 @@ void Session::note_edit_result(const worktree::EditApplyResult& r, TurnState& ts
     events_.event(ev::Edit{out_.turns, b.index, b.path, b.applied, b.level, b.error, b.note});
   }
   if (!r.write_error.empty()) events_.event(ev::Notice{"edits not written: " + r.write_error});
+  if (tool_ctx_.guard)
+    for (auto& n : tool_ctx_.guard->take_notes()) events_.event(ev::Notice{std::move(n)});
   if (!r.written) return;
   ts.files_changed = unrecorded_edits_ = true;
   for (const auto& c : r.plan.changes)

@@ -13,6 +13,7 @@ ToolOutcome apply_text(const std::string& text, edit::Format format, ToolContext
   opts.format = format;
   opts.partial = true;
   opts.other_candidates = ctx.worked_on;
+  opts.guard = ctx.guard;
   opts.stop = [&ctx]() -> std::string {
     return ctx.interrupted && ctx.interrupted->load() ? "the run was interrupted" : "";
   };

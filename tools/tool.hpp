@@ -49,6 +49,8 @@ struct ToolContext {
   // Files the model read or edited in this run, for an edit block that names
   // the wrong file (worktree::EditApplyOptions::other_candidates). Kept by the agent.
   std::vector<std::string> worked_on;
+  // The syntax guard edits pass before they are written; null: --no-lint.
+  worktree::SyntaxGuard* guard = nullptr;
 };
 
 struct ToolOutcome {

@@ -14,6 +14,7 @@
 
 #include "agent/batch/shard.hpp"
 #include "agent/config/container_setup.hpp"
+#include "agent/config/lint_setup.hpp"
 #include "agent/events.hpp"
 #include "agent/run_id.hpp"
 #include "agent/session.hpp"
@@ -221,7 +222,11 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
   if (!container) return container.error();
   exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
-  Session session(rc, repo, client, test_runner, events, interrupted_);
+  RunConfig with_guard = rc;  // the syntax guard's copies are checked here, outside any container
+  auto guard = make_syntax_guard(rc.lint, repo, runner);
+  if (!guard) return guard.error();
+  with_guard.syntax_guard = std::move(*guard);
+  Session session(with_guard, repo, client, test_runner, events, interrupted_);
   return session.run();
 }
 

@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <string>
 
+#include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
 #include "agent/exit_code.hpp"
@@ -86,6 +87,7 @@ std::string short_reply(const std::string& text) {
 void print_settings(const Settings& s, const std::string& root, std::ostream& out) {
   out << "diffsmith doctor: settings (flag > env > repo config > user config > default)\n";
   test_row(out, s, root);
+  out << syntax_guard_summary(s);
   for (const OptionSpec& o : run_options()) {
     if (std::string_view(o.name) == "test" && !s.get("test") && !root.empty()) {  // detected
       auto t = resolve_test_command(s, root);

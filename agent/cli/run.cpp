@@ -23,6 +23,7 @@
 #include "agent/cli/run_history.hpp"
 #include "agent/config/command_setup.hpp"
 #include "agent/config/container_setup.hpp"
+#include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
 #include "agent/config/test_detect.hpp"
@@ -324,6 +325,14 @@ struct RunTools {
   const std::atomic<bool>* interrupted = nullptr;
 };
 
+// The syntax guard (lint_setup.hpp), its checks run by `runner`.
+Pass start_syntax_guard(RunSetup& s, exec::ProcessRunner& runner) {
+  auto guard = make_syntax_guard(s.cfg.lint, *s.repo, runner);
+  if (!guard.ok()) return usage(guard.error());
+  s.cfg.syntax_guard = std::move(*guard);
+  return {};
+}
+
 // The screen's sink, the model client (its retries are notices of the run in
 // progress), and where tests and the model's commands run: the task's
 // container (--container), else the sandbox for commands (and under
@@ -361,7 +370,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
     auto no_commands = s.args.settings.boolean("no-commands", false);
     if (no_commands.ok() && !*no_commands)
       s.cfg.command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), t.container.get());
-    return {};
+    return start_syntax_guard(s, t.runner);  // the container sees its own tree, not the copies
   }
   auto commands = setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty(), t.runner);
   if (!commands.ok()) return usage(commands.error());
@@ -370,7 +379,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   s.cfg.command_timeout_s = commands->timeout_s;
   t.sandboxed_tests = commands->tests;
   if (t.sandboxed_tests) t.test_runner = t.sandboxed_tests.get();
-  return {};
+  return start_syntax_guard(s, *t.test_runner);
 }
 
 // ---------------------------------------------------------------- one run

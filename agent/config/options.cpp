@@ -115,6 +115,9 @@ const std::vector<OptionSpec>& run_options() {
           .with_no()
           .batch_ignores(kNoCommands),
       opt("no-commands", "Never offer the model the run_command tool").is_flag().batch_ignores(kNoCommands),
+      opt("no-lint",
+          "Write edits without the syntax guard (which refuses an edit that leaves a file unparsable)")
+          .is_flag(),
       opt("command-timeout", "Longest a run_command command may run, in seconds", "120")
           .integer()
           .batch_ignores(kNoCommands),

@@ -13,6 +13,7 @@
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
+#include "worktree/syntax_guard.hpp"
 
 namespace ds::agent {
 
@@ -54,6 +55,11 @@ struct RunConfig {
   // the plain runner under --sandbox off); null: the tool is not offered.
   std::shared_ptr<exec::ProcessRunner> command_runner;
   int command_timeout_s = 120;  // the longest one command may run
+  // The syntax guard's settings (nullopt: --no-lint), and the guard every
+  // edit passes before it is written, made where the runner is known (null:
+  // --no-lint).
+  std::optional<worktree::SyntaxGuardConfig> lint;
+  std::shared_ptr<worktree::SyntaxGuard> syntax_guard;
   // --container: tests (and commands) run in a container of this image
   // (placeholders {id} {id_docker} {repo} {version}); "" = on this machine.
   std::string container_image;

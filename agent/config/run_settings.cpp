@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/test_detect.hpp"
 #include "llm/generation.hpp"
@@ -50,6 +51,9 @@ Result<double> table_number(const Settings& s, const std::string& key) {
 
 // The `run` options that apply to every task (task and test come per task).
 Status fill_run_config(const Settings& s, RunConfig& c) {
+  auto lint = syntax_guard_config(s);
+  if (!lint.ok()) return lint.error();
+  c.lint = std::move(*lint);
   std::string fmt = s.str("edit-format", find_setting("edit-format")->default_text);
   if (fmt == "search-replace")
     c.edit_format = edit::Format::SearchReplace;

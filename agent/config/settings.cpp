@@ -168,6 +168,19 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
     auto line_it = lines.find(section + key);
     int line = line_it == lines.end() ? 0 : line_it->second;
     std::string at = path + (line > 0 ? ":" + std::to_string(line) : "");
+    // lint.EXT = "CMD {file}": the syntax guard's checker for an extension,
+    // a command run on every edit, so the user's own config only.
+    if (section == "lint.") {
+      if (repo) {
+        warn << "diffsmith: ignoring 'lint." << item.name << "' in " << at
+             << ": a repository's .diffsmith.toml may not set a command the syntax guard runs; set it in "
+                "~/.config/diffsmith/config.toml\n";
+        s.refused.push_back(SettingValue{"lint." + item.name, "config " + path, line, true});
+      } else if (!item.inputs.empty()) {
+        s.files["lint." + item.name] = SettingValue{item.inputs.front(), "config " + path, line, false};
+      }
+      continue;
+    }
     // One file serves every command: a setting of another command (workers
     // for batch, seen by run) is accepted, and this command ignores it.
     bool is_known = std::find(known.begin(), known.end(), key) != known.end() || find_setting(key);

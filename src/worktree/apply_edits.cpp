@@ -2,11 +2,13 @@
 #include "worktree/apply_edits.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "diff/unified_diff.hpp"
 #include "edit/parse.hpp"
 #include "git/path_check.hpp"
 #include "git/repository.hpp"
+#include "text/repo_paths.hpp"
 #include "worktree/apply.hpp"
 #include "worktree/workdir_source.hpp"
 
@@ -33,6 +35,45 @@ class CheckedSource : public edit::FileSource {
   WorkdirSource source_;
 };
 
+// Runs the guard over the planned changes: a file that no longer parses is
+// dropped from them, and the blocks that edited it fail with the reason. A
+// V4A move into such a file keeps its source too (its deletion is dropped).
+void guard_changes(edit::EditPlan& plan, const edit::ParsedEdits& parsed, worktree::SyntaxGuard& guard) {
+  std::map<std::string, std::string> refused;  // path -> why
+  std::map<std::string, int> line;
+  for (const auto& change : plan.changes) {
+    if (auto problem = guard.check(change)) {
+      refused[change.path] = worktree::syntax_refusal(*problem, *change.after);
+      line[change.path] = problem->line;
+    }
+  }
+  if (refused.empty()) return;
+  for (const auto& op : parsed.ops) {
+    if (op.move_to.empty()) continue;
+    auto dest = text::normalize_repo_path(op.move_to);
+    auto source = text::normalize_repo_path(op.path);
+    if (dest && source && refused.count(*dest) && !refused.count(*source)) {
+      refused[*source] = refused[*dest];
+      line[*source] = line[*dest];
+    }
+  }
+  std::erase_if(plan.changes, [&](const edit::FileChange& c) { return refused.count(c.path) > 0; });
+  std::map<std::string, int> first;  // path -> the block whose error holds the details
+  for (auto& b : plan.results) {
+    auto it = refused.find(b.path);
+    if (!b.applied || it == refused.end()) continue;
+    b.applied = false;
+    b.closest.clear();
+    b.line = line[b.path];
+    int& shown = first[it->second];
+    b.error = "Block " + std::to_string(b.index) + " (" + b.path + "): " +
+              (shown == 0 ? it->second
+                          : "not written either: the result does not parse (see block " +
+                                std::to_string(shown) + ").");
+    if (shown == 0) shown = b.index;
+  }
+}
+
 }  // namespace
 
 EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, const EditApplyOptions& opts) {
@@ -47,6 +88,7 @@ EditApplyResult apply_edit_text(git::Repository& repo, std::string_view text, co
   size_t named = std::min(r.parsed.blocks.size(), edit::kMaxFailedEditsPerReply);
   for (size_t i = 0; i < named; ++i) plan_opts.other_candidates.push_back(r.parsed.blocks[i].path);
   r.plan = edit::plan_edits(r.parsed, source, plan_opts);
+  if (opts.guard) guard_changes(r.plan, r.parsed, *opts.guard);
   bool write = !r.plan.changes.empty() && (opts.partial || r.plan.failed() == 0);
   if (!write) return r;
   r.diff = diff::unified_diff(r.plan.changes);

@@ -12,6 +12,7 @@
 #include "edit/edit_types.hpp"
 #include "edit/plan.hpp"
 #include "git/repository.hpp"
+#include "worktree/syntax_guard.hpp"
 
 namespace ds::worktree {
 
@@ -26,6 +27,10 @@ struct EditApplyOptions {
   // Asked between edits (edit::PlanOptions::stop): a run passes Ctrl-C and
   // --max-time, so a long reply is not applied to its end after either.
   std::function<std::string()> stop;
+  // Checks each changed file before anything is written (--no-lint: null).
+  // A file the edit leaves unparsable is not written, and its blocks fail
+  // with the parser's error and the numbered lines around it.
+  worktree::SyntaxGuard* guard = nullptr;
 };
 
 struct EditApplyResult {

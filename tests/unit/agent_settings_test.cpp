@@ -146,6 +146,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"sandbox-network", "false"},
       {"sandbox-tests", "false"},
       {"no-commands", "true"},
+      {"no-lint", "true"},
       {"command-timeout", "60"},
       {"container", "img:{id}"},
       {"container-engine", "docker"},
