@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "git/diffsmith_dir.hpp"
 

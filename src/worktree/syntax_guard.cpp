@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "edit/line_numbers.hpp"
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 
 namespace ds::worktree {
@@ -179,7 +180,7 @@ SyntaxGuard::Verdict SyntaxGuard::run(const std::string& path, const std::string
   return v;
 }
 
-std::optional<SyntaxProblem> SyntaxGuard::check(const FileChange& change) {
+std::optional<SyntaxProblem> SyntaxGuard::check(const diff::FileChange& change) {
   if (!change.after) return std::nullopt;
   std::string ext = file_extension(change.path);
   if (ext.empty()) return std::nullopt;
@@ -215,7 +216,7 @@ std::string syntax_refusal(const SyntaxProblem& p, const std::string& new_conten
   if (from <= to) {
     out += "Lines " + std::to_string(from) + "-" + std::to_string(to) + " of " + p.path +
            " as the edit would leave them (line numbers are not part of the file):\n```\n";
-    for (int i = from; i <= to; ++i) out += number_line(static_cast<size_t>(i), lines[i - 1]) + "\n";
+    for (int i = from; i <= to; ++i) out += edit::number_line(static_cast<size_t>(i), lines[i - 1]) + "\n";
     out += "```\n";
   }
   out += "Fix the edit so the file parses and resend it.";

@@ -57,7 +57,7 @@ class SyntaxGuard {
 
   // The problem the change introduces, or nullopt: no checker for its type,
   // a deletion, the new content parses, or the base does not parse either.
-  std::optional<SyntaxProblem> check(const FileChange& change);
+  std::optional<SyntaxProblem> check(const diff::FileChange& change);
 
   // What was skipped for want of a parser ("no `node` on PATH: .js files are
   // not checked"), each once; cleared by the call.

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "support/temp_dir.hpp"
 #include "worktree/syntax_guard.hpp"
