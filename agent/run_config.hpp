@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/context_window.hpp"
 #include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
@@ -60,6 +61,10 @@ struct RunConfig {
   std::string container_engine;  // resolved path of docker/podman
   std::string container_workdir = "/testbed";
   std::string container_network = "none";
+  // Standard SWE-bench mode (batch): the system prompt says hidden tests judge the change.
+  bool hidden_tests = false;
+  // Old tool and test outputs collapsed to stubs (--keep-turns, --context-tokens, --no-collapse).
+  CollapseOptions collapse;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

@@ -71,6 +71,18 @@ const std::vector<OptionSpec>& run_options() {
           .integer()
           .repo_may_lower(),
       opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_lower(),
+      opt("keep-turns",
+          "Tool and test outputs older than this many turns are collapsed to one-line stubs, a block at a "
+          "time (0 = never collapse)",
+          "6")
+          .integer(),
+      opt("collapse-block", "Turns collapsed at once (the prompt cache misses once per block)", "4")
+          .integer(),
+      opt("context-tokens",
+          "Collapse older outputs further while a request is estimated above this many tokens (0 = no "
+          "ceiling)",
+          "80000")
+          .integer(),
       opt("max-diff-file-size",
           "Files larger than this (bytes; k, M, G) are named, not shown, in diffs and left out of the patch",
           "10M")
