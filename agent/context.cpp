@@ -102,7 +102,7 @@ std::string file_tree(const std::vector<std::string>& tracked, size_t max_tokens
 }
 
 std::string initial_user_message(const InitialContext& c) {
-  std::string m;
+  std::string m = c.instructions;
   m += "# Task\n\n" + c.task + "\n\n";
   switch (c.mode) {
     case RunMode::Fix:

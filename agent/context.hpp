@@ -35,6 +35,7 @@ struct PinnedFile {
 };
 
 struct InitialContext {
+  std::string instructions;  // the project instructions' section (instructions.hpp); "" = none
   std::string task;
   std::string test_cmd;  // empty: no tests
   RunMode mode = RunMode::Fix;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/context_window.hpp"
+#include "agent/instructions.hpp"
 #include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
@@ -65,6 +66,8 @@ struct RunConfig {
   bool hidden_tests = false;
   // Old tool and test outputs collapsed to stubs (--keep-turns, --context-tokens, --no-collapse).
   CollapseOptions collapse;
+  // Project instructions (AGENTS.md) for the first message (--no-instructions, instructions-bytes).
+  InstructionOptions instructions;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

@@ -157,6 +157,12 @@ bool Session::start() {
     tool_ctx_.worked_on.push_back(path);
   }
   ctx.first_test_result = first.for_model;
+  if (!follow_up) {  // a follow-up's first message has them already
+    Instructions instructions = load_instructions(repo_.root(), cfg_.instructions);
+    if (!instructions.files.empty())
+      events_.event(ev::Notice{"project instructions: " + instructions.summary()});
+    ctx.instructions = std::move(instructions.text);
+  }
   if (follow_up) {  // the conversation so far, byte for byte (the prompt cache hits), then the follow-up
     for (auto& m : continues_.messages) add_message(std::move(m));
     continues_.messages.clear();

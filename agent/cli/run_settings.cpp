@@ -63,6 +63,20 @@ Status fill_collapse(const Settings& s, CollapseOptions& c) {
   return Ok{};
 }
 
+// no-instructions, instructions-bytes; the user's AGENTS.md. The
+// working directory is the caller's (run's -C; batch: each checkout's root).
+Status fill_instructions(const Settings& s, InstructionOptions& o) {
+  auto off = s.boolean("no-instructions", false);
+  if (!off.ok()) return off.error();
+  o.enabled = !*off;
+  auto cap =
+      text::parse_byte_size(s.str("instructions-bytes", find_setting("instructions-bytes")->default_text));
+  if (!cap) return make_error("--instructions-bytes: " + cap.error().message);
+  o.max_bytes = *cap;
+  o.user_file = user_instructions_path();
+  return Ok{};
+}
+
 }  // namespace
 
 // The `run` options that apply to every task (task and test come per task).
@@ -96,6 +110,7 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
   c.test_output_tokens = static_cast<size_t>(std::max<int64_t>(200, *tot));
   c.map_tokens = static_cast<size_t>(std::max<int64_t>(0, *mt));
   if (Status st = fill_collapse(s, c.collapse); !st.ok()) return st;
+  if (Status st = fill_instructions(s, c.instructions); !st.ok()) return st;
   std::string size_text = s.str("max-diff-file-size", find_setting("max-diff-file-size")->default_text);
   auto max_diff = text::parse_byte_size(size_text);
   if (!max_diff) {

@@ -129,6 +129,8 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"test-output-tokens", "2000"},
       {"map-tokens", "1024"},
       {"keep-turns", "5"},
+      {"no-instructions", "true"},
+      {"instructions-bytes", "16k"},
       {"collapse-block", "3"},
       {"context-tokens", "50000"},
       {"max-diff-file-size", "1M"},
