@@ -81,9 +81,9 @@ const std::vector<OptionSpec>& run_options() {
       opt("keep-turns",
           "Tool and test outputs older than this many turns are collapsed to one-line stubs, a block at a "
           "time (0 = never collapse)",
-          "6")
+          "2")
           .integer(),
-      opt("collapse-block", "Turns collapsed at once (the prompt cache misses once per block)", "4")
+      opt("collapse-block", "Turns collapsed at once (the prompt cache misses once per block)", "6")
           .integer(),
       opt("context-tokens",
           "Collapse older outputs further while a request is estimated above this many tokens (0 = no "
