@@ -519,7 +519,8 @@ void Session::note_collapse(const Collapsed& c, const char* why) {
                           ? "turn " + std::to_string(c.first_turn)
                           : "turns " + std::to_string(c.first_turn) + "-" + std::to_string(c.last_turn);
   std::string what = std::to_string(c.outputs) + " tool or test output(s) of " + turns +
-                     " collapsed to one-line stubs (~" + std::to_string(c.tokens_saved) + " tokens)";
+                     " were collapsed to one-line stubs (~" + std::to_string(c.tokens_saved) +
+                     " tokens saved)";
   events_.event(ev::Notice{std::string("context: ") + why + ": " + what});
   add_message(llm::Message::user("Note: to keep the context small, " + what +
                                  ". Make the call again if you need one of them."));
