@@ -1,6 +1,7 @@
 // System prompt and first user message.
 #include "agent/context.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "agent/embedded.hpp"
@@ -8,11 +9,35 @@
 
 namespace ds::agent {
 
-std::string system_prompt(edit::Format edit_format) {
+namespace {
+
+// prompts/<name> without its final newline(s).
+std::string part(const std::string& name) {
+  std::string s(prompt(name));
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+void fill(std::string& text, const std::string& marker, const std::string& with) {
+  if (auto pos = text.find(marker); pos != std::string::npos) text.replace(pos, marker.size(), with);
+}
+
+}  // namespace
+
+std::string system_prompt(const PromptOptions& o) {
   std::string sys(prompt("system.md"));
-  std::string fmt(prompt(edit_format == edit::Format::Patch ? "edit_patch.md" : "edit_search_replace.md"));
-  const std::string marker = "{{EDIT_FORMAT}}";
-  if (auto pos = sys.find(marker); pos != std::string::npos) sys.replace(pos, marker.size(), fmt);
+  bool tests = std::find(o.tools.begin(), o.tools.end(), "run_tests") != o.tools.end();
+  std::string tools;
+  for (const auto& name : o.tools) {
+    std::string line = part("tool_" + name + ".md");
+    if (!line.empty()) tools += (tools.empty() ? "" : "\n") + line;
+  }
+  fill(sys, "{{TESTING}}", part(tests ? "testing_tests.md" : "testing_no_tests.md"));
+  fill(sys, "{{HIDDEN_TESTS}}", o.hidden_tests ? part("hidden_tests.md") + "\n" : "");
+  fill(sys, "{{TOOLS}}", tools);
+  fill(sys, "{{COLLAPSE}}", o.collapse ? part("collapse.md") + "\n" : "");
+  fill(sys, "{{EDIT_FORMAT}}",
+       part(o.edit_format == edit::Format::Patch ? "edit_patch.md" : "edit_search_replace.md"));
   while (!sys.empty() && sys.back() == '\n') sys.pop_back();
   return sys;
 }
@@ -77,7 +102,7 @@ std::string file_tree(const std::vector<std::string>& tracked, size_t max_tokens
 }
 
 std::string initial_user_message(const InitialContext& c) {
-  std::string m;
+  std::string m = c.instructions;
   m += "# Task\n\n" + c.task + "\n\n";
   switch (c.mode) {
     case RunMode::Fix:

@@ -12,7 +12,17 @@
 
 namespace ds::agent {
 
-std::string system_prompt(edit::Format edit_format);
+// What the system prompt is built from. It names only the tools in `tools`
+// (the ones the request offers, in their order), each with its line from
+// prompts/tool_<name>.md.
+struct PromptOptions {
+  edit::Format edit_format = edit::Format::SearchReplace;
+  std::vector<std::string> tools;  // the offered tools' names
+  bool hidden_tests = false;       // standard SWE-bench mode: hidden tests judge the change
+  bool collapse = false;           // old tool outputs are collapsed to stubs (context_window.hpp)
+};
+
+std::string system_prompt(const PromptOptions& o);
 
 // A compact tree of tracked files within about `max_tokens` tokens: files
 // listed under their directory; directories that do not fit are collapsed
@@ -25,6 +35,7 @@ struct PinnedFile {
 };
 
 struct InitialContext {
+  std::string instructions;  // the project instructions' section (instructions.hpp); "" = none
   std::string task;
   std::string test_cmd;  // empty: no tests
   RunMode mode = RunMode::Fix;

@@ -29,7 +29,6 @@ namespace ds::agent {
 
 namespace {
 constexpr int kMaxStalls = 3;
-const char* kDropped = "[output removed to fit the context window]";
 
 // `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
 // "NAME: command not found" (bash), exit 127.
@@ -47,6 +46,7 @@ Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& clien
                  exec::ProcessRunner& runner, EventSink& events, const std::atomic<bool>* interrupted)
     : cfg_(cfg), repo_(repo), client_(client), runner_(runner), events_(events), interrupted_(interrupted) {
   ref_ = "refs/diffsmith/" + cfg_.run_id;
+  window_ = ContextWindow(cfg_.collapse);
 }
 
 RunOutcome Session::run() {
@@ -158,13 +158,21 @@ bool Session::start() {
     tool_ctx_.worked_on.push_back(path);
   }
   ctx.first_test_result = first.for_model;
+  if (!follow_up) {  // a follow-up's first message has them already
+    Instructions instructions = load_instructions(repo_.root(), cfg_.instructions);
+    if (!instructions.files.empty())
+      events_.event(ev::Notice{"project instructions: " + instructions.summary()});
+    ctx.instructions = std::move(instructions.text);
+  }
   if (follow_up) {  // the conversation so far, byte for byte (the prompt cache hits), then the follow-up
     for (auto& m : continues_.messages) add_message(std::move(m));
     continues_.messages.clear();
     add_message(llm::Message::user(follow_up_message(ctx)));
     return true;
   }
-  add_message(llm::Message::system(system_prompt(cfg_.edit_format)));
+  PromptOptions po{cfg_.edit_format, {}, cfg_.hidden_tests, cfg_.collapse.enabled};
+  for (const auto& t : tools_) po.tools.push_back(t.def.name);
+  add_message(llm::Message::system(system_prompt(po)));
   add_message(llm::Message::user(initial_user_message(ctx)));
   return true;
 }
@@ -198,7 +206,8 @@ bool Session::check_test_command(const TestRun& first) {
 Result<llm::Turn> Session::ask_model() {
   llm::Request req;
   req.model = cfg_.model;
-  req.messages = messages_;
+  if (Collapsed c = window_.update(messages_); !c.empty()) note_collapse(c, "older outputs were collapsed");
+  req.messages = window_.view(messages_);
   for (const auto& t : tools_) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
   req.generation = cfg_.generation;
@@ -208,17 +217,11 @@ Result<llm::Turn> Session::ask_model() {
   auto on_text = [this](std::string_view s) { events_.model_text(s); };
   auto turn = client_.complete(req, on_text);
   if (!turn.ok() && turn.error().is(llm::ErrorKind::ContextLength)) {
-    // Drop old tool outputs, keeping the newest, and retry once.
-    int newest = -1;
-    for (int i = static_cast<int>(messages_.size()) - 1; i >= 0; --i)
-      if (messages_[i].role == llm::Role::Tool) {
-        newest = i;
-        break;
-      }
-    for (int i = 0; i < newest; ++i)
-      if (messages_[i].role == llm::Role::Tool) messages_[i].content = kDropped;
-    events_.event(ev::Notice{"context window exceeded: dropped old tool outputs and retrying once"});
-    req.messages = messages_;
+    // Collapse every old output, keeping the newest turn's, and retry once.
+    Collapsed c = window_.collapse_all_but_newest(messages_);
+    if (c.empty()) return turn;
+    note_collapse(c, "the context window was exceeded");
+    req.messages = window_.view(messages_);
     turn = client_.complete(req, on_text);
   }
   return turn;
@@ -348,8 +351,10 @@ void Session::test_and_checkpoint(TurnState& ts) {
   stalls_ = 0;  // a change was applied: the model is making progress
   if (out_.mode == RunMode::Untested) return;
   TestRun t = run_tests();
-  if (!t.passed && !interrupted())
+  if (!t.passed && !interrupted()) {
     ts.feedback.push_back("The test command fails after your changes:\n\n" + t.for_model);
+    ts.test_outputs.push_back(t.for_model);
+  }
 }
 
 // The verdict (DESIGN.md, "The verdict"): the facts of the turn and the
@@ -435,6 +440,7 @@ void Session::stall(const Verdict& v, TurnState& ts) {
            "the model stopped " + std::to_string(kMaxStalls) + " times while " + v.unmet);
     return;
   }
+  if (v.show_tests) ts.test_outputs.push_back(last_test_text_);
   if (v.show_tests)
     ts.feedback.push_back(
         v.why +
@@ -449,7 +455,7 @@ void Session::send_feedback(TurnState& ts) {
   if (ts.feedback.empty()) return;
   std::string msg;
   for (const auto& part : ts.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
-  add_message(llm::Message::user(std::move(msg)));
+  add_message(llm::Message::user(std::move(msg)), ts.test_outputs);
 }
 
 void Session::conclude(RunStatus status, std::string reason, const std::string& explanation) {
@@ -505,9 +511,23 @@ void Session::checkpoint(const std::string& message) {
   events_.event(event);
 }
 
-void Session::add_message(llm::Message m) {
+void Session::add_message(llm::Message m, const std::vector<std::string>& test_outputs) {
   events_.message(message_json(m));
   messages_.push_back(std::move(m));
+  window_.added(messages_, test_outputs);
+}
+
+// The user sees a notice; the model a note after the newest messages.
+void Session::note_collapse(const Collapsed& c, const char* why) {
+  std::string turns = c.first_turn == c.last_turn
+                          ? "turn " + std::to_string(c.first_turn)
+                          : "turns " + std::to_string(c.first_turn) + "-" + std::to_string(c.last_turn);
+  std::string what = std::to_string(c.outputs) + " tool or test output(s) of " + turns +
+                     " were collapsed to one-line stubs (~" + std::to_string(c.tokens_saved) +
+                     " tokens saved)";
+  events_.event(ev::Notice{std::string("context: ") + why + ": " + what});
+  add_message(llm::Message::user("Note: to keep the context small, " + what +
+                                 ". Make the call again if you need one of them."));
 }
 
 namespace {

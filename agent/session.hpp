@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/config/run_config.hpp"
+#include "agent/context_window.hpp"
 #include "agent/events.hpp"
 #include "agent/test_results.hpp"
 #include "agent/verdict.hpp"
@@ -73,8 +74,9 @@ class Session {
     bool edit_attempted = false;  // edit blocks or edit tool calls, applied or not
     bool files_changed = false;   // some edit of this turn was written
     bool finish_called = false;
-    bool over_budget = false;           // a budget ran out between tool calls
-    std::vector<std::string> feedback;  // user-message parts for after the tool results
+    bool over_budget = false;               // a budget ran out between tool calls
+    std::vector<std::string> feedback;      // user-message parts for after the tool results
+    std::vector<std::string> test_outputs;  // parts of `feedback` that are test output (collapsible)
     // The model says it is done: finish, or a reply with no tool call and no edit.
     bool model_stopped() const { return finish_called || (!tool_calls && !edit_attempted); }
   };
@@ -109,7 +111,8 @@ class Session {
   bool is_repro_file(const std::string& path) const;
   std::vector<std::string> changed_code();  // paths changed since the start, reproduction files left out
   void checkpoint(const std::string& message);
-  void add_message(llm::Message m);
+  void add_message(llm::Message m, const std::vector<std::string>& test_outputs = {});
+  void note_collapse(const Collapsed& c, const char* why);
   std::string budget_exceeded() const;  // why the run must stop, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
   // The verdict once the model is done (or the tests pass in fix mode):
@@ -130,6 +133,7 @@ class Session {
   std::vector<tools::Tool> tools_;
   tools::ToolContext tool_ctx_;
   std::vector<llm::Message> messages_;
+  ContextWindow window_;    // what of messages_ the requests carry
   Continuation continues_;  // empty run_id: a new conversation
   std::string ref_;
   RunOutcome out_;

@@ -155,6 +155,7 @@ std::string BatchRunner::set_tests(const BatchTask& task, const std::string& dir
     // No hidden test checks a standard SWE-bench task: the session must prove
     // the fix itself (reproduce, fix, verify) once it supports that.
     rc.reproduce = task.swe_bench;
+    rc.hidden_tests = task.swe_bench;  // the system prompt says so
     return "";
   }
   auto files = git::patch_paths(task.test_patch);

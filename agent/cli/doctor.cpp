@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
 #include "agent/exit_code.hpp"
+#include "agent/instructions.hpp"
 #include "git/repository.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
@@ -102,12 +104,44 @@ void print_settings(const Settings& s, const std::string& root, std::ostream& ou
   env_typos(out);
 }
 
+void print_instructions(const Settings& s, const std::string& root, const std::string& dir,
+                        std::ostream& out) {
+  RunConfig c;
+  if (Status st = fill_run_config(s, c); !st.ok()) {
+    out << "project instructions: " << st.error().message << "\n";
+    return;
+  }
+  if (!c.instructions.enabled) {
+    out << "project instructions: off (--no-instructions)\n";
+    return;
+  }
+  std::error_code ec;
+  c.instructions.cwd = std::filesystem::absolute(dir.empty() ? "." : dir, ec).lexically_normal().string();
+  Instructions found = load_instructions(root, c.instructions);
+  if (root.empty() && found.files.empty()) {
+    out << "project instructions: none (not in a git repository)\n";
+    return;
+  }
+  out << "project instructions (AGENTS.md; cap " << c.instructions.max_bytes << " bytes):";
+  if (found.files.empty()) out << " none found";
+  out << "\n";
+  for (const auto& f : found.files) {
+    std::string what = !f.skipped.empty()      ? "skipped: " + f.skipped
+                       : f.included == f.bytes ? std::to_string(f.bytes) + " bytes"
+                       : f.included == 0       ? std::to_string(f.bytes) + " bytes, left out (over the cap)"
+                                               : std::to_string(f.bytes) + " bytes, cut to " +
+                                               std::to_string(f.included) + " (the cap)";
+    row(out, f.path, what);
+  }
+}
+
 int run_doctor_command(DoctorCommandArgs& a, std::ostream& out, std::ostream& err) {
   std::string root;
   if (auto repo = git::Repository::open(a.dir); repo.ok()) root = repo->root();
   if (Status st = load_config_files(a.settings, root, all_setting_names()); !st.ok())
     return fail(err, "doctor", st.error().message, ExitCode::Usage);
   print_settings(a.settings, root, out);
+  print_instructions(a.settings, root, a.dir, out);
   auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) return fail(err, "doctor", endpoint.error().message, ExitCode::Usage);
   // The endpoint's sources with the file's line and kind (user or repo).

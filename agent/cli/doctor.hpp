@@ -33,4 +33,9 @@ int run_doctor(const llm::EndpointConfig& cfg, std::ostream& out, std::ostream& 
 // ("" outside one), for the detected test command.
 void print_settings(const Settings& s, const std::string& root, std::ostream& out);
 
+// The project instruction files a run in `dir` would read (instructions.hpp),
+// in order, with their sizes and what the cap cuts.
+void print_instructions(const Settings& s, const std::string& root, const std::string& dir,
+                        std::ostream& out);
+
 }  // namespace ds::agent

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -70,6 +71,8 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   c.test_source = tests->command.empty() ? "" : tests->source;
   if (Status st = fill_run_config(s, c); !st.ok()) return st.error();
   if (Status st = fill_container_config(s, c); !st.ok()) return st.error();
+  std::error_code ec;  // AGENTS.md files are read from the root down to -C
+  c.instructions.cwd = std::filesystem::absolute(a.dir.empty() ? "." : a.dir, ec).lexically_normal().string();
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
   c.allow_dirty = *dirty;

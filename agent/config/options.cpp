@@ -71,6 +71,25 @@ const std::vector<OptionSpec>& run_options() {
           .integer()
           .repo_may_lower(),
       opt("map-tokens", "Repo map budget in tokens (0 disables the map)", "4096").integer().repo_may_lower(),
+      opt("no-instructions",
+          "Do not give the model the project instructions (AGENTS.md: the user's, then the repository's)")
+          .is_flag(),
+      opt("instructions-bytes",
+          "Cap on the project instructions (bytes; k, M): nearer files first, the rest cut and said so",
+          "32k")
+          .byte_size(),
+      opt("keep-turns",
+          "Tool and test outputs older than this many turns are collapsed to one-line stubs, a block at a "
+          "time (0 = never collapse)",
+          "2")
+          .integer(),
+      opt("collapse-block", "Turns collapsed at once (the prompt cache misses once per block)", "6")
+          .integer(),
+      opt("context-tokens",
+          "Collapse older outputs further while a request is estimated above this many tokens (0 = no "
+          "ceiling)",
+          "80000")
+          .integer(),
       opt("max-diff-file-size",
           "Files larger than this (bytes; k, M, G) are named, not shown, in diffs and left out of the patch",
           "10M")

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/config/context_options.hpp"
 #include "diff/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
@@ -66,6 +67,12 @@ struct RunConfig {
   std::string container_engine;  // resolved path of docker/podman
   std::string container_workdir = "/testbed";
   std::string container_network = "none";
+  // Standard SWE-bench mode (batch): the system prompt says hidden tests judge the change.
+  bool hidden_tests = false;
+  // Old tool and test outputs collapsed to stubs (--keep-turns, --context-tokens, --no-collapse).
+  CollapseOptions collapse;
+  // Project instructions (AGENTS.md) for the first message (--no-instructions, instructions-bytes).
+  InstructionOptions instructions;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

@@ -47,6 +47,37 @@ Result<double> table_number(const Settings& s, const std::string& key) {
   return s.number(key, o ? std::strtod(o->default_text, nullptr) : 0);
 }
 
+// keep-turns, collapse-block, context-tokens.
+Status fill_collapse(const Settings& s, CollapseOptions& c) {
+  auto keep = table_integer(s, "keep-turns");
+  auto block = table_integer(s, "collapse-block");
+  auto ceiling = table_integer(s, "context-tokens");
+  for (const auto* r : {&keep, &block, &ceiling})
+    if (!r->ok()) return r->error();
+  if (*keep < 0) return make_error("--keep-turns must be 0 (never collapse) or more");
+  if (*block < 1) return make_error("--collapse-block must be at least 1");
+  if (*ceiling < 0) return make_error("--context-tokens must be 0 (no ceiling) or more");
+  c.enabled = *keep > 0;
+  c.keep_turns = static_cast<int>(*keep);
+  c.block_turns = static_cast<int>(*block);
+  c.max_tokens = static_cast<size_t>(*ceiling);
+  return Ok{};
+}
+
+// no-instructions, instructions-bytes; the user's AGENTS.md. The
+// working directory is the caller's (run's -C; batch: each checkout's root).
+Status fill_instructions(const Settings& s, InstructionOptions& o) {
+  auto off = s.boolean("no-instructions", false);
+  if (!off.ok()) return off.error();
+  o.enabled = !*off;
+  auto cap =
+      text::parse_byte_size(s.str("instructions-bytes", find_setting("instructions-bytes")->default_text));
+  if (!cap) return make_error("--instructions-bytes: " + cap.error().message);
+  o.max_bytes = *cap;
+  o.user_file = user_instructions_path();
+  return Ok{};
+}
+
 }  // namespace
 
 // The `run` options that apply to every task (task and test come per task).
@@ -82,6 +113,8 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
   c.test_timeout_s = static_cast<int>(*tt);
   c.test_output_tokens = static_cast<size_t>(std::max<int64_t>(200, *tot));
   c.map_tokens = static_cast<size_t>(std::max<int64_t>(0, *mt));
+  if (Status st = fill_collapse(s, c.collapse); !st.ok()) return st;
+  if (Status st = fill_instructions(s, c.instructions); !st.ok()) return st;
   std::string size_text = s.str("max-diff-file-size", find_setting("max-diff-file-size")->default_text);
   auto max_diff = text::parse_byte_size(size_text);
   if (!max_diff) {

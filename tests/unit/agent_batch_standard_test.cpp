@@ -36,6 +36,7 @@ struct Instance {
     write_file(src + "/lib.txt", "name=gadgets\nvalue=1\n");
     write_file(src + "/tests/README", "tests live here\n");
     write_file(src + "/tests/test_ok.sh", "grep -q name=gadgets lib.txt\n");
+    write_file(src + "/AGENTS.md", "AGENTS-RULE-3318: keep lib.txt sorted\n");  // read from each checkout
     base = BatchFixture::commit(src, "gadgets");
     shell(src,
           "printf '# TESTPATCH-MARKER-4410\\ngrep -q value=2 lib.txt\\n' > "
@@ -151,6 +152,10 @@ TEST_CASE(
     CHECK(has(body, "TASK-STD"));
     CHECK(leaked(body) == "");
     CHECK_FALSE(has(body, "## Hints"));
+    const auto& messages = r["body"]["messages"].items();
+    REQUIRE(messages.size() >= 2);
+    CHECK(has(messages[0]["content"].as_string(), "Hidden tests will judge your change"));
+    CHECK(has(messages[1]["content"].as_string(), "AGENTS-RULE-3318"));  // the checkout's AGENTS.md
   }
   CHECK(requests.size() == 3);  // reproduction, its check on the base, the fix
   // The work tree never had test_patch: the test command's check passed, and the kept checkout is the base's.
@@ -276,7 +281,8 @@ TEST_CASE(
   std::string body = json::dump(requests[0]["body"]);
   CHECK(has(body, "## Hints"));
   CHECK(has(body, "HINT-MARKER-7731"));
-  CHECK(has(body, "F2P-MARKER-9931"));  // in the test command the model is shown
+  CHECK(has(body, "F2P-MARKER-9931"));                // in the test command the model is shown
+  CHECK_FALSE(has(body, "Hidden tests will judge"));  // the model sees the tests that judge it
 
   auto traj = read_jsonl(f.work + "/trajs/acme__gadgets-1.jsonl");
   const json::Value& first = traj.front()["event"];

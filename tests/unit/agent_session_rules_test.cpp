@@ -228,25 +228,35 @@ TEST_CASE("verdict: a reply cut off at the length limit is told so") {
   CHECK(contains(h.feedback(), "cut off at the output token limit"));
 }
 
-TEST_CASE("verdict: context-length errors drop old tool outputs and retry once") {
-  TempRepo repo({{"money.py", kMoney}});
+TEST_CASE("verdict: a context-length error collapses old tool outputs and retries once") {
+  std::string big;
+  for (int i = 0; i < 60; ++i) big += "RATE_" + std::to_string(i) + " = " + std::to_string(i * 7) + "\n";
+  TempRepo repo({{"money.py", kMoney}, {"rates.py", big}});
   Harness h(repo);
   h.tests_pass_when([](const TempRepo& r) { return has_text(r, "money.py", "round("); });
-  h.client.script = {calls({{"read_file", R"({"path":"money.py"})"}}),
-                     calls({{"read_file", R"({"path":"money.py"})"}}),
+  h.client.script = {calls({{"read_file", R"({"path":"rates.py"})"}}),
+                     calls({{"read_file", R"({"path":"rates.py"})"}}),
                      Result<llm::Turn>(make_error("too long", llm::ErrorKind::ContextLength)),
                      edit_reply("money.py", "    return int(x * 100)\n", "    return int(round(x * 100))\n")};
   auto out = h.run();
   CHECK(out.status == RunStatus::Solved);
   REQUIRE(h.client.requests.size() == 4);
   const auto& retried = h.client.requests[3].messages;
-  int dropped = 0;
-  for (const auto& m : retried)
-    if (m.role == llm::Role::Tool && contains(m.content, "output removed to fit")) ++dropped;
-  CHECK(dropped == 1);  // the newest tool output is kept
+  int collapsed = 0, whole = 0;
+  for (const auto& m : retried) {
+    if (m.role != llm::Role::Tool) continue;
+    if (contains(m.content, "[collapsed: read_file output of turn 1")) {
+      ++collapsed;
+      CHECK(contains(m.content, R"(call read_file {"path":"rates.py"} again)"));
+    }
+    if (contains(m.content, "RATE_59")) ++whole;
+  }
+  CHECK(collapsed == 1);
+  CHECK(whole == 1);                                                       // the newest tool output is kept
+  CHECK(contains(retried.back().content, "collapsed to one-line stubs"));  // the model is told
   bool noticed = false;
   for (const auto& e : h.events.of_type("notice"))
-    noticed |= contains(e["message"].as_string(), "context window");
+    noticed |= contains(e["message"].as_string(), "context window was exceeded");
   CHECK(noticed);
 }
 
