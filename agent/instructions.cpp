@@ -85,12 +85,6 @@ std::string read_prefix(const std::string& abs, uint64_t limit, uint64_t size) {
 
 }  // namespace
 
-std::string user_instructions_path() {
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/diffsmith/AGENTS.md";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/diffsmith/AGENTS.md";
-  return "";
-}
-
 Instructions load_instructions(const std::string& root, const InstructionOptions& o) {
   Instructions result;
   if (!o.enabled) return result;

@@ -35,9 +35,6 @@ struct Instructions {
   std::string summary() const;
 };
 
-// The user's AGENTS.md path from XDG_CONFIG_HOME or HOME ("" without either).
-std::string user_instructions_path();
-
 // Reads the instruction files of the repository at `root` (see above).
 Instructions load_instructions(const std::string& root, const InstructionOptions& o);
 

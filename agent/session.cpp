@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "agent/context.hpp"
+#include "agent/instructions.hpp"
 #include "agent/test_paths.hpp"
 #include "agent/trajectory.hpp"
 #include "edit/line_numbers.hpp"

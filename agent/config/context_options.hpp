@@ -18,6 +18,10 @@ struct InstructionOptions {
   std::string cwd;             // the working directory (-C), absolute; "" = the repository root
 };
 
+// The user's own AGENTS.md: $XDG_CONFIG_HOME/diffsmith/AGENTS.md, else
+// ~/.config/diffsmith/AGENTS.md; "" when neither variable is set.
+std::string user_instructions_path();
+
 // Collapsing tool outputs older than the newest turns: keep-turns,
 // collapse-block, context-tokens.
 struct CollapseOptions {

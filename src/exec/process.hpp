@@ -37,6 +37,11 @@ struct RunRequest {
   std::map<std::string, std::string> set;  // extra variables
 };
 
+// The environment of a request's command: the parent's minus the variables
+// matching `scrub` (unless they match `keep`), URL credentials removed when
+// scrubbing, plus `set` ("NAME=value" entries, built before any fork).
+std::vector<std::string> child_environment(const RunRequest& req);
+
 struct RunResult {
   int exit_code = -1;      // the command's exit status; 128+N when killed by signal N
   bool timed_out = false;  // killed at the timeout (exit_code is then -1)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "edit/parse.hpp"
+#include "edit/quote.hpp"
 #include "fuzz_check.hpp"
 #include "text/lines.hpp"
 

@@ -5,17 +5,30 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "support/test_paths.hpp"
 
 namespace ds::test {
 
 constexpr unsigned kNobody = 65534;
 
-// True when the suite can start a child as nobody (it runs as root and
-// setpriv(1) from util-linux is there).
-inline bool can_run_as_nobody() { return ::geteuid() == 0 && std::filesystem::exists("/usr/bin/setpriv"); }
+// True when the suite can start diffsmith as nobody: it runs as root,
+// setpriv(1) from util-linux is there, and nobody can reach the binary (a
+// checkout under a folder only root may enter, such as one made by
+// mktemp -d, cannot be run by nobody). Checked once.
+inline bool can_run_as_nobody() {
+  static const bool ok = [] {
+    if (::geteuid() != 0 || !std::filesystem::exists("/usr/bin/setpriv")) return false;
+    std::string probe = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/test -x '" +
+                        std::string(binary()) + "'";
+    return std::system(probe.c_str()) == 0;
+  }();
+  return ok;
+}
 
 // `argv` run as nobody with no supplementary groups, and HOME set to
 // nobody's (the test child's own HOME is root's, which libgit2 cannot stat).
