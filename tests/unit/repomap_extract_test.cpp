@@ -55,6 +55,7 @@ TEST_CASE("language is chosen by extension") {
 
 TEST_CASE("C++: classes, methods, out-of-line definitions, typedefs, macros") {
   const char* src = R"(
+#include <vector>
 #define MAX_WIDGETS 10
 #define WIDGET_CALL(x) \
     do_call(x)
