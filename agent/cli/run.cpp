@@ -73,6 +73,10 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
   c.allow_dirty = *dirty;
+  auto setup_to_model = s.boolean("test-setup-to-model", false);
+  if (!setup_to_model.ok()) return setup_to_model.error();
+  if (*setup_to_model) c.test_setup = RunConfig::TestSetup::Model;
+  c.progress_every = std::chrono::seconds(1);  // a status line on a terminal, a progress event with --json
   return c;
 }
 
