@@ -186,7 +186,7 @@ bool Session::check_test_command(const TestRun& first) {
                                "; fixing it is the model's task (--test-setup-to-model)"});
       return true;
     }
-    why = setup.what;
+    why = setup.runner == "shell" ? setup.what : "cannot test anything: " + setup.what;
     fix = setup.fix +
           " Or pass --test-setup-to-model to make fixing it the model's task, or --no-test to run "
           "without tests.";

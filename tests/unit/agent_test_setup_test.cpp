@@ -225,7 +225,8 @@ TEST_CASE(
     REQUIRE_FALSE(events.empty());
     CHECK(events.back()["status"].as_string() == "error");
     std::string reason = events.back()["reason"].as_string();
-    CHECK(contains(reason, "pytest collected no tests (exit 5)"));
+    CHECK(contains(reason, "the test command `" + std::string(kPytest) +
+                               "` cannot test anything: pytest collected no tests (exit 5)"));
     CHECK(contains(reason, "No model request was made"));
     CHECK(contains(reason, "--test-setup-to-model"));
     // Without --json the same on the terminal.
