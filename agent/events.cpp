@@ -36,6 +36,7 @@ json::Value json_of(const ev::Tests& e) {
   v.set("turn", e.turn).set("exit_code", e.exit_code).set("passed", e.passed).set("timed_out", e.timed_out);
   v.set("duration_ms", e.duration_ms);
   if (e.error) v.set("error", *e.error);
+  if (e.interrupted) v.set("interrupted", true);
   v.set("output_tail", tail_excerpt(e.output, ev::Tests::kTailLines, ev::Tests::kTailBytes));
   if (e.regressions) v.set("regressions", strings(*e.regressions));
   return v;
@@ -118,6 +119,12 @@ json::Value json_of(const ev::RunFinished& e) {
   return v;
 }
 
+json::Value json_of(const ev::Progress& e) {
+  json::Value v = typed(EventKind::Progress);
+  v.set("turn", e.turn).set("what", e.what).set("command", e.command);
+  return v.set("elapsed_ms", e.elapsed_ms);
+}
+
 json::Value json_of(const ev::BatchTask& e) {
   json::Value files = json::Value::array();
   for (const auto& f : e.test_files) files.push(f);
@@ -157,6 +164,8 @@ const char* type_name(EventKind k) {
       return "batch_task";
     case EventKind::Reproduction:
       return "reproduction";
+    case EventKind::Progress:
+      return "progress";
   }
   return "";
 }

@@ -45,6 +45,7 @@ struct Tests {
   bool passed = false, timed_out = false;
   int64_t duration_ms = 0;
   std::optional<std::string> error;  // the command could not start
+  bool interrupted = false;          // stopped by Ctrl-C/SIGTERM: no result
   std::string output;                // in memory only: the whole (capped) output
   // Against the first run, when both runs' failures could be read
   // (agent/test_results.hpp): tests failing now that did not fail then.
@@ -117,6 +118,16 @@ struct Notice {
   std::string message;
 };
 
+// A test run (`what` "tests") or a model's command ("command") still
+// running: about once a second in memory; --json writes one every
+// kJsonEveryMs, the trajectory none.
+struct Progress {
+  static constexpr int64_t kJsonEveryMs = 5000;
+  int turn = 0;
+  std::string what, command;
+  int64_t elapsed_ms = 0;
+};
+
 struct FileChange {
   std::string path;
   size_t added = 0, removed = 0;
@@ -170,12 +181,13 @@ enum class EventKind {
   RunFinished,
   BatchTask,
   Reproduction,
+  Progress,
 };
 
 // The alternatives are in EventKind's order: kind() is the index.
 using Event = std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText,
                            ev::ToolCall, ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished,
-                           ev::BatchTask, ev::Reproduction>;
+                           ev::BatchTask, ev::Reproduction, ev::Progress>;
 
 inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
 

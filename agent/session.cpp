@@ -12,7 +12,9 @@
 
 #include "agent/context.hpp"
 #include "agent/instructions.hpp"
+#include "agent/progress.hpp"
 #include "agent/test_paths.hpp"
+#include "agent/test_setup.hpp"
 #include "agent/trajectory.hpp"
 #include "edit/line_numbers.hpp"
 #include "edit/parse.hpp"
@@ -30,16 +32,6 @@ namespace ds::agent {
 
 namespace {
 constexpr int kMaxStalls = 3;
-
-// `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
-// "NAME: command not found" (bash), exit 127.
-bool shell_said_not_found(const std::string& output) {
-  for (const auto& line : text::split_lines(output)) {
-    bool sh = line.rfind("sh: ", 0) == 0 || line.rfind("/bin/sh: ", 0) == 0 || line.rfind("bash: ", 0) == 0;
-    if (sh && (line.ends_with(": not found") || line.ends_with(": command not found"))) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -128,14 +120,14 @@ bool Session::start() {
   if (tested) {
     first = run_tests();
     if (!check_test_command(first)) return false;
-    out_.mode = first.passed ? RunMode::Change : RunMode::Fix;
+    out_.mode = first.passed && setup_task_.empty() ? RunMode::Change : RunMode::Fix;
   } else {
     out_.mode = RunMode::Untested;
   }
   events_.event(ev::Mode{mode_name(out_.mode)});
 
   InitialContext ctx;
-  ctx.task = cfg_.task;
+  ctx.task = setup_task_.empty() ? cfg_.task : setup_task_ + "\n\nThen, the task:\n\n" + cfg_.task;
   ctx.test_cmd = cfg_.test_cmd;
   ctx.mode = out_.mode;
   ctx.reproduce = cfg_.reproduce;
@@ -178,28 +170,42 @@ bool Session::start() {
   return true;
 }
 
-// A test command that cannot run makes every turn useless: stop before the
-// first request (exit 2) with the command and what it printed.
+// A test command that cannot run, or runs and cannot test anything (no
+// tests, tests that cannot be loaded, a missing runner: test_setup.hpp),
+// makes every turn useless: stop before the first request (exit 2) with
+// the command, what it printed and what to fix. --test-setup-to-model
+// makes fixing it the model's task instead.
 bool Session::check_test_command(const TestRun& first) {
   if (interrupted()) {
     finish(RunStatus::Interrupted, "interrupted");
     return false;
   }
-  std::string why;
-  if (!first.ran)
+  std::string why, fix = "Pass a working -t \"COMMAND\", or --no-test to run without tests.";
+  if (!first.ran) {
     why = "could not be started";
-  else if (first.timed_out)
+  } else if (first.timed_out) {
     why = "timed out at the start (after --test-timeout " + std::to_string(cfg_.test_timeout_s) +
           " s); fix the command or raise --test-timeout";
-  else if (first.exit_code == 126)
-    why = "cannot run (exit 126: not executable)";
-  else if (first.exit_code == 127 || (first.exit_code != 0 && shell_said_not_found(first.output)))
-    why = "cannot run (exit " + std::to_string(first.exit_code) + ": command not found)";
+  } else if (SetupCheck setup = check_test_setup(first.exit_code, first.output);
+             setup && (setup.runner == "shell" || cfg_.test_setup != RunConfig::TestSetup::Trust)) {
+    if (cfg_.test_setup == RunConfig::TestSetup::Model) {
+      setup_task_ = "The test command `" + cfg_.test_cmd + "` does not test anything yet: " + setup.what +
+                    (setup.evidence.empty() ? "" : " (\"" + setup.evidence + "\")") +
+                    ". First make it run the tests. " + setup.fix;
+      events_.event(ev::Notice{"the test setup: " + setup.what +
+                               "; fixing it is the model's task (--test-setup-to-model)"});
+      return true;
+    }
+    why = setup.runner == "shell" ? setup.what : "cannot test anything: " + setup.what;
+    fix = setup.fix +
+          " Or pass --test-setup-to-model to make fixing it the model's task, or --no-test to run "
+          "without tests.";
+  }
   if (why.empty()) return true;
   std::string out = tail_excerpt(first.output, 15, std::string::npos);
   finish(RunStatus::Error,
          "the test command `" + cfg_.test_cmd + "` " + why + (out.empty() ? "" : ":\n" + out) +
-             "\nNo model request was made. Pass a working -t \"COMMAND\", or --no-test to run without tests.",
+             "\nNo model request was made. " + fix,
          2);
   return false;
 }
@@ -296,7 +302,13 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
       continue;
     }
     events_.event(ev::ToolCall{out_.turns, call.name, call.arguments});
-    tools::ToolOutcome o = tools::call_tool(tools_, call, tool_ctx_);
+    tools::ToolOutcome o = [&] {
+      bool command = call.name == "run_command";
+      auto args = command ? json::parse(call.arguments) : Result<json::Value>(json::Value());
+      ProgressTicker ticking(events_, command ? cfg_.progress_every : std::chrono::milliseconds(0),
+                             {out_.turns, "command", args.ok() ? (*args)["command"].as_string() : "", 0});
+      return tools::call_tool(tools_, call, tool_ctx_);
+    }();
     if (o.edit) {
       ts.edit_attempted = true;
       note_edit_result(*o.edit, ts);

@@ -155,6 +155,9 @@ class Session {
   std::vector<std::string> flaky_;          // failed, then passed on the unchanged tree (or the reverse)
   std::vector<std::string> command_files_;  // the files the test command runs (test_paths.hpp)
   std::optional<Repro> repro_;
+  // --test-setup-to-model: what the first test run showed wrong with the
+  // setup, put before the task; a later run passes only once it is fixed.
+  std::string setup_task_;
 };
 
 }  // namespace ds::agent

@@ -2,7 +2,9 @@
 // run of the test command with its event, and each run read against the base.
 #include <chrono>
 
+#include "agent/progress.hpp"
 #include "agent/session.hpp"
+#include "agent/test_setup.hpp"
 #include "exec/trim.hpp"
 #include "text/duration.hpp"
 #include "text/lines.hpp"
@@ -35,7 +37,10 @@ Session::TestRun Session::run_tests() {
     t.for_model = "The test command was not run: the run was interrupted.";
     return t;
   }
-  auto r = runner_.run(test_request(cfg_.test_cmd, repo_.root()));
+  auto r = [this] {
+    ProgressTicker ticking(events_, cfg_.progress_every, {out_.turns, "tests", cfg_.test_cmd, 0});
+    return runner_.run(test_request(cfg_.test_cmd, repo_.root()));
+  }();
   ev::Tests event;
   event.turn = out_.turns;
   if (!r.ok()) {
@@ -47,6 +52,8 @@ Session::TestRun Session::run_tests() {
     t.exit_code = r->exit_code;
     t.timed_out = r->timed_out;
     t.passed = r->exit_code == 0 && !r->timed_out && !r->interrupted;
+    // A setup the model was asked to fix passes once it tests something.
+    if (t.passed && !setup_task_.empty()) t.passed = !check_test_setup(r->exit_code, r->output);
     char head[200];
     std::snprintf(head, sizeof head, "Test command exited with code %d (%s) after %s%s.\n", r->exit_code,
                   t.passed ? "PASSED" : "FAILED", text::seconds_text(r->duration).c_str(),
@@ -56,6 +63,7 @@ Session::TestRun Session::run_tests() {
     event.exit_code = r->exit_code;
     event.passed = t.passed;
     event.timed_out = r->timed_out;
+    event.interrupted = r->interrupted;
     event.duration_ms = static_cast<int64_t>(r->duration.count());
   }
   record_test_results(t, event);

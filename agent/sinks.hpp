@@ -24,6 +24,7 @@ class JsonlSink final : public EventSink {
 
  private:
   std::FILE* out_;
+  int64_t progress_written_ms_ = 0;  // elapsed_ms of the last progress event written
 };
 
 // Every message and event, one JSON object per line, in
@@ -51,10 +52,12 @@ class TrajectorySink final : public EventSink {
 // shown as escapes (text::terminal_safe): only our colours reach the terminal.
 // `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
 // failed blocks), test results, notices and the summary without the model's text.
+// While tests or a command run, a terminal (never a pipe, not with -q) shows
+// one status line with what runs and for how long, redrawn in place and
+// erased before anything else is printed.
 class HumanSink final : public EventSink {
  public:
-  HumanSink(std::FILE* out, bool color, bool quiet, bool verbose = false)
-      : out_(out), color_(color), quiet_(quiet), verbose_(verbose) {}
+  HumanSink(std::FILE* out, bool color, bool quiet, bool verbose = false);
   ~HumanSink() override { end_text(); }
   // Printed a whole line at a time, so a secret split across fragments is
   // still seen whole by the redaction.
@@ -83,6 +86,8 @@ class HumanSink final : public EventSink {
   void end_text();                                      // the streamed text is over (an event came)
   void print(const char* code, std::string_view line);  // redacted, painted, '\n'
   void print_diff(const std::string& diff);
+  void progress(const ev::Progress& e);  // the status line
+  void clear_status();                   // erases it, when drawn
 
   std::FILE* out_;
   bool color_, quiet_, verbose_;
@@ -93,6 +98,8 @@ class HumanSink final : public EventSink {
   std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
   std::string last_prose_;                           // the model's last text, edit blocks removed
   int diffs_shown_ = 0;
+  bool tty_ = false;           // out_ is a terminal: the status line may be drawn
+  bool status_drawn_ = false;  // the status line is on the screen
 };
 
 }  // namespace ds::agent

@@ -99,6 +99,7 @@ Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tas
   b.quiet = *quiet;
   b.report_path = s.str("report");
   if (Status st = fill_run_config(s, b.run); !st.ok()) return st.error();
+  b.run.test_setup = RunConfig::TestSetup::Trust;  // a task's tests are run as the task gives them
   if (Status st = fill_container_config(s, b.run); !st.ok()) return st.error();
   note_ignored_flags(s, b.notes);
 

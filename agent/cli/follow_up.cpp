@@ -11,6 +11,7 @@
 #include "git/blob.hpp"
 #include "git/checkpoint.hpp"
 #include "git/repository.hpp"
+#include "git/run_commit.hpp"
 #include "worktree/lock.hpp"
 #include "worktree/undo.hpp"
 #include "worktree/workdir_source.hpp"
@@ -99,13 +100,15 @@ Result<FollowUp> load_follow_up(git::Repository& repo, const std::string& run_id
 
   // The conversation's runs, newest first: each run_started names the run it
   // continues. Their changed files are the conversation's own.
-  std::set<std::string> changed, seen;
+  std::set<std::string> changed, seen, branches;
   std::string current = id;
   git::RunRef ref = *run;
   Trajectory traj = std::move(*t);
   for (int hops = 0; !current.empty() && seen.insert(current).second && hops < kMaxChain; ++hops) {
     f.conversation.first_run_id = current;
     if (auto paths = worktree::run_paths(repo, ref); paths.ok()) changed.insert(paths->begin(), paths->end());
+    if (auto c = git::read_run_commit(repo, current); c.ok() && *c && !(*c)->undone)
+      branches.insert((*c)->branch);
     const json::Value* started = traj.find_event("run_started");
     std::string previous = started ? (*started)["continues"].as_string() : std::string();
     if (previous.empty()) break;
@@ -120,6 +123,7 @@ Result<FollowUp> load_follow_up(git::Repository& repo, const std::string& run_id
     traj = std::move(*prev_traj);
   }
   f.changed.assign(changed.begin(), changed.end());
+  f.committed_branches.assign(branches.begin(), branches.end());
   return f;
 }
 

@@ -25,6 +25,10 @@ struct FollowUp {
   // The continued run's test command ("" when it ran without tests; none
   // when its trajectory does not say): the follow-up's when none is given.
   std::optional<std::string> test_cmd;
+  // The branches the conversation's runs committed on and that were not
+  // taken back ("refs/heads/NAME"): a follow-up's --branch NAME naming one
+  // of them commits onto it instead of creating it.
+  std::vector<std::string> committed_branches;
 };
 
 // Loads the run `run_id` (empty: the latest run in this work tree, undo

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -76,6 +77,10 @@ Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, s
   auto dirty = s.boolean("allow-dirty", false);
   if (!dirty.ok()) return dirty.error();
   c.allow_dirty = *dirty;
+  auto setup_to_model = s.boolean("test-setup-to-model", false);
+  if (!setup_to_model.ok()) return setup_to_model.error();
+  if (*setup_to_model) c.test_setup = RunConfig::TestSetup::Model;
+  c.progress_every = std::chrono::seconds(1);  // a status line on a terminal, a progress event with --json
   return c;
 }
 
@@ -220,11 +225,27 @@ Pass resolve_endpoint(RunSetup& s) {
   return {};
 }
 
+// The branch the commit creates: --branch NAME, unless the conversation's
+// runs already committed on NAME (a follow-up commits onto it).
+std::string branch_to_create(const RunSetup& s) {
+  if (s.branch.empty() || !s.follow_up) return s.branch;
+  const auto& made = s.follow_up->committed_branches;
+  return std::find(made.begin(), made.end(), "refs/heads/" + s.branch) != made.end() ? "" : s.branch;
+}
+
 Pass check_outputs(RunSetup& s) {
-  Status st = check_before_paying(*s.repo, s.args.settings, s.cfg, s.endpoint->prices, s.commit, s.branch,
-                                  s.output_patch);
+  std::string create = branch_to_create(s);
+  Status st = check_before_paying(*s.repo, s.args.settings, s.cfg, s.endpoint->prices,
+                                  s.commit || !s.branch.empty(), create, s.output_patch);
   if (st.ok() && !s.output_repro.empty()) st = check_writable(s.output_repro, "--output-repro");
   if (!st.ok()) return usage(st.error());
+  if (!s.branch.empty() && create.empty())
+    if (Status on = git::check_head_on_branch(*s.repo, s.branch); !on.ok())
+      return Failure{"--branch " + s.branch + ": run " + s.follow_up->conversation.run_id +
+                         "'s conversation committed on branch '" + s.branch +
+                         "', so this follow-up commits onto it, but " + on.error().message +
+                         ". `git switch " + s.branch + "` first, or pass another --branch NAME.",
+                     ExitCode::Repository};
   return {};
 }
 
@@ -262,6 +283,17 @@ Failure interrupted_failure(const std::string& what, const InterruptedRun& kille
       ExitCode::Repository};
 }
 
+// Editing never needs the index, but --commit/--branch do at the end: a
+// stale index.lock must stop the run now, not after the model's work.
+Pass check_index(RunSetup& s) {
+  if (s.commit || !s.branch.empty()) {
+    std::string index_lock = git::index_lock_problem(*s.repo);
+    if (!index_lock.empty())
+      return Failure{"--commit/--branch must write the index, but " + index_lock, ExitCode::Repository};
+  }
+  return {};
+}
+
 // The work tree must be clean unless --allow-dirty (a follow-up's own
 // conversation's files excepted); --commit/--branch need a usable index.
 Pass check_work_tree(RunSetup& s) {
@@ -283,14 +315,7 @@ Pass check_work_tree(RunSetup& s) {
                        "restores them).",
                    ExitCode::Repository};
   }
-  // Editing never needs the index, but --commit/--branch do at the end: a
-  // stale index.lock must stop the run now, not after the model's work.
-  if (s.commit || !s.branch.empty()) {
-    std::string index_lock = git::index_lock_problem(*s.repo);
-    if (!index_lock.empty())
-      return Failure{"--commit/--branch must write the index, but " + index_lock, ExitCode::Repository};
-  }
-  return {};
+  return check_index(s);
 }
 
 // A failure before the session starts: with --json, the run_finished event
@@ -425,7 +450,8 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
     std::string message = outcome.summary.empty() ? "diffsmith: " + s.cfg.task : outcome.summary;
     message = message.substr(0, message.find('\n'));
     if (message.size() > 72) message = message.substr(0, 69) + "...";
-    auto c = git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, s.branch);
+    auto c =
+        git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, branch_to_create(s));
     if (!c.ok())
       return fail(err, "run", "solved, but the commit failed: " + c.error().message, ExitCode::Repository);
     if (!s.json)
@@ -479,6 +505,10 @@ int follow_ups(RunSetup& s, RunTools& t, std::string run_id, int code, std::ostr
     auto f = load_follow_up(*s.repo, run_id);
     if (!f.ok()) return setup_failed(s, follow_up_failure(f.error()), err);
     s.follow_up = std::move(*f);
+    // What would fail after the follow-up's work fails before its first
+    // request, as for the first run: its commit target, outputs and index.
+    if (Pass fail = check_outputs(s)) return setup_failed(s, *fail, err);
+    if (Pass fail = check_index(s)) return setup_failed(s, *fail, err);
     s.cfg.task = line;
     s.cfg.pinned.clear();  // already in the conversation
     code = run_once(s, t, run_id, out, err);

@@ -52,6 +52,11 @@ const std::vector<OptionSpec>& run_options() {
       opt("no-test", "Run without tests: the model's finish with a change ends the run as done")
           .is_flag()
           .batch_ignores("batch tasks are judged by their tests"),
+      opt("test-setup-to-model",
+          "When the first test run cannot test anything (no tests, tests that cannot be loaded, no runner), "
+          "make fixing that the model's task instead of stopping before the first request")
+          .is_flag()
+          .batch_ignores("batch runs each task's tests as given"),
       opt("edit-format", "search-replace | patch", "search-replace").repo_may_set(),
       opt("file", "Pin a file: its whole text goes into the first message (repeatable)")
           .short_opt("-f")

@@ -2,6 +2,7 @@
 // config files by agent/cli/run.cpp (or built by the batch runner).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,6 +47,13 @@ struct RunConfig {
   // run ends unverified. Its files stay out of the patch unless keep_repro.
   bool reproduce = false;
   bool keep_repro = false;
+  // A first test run that cannot test anything (agent/test_setup.hpp): Stop
+  // before the first request; Model: fixing it becomes the model's task
+  // (--test-setup-to-model); Trust: only a command that cannot run stops.
+  enum class TestSetup { Stop, Model, Trust };
+  TestSetup test_setup = TestSetup::Stop;
+  // A Progress event this often while tests or a command run (0: none).
+  std::chrono::milliseconds progress_every{0};
   std::optional<bool> parallel_tool_calls;
   llm::GenerationOptions generation;  // --reasoning-effort, --temperature, --max-output-tokens
   std::vector<std::string> pass_env;  // key-like variables still passed to tests

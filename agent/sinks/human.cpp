@@ -1,4 +1,6 @@
 // The human sink: what a person sees of a run on stderr (see agent/sinks.hpp).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -56,6 +58,28 @@ std::vector<std::string> summary_lines(const std::string& text) {
 
 }  // namespace
 
+HumanSink::HumanSink(std::FILE* out, bool color, bool quiet, bool verbose)
+    : out_(out), color_(color), quiet_(quiet), verbose_(verbose), tty_(::isatty(fileno(out)) != 0) {}
+
+void HumanSink::progress(const ev::Progress& e) {
+  if (!tty_ || quiet_) return;
+  std::string cmd = e.command.substr(0, e.command.find('\n'));
+  if (cmd.size() > 60) cmd = cmd.substr(0, 57) + "...";
+  std::string line = "… " + std::string(e.what == "tests" ? "running tests" : "running command") + ": " +
+                     text::terminal_safe(text::redact(cmd)) + " · " + std::to_string(e.elapsed_ms / 1000) +
+                     " s";
+  if (color_) line = std::string("\x1b[") + kDim + "m" + line + "\x1b[0m";
+  line = "\r\x1b[K" + line;  // over the previous one
+  std::fwrite(line.data(), 1, line.size(), out_);
+  status_drawn_ = true;
+}
+
+void HumanSink::clear_status() {
+  if (!status_drawn_) return;
+  std::fputs("\r\x1b[K", out_);
+  status_drawn_ = false;
+}
+
 void HumanSink::print(const char* code, std::string_view line) {
   // Escapes in the text are shown, not obeyed; only our colours reach the terminal.
   std::string s = text::terminal_safe(text::redact(line));
@@ -81,6 +105,7 @@ void HumanSink::announce(int turn, const std::string& path) {
 
 void HumanSink::model_text(std::string_view fragment) {
   if (fragment.empty()) return;
+  clear_status();
   streamed_ = true;
   // Only the new fragment can hold a line end: a long line streamed in
   // small fragments must not be rescanned from its start each time.
@@ -115,6 +140,12 @@ void HumanSink::print_diff(const std::string& diff) {
 }
 
 void HumanSink::on_event(const Event& e) {
+  if (kind(e) == EventKind::Progress) {
+    progress(std::get<ev::Progress>(e));
+    std::fflush(out_);
+    return;
+  }
+  clear_status();
   end_text();
   switch (kind(e)) {
     case EventKind::RunStarted:
@@ -156,6 +187,8 @@ void HumanSink::on_event(const Event& e) {
     case EventKind::Reproduction:
       reproduction(std::get<ev::Reproduction>(e));
       break;
+    case EventKind::Progress:
+      break;
   }
   std::fflush(out_);
 }
@@ -176,6 +209,11 @@ void HumanSink::mode(const ev::Mode& e) {
 }
 
 void HumanSink::tests(const ev::Tests& e) {
+  if (e.interrupted) {  // no result: not a failure
+    print(kYellow, std::string(e.turn == 0 ? "before any change: " : "") + "test run interrupted (after " +
+                       seconds(e.duration_ms) + ")");
+    return;
+  }
   std::string line = std::string(e.turn == 0 ? "before any change: " : "") +
                      (e.passed ? "tests passed" : "tests failed") + " (exit " + std::to_string(e.exit_code) +
                      ", " + std::to_string(e.duration_ms) + " ms)";

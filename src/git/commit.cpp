@@ -64,6 +64,16 @@ Status check_commit_target(Repository& repo, const std::string& new_branch) {
   return Ok{};
 }
 
+Status check_head_on_branch(Repository& repo, const std::string& branch) {
+  ensure_libgit2();
+  auto head = head_target(repo);
+  if (!head) return head.error();
+  if (*head == "refs/heads/" + branch) return Ok{};
+  std::string where =
+      head->empty() ? "detached" : "on branch " + head->substr(head->rfind("refs/heads/", 0) == 0 ? 11 : 0);
+  return make_error("HEAD is " + where + ", not on branch '" + branch + "'", ErrorKind::Stale);
+}
+
 Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
                                    const std::string& message, const std::string& new_branch) {
   auto c = prepare_commit(repo, paths_changed, message, new_branch);

@@ -22,6 +22,11 @@ namespace ds::git {
 // `new_branch` that does not exist yet, or (without one) HEAD on a branch.
 Status check_commit_target(Repository& repo, const std::string& new_branch);
 
+// Whether a commit on the current branch lands on the existing branch
+// `branch` (a follow-up committing onto the branch its conversation made):
+// HEAD must be on it. ErrorKind::Stale, saying where HEAD is, when not.
+Status check_head_on_branch(Repository& repo, const std::string& branch);
+
 Result<std::string> commit_changes(Repository& repo, const std::vector<std::string>& paths_changed,
                                    const std::string& message, const std::string& new_branch);
 

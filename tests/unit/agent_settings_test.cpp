@@ -120,6 +120,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"task-file", task_file},
       {"test", kTest},
       {"no-test", "false"},
+      {"test-setup-to-model", "true"},
       {"edit-format", "search-replace"},
       {"file", "calc.py"},
       {"max-turns", "7"},
