@@ -93,6 +93,8 @@ std::string first_line(const std::string& text, size_t width) {
   return text::terminal_safe(line);  // a task text (an issue's) may hold escapes
 }
 
+std::string undone_mark(const std::string& run_id) { return "diffsmith: run " + run_id + " undone"; }
+
 std::string run_id_of(const git::RunRef& ref) { return ref.name.substr(kRunRefPrefix.size()); }
 
 Result<std::vector<git::RunRef>> run_refs(git::Repository& repo) {
@@ -133,6 +135,14 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     r.trajectory = entry.path().string();
     r.written_ns = written_at_ns(r.trajectory);
     if (!r.ref) r.started = r.written_ns / 1000000000;
+  }
+  auto undos = git::list_refs(repo, std::string(kRunRefPrefix) + "undo-");
+  if (!undos) return undos.error();
+  for (const auto& u : *undos) {
+    std::string id = run_id_of(u).substr(5);
+    auto it = runs.find(id);
+    if (u.worktree == repo.worktree_id() && it != runs.end())
+      it->second.undone = u.tip.message == undone_mark(id);
   }
   std::vector<RunInfo> out;
   for (auto& [id, r] : runs) {

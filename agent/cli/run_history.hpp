@@ -30,7 +30,12 @@ struct RunInfo {
   std::string task;                // the task text
   std::string model;
   std::string summary;  // the model's summary
+  bool undone = false;  // `diffsmith undo` took it back (and no `undo undo-RUN` brought it back)
 };
+
+// The message of the checkpoint `undo` adds to refs/diffsmith/undo-RUN once
+// it took RUN back: a run is undone while its undo record ends with it.
+std::string undone_mark(const std::string& run_id);
 
 // The run id of a run's hidden ref.
 std::string run_id_of(const git::RunRef& ref);
