@@ -290,8 +290,10 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
                                          "). Send it again in your next reply."));
       continue;
     }
-    events_.event(ev::ToolCall{out_.turns, call.name, call.arguments});
+    events_.event(ev::ToolCall{out_.turns, call.name, call.arguments, call.id});
+    auto call_started = std::chrono::steady_clock::now();
     tools::ToolOutcome o = tools::call_tool(tools_, call, tool_ctx_);
+    tool_result(call, o, std::chrono::steady_clock::now() - call_started);
     if (o.edit) {
       ts.edit_attempted = true;
       note_edit_result(*o.edit, ts);

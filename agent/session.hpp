@@ -88,6 +88,8 @@ class Session {
   void handle_turn(const llm::Turn& turn);
   void record_turn(const llm::Turn& turn);
   void run_tool_calls(const llm::Turn& turn, TurnState& ts);
+  void tool_result(const llm::ToolCall& call, const tools::ToolOutcome& o,
+                   std::chrono::steady_clock::duration took);  // the tool_result event
   void apply_text_edits(const std::string& text, TurnState& ts);
   void test_and_checkpoint(TurnState& ts);
   void decide(const llm::Turn& turn, TurnState& ts);

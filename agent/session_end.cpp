@@ -124,6 +124,19 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
   events_.event(event);
 }
 
+void Session::tool_result(const llm::ToolCall& call, const tools::ToolOutcome& o,
+                          std::chrono::steady_clock::duration took) {
+  ev::ToolResult r;
+  r.turn = out_.turns;
+  r.call_id = call.id;
+  r.name = call.name;
+  r.ok = !o.is_error && (!o.edit || (o.edit->all_applied() && o.edit->parsed.errors.empty()));
+  if (!r.ok) r.error = o.content.substr(0, o.content.find('\n'));
+  r.output = o.content;
+  r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  events_.event(r);
+}
+
 std::string Session::status_line() const {
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   int64_t prompt = out_.usage.prompt_tokens;

@@ -49,6 +49,8 @@ class TrajectorySink final : public EventSink {
 // results (with the end of a failing run's output: 15 lines, all of it when
 // `verbose`), and a summary at the end. Control characters in any of it are
 // shown as escapes (text::terminal_safe): only our colours reach the terminal.
+// Tool results: run_command's last lines always, every result's excerpt
+// with `verbose`.
 // `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
 // failed blocks), test results, notices and the summary without the model's text.
 class HumanSink final : public EventSink {
@@ -74,6 +76,7 @@ class HumanSink final : public EventSink {
   void model_turn(const ev::ModelTurn& e);
   void assistant_text(const ev::AssistantText& e);
   void tool_call(const ev::ToolCall& e);
+  void tool_result(const ev::ToolResult& e);
   void edit(const ev::Edit& e);
   void diff(const ev::Diff& e);
   void finished(const ev::RunFinished& e);

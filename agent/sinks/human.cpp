@@ -16,6 +16,7 @@ namespace ds::agent {
 namespace {
 
 constexpr size_t kTestTailLines = 15;
+constexpr size_t kCommandTailLines = 8;
 constexpr size_t kSummaryLines = 4, kSummaryChars = 400;
 
 const char* kDim = "2";
@@ -156,6 +157,9 @@ void HumanSink::on_event(const Event& e) {
     case EventKind::Reproduction:
       reproduction(std::get<ev::Reproduction>(e));
       break;
+    case EventKind::ToolResult:
+      tool_result(std::get<ev::ToolResult>(e));
+      break;
   }
   std::fflush(out_);
 }
@@ -232,6 +236,23 @@ void HumanSink::tool_call(const ev::ToolCall& e) {
   std::string args = e.arguments;
   if (args.size() > 120) args = args.substr(0, 117) + "...";
   print(kCyan, "→ " + e.name + " " + args);
+}
+
+void HumanSink::tool_result(const ev::ToolResult& e) {
+  if (quiet_ || e.name == "finish") return;
+  bool edits = e.name == "apply_edits" || e.name == "apply_patch";  // shown as diffs and failed edits
+  if (!verbose_ && e.name != "run_command") return;
+  std::string head = "← " + e.name + (e.ok ? "" : " failed") + " (" + std::to_string(e.duration_ms) + " ms)";
+  if (!e.ok && !edits) head += ": " + e.error;
+  print(e.ok ? kDim : kYellow, head);
+  if (edits || (!e.ok && e.name != "run_command")) return;
+  // run_command: its last lines, the rest with -v; other tools: the excerpt.
+  std::string shown = verbose_ ? result_excerpt(e) : tail_excerpt(e.output, kCommandTailLines, SIZE_MAX);
+  auto lines = text::split_lines(shown);
+  size_t total = text::split_lines(e.output).size();
+  if (!verbose_ && total > lines.size())
+    print(kDim, "  … " + std::to_string(total - lines.size()) + " earlier lines (-v shows more)");
+  for (const auto& l : lines) print(kDim, "  " + l);
 }
 
 void HumanSink::edit(const ev::Edit& e) {
