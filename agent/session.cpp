@@ -57,7 +57,9 @@ RunOutcome Session::run() {
       finish(RunStatus::Interrupted, "interrupted");
       break;
     }
-    if (std::string why = budget_exceeded(); !why.empty()) {
+    std::string why = budget_exceeded();
+    if (why.empty()) why = request_over_budget();
+    if (!why.empty()) {
       finish(RunStatus::Unsolved, why);
       break;
     }
@@ -260,7 +262,7 @@ void Session::record_turn(const llm::Turn& turn) {
   if (cost >= 0) mt.cost_usd = cost;
   mt.latency_ms = static_cast<int64_t>(turn.latency.count());
   mt.request_id = turn.request_id;
-  mt.status_line = status_line();
+  mt.status_line = status_line(turn, cost);
   events_.event(mt);
   if (!turn.text.empty()) events_.event(ev::AssistantText{out_.turns, turn.text});
   add_message(turn.as_message());

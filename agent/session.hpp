@@ -112,13 +112,14 @@ class Session {
   std::vector<std::string> changed_code();  // paths changed since the start, reproduction files left out
   void checkpoint(const std::string& message);
   void add_message(llm::Message m);
-  std::string budget_exceeded() const;  // why the run must stop, or ""
+  std::string budget_exceeded() const;      // why the run must stop, or ""
+  std::string request_over_budget() const;  // the next request's estimate exceeds --max-cost's rest, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
   // The verdict once the model is done (or the tests pass in fix mode):
   // solved / done, or no_change when nothing differs from the start.
   void conclude(RunStatus status, std::string reason, const std::string& explanation);
   void finish(RunStatus status, std::string reason, int exit_code = -1);
-  std::string status_line() const;
+  std::string status_line(const llm::Turn& turn, double cost) const;  // the turn's, then the run's
   std::string repeat_notes(const git::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
 
