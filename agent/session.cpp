@@ -33,6 +33,13 @@ const char* kDropped = "[output removed to fit the context window]";
 
 // `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
 // "NAME: command not found" (bash), exit 127.
+// The first non-blank line of the model's summary, for a reason.
+std::string first_line_of(const std::string& text) {
+  for (const auto& line : text::split_lines(text))
+    if (auto t = text::trim(line); !t.empty()) return std::string(t.size() > 200 ? t.substr(0, 200) : t);
+  return {};
+}
+
 bool shell_said_not_found(const std::string& output) {
   for (const auto& line : text::split_lines(output)) {
     bool sh = line.rfind("sh: ", 0) == 0 || line.rfind("/bin/sh: ", 0) == 0 || line.rfind("bash: ", 0) == 0;
@@ -241,7 +248,7 @@ void Session::handle_turn(const llm::Turn& turn) {
         "reply, and do not repeat unchanged code.");
   }
   if (ts.files_changed) test_and_checkpoint(ts);
-  decide(turn, ts);
+  decide(ts);
   if (out_.exit_code < 0) send_feedback(ts);
 }
 
@@ -356,20 +363,23 @@ void Session::test_and_checkpoint(TurnState& ts) {
 
 // The verdict (DESIGN.md, "The verdict"): the facts of the turn and the
 // run, judged by agent::decide (verdict.cpp), then acted on.
-void Session::decide(const llm::Turn& turn, TurnState& ts) {
+void Session::decide(TurnState& ts) {
   if (interrupted()) return;
   if (cfg_.reproduce) check_reproduction(ts);
   recheck_failures(ts);
   if (interrupted()) return;
-  std::string explanation = out_.summary.empty() ? turn.text : out_.summary;
   Verdict v = agent::decide(TurnFacts{ts.model_stopped(), ts.finish_called, ts.over_budget}, run_facts());
   if (!v.notice.empty()) events_.event(ev::Notice{v.notice});
   switch (v.kind) {
     case Verdict::Kind::Solved:
-      conclude(RunStatus::Solved, v.reason, explanation);
+      finish(RunStatus::Solved, v.reason);
       return;
     case Verdict::Kind::Done:
-      conclude(RunStatus::Done, v.reason, explanation);
+      finish(RunStatus::Done, v.reason);
+      return;
+    case Verdict::Kind::GiveUp:
+      finish(RunStatus::NoChange,
+             out_.summary.empty() ? v.reason : v.reason + ": " + first_line_of(out_.summary));
       return;
     case Verdict::Kind::Stall:
       stall(v, ts);
@@ -452,11 +462,6 @@ void Session::send_feedback(TurnState& ts) {
   std::string msg;
   for (const auto& part : ts.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
   add_message(llm::Message::user(std::move(msg)));
-}
-
-void Session::conclude(RunStatus status, std::string reason, const std::string& explanation) {
-  if (out_.summary.empty()) out_.summary = explanation;
-  finish(status, std::move(reason));
 }
 
 // ---------------------------------------------------------------- helpers

@@ -92,7 +92,7 @@ class Session {
                    std::chrono::steady_clock::duration took);  // the tool_result event
   void apply_text_edits(const std::string& text, TurnState& ts);
   void test_and_checkpoint(TurnState& ts);
-  void decide(const llm::Turn& turn, TurnState& ts);
+  void decide(TurnState& ts);
   RunFacts run_facts();
   void recheck_failures(TurnState& ts);  // a regression that passes on a second run is flaky
   void stall(const Verdict& v, TurnState& ts);
@@ -115,9 +115,6 @@ class Session {
   std::string budget_exceeded() const;      // why the run must stop, or ""
   std::string request_over_budget() const;  // the next request's estimate exceeds --max-cost's rest, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
-  // The verdict once the model is done (or the tests pass in fix mode):
-  // solved / done, or no_change when nothing differs from the start.
-  void conclude(RunStatus status, std::string reason, const std::string& explanation);
   void finish(RunStatus status, std::string reason, int exit_code = -1);
   std::string status_line(const llm::Turn& turn, double cost) const;  // the turn's, then the run's
   std::string repeat_notes(const git::EditApplyResult& r);

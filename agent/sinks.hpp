@@ -94,7 +94,6 @@ class HumanSink final : public EventSink {
   bool streamed_ = false;                            // text streamed since the last assistant_text
   int turns_ = 0;                                    // model_turn events so far
   std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
-  std::string last_prose_;                           // the model's last text, edit blocks removed
   int diffs_shown_ = 0;
 };
 

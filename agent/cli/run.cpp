@@ -24,6 +24,7 @@
 #include "agent/cli/run_history.hpp"
 #include "agent/cli/run_settings.hpp"
 #include "agent/command_setup.hpp"
+#include "agent/commit_message.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/interrupt.hpp"
@@ -409,15 +410,13 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
   if (commit && success && !outcome.changed_paths.empty()) {
-    std::string message = outcome.summary.empty() ? "diffsmith: " + s.cfg.task : outcome.summary;
-    message = message.substr(0, message.find('\n'));
-    if (message.size() > 72) message = message.substr(0, 69) + "...";
+    std::string message = commit_message(s.cfg.task, outcome.summary);
     auto c = git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, s.branch);
     if (!c.ok())
       return fail(err, "run", "solved, but the commit failed: " + c.error().message, ExitCode::Repository);
     if (!s.json)
       err << "committed " << c->substr(0, 12) << (s.branch.empty() ? "" : " on branch " + s.branch) << ": "
-          << message << "\n";
+          << commit_subject(s.cfg.task) << "\n";
   } else if (commit && !success && !s.json) {
     err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith "
            "undo` reverts it)\n";

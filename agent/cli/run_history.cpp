@@ -10,6 +10,7 @@
 #include <map>
 #include <tuple>
 
+#include "agent/sinks/edit_stream.hpp"
 #include "agent/trajectory.hpp"
 #include "git/lock.hpp"
 #include "git/undo.hpp"
@@ -52,7 +53,7 @@ bool summarise(RunInfo& r, const Trajectory& t) {
     r.status = (*f)["status"].as_string();
     r.reason = (*f)["reason"].as_string();
     r.turns = (*f)["turns"].as_int();
-    r.summary = (*f)["summary"].as_string();
+    r.summary = summary_text((*f)["summary"].as_string(), r.turns);
     if ((*f)["cost_usd"].is_number()) r.cost_usd = (*f)["cost_usd"].as_double();
     r.files_changed = files_in_diff((*f)["diff"].as_string());
     return true;
@@ -73,6 +74,14 @@ bool summarise(RunInfo& r, const Trajectory& t) {
 }
 
 }  // namespace
+
+std::string summary_text(const std::string& summary, int64_t turns) {
+  std::string prose = EditStream::prose_of(summary);
+  size_t begin = prose.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return turns > 0 ? "no summary: the model did not call finish" : "";
+  size_t end = prose.find_last_not_of(" \t\r\n");
+  return prose.substr(begin, end + 1 - begin);
+}
 
 std::string format_local_time(int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);

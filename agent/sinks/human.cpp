@@ -217,8 +217,6 @@ void HumanSink::assistant_text(const ev::AssistantText& e) {
     show(stream_.end(), e.turn);
   }
   streamed_ = false;
-  std::string prose = EditStream::prose_of(e.text);
-  if (prose.find_first_not_of(" \t\r\n") != std::string::npos) last_prose_ = std::move(prose);
 }
 
 void HumanSink::tool_call(const ev::ToolCall& e) {
@@ -232,7 +230,14 @@ void HumanSink::tool_call(const ev::ToolCall& e) {
     if (parsed.blocks.empty() && parsed.ops.empty()) announce(e.turn, "");
     return;
   }
-  if (quiet_ || e.name == "finish") return;  // the finish summary is in the last lines
+  if (quiet_) return;
+  if (e.name == "finish") {  // the model's own words, live (also when it gives up)
+    auto args = json::parse(e.arguments);
+    auto lines = summary_lines(args.ok() ? (*args)["summary"].as_string() : "");
+    for (size_t i = 0; i < lines.size(); ++i)
+      print(kCyan, (i == 0 ? "→ finish: " : "           ") + lines[i]);
+    return;
+  }
   std::string args = e.arguments;
   if (args.size() > 120) args = args.substr(0, 117) + "...";
   print(kCyan, "→ " + e.name + " " + args);
@@ -284,10 +289,10 @@ void HumanSink::finished(const ev::RunFinished& e) {
     print(nullptr, "  changed: " + files);
   }
   if (!quiet_) {
-    std::string said = EditStream::prose_of(e.summary);
-    if (said.find_first_not_of(" \t\r\n") == std::string::npos) said = last_prose_;
-    auto lines = summary_lines(said);
+    // The finish summary only: prose cut mid-turn is no summary.
+    auto lines = summary_lines(EditStream::prose_of(e.summary));
     for (size_t i = 0; i < lines.size(); ++i) print(nullptr, (i == 0 ? "  model: " : "         ") + lines[i]);
+    if (lines.empty() && e.turns > 0) print(kDim, "  no summary: the model did not call finish");
   }
   int64_t prompt = e.prompt_tokens;
   int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;
