@@ -31,15 +31,15 @@ namespace {
 constexpr int kMaxStalls = 3;
 const char* kDropped = "[output removed to fit the context window]";
 
-// `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
-// "NAME: command not found" (bash), exit 127.
 // The first non-blank line of the model's summary, for a reason.
 std::string first_line_of(const std::string& text) {
   for (const auto& line : text::split_lines(text))
-    if (auto t = text::trim(line); !t.empty()) return std::string(t.size() > 200 ? t.substr(0, 200) : t);
+    if (auto t = text::trim(line); !t.empty()) return std::string(t);
   return {};
 }
 
+// `sh -c` reports an unknown command as "sh: 1: NAME: not found" (dash) or
+// "NAME: command not found" (bash), exit 127.
 bool shell_said_not_found(const std::string& output) {
   for (const auto& line : text::split_lines(output)) {
     bool sh = line.rfind("sh: ", 0) == 0 || line.rfind("/bin/sh: ", 0) == 0 || line.rfind("bash: ", 0) == 0;

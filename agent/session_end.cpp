@@ -1,5 +1,6 @@
 // The end of a run (final diff, run_finished) and the small helpers of the
-// loop: status line, repeated-block notes.
+// loop: status line, tool_result events, repeated-block notes, the next
+// request's cost estimate against --max-cost.
 #include <algorithm>
 #include <cstdio>
 #include <functional>
