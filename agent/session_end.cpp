@@ -2,7 +2,9 @@
 // loop: status line, tool_result events, repeated-block notes, the next
 // request's cost estimate against --max-cost.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 
 #include "agent/session.hpp"
@@ -212,7 +214,7 @@ std::string Session::repeat_notes(const git::EditApplyResult& r) {
 // the full input price) plus --max-output-tokens at the output price, when
 // set, must fit in what is left; else it is not sent.
 std::string Session::request_over_budget() const {
-  if (cfg_.max_cost <= 0 || !cfg_.cost_of || !cost_known_) return {};
+  if (cfg_.max_cost <= 0 || !cfg_.price_of || !cost_known_) return {};
   size_t tokens = 0;
   for (const auto& m : messages_) {
     tokens += text::estimate_tokens(m.content);
@@ -224,11 +226,13 @@ std::string Session::request_over_budget() const {
   llm::Usage next;
   next.prompt_tokens = static_cast<int64_t>(tokens);
   next.completion_tokens = cfg_.generation.max_output_tokens.value_or(0);
-  double estimate = cfg_.cost_of(cfg_.model, next);
+  double estimate = cfg_.price_of(cfg_.model, next);
   double left = cfg_.max_cost - out_.cost_usd.value_or(0);
   if (estimate < 0 || estimate <= left) return {};
-  char cap[32];
-  std::snprintf(cap, sizeof cap, "%g", cfg_.max_cost);
+  char cap[32];  // as the user wrote it, like budget_exceeded's: 0.005 stays 0.005, 2 is 2.00
+  std::snprintf(cap, sizeof cap, "%.2f", cfg_.max_cost);
+  if (std::abs(std::strtod(cap, nullptr) - cfg_.max_cost) > 1e-12)
+    std::snprintf(cap, sizeof cap, "%.10g", cfg_.max_cost);
   char buf[300];
   std::snprintf(
       buf, sizeof buf,

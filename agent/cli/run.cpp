@@ -212,6 +212,7 @@ Pass resolve_endpoint(RunSetup& s) {
   s.cfg.cost_of = [prices](const std::string& model, const llm::Usage& u) {
     return llm::cost_of(u, llm::price_for(model, prices)).usd.value_or(-1.0);
   };
+  s.cfg.price_of = s.cfg.cost_of;  // nothing shared to count into
   s.endpoint = std::move(*endpoint);
   return {};
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <tuple>
 
@@ -102,7 +103,20 @@ std::string first_line(const std::string& text, size_t width) {
   return text::terminal_safe(line);  // a task text (an issue's) may hold escapes
 }
 
-std::string undone_mark(const std::string& run_id) { return "diffsmith: run " + run_id + " undone"; }
+Status mark_undone(git::Repository& repo, const std::string& run_id, bool undone) {
+  auto path = git::diffsmith_file(repo, "undone", run_id);
+  if (!path) return path.error();
+  std::error_code ec;
+  if (!undone) {
+    fs::remove(*path, ec);
+    if (ec) return make_error("cannot remove " + *path + ": " + ec.message());
+    return Ok{};
+  }
+  std::ofstream out(*path, std::ios::trunc);
+  out << run_id << "\n";
+  if (!out) return make_error("cannot write " + *path);
+  return Ok{};
+}
 
 std::string run_id_of(const git::RunRef& ref) { return ref.name.substr(kRunRefPrefix.size()); }
 
@@ -145,14 +159,8 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     r.written_ns = written_at_ns(r.trajectory);
     if (!r.ref) r.started = r.written_ns / 1000000000;
   }
-  auto undos = git::list_refs(repo, std::string(kRunRefPrefix) + "undo-");
-  if (!undos) return undos.error();
-  for (const auto& u : *undos) {
-    std::string id = run_id_of(u).substr(5);
-    auto it = runs.find(id);
-    if (u.worktree == repo.worktree_id() && it != runs.end())
-      it->second.undone = u.tip.message == undone_mark(id);
-  }
+  for (const auto& entry : fs::directory_iterator(*dir + "/undone", ec))
+    if (auto it = runs.find(entry.path().filename().string()); it != runs.end()) it->second.undone = true;
   std::vector<RunInfo> out;
   for (auto& [id, r] : runs) {
     r.status = "unfinished";

@@ -33,9 +33,9 @@ struct RunInfo {
   bool undone = false;  // `diffsmith undo` took it back (and no `undo undo-RUN` brought it back)
 };
 
-// The message of the checkpoint `undo` adds to refs/diffsmith/undo-RUN once
-// it took RUN back: a run is undone while its undo record ends with it.
-std::string undone_mark(const std::string& run_id);
+// Marks run `run_id` undone (`undo` took it back) or not (`undo undo-RUN`
+// brought it back): the file .git/diffsmith/undone/RUN.
+Status mark_undone(git::Repository& repo, const std::string& run_id, bool undone);
 
 // The run id of a run's hidden ref.
 std::string run_id_of(const git::RunRef& ref);

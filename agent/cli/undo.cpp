@@ -49,6 +49,8 @@ int redo(git::Repository& repo, const std::string& id, std::ostream& out, std::o
   if (!paths) return repo_error(err, paths.error());
   if (Status st = git::restore_paths(repo, *now, it->first.commit, &*paths); !st.ok())
     return repo_error(err, st.error());
+  if (Status marked = mark_undone(repo, id.substr(5), false); !marked.ok())
+    return repo_error(err, marked.error());
   out << "restored " << paths->size() << " file(s) to the state before " << id.substr(5) << " was undone ("
       << format_local_time(it->first.time) << ")\n";
   return to_int(ExitCode::Ok);
@@ -141,8 +143,7 @@ int undo_one(git::Repository& repo, const RunInfo& run, bool force, std::ostream
   out << "restored " << plan->restore.size() << " file(s) to the start of run " << run.id << " ("
       << format_local_time(run.ref->first.time) << ")\n";
   // The mark `log` and the next `undo` read: this run is taken back.
-  if (auto marked = git::checkpoint(repo, undo_ref, undone_mark(run.id)); !marked)
-    return repo_error(err, marked.error());
+  if (Status marked = mark_undone(repo, run.id, true); !marked.ok()) return repo_error(err, marked.error());
   out << "the state before this undo is kept: `diffsmith undo undo-" << run.id << "` brings the files back"
       << (*record ? " (not the commit)" : "") << "\n";
   return to_int(ExitCode::Ok);

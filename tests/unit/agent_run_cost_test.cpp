@@ -45,7 +45,7 @@ TEST_CASE("run cost e2e: --max-output-tokens at the output price over --max-cost
   std::string reason = fin["reason"].as_string();
   CHECK(contains(reason, "cost limit: the next request would cost about $0.8"));
   CHECK(contains(reason, " + 100000 out"));
-  CHECK(contains(reason, "more than the $0.5000 left of --max-cost 0.5; it was not sent"));
+  CHECK(contains(reason, "more than the $0.5000 left of --max-cost 0.50; it was not sent"));
   CHECK(fin["turns"].as_int() == 0);
 
   // The same budget without the output cap: the request fits and is sent.

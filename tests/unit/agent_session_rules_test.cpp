@@ -304,8 +304,6 @@ TEST_CASE("verdict: the cost limit is shown as it was set") {
   TempRepo repo({{"money.py", kMoney}});
   Harness h(repo);
   h.cfg.max_cost = 0.005;
-  // Input is free here, so the first request's estimate fits; its reply costs $0.01.
-  h.cfg.cost_of = [](const std::string&, const ds::llm::Usage& u) { return u.completion_tokens * 1e-4; };
   h.tests_pass_when([](const TempRepo&) { return false; });
   h.client.script = {reply("thinking"), reply("more")};
   auto out = h.run();
