@@ -66,7 +66,18 @@ json::Value json_of(const ev::AssistantText& e) {
 }
 
 json::Value json_of(const ev::ToolCall& e) {
-  return typed(EventKind::ToolCall).set("turn", e.turn).set("name", e.name).set("arguments", e.arguments);
+  return typed(EventKind::ToolCall)
+      .set("turn", e.turn)
+      .set("call_id", e.call_id)
+      .set("name", e.name)
+      .set("arguments", e.arguments);
+}
+
+json::Value json_of(const ev::ToolResult& e) {
+  json::Value v = typed(EventKind::ToolResult).set("turn", e.turn).set("call_id", e.call_id);
+  v.set("name", e.name).set("ok", e.ok);
+  if (!e.ok) v.set("error", e.error);
+  return v.set("excerpt", result_excerpt(e)).set("duration_ms", e.duration_ms);
 }
 
 json::Value json_of(const ev::Edit& e) {
@@ -166,6 +177,8 @@ const char* type_name(EventKind k) {
       return "reproduction";
     case EventKind::Progress:
       return "progress";
+    case EventKind::ToolResult:
+      return "tool_result";
   }
   return "";
 }
@@ -192,6 +205,36 @@ std::string tail_excerpt(std::string_view text, size_t max_lines, size_t max_byt
     }
   }
   return std::string(tail);
+}
+
+std::string head_excerpt(std::string_view text, size_t max_lines, size_t max_bytes) {
+  size_t end = 0;
+  for (size_t n = 0; end < text.size(); ++end)
+    if (text[end] == '\n' && ++n == max_lines) break;
+  bool cut = end < text.size() && !(end + 1 == text.size() && text[end] == '\n');
+  std::string_view head = text.substr(0, end);
+  if (head.size() > max_bytes) {
+    cut = true;
+    head = head.substr(0, max_bytes);
+    size_t nl = head.rfind('\n');
+    if (nl != std::string_view::npos && nl > 0) {
+      head = head.substr(0, nl);
+    } else {  // no line end in reach: at least end on a whole UTF-8 character
+      size_t i = head.size();
+      while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+      head = head.substr(0, i);
+    }
+  }
+  std::string out(head);
+  if (cut) out += out.empty() || out.back() == '\n' ? "…" : "\n…";
+  return out;
+}
+
+std::string result_excerpt(const ev::ToolResult& e) {
+  using R = ev::ToolResult;
+  if (!e.tail_first()) return head_excerpt(e.output, R::kExcerptLines, R::kExcerptBytes);
+  std::string tail = tail_excerpt(e.output, R::kExcerptLines, R::kExcerptBytes);
+  return tail.size() < e.output.size() ? "…\n" + tail : tail;
 }
 
 bool use_color(std::FILE* f) {

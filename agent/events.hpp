@@ -87,6 +87,22 @@ struct ToolCall {
   int turn = 0;
   std::string name;
   std::string arguments;  // the raw JSON text
+  std::string call_id;    // the model's id of the call: its tool_result has the same
+};
+
+// After each tool call that ran: what the model was answered.
+struct ToolResult {
+  // The excerpt in the JSON: the start of the answer (the end for
+  // run_command and run_tests, whose last lines matter), at most
+  // kExcerptLines lines and kExcerptBytes bytes.
+  static constexpr size_t kExcerptLines = 20, kExcerptBytes = 2048;
+  int turn = 0;
+  std::string call_id, name;
+  bool ok = true;
+  std::string error;   // the first line of the answer when not ok
+  std::string output;  // in memory only: the whole answer
+  int64_t duration_ms = 0;
+  bool tail_first() const { return name == "run_command" || name == "run_tests"; }
 };
 
 // Each edit block.
@@ -182,12 +198,13 @@ enum class EventKind {
   BatchTask,
   Reproduction,
   Progress,
+  ToolResult,
 };
 
 // The alternatives are in EventKind's order: kind() is the index.
 using Event = std::variant<ev::RunStarted, ev::Mode, ev::Tests, ev::ModelTurn, ev::AssistantText,
                            ev::ToolCall, ev::Edit, ev::Diff, ev::Checkpoint, ev::Notice, ev::RunFinished,
-                           ev::BatchTask, ev::Reproduction, ev::Progress>;
+                           ev::BatchTask, ev::Reproduction, ev::Progress, ev::ToolResult>;
 
 inline EventKind kind(const Event& e) { return static_cast<EventKind>(e.index()); }
 
@@ -200,6 +217,13 @@ json::Value to_json(const Event& e);
 // The last `max_lines` lines of `text`, then at most its last `max_bytes`
 // bytes (cut at a line start when one is in reach).
 std::string tail_excerpt(std::string_view text, size_t max_lines, size_t max_bytes);
+
+// The first `max_lines` lines of `text`, then at most its first `max_bytes`
+// bytes (cut at a line end when one is in reach), "…" when cut.
+std::string head_excerpt(std::string_view text, size_t max_lines, size_t max_bytes);
+
+// A tool result's excerpt (ev::ToolResult's bounds and end).
+std::string result_excerpt(const ev::ToolResult& e);
 
 class EventSink {
  public:

@@ -32,6 +32,12 @@ namespace ds::agent {
 
 namespace {
 constexpr int kMaxStalls = 3;
+// The first non-blank line of the model's summary, for a reason.
+std::string first_line_of(const std::string& text) {
+  for (const auto& line : text::split_lines(text))
+    if (auto t = text::trim(line); !t.empty()) return std::string(t);
+  return {};
+}
 
 }  // namespace
 
@@ -50,7 +56,9 @@ RunOutcome Session::run() {
       finish(RunStatus::Interrupted, "interrupted");
       break;
     }
-    if (std::string why = budget_exceeded(); !why.empty()) {
+    std::string why = budget_exceeded();
+    if (why.empty()) why = request_over_budget();
+    if (!why.empty()) {
       finish(RunStatus::Unsolved, why);
       break;
     }
@@ -250,7 +258,7 @@ void Session::handle_turn(const llm::Turn& turn) {
         "reply, and do not repeat unchanged code.");
   }
   if (ts.files_changed) test_and_checkpoint(ts);
-  decide(turn, ts);
+  decide(ts);
   if (out_.exit_code < 0) send_feedback(ts);
 }
 
@@ -271,7 +279,7 @@ void Session::record_turn(const llm::Turn& turn) {
   if (cost >= 0) mt.cost_usd = cost;
   mt.latency_ms = static_cast<int64_t>(turn.latency.count());
   mt.request_id = turn.request_id;
-  mt.status_line = status_line();
+  mt.status_line = status_line(turn, cost);
   events_.event(mt);
   if (!turn.text.empty()) events_.event(ev::AssistantText{out_.turns, turn.text});
   add_message(turn.as_message());
@@ -301,7 +309,8 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
                                          "). Send it again in your next reply."));
       continue;
     }
-    events_.event(ev::ToolCall{out_.turns, call.name, call.arguments});
+    events_.event(ev::ToolCall{out_.turns, call.name, call.arguments, call.id});
+    auto call_started = std::chrono::steady_clock::now();
     tools::ToolOutcome o = [&] {
       bool command = call.name == "run_command";
       auto args = command ? json::parse(call.arguments) : Result<json::Value>(json::Value());
@@ -309,6 +318,7 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
                              {out_.turns, "command", args.ok() ? (*args)["command"].as_string() : "", 0});
       return tools::call_tool(tools_, call, tool_ctx_);
     }();
+    tool_result(call, o, std::chrono::steady_clock::now() - call_started);
     if (o.edit) {
       ts.edit_attempted = true;
       note_edit_result(*o.edit, ts);
@@ -372,20 +382,23 @@ void Session::test_and_checkpoint(TurnState& ts) {
 
 // The verdict (DESIGN.md, "The verdict"): the facts of the turn and the
 // run, judged by agent::decide (verdict.cpp), then acted on.
-void Session::decide(const llm::Turn& turn, TurnState& ts) {
+void Session::decide(TurnState& ts) {
   if (interrupted()) return;
   if (cfg_.reproduce) check_reproduction(ts);
   recheck_failures(ts);
   if (interrupted()) return;
-  std::string explanation = out_.summary.empty() ? turn.text : out_.summary;
   Verdict v = agent::decide(TurnFacts{ts.model_stopped(), ts.finish_called, ts.over_budget}, run_facts());
   if (!v.notice.empty()) events_.event(ev::Notice{v.notice});
   switch (v.kind) {
     case Verdict::Kind::Solved:
-      conclude(RunStatus::Solved, v.reason, explanation);
+      finish(RunStatus::Solved, v.reason);
       return;
     case Verdict::Kind::Done:
-      conclude(RunStatus::Done, v.reason, explanation);
+      finish(RunStatus::Done, v.reason);
+      return;
+    case Verdict::Kind::GiveUp:
+      finish(RunStatus::NoChange,
+             out_.summary.empty() ? v.reason : v.reason + ": " + first_line_of(out_.summary));
       return;
     case Verdict::Kind::Stall:
       stall(v, ts);
@@ -469,11 +482,6 @@ void Session::send_feedback(TurnState& ts) {
   std::string msg;
   for (const auto& part : ts.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
   add_message(llm::Message::user(std::move(msg)), ts.test_outputs);
-}
-
-void Session::conclude(RunStatus status, std::string reason, const std::string& explanation) {
-  if (out_.summary.empty()) out_.summary = explanation;
-  finish(status, std::move(reason));
 }
 
 // ---------------------------------------------------------------- helpers

@@ -90,9 +90,11 @@ class Session {
   void handle_turn(const llm::Turn& turn);
   void record_turn(const llm::Turn& turn);
   void run_tool_calls(const llm::Turn& turn, TurnState& ts);
+  void tool_result(const llm::ToolCall& call, const tools::ToolOutcome& o,
+                   std::chrono::steady_clock::duration took);  // the tool_result event
   void apply_text_edits(const std::string& text, TurnState& ts);
   void test_and_checkpoint(TurnState& ts);
-  void decide(const llm::Turn& turn, TurnState& ts);
+  void decide(TurnState& ts);
   RunFacts run_facts();
   void recheck_failures(TurnState& ts);  // a regression that passes on a second run is flaky
   void stall(const Verdict& v, TurnState& ts);
@@ -113,13 +115,11 @@ class Session {
   void checkpoint(const std::string& message);
   void add_message(llm::Message m, const std::vector<std::string>& test_outputs = {});
   void note_collapse(const Collapsed& c, const char* why);
-  std::string budget_exceeded() const;  // why the run must stop, or ""
+  std::string budget_exceeded() const;      // why the run must stop, or ""
+  std::string request_over_budget() const;  // the next request's estimate exceeds --max-cost's rest, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
-  // The verdict once the model is done (or the tests pass in fix mode):
-  // solved / done, or no_change when nothing differs from the start.
-  void conclude(RunStatus status, std::string reason, const std::string& explanation);
   void finish(RunStatus status, std::string reason, int exit_code = -1);
-  std::string status_line() const;
+  std::string status_line(const llm::Turn& turn, double cost) const;  // the turn's, then the run's
   std::string repeat_notes(const worktree::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
 

@@ -1,7 +1,10 @@
 // The end of a run (final diff, run_finished) and the small helpers of the
-// loop: status line, repeated-block notes.
+// loop: status line, tool_result events, repeated-block notes, the next
+// request's cost estimate against --max-cost.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 
 #include "agent/session.hpp"
@@ -10,6 +13,7 @@
 #include "git/diff.hpp"
 #include "git/patch_apply.hpp"
 #include "git/patch_stats.hpp"
+#include "text/tokens.hpp"
 
 namespace ds::agent {
 
@@ -124,20 +128,55 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
   events_.event(event);
 }
 
-std::string Session::status_line() const {
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  int64_t prompt = out_.usage.prompt_tokens;
-  int cached_pct = prompt > 0 ? static_cast<int>(100 * out_.usage.cached_tokens / prompt) : 0;
-  char cost[48];
-  if (out_.cost_usd)
-    std::snprintf(cost, sizeof cost, "$%.4f", *out_.cost_usd);
+void Session::tool_result(const llm::ToolCall& call, const tools::ToolOutcome& o,
+                          std::chrono::steady_clock::duration took) {
+  ev::ToolResult r;
+  r.turn = out_.turns;
+  r.call_id = call.id;
+  r.name = call.name;
+  r.ok = !o.is_error && (!o.edit || (o.edit->all_applied() && o.edit->parsed.errors.empty()));
+  if (!r.ok) r.error = o.content.substr(0, o.content.find('\n'));
+  r.output = o.content;
+  r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  events_.event(r);
+}
+
+namespace {
+// 950, 1.2k, 34k, 1.5M
+std::string tokens_text(int64_t n) {
+  char buf[32];
+  if (n < 1000)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+  else if (n < 10000)
+    std::snprintf(buf, sizeof buf, "%.1fk", static_cast<double>(n) / 1000);
+  else if (n < 1000000)
+    std::snprintf(buf, sizeof buf, "%lldk", static_cast<long long>((n + 500) / 1000));
   else
-    std::snprintf(cost, sizeof cost, "cost unknown");
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "turn %d/%d · %lld tokens in (%d%% cached), %lld out · %s · %.1fs",
-                out_.turns, cfg_.max_turns, static_cast<long long>(prompt), cached_pct,
-                static_cast<long long>(out_.usage.completion_tokens), cost, secs);
+    std::snprintf(buf, sizeof buf, "%.1fM", static_cast<double>(n) / 1e6);
   return buf;
+}
+
+// "1.2k in (40% cached) / 300 out, $0.0040"
+std::string usage_text(const llm::Usage& u, std::optional<double> cost) {
+  std::string s = tokens_text(u.prompt_tokens) + " in";
+  if (u.cached_tokens > 0 && u.prompt_tokens > 0)
+    s += " (" + std::to_string(100 * u.cached_tokens / u.prompt_tokens) + "% cached)";
+  s += " / " + tokens_text(u.completion_tokens) + " out, ";
+  if (!cost) return s + "cost unknown";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.4f", *cost);
+  return s + buf;
+}
+}  // namespace
+
+// "turn 3/30: 1.2k in / 300 out, $0.0040 · run: 4.5k in / 800 out, $0.0120 · 2.1s":
+// the turn's tokens, cost and time (its request), then the run's totals.
+std::string Session::status_line(const llm::Turn& turn, double cost) const {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1fs", std::chrono::duration<double>(turn.latency).count());
+  return "turn " + std::to_string(out_.turns) + "/" + std::to_string(cfg_.max_turns) + ": " +
+         usage_text(turn.usage, cost >= 0 ? std::optional<double>(cost) : std::nullopt) +
+         " · run: " + usage_text(out_.usage, out_.cost_usd) + " · " + secs;
 }
 
 std::string Session::repeat_notes(const worktree::EditApplyResult& r) {
@@ -169,6 +208,40 @@ std::string Session::repeat_notes(const worktree::EditApplyResult& r) {
     }
   }
   return notes;
+}
+
+// --max-cost before a request: its input (estimated from the text sent, at
+// the full input price) plus --max-output-tokens at the output price, when
+// set, must fit in what is left; else it is not sent.
+std::string Session::request_over_budget() const {
+  if (cfg_.max_cost <= 0 || !cfg_.price_of || !cost_known_) return {};
+  size_t tokens = 0;
+  for (const auto& m : messages_) {
+    tokens += text::estimate_tokens(m.content);
+    for (const auto& c : m.tool_calls)
+      tokens += text::estimate_tokens(c.name) + text::estimate_tokens(c.arguments);
+  }
+  for (const auto& t : tools_)
+    tokens += text::estimate_tokens(t.def.description) + text::estimate_tokens(json::dump(t.def.parameters));
+  llm::Usage next;
+  next.prompt_tokens = static_cast<int64_t>(tokens);
+  next.completion_tokens = cfg_.generation.max_output_tokens.value_or(0);
+  double estimate = cfg_.price_of(cfg_.model, next);
+  double left = cfg_.max_cost - out_.cost_usd.value_or(0);
+  if (estimate < 0 || estimate <= left) return {};
+  char cap[32];  // as the user wrote it, like budget_exceeded's: 0.005 stays 0.005, 2 is 2.00
+  std::snprintf(cap, sizeof cap, "%.2f", cfg_.max_cost);
+  if (std::abs(std::strtod(cap, nullptr) - cfg_.max_cost) > 1e-12)
+    std::snprintf(cap, sizeof cap, "%.10g", cfg_.max_cost);
+  char buf[300];
+  std::snprintf(
+      buf, sizeof buf,
+      "cost limit: the next request would cost about $%.4f (%lld tokens in%s), more than the $%.4f left "
+      "of --max-cost %s; it was not sent",
+      estimate, static_cast<long long>(next.prompt_tokens),
+      next.completion_tokens ? (" + " + std::to_string(next.completion_tokens) + " out").c_str() : "",
+      std::max(left, 0.0), cap);
+  return buf;
 }
 
 }  // namespace ds::agent

@@ -50,6 +50,8 @@ class TrajectorySink final : public EventSink {
 // results (with the end of a failing run's output: 15 lines, all of it when
 // `verbose`), and a summary at the end. Control characters in any of it are
 // shown as escapes (text::terminal_safe): only our colours reach the terminal.
+// Tool results: run_command's last lines always, every result's excerpt
+// with `verbose`.
 // `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
 // failed blocks), test results, notices and the summary without the model's text.
 // While tests or a command run, a terminal (never a pipe, not with -q) shows
@@ -77,6 +79,7 @@ class HumanSink final : public EventSink {
   void model_turn(const ev::ModelTurn& e);
   void assistant_text(const ev::AssistantText& e);
   void tool_call(const ev::ToolCall& e);
+  void tool_result(const ev::ToolResult& e);
   void edit(const ev::Edit& e);
   void diff(const ev::Diff& e);
   void finished(const ev::RunFinished& e);
@@ -96,7 +99,6 @@ class HumanSink final : public EventSink {
   bool streamed_ = false;                            // text streamed since the last assistant_text
   int turns_ = 0;                                    // model_turn events so far
   std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
-  std::string last_prose_;                           // the model's last text, edit blocks removed
   int diffs_shown_ = 0;
   bool tty_ = false;           // out_ is a terminal: the status line may be drawn
   bool status_drawn_ = false;  // the status line is on the screen

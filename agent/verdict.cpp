@@ -124,6 +124,14 @@ TestDelta test_delta(const std::vector<std::string>& base_failing, bool base_kno
 }
 
 Verdict decide(const TurnFacts& turn, const RunFacts& run) {
+  // finish with nothing changed (and no reproduction written) is the model
+  // giving up: the run ends no_change, with its summary as the explanation.
+  if (turn.finish_called && run.change.empty() && !run.repro_set) {
+    Verdict v;
+    v.kind = Verdict::Kind::GiveUp;
+    v.reason = "the model finished without changing any file";
+    return v;
+  }
   if (run.reproduce) return decide_reproduce(turn, run);
   bool test_only = run.change_only_tests && !run.allow_test_edits;
   switch (run.mode) {

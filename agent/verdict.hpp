@@ -49,9 +49,10 @@ struct RunFacts {
 };
 
 struct Verdict {
-  enum class Kind { GoOn, Solved, Done, Stall };
+  // GiveUp: the model called finish with nothing changed; the run ends no_change.
+  enum class Kind { GoOn, Solved, Done, Stall, GiveUp };
   Kind kind = Kind::GoOn;
-  std::string reason;                 // Solved/Done: run_finished's reason
+  std::string reason;                 // Solved/Done/GiveUp: run_finished's reason
   std::string unmet;                  // Stall: what is not done yet ("the tests still fail" …)
   std::string why;                    // Stall: the first sentence the model is told
   bool show_tests = false;            // Stall: the model also gets the last test output

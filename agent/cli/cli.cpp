@@ -147,7 +147,10 @@ Runner setup_doctor(CLI::App& app) {
 Runner setup_undo(CLI::App& app) {
   auto o = std::make_shared<UndoCommandOptions>();
   app.add_option("run", o->run,
-                 "Run id (see `diffsmith log`) [default: the latest run that changed something]");
+                 "Run id (see `diffsmith log`) [default: the latest run not undone yet that changed "
+                 "something]");
+  app.add_option("--all-since", o->all_since, "Undo RUN and every run after it, newest first")
+      ->type_name("RUN");
   app.add_option("-C", o->dir, "Run in this directory");
   app.add_flag("--force", o->force, "Undo even files changed again since the run ended");
   return [o] { return run_undo_command(*o, std::cout, std::cerr); };

@@ -23,7 +23,7 @@ json::Value run_json(const RunInfo& r) {
   v.set("run", r.id).set("started", r.started).set("status", r.status).set("turns", r.turns);
   v.set("cost_usd", r.cost_usd ? json::Value(*r.cost_usd) : json::Value(nullptr));
   v.set("files_changed", static_cast<int64_t>(r.files_changed)).set("task", r.task);
-  v.set("model", r.model).set("reason", r.reason).set("summary", r.summary);
+  v.set("model", r.model).set("reason", r.reason).set("summary", r.summary).set("undone", r.undone);
   if (r.ref) {  // the checkpoints, as `log --json` printed them before
     v.set("updated", r.ref->tip.time).set("checkpoints", static_cast<int64_t>(r.ref->checkpoints));
     v.set("start_commit", r.ref->first.commit).set("last_commit", r.ref->tip.commit).set("base", r.ref->base);
@@ -46,7 +46,7 @@ int run_log_command(const LogCommandOptions& o, std::ostream& out, std::ostream&
     }
     char line[160];
     std::snprintf(line, sizeof line, "%s  %s  %-10s %3lld turn(s)  %-8s %3zu file(s)  ", r.id.c_str(),
-                  format_local_time(r.started).substr(0, 16).c_str(), r.status.c_str(),
+                  format_local_time(r.started).substr(0, 16).c_str(), r.undone ? "undone" : r.status.c_str(),
                   static_cast<long long>(r.turns), cost_text(r.cost_usd).c_str(), r.files_changed);
     out << line << first_line(r.task, 60) << "\n";
   }

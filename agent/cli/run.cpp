@@ -23,6 +23,7 @@
 #include "agent/cli/follow_up.hpp"
 #include "agent/cli/input.hpp"
 #include "agent/cli/run_history.hpp"
+#include "agent/commit_message.hpp"
 #include "agent/config/command_setup.hpp"
 #include "agent/config/container_setup.hpp"
 #include "agent/config/lint_setup.hpp"
@@ -221,6 +222,7 @@ Pass resolve_endpoint(RunSetup& s) {
   s.cfg.cost_of = [prices](const std::string& model, const llm::Usage& u) {
     return llm::cost_of(u, llm::price_for(model, prices)).usd.value_or(-1.0);
   };
+  s.cfg.price_of = s.cfg.cost_of;  // nothing shared to count into
   s.endpoint = std::move(*endpoint);
   return {};
 }
@@ -447,16 +449,14 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
   if (commit && success && !outcome.changed_paths.empty()) {
-    std::string message = outcome.summary.empty() ? "diffsmith: " + s.cfg.task : outcome.summary;
-    message = message.substr(0, message.find('\n'));
-    if (message.size() > 72) message = message.substr(0, 69) + "...";
+    std::string message = commit_message(s.cfg.task, outcome.summary);
     auto c =
         git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, branch_to_create(s));
     if (!c.ok())
       return fail(err, "run", "solved, but the commit failed: " + c.error().message, ExitCode::Repository);
     if (!s.json)
       err << "committed " << c->substr(0, 12) << (s.branch.empty() ? "" : " on branch " + s.branch) << ": "
-          << message << "\n";
+          << commit_subject(s.cfg.task) << "\n";
   } else if (commit && !success && !s.json) {
     err << "not committed: the run did not solve the task (the change is in the work tree; `diffsmith "
            "undo` reverts it)\n";

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <tuple>
 
+#include "agent/sinks/edit_stream.hpp"
 #include "agent/trajectory.hpp"
 #include "text/terminal.hpp"
 #include "worktree/lock.hpp"
@@ -52,7 +54,7 @@ bool summarise(RunInfo& r, const Trajectory& t) {
     r.status = (*f)["status"].as_string();
     r.reason = (*f)["reason"].as_string();
     r.turns = (*f)["turns"].as_int();
-    r.summary = (*f)["summary"].as_string();
+    r.summary = summary_text((*f)["summary"].as_string(), r.turns);
     if ((*f)["cost_usd"].is_number()) r.cost_usd = (*f)["cost_usd"].as_double();
     r.files_changed = files_in_diff((*f)["diff"].as_string());
     return true;
@@ -74,6 +76,14 @@ bool summarise(RunInfo& r, const Trajectory& t) {
 
 }  // namespace
 
+std::string summary_text(const std::string& summary, int64_t turns) {
+  std::string prose = EditStream::prose_of(summary);
+  size_t begin = prose.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return turns > 0 ? "no summary: the model did not call finish" : "";
+  size_t end = prose.find_last_not_of(" \t\r\n");
+  return prose.substr(begin, end + 1 - begin);
+}
+
 std::string format_local_time(int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
@@ -91,6 +101,21 @@ std::string first_line(const std::string& text, size_t width) {
     line = line.substr(0, cut) + "…";
   }
   return text::terminal_safe(line);  // a task text (an issue's) may hold escapes
+}
+
+Status mark_undone(git::Repository& repo, const std::string& run_id, bool undone) {
+  auto path = git::diffsmith_file(repo, "undone", run_id);
+  if (!path) return path.error();
+  std::error_code ec;
+  if (!undone) {
+    fs::remove(*path, ec);
+    if (ec) return make_error("cannot remove " + *path + ": " + ec.message());
+    return Ok{};
+  }
+  std::ofstream out(*path, std::ios::trunc);
+  out << run_id << "\n";
+  if (!out) return make_error("cannot write " + *path);
+  return Ok{};
 }
 
 std::string run_id_of(const git::RunRef& ref) { return ref.name.substr(kRunRefPrefix.size()); }
@@ -134,6 +159,8 @@ Result<std::vector<RunInfo>> list_runs(git::Repository& repo) {
     r.written_ns = written_at_ns(r.trajectory);
     if (!r.ref) r.started = r.written_ns / 1000000000;
   }
+  for (const auto& entry : fs::directory_iterator(*dir + "/undone", ec))
+    if (auto it = runs.find(entry.path().filename().string()); it != runs.end()) it->second.undone = true;
   std::vector<RunInfo> out;
   for (auto& [id, r] : runs) {
     r.status = "unfinished";

@@ -29,8 +29,13 @@ struct RunInfo {
   size_t files_changed = 0;        // in the final diff; a run that did not finish: its checkpoints
   std::string task;                // the task text
   std::string model;
-  std::string summary;  // the model's summary
+  std::string summary;  // summary_text of the run's summary
+  bool undone = false;  // `diffsmith undo` took it back (and no `undo undo-RUN` brought it back)
 };
+
+// Marks run `run_id` undone (`undo` took it back) or not (`undo undo-RUN`
+// brought it back): the file .git/diffsmith/undone/RUN.
+Status mark_undone(git::Repository& repo, const std::string& run_id, bool undone);
 
 // The run id of a run's hidden ref.
 std::string run_id_of(const git::RunRef& ref);
@@ -57,6 +62,12 @@ struct InterruptedRun {
 };
 Result<std::optional<InterruptedRun>> interrupted_run(git::Repository& repo,
                                                       const std::vector<std::string>& dirty);
+
+// A run's summary for `log` and `show`: the model's finish summary without
+// edit blocks (a run recorded before the summary was the finish's alone
+// may hold a turn's prose and edits), else a neutral line; "" for a run
+// that made no request.
+std::string summary_text(const std::string& summary, int64_t turns);
 
 // "2026-11-30 15:17:01" in local time.
 std::string format_local_time(int64_t t);

@@ -91,7 +91,8 @@ std::string tests_line(const json::Value& e) {
 
 std::string finished_lines(const json::Value& e) {
   std::string s = "\n" + e["status"].as_string() + ": " + e["reason"].as_string() + "\n";
-  if (!e["summary"].as_string().empty()) s += "summary: " + e["summary"].as_string() + "\n";
+  if (std::string said = summary_text(e["summary"].as_string(), e["turns"].as_int()); !said.empty())
+    s += "summary: " + said + "\n";
   const json::Value& t = e["tokens"];
   s += std::to_string(e["turns"].as_int()) + " turn(s) · " + std::to_string(t["prompt"].as_int()) +
        " tokens in (" + std::to_string(t["cached"].as_int()) + " cached), " +

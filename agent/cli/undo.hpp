@@ -8,10 +8,13 @@ namespace ds::agent {
 
 struct UndoCommandOptions {
   std::string dir = ".";
-  std::string run;     // empty: the latest run that changed something
-  bool force = false;  // undo even files changed again since the run ended
+  std::string run;        // empty: the latest run that changed something
+  bool force = false;     // undo even files changed again since the run ended
+  std::string all_since;  // --all-since RUN: RUN and every later run, newest first
 };
 
+// Undo is a stack: without RUN it takes back the latest run that changed
+// something and is not undone yet, so each `undo` goes one run further back.
 // Puts every file the run changed back as it was when the run started (its
 // first checkpoint, which includes a dirty start), after checkpointing the
 // current state so the undo can itself be undone (`undo undo-RUN`). Works

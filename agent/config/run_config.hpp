@@ -60,6 +60,10 @@ struct RunConfig {
   std::string run_id;                 // set by the caller; names the checkpoint ref
   // Turn cost in USD for a model's usage; negative when prices are unknown.
   std::function<double(const std::string& model, const llm::Usage&)> cost_of;
+  // What a usage would cost, counted nowhere (cost_of may add to a shared
+  // total): the estimate checked against --max-cost before each request.
+  // Null: requests are not estimated.
+  std::function<double(const std::string& model, const llm::Usage&)> price_of;
   // run_command: the runner for the model's commands (the bwrap sandbox, or
   // the plain runner under --sandbox off); null: the tool is not offered.
   std::shared_ptr<exec::ProcessRunner> command_runner;

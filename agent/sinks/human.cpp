@@ -18,6 +18,7 @@ namespace ds::agent {
 namespace {
 
 constexpr size_t kTestTailLines = 15;
+constexpr size_t kCommandTailLines = 8;
 constexpr size_t kSummaryLines = 4, kSummaryChars = 400;
 
 const char* kDim = "2";
@@ -189,6 +190,9 @@ void HumanSink::on_event(const Event& e) {
       break;
     case EventKind::Progress:
       break;
+    case EventKind::ToolResult:
+      tool_result(std::get<ev::ToolResult>(e));
+      break;
   }
   std::fflush(out_);
 }
@@ -251,8 +255,6 @@ void HumanSink::assistant_text(const ev::AssistantText& e) {
     show(stream_.end(), e.turn);
   }
   streamed_ = false;
-  std::string prose = EditStream::prose_of(e.text);
-  if (prose.find_first_not_of(" \t\r\n") != std::string::npos) last_prose_ = std::move(prose);
 }
 
 void HumanSink::tool_call(const ev::ToolCall& e) {
@@ -266,10 +268,34 @@ void HumanSink::tool_call(const ev::ToolCall& e) {
     if (parsed.blocks.empty() && parsed.ops.empty()) announce(e.turn, "");
     return;
   }
-  if (quiet_ || e.name == "finish") return;  // the finish summary is in the last lines
+  if (quiet_) return;
+  if (e.name == "finish") {  // the model's own words, live (also when it gives up)
+    auto args = json::parse(e.arguments);
+    auto lines = summary_lines(args.ok() ? (*args)["summary"].as_string() : "");
+    for (size_t i = 0; i < lines.size(); ++i)
+      print(kCyan, (i == 0 ? "→ finish: " : "           ") + lines[i]);
+    return;
+  }
   std::string args = e.arguments;
   if (args.size() > 120) args = args.substr(0, 117) + "...";
   print(kCyan, "→ " + e.name + " " + args);
+}
+
+void HumanSink::tool_result(const ev::ToolResult& e) {
+  if (quiet_ || e.name == "finish") return;
+  bool edits = e.name == "apply_edits" || e.name == "apply_patch";  // shown as diffs and failed edits
+  if (!verbose_ && e.name != "run_command") return;
+  std::string head = "← " + e.name + (e.ok ? "" : " failed") + " (" + std::to_string(e.duration_ms) + " ms)";
+  if (!e.ok && !edits) head += ": " + e.error;
+  print(e.ok ? kDim : kYellow, head);
+  if (edits || (!e.ok && e.name != "run_command")) return;
+  // run_command: its last lines, the rest with -v; other tools: the excerpt.
+  std::string shown = verbose_ ? result_excerpt(e) : tail_excerpt(e.output, kCommandTailLines, SIZE_MAX);
+  auto lines = text::split_lines(shown);
+  size_t total = text::split_lines(e.output).size();
+  if (!verbose_ && total > lines.size())
+    print(kDim, "  … " + std::to_string(total - lines.size()) + " earlier lines (-v shows more)");
+  for (const auto& l : lines) print(kDim, "  " + l);
 }
 
 void HumanSink::edit(const ev::Edit& e) {
@@ -301,10 +327,10 @@ void HumanSink::finished(const ev::RunFinished& e) {
     print(nullptr, "  changed: " + files);
   }
   if (!quiet_) {
-    std::string said = EditStream::prose_of(e.summary);
-    if (said.find_first_not_of(" \t\r\n") == std::string::npos) said = last_prose_;
-    auto lines = summary_lines(said);
+    // The finish summary only: prose cut mid-turn is no summary.
+    auto lines = summary_lines(EditStream::prose_of(e.summary));
     for (size_t i = 0; i < lines.size(); ++i) print(nullptr, (i == 0 ? "  model: " : "         ") + lines[i]);
+    if (lines.empty() && e.turns > 0) print(kDim, "  no summary: the model did not call finish");
   }
   int64_t prompt = e.prompt_tokens;
   int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;

@@ -74,8 +74,9 @@ TEST_CASE("events: every type's JSON is exactly the documented object") {
   CHECK(contains(dumped(m), R"("cost_usd":0.5,)"));
 
   CHECK(dumped(ev::AssistantText{3, "Done.\n"}) == R"({"type":"assistant_text","turn":3,"text":"Done.\n"})");
-  CHECK(dumped(ev::ToolCall{1, "read_file", R"({"path":"a.py"})"}) ==
-        R"({"type":"tool_call","turn":1,"name":"read_file","arguments":"{\"path\":\"a.py\"}"})");
+  CHECK(
+      dumped(ev::ToolCall{1, "read_file", R"({"path":"a.py"})", "call_7"}) ==
+      R"({"type":"tool_call","turn":1,"call_id":"call_7","name":"read_file","arguments":"{\"path\":\"a.py\"}"})");
   CHECK(dumped(ev::Edit{1, 2, "a.py", true, "exact", "", ""}) ==
         R"({"type":"edit","turn":1,"index":2,"path":"a.py","status":"applied","level":"exact","error":""})");
   CHECK(dumped(ev::Edit{1, 3, "b.py", false, "", "no match", "wrong file?"}) ==

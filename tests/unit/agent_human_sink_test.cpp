@@ -154,21 +154,40 @@ TEST_CASE("human sink: failing tests show the last 15 lines of their output, -v 
   }
 }
 
-TEST_CASE("human sink: the summary at the end") {
+TEST_CASE("human sink: the summary at the end is the finish summary, never a turn's prose") {
+  SECTION("finish") {
+    Screen s;
+    ev::RunFinished f = solved();
+    f.summary = "Fixed the leap-year rule.\n\n" + sr_block("dates.py", "a\n", "b\n") +
+                "Years divisible by 100 are not leap years unless divisible by 400.";
+    s.sink.event(f);
+    CHECK(s.text() ==
+          "run solved after 2 turn(s): tests pass\n"
+          "  changed: dates.py (+1 -1)\n"
+          "  model: Fixed the leap-year rule.\n"
+          "         Years divisible by 100 are not leap years unless divisible by 400.\n"
+          "  2 turn(s) · 2000 tokens in (25% cached), 100 out · $0.0123 · 4.2 s\n" +
+              std::string(kNext));
+  }
+  SECTION("no finish: the last prose is not taken for a summary") {
+    Screen s;
+    s.sink.event(ev::AssistantText{
+        2, "Username and password are swapped. Fixing:\n" + sr_block("dates.py", "a\n", "b\n")});
+    s.sink.event(solved());
+    CHECK(s.text() ==
+          "Username and password are swapped. Fixing:\nwriting edit for dates.py …\n"
+          "run solved after 2 turn(s): tests pass\n"
+          "  changed: dates.py (+1 -1)\n"
+          "  no summary: the model did not call finish\n"
+          "  2 turn(s) · 2000 tokens in (25% cached), 100 out · $0.0123 · 4.2 s\n" +
+              std::string(kNext));
+  }
+}
+
+TEST_CASE("human sink: finish shows its summary live") {
   Screen s;
-  s.sink.event(
-      ev::AssistantText{2, "Fixed the leap-year rule.\n\n" + sr_block("dates.py", "a\n", "b\n") +
-                               "Years divisible by 100 are not leap years unless divisible by 400."});
-  s.sink.event(solved());
-  CHECK(s.text() ==
-        "Fixed the leap-year rule.\n\nwriting edit for dates.py …\n"
-        "Years divisible by 100 are not leap years unless divisible by 400.\n"
-        "run solved after 2 turn(s): tests pass\n"
-        "  changed: dates.py (+1 -1)\n"
-        "  model: Fixed the leap-year rule.\n"
-        "         Years divisible by 100 are not leap years unless divisible by 400.\n"
-        "  2 turn(s) · 2000 tokens in (25% cached), 100 out · $0.0123 · 4.2 s\n" +
-            std::string(kNext));
+  s.sink.event(ev::ToolCall{1, "finish", R"({"summary":"The code is fine; the tests are wrong."})", "c1"});
+  CHECK(s.text() == "→ finish: The code is fine; the tests are wrong.\n");
 }
 
 TEST_CASE(
@@ -187,6 +206,7 @@ TEST_CASE(
   u.sink.event(g);
   CHECK(u.text() ==
         "run unsolved after 2 turn(s): turn limit reached (--max-turns 2)\n"
+        "  no summary: the model did not call finish\n"
         "  2 turn(s) · 0 tokens in (0% cached), 0 out · cost unknown · 0.0 s\n"
         "  next: `diffsmith run --continue \"…\"` to go on with more guidance\n");
 }

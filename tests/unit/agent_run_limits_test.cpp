@@ -75,8 +75,12 @@ TEST_CASE("run e2e: --max-cost stops the run once the turns cost more, with exit
 
 TEST_CASE("run e2e: a model that calls finish three times while the tests fail ends with exit 1") {
   TempRepo repo(kBroken);
-  auto mock = start_mock(
-      script({finish_turn("done"), finish_turn("done"), finish_turn("done"), finish_turn("done")}));
+  // A change that does not fix it, then finish: each finish is a stall.
+  Value changed_and_finish =
+      turn({tool_call("apply_edits", Value::object().set("edits", sr_block("a.txt", "broken\n", "wrong\n"))),
+            tool_call("finish", Value::object().set("summary", "done"))});
+  auto mock =
+      start_mock(script({changed_and_finish, finish_turn("done"), finish_turn("done"), finish_turn("done")}));
 
   ProcResult r = run_agent(repo, *mock, kTask, kTest);
   INFO("stderr: " << r.err);

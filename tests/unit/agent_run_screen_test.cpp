@@ -144,7 +144,9 @@ TEST_CASE(
   // The summary.
   CHECK(contains(screen, "run solved after 1 turn(s): tests pass\n"));
   CHECK(contains(screen, "  changed: calc.py (+1 -1)\n"));
-  CHECK(contains(screen, "  model: The sign is wrong.\n         add() now returns the sum.\n"));
+  // No finish call: no summary, not the turn's prose again.
+  CHECK(contains(screen, "  no summary: the model did not call finish\n"));
+  CHECK_FALSE(contains(screen, "  model: "));
   CHECK(contains(screen, "  1 turn(s) · "));
   CHECK(contains(screen, " tokens in ("));
   CHECK(contains(screen, "% cached), "));

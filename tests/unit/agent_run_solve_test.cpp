@@ -187,7 +187,9 @@ TEST_CASE("run e2e: --json prints one event per line, run_finished's diff equals
   CHECK(read_file(patch_path) == fin["diff"].as_string());
 }
 
-TEST_CASE("run e2e: --commit commits the solved change on the branch with the finish summary") {
+TEST_CASE(
+    "run e2e: --commit commits the solved change on the branch: the task as subject, the finish summary as "
+    "body") {
   TempRepo repo({{"a.txt", "hello\nbroken\n"}});
   std::string head = repo.git({"rev-parse", "HEAD"});
   auto mock = start_mock(script({turn({
@@ -200,7 +202,8 @@ TEST_CASE("run e2e: --commit commits the solved change on the branch with the fi
   REQUIRE(r.exit_code == 0);
   CHECK(repo.git({"rev-parse", "HEAD~1"}) == head);  // one new commit on top
   CHECK(repo.git({"rev-parse", "--abbrev-ref", "HEAD"}) == "main\n");
-  CHECK(repo.git({"log", "-1", "--format=%s"}) == "Replace the broken line in a.txt\n");
+  CHECK(repo.git({"log", "-1", "--format=%s"}) == "fix a.txt\n");
+  CHECK(repo.git({"log", "-1", "--format=%b"}) == "Replace the broken line in a.txt\n\n");
   CHECK(repo.git({"show", "HEAD:a.txt"}) == "hello\nfixed\n");
   CHECK(repo.git({"status", "--porcelain"}).empty());
 }

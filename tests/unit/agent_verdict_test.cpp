@@ -276,3 +276,24 @@ TEST_CASE("test delta: only tests that did not fail on the base count, flaky one
     CHECK_FALSE(test_delta(base, true, TestReport{}, 1, {}).known);
   }
 }
+
+TEST_CASE("verdict table: finish with nothing changed is the model giving up: no_change, in every mode") {
+  for (RunMode mode : {RunMode::Fix, RunMode::Change, RunMode::Untested}) {
+    RunFacts f = fix_run({}, mode != RunMode::Fix);
+    f.mode = mode;
+    Verdict v = decide(stopped(), f);
+    CHECK(v.kind == Kind::GiveUp);
+    CHECK(v.reason == "the model finished without changing any file");
+  }
+  SECTION("a reply with no tool call is not finish: a stall while the tests fail") {
+    CHECK(decide(TurnFacts{true, false, false}, fix_run({}, false)).kind == Kind::Stall);
+  }
+  SECTION("with a change, finish on failing tests is still a stall") {
+    CHECK(decide(stopped(), fix_run({"calc.py"}, false)).kind == Kind::Stall);
+  }
+  SECTION("--reproduce with a reproduction written: not giving up") {
+    RunFacts f = fix_run({}, false);
+    f.reproduce = f.repro_set = f.repro_failed_on_base = true;
+    CHECK(decide(stopped(), f).kind == Kind::Stall);
+  }
+}

@@ -142,8 +142,10 @@ TEST_CASE("harden edges: a 10 MB model reply is taken whole, with bounded memory
   ProcOptions o;
   o.cwd = repo.root();
   o.timeout_s = 120;
+  // --max-cost 0: the reply goes back to the model whole, an estimated 2.6M
+  // tokens, which the default --max-cost would refuse to send; memory is the point here.
   ProcResult r = run_process(timed({DIFFSMITH_BINARY, "run", "fix a.txt", "-t", "grep -q fixed a.txt",
-                                    "--base-url", mock->base_url(), "--quiet"}),
+                                    "--base-url", mock->base_url(), "--quiet", "--max-cost", "0"}),
                              o);
   INFO("stderr tail: " << r.err.substr(r.err.size() > 1500 ? r.err.size() - 1500 : 0));
   CHECK(r.exit_code == 0);
@@ -195,7 +197,8 @@ TEST_CASE("harden edges: 10,000 edit blocks in one reply") {
     WARN("10,000 failing blocks: run took " << r.seconds << " s");
     // The feedback is in the trajectory: the tool message answering the call.
     std::string traj = repo.trajectories();
-    size_t at = traj.find("10000 of 10000 edit blocks failed.");
+    // (the last mention: the tool_result event before it holds only a bounded excerpt)
+    size_t at = traj.rfind("10000 of 10000 edit blocks failed.");
     REQUIRE(at != std::string::npos);
     size_t end = traj.find('\n', at);
     CHECK(end - at < 64 * 1024);

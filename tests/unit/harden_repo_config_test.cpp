@@ -124,15 +124,16 @@ TEST_CASE("harden repo config: a repository may lower the user's budgets, never 
   ProcOptions opts;
   opts.env["XDG_CONFIG_HOME"] = user_home.path;
 
-  SECTION("max-cost = 0 in the repository: the user's 0.5 stops the run after the first turn") {
+  SECTION("max-cost = 0 in the repository: the user's 0.5 stops the run before its first request") {
     TempRepo repo({{"calc.py", "def add(a, b):\n    return a - b\n"},
                    {".diffsmith.toml", "max-cost = 0\nmax-turns = 1000000\n"}});
     auto mock = start_mock(script({reads(), reads(), reads(), reads()}));
     ProcResult r = run_agent(repo, *mock, "fix add", kTest, prices, opts);
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 1);
-    CHECK(mock->requests().size() == 1);
-    CHECK(contains(r.err, "cost limit reached ($1.0100 of --max-cost 0.50)"));
+    // The first request's input alone (some thousand tokens at $1000 per 1M) is over $0.50.
+    CHECK(mock->requests().empty());
+    CHECK(contains(r.err, "left of --max-cost 0.50; it was not sent"));
     CHECK(contains(r.err, "ignoring 'max-cost = 0' in " + repo.path(".diffsmith.toml") + ":1"));
     CHECK(contains(r.err, "and 0 means no limit; 0.5 applies (user config " + user_home.path +
                               "/diffsmith/config.toml:1)"));
