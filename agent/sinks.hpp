@@ -62,6 +62,9 @@ class HumanSink final : public EventSink {
   // Every change the run wrote was shown as a diff (so a TTY user need not
   // see the final diff again).
   bool showed_every_change() const { return !quiet_ && diffs_shown_ > 0; }
+  // The summary's `next:` line: `git show` for a run that commits its change
+  // (--commit, --branch); none at all where the repository will be gone (demo).
+  void next_hints(bool show, bool commits) { next_hints_ = show, commits_ = commits; }
 
  protected:
   void on_event(const Event& e) override;
@@ -93,6 +96,7 @@ class HumanSink final : public EventSink {
   std::set<std::pair<int, std::string>> announced_;  // (turn, path) of `writing edit` lines
   std::string last_prose_;                           // the model's last text, edit blocks removed
   int diffs_shown_ = 0;
+  bool next_hints_ = true, commits_ = false;
 };
 
 }  // namespace ds::agent

@@ -90,13 +90,18 @@ std::string tests_line(const json::Value& e) {
 }
 
 std::string finished_lines(const json::Value& e) {
-  std::string s = "\n" + e["status"].as_string() + ": " + e["reason"].as_string() + "\n";
+  const std::string& status = e["status"].as_string();
+  const std::string& reason = e["reason"].as_string();  // "interrupted: interrupted" says it once
+  std::string s = "\n" + status + (reason.empty() || reason == status ? "" : ": " + reason) + "\n";
   if (!e["summary"].as_string().empty()) s += "summary: " + e["summary"].as_string() + "\n";
   const json::Value& t = e["tokens"];
-  s += std::to_string(e["turns"].as_int()) + " turn(s) · " + std::to_string(t["prompt"].as_int()) +
-       " tokens in (" + std::to_string(t["cached"].as_int()) + " cached), " +
-       std::to_string(t["completion"].as_int()) + " out";
-  if (e["cost_usd"].is_number()) {
+  if (e["turns"].as_int() == 0)  // no request: nothing to count or pay
+    s += "no model request";
+  else
+    s += std::to_string(e["turns"].as_int()) + " turn(s) · " + std::to_string(t["prompt"].as_int()) +
+         " tokens in (" + std::to_string(t["cached"].as_int()) + " cached), " +
+         std::to_string(t["completion"].as_int()) + " out";
+  if (e["cost_usd"].is_number() && e["turns"].as_int() > 0) {
     char buf[32];
     std::snprintf(buf, sizeof buf, " · $%.4f", e["cost_usd"].as_double());
     s += buf;
@@ -155,8 +160,28 @@ void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records, st
         << "\n";
   }
   out << "task:\n" << indent(run.task, "  ") << "\n";
+  // A follow-up's trajectory opens with the conversation it continues: every
+  // message before its own instruction (the last message before its first
+  // model turn). Marked, so it is not read as this run's.
+  std::string parent;
+  size_t parent_end = 0;  // records before this index hold the parent's messages
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message) {
+      if (!parent.empty()) parent_end = i;
+      continue;
+    }
+    const std::string& type = r.value["type"].as_string();
+    if (type == "run_started") parent = r.value["continues"].as_string();
+    if (type == "model_turn" || type == "run_finished") break;
+  }
+  if (parent.empty()) parent_end = 0;
   bool seen_user = false, finished = false;
-  for (const auto& r : records) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message && i < parent_end && !seen_user)
+      out << "── continued from run " << parent << ": its conversation ──\n";
+    if (i == parent_end && parent_end > 0) out << "── run " << run.id << " (this run) ──\n";
     if (r.is_message) {
       bool first_user = r.value["role"].as_string() == "user" && !seen_user;
       if (r.value["role"].as_string() == "user") seen_user = true;

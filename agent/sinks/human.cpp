@@ -254,7 +254,7 @@ void HumanSink::diff(const ev::Diff& e) {
 void HumanSink::finished(const ev::RunFinished& e) {
   bool good = e.status == "solved" || e.status == "done";
   std::string verdict = "run " + e.status + " after " + std::to_string(e.turns) + " turn(s)";
-  if (!e.reason.empty()) verdict += ": " + e.reason;
+  if (!e.reason.empty() && e.reason != e.status) verdict += ": " + e.reason;
   print(good ? "32;1" : "31;1", verdict);
   if (!e.files.empty()) {
     std::string files;
@@ -268,21 +268,31 @@ void HumanSink::finished(const ev::RunFinished& e) {
     auto lines = summary_lines(said);
     for (size_t i = 0; i < lines.size(); ++i) print(nullptr, (i == 0 ? "  model: " : "         ") + lines[i]);
   }
-  int64_t prompt = e.prompt_tokens;
-  int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;
-  std::string cost = "cost unknown";
-  if (e.cost_usd) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "$%.4f", *e.cost_usd);
-    cost = buf;
+  if (e.turns > 0) {  // no request, nothing to count or pay
+    int64_t prompt = e.prompt_tokens;
+    int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;
+    std::string cost = "cost unknown";
+    if (e.cost_usd) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "$%.4f", *e.cost_usd);
+      cost = buf;
+    }
+    print(kDim, "  " + std::to_string(e.turns) + " turn(s) · " + std::to_string(prompt) + " tokens in (" +
+                    std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) +
+                    " out · " + cost + " · " + seconds(e.duration_ms));
+  } else {
+    print(kDim, "  no model request · " + seconds(e.duration_ms));
   }
-  print(kDim, "  " + std::to_string(e.turns) + " turn(s) · " + std::to_string(prompt) + " tokens in (" +
-                  std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) +
-                  " out · " + cost + " · " + seconds(e.duration_ms));
-  if (!e.files.empty())
+  if (!next_hints_) return;
+  const char* go_on = "`diffsmith run --continue \"…\"` to go on";
+  if (e.status == "interrupted" && !e.files.empty())
     print(nullptr,
-          "  next: `git diff` to review · `diffsmith undo` to revert · `diffsmith run --continue \"…\"` to "
-          "go on");
+          std::string("  next: `diffsmith show` to see what it did · `diffsmith undo` to revert · ") + go_on);
+  else if (!e.files.empty() && good && commits_)  // write_outputs commits a solved run's change
+    print(nullptr,
+          std::string("  next: `git show` to review the commit · `diffsmith undo` to revert it · ") + go_on);
+  else if (!e.files.empty())
+    print(nullptr, std::string("  next: `git diff` to review · `diffsmith undo` to revert · ") + go_on);
   else if (e.status == "unsolved" || e.status == "no_change" || e.status == "unverified")
     print(nullptr, "  next: `diffsmith run --continue \"…\"` to go on with more guidance");
 }

@@ -1,0 +1,68 @@
+// The command line's small courtesies, through the real binary: a mistyped
+// command gets the nearest one, the top-level help keeps one column for the
+// descriptions, and the man page names each option's value for what it is.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "support/run_fixture.hpp"
+
+using namespace ds::test::e2e;
+
+TEST_CASE("cli: a mistyped command says which command was meant") {
+  for (auto [typed, meant] : {std::pair{"rn", "run"},
+                              {"shw", "show"},
+                              {"doctr", "doctor"},
+                              {"completion", "completions"},
+                              {"bach", "batch"}}) {
+    ProcResult r = run_diffsmith({typed, "--help"});
+    INFO(typed << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, std::string("unknown command \"") + typed + "\"; did you mean " + meant + "?"));
+    CHECK(r.out.empty());
+  }
+  ProcResult far = run_diffsmith({"xyzzy"});
+  CHECK(far.exit_code == 2);
+  CHECK(contains(far.err, "unknown command \"xyzzy\""));
+  CHECK_FALSE(contains(far.err, "did you mean"));
+  // Real commands and options still parse.
+  CHECK(run_diffsmith({"completions", "bash"}).exit_code == 0);
+  CHECK(run_diffsmith({"--version"}).exit_code == 0);
+}
+
+TEST_CASE("cli: --help lists the commands with their descriptions in one column") {
+  ProcResult r = run_diffsmith({"--help"});
+  REQUIRE(r.exit_code == 0);
+  std::istringstream in(r.out);
+  std::string line;
+  bool in_commands = false;
+  size_t column = 0, rows = 0;
+  while (std::getline(in, line)) {
+    if (line == "commands:") {
+      in_commands = true;
+      continue;
+    }
+    if (!in_commands) continue;
+    if (line.empty()) break;
+    INFO(line);
+    size_t name_end = line.find(' ', 2);
+    REQUIRE(name_end != std::string::npos);
+    size_t desc = line.find_first_not_of(' ', name_end);
+    CHECK(desc - name_end >= 2);  // at least two spaces between name and description
+    if (column == 0) column = desc;
+    CHECK(desc == column);
+    ++rows;
+  }
+  CHECK(rows >= 12);
+  CHECK(contains(r.out, "  completions  print a shell completion script"));
+}
+
+TEST_CASE("man page: an option's value is named by what it is (--continue RUN, not CONTINUE)") {
+  ProcResult r = run_diffsmith({"manpage"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "\\fB\\-\\-continue\\fR \\fI[RUN]\\fR"));
+  CHECK_FALSE(contains(r.out, "CONTINUE"));
+  // Options without a given name keep the last word of their long name.
+  CHECK(contains(r.out, "\\fB\\-\\-max\\-turns\\fR \\fITURNS\\fR"));
+  CHECK_FALSE(contains(r.out, "\\fITEXT\\fR"));
+  CHECK_FALSE(contains(r.out, "\\fIINT\\fR"));
+}
