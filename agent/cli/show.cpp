@@ -2,14 +2,21 @@
 // line or two; diffs and the model's text in full.
 #include "agent/cli/show.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "agent/cli/run_history.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/trajectory.hpp"
+#include "git/diff.hpp"
 #include "git/file_io.hpp"
+#include "git/patch_stats.hpp"
+#include "text/redact.hpp"
 #include "text/terminal.hpp"
 
 namespace ds::agent {
@@ -109,6 +116,63 @@ std::string finished_lines(const json::Value& e) {
   return s + " · exit " + std::to_string(e["exit_code"].as_int()) + "\n";
 }
 
+// On the user's own terminal: the diffs the trajectory holds redacted, as the
+// run's checkpoints have them (a diff event's files, from the checkpoint
+// before its turn to its turn's). By record index; a diff whose file another
+// diff of the same turn also changed keeps its stored text.
+std::map<size_t, std::string> real_diffs(git::Repository& repo,
+                                         const std::vector<TrajectoryRecord>& records) {
+  std::map<size_t, std::string> out;
+  std::string before;
+  std::vector<size_t> pending;  // the diff events since the last checkpoint
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message) continue;
+    const std::string& type = r.value["type"].as_string();
+    if (type == "run_started") before = r.value["checkpoint"].as_string();
+    if (type == "diff") pending.push_back(i);
+    if (type != "checkpoint" || !r.value["commit"].is_string()) continue;
+    const std::string& after = r.value["commit"].as_string();
+    std::map<std::string, int> seen;
+    std::vector<std::vector<std::string>> paths;
+    for (size_t d : pending) {
+      auto stats = git::patch_stats(records[d].value["diff"].as_string());
+      paths.emplace_back();
+      if (!stats.ok()) continue;
+      for (const auto& f : *stats) paths.back().push_back(f.path), ++seen[f.path];
+    }
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const std::string& stored = records[pending[k]].value["diff"].as_string();
+      if (before.empty() || paths[k].empty() || stored.find(text::kRedactedMark) == std::string::npos)
+        continue;
+      if (std::any_of(paths[k].begin(), paths[k].end(), [&](const std::string& p) { return seen[p] > 1; }))
+        continue;
+      auto real = git::patch_of_paths(repo, before, after, paths[k], UINT64_MAX);
+      if (real.ok() && !real->text.empty()) out[pending[k]] = real->text;
+    }
+    pending.clear();
+    before = after;
+  }
+  return out;
+}
+
+// A diff as it is, each line with a secret-like value marked.
+std::string marked_diff(const std::string& diff) {
+  std::string out;
+  size_t at = 0;
+  while (at < diff.size()) {
+    size_t end = diff.find('\n', at);
+    if (end == std::string::npos) end = diff.size();
+    std::string_view line(diff.data() + at, end - at);
+    std::string shown = text::redact(line, {}, text::RedactShapes::No);  // never the API key
+    out += shown;
+    if (text::secret_like(line)) out += "  " + std::string(text::kSecretLikeMark);
+    out += "\n";
+    at = end + 1;
+  }
+  return out;
+}
+
 void render_event(const json::Value& e, std::ostream& out) {
   const std::string& type = e["type"].as_string();
   if (type == "tests") {
@@ -148,7 +212,8 @@ void render_message(const json::Value& m, bool first_user, std::ostream& out) {
   }
 }
 
-void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records, std::ostream& out) {
+void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records,
+            const std::map<size_t, std::string>& real, std::ostream& out) {
   out << "run " << run.id << " · " << format_local_time(run.started);
   if (!run.model.empty()) out << " · " << run.model;
   out << "\n";
@@ -188,7 +253,10 @@ void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records, st
       render_message(r.value, first_user, out);
     } else {
       finished = finished || r.value["type"].as_string() == "run_finished";
-      render_event(r.value, out);
+      if (auto it = real.find(i); it != real.end())
+        out << marked_diff(it->second);
+      else
+        render_event(r.value, out);
     }
   }
   if (!finished) out << "\nunfinished: the run has no end (killed, or still running)\n";
@@ -222,8 +290,11 @@ int run_show_command(const ShowCommandOptions& o, std::ostream& out, std::ostrea
   auto records = read_trajectory_records(it->trajectory);
   if (!records) return fail(err, kCmd, records.error().message, ExitCode::Repository);
   // The model's text and the diffs may hold escape sequences: shown, not obeyed.
+  // On the user's own terminal, the change as it is (the trajectory holds it redacted).
+  std::map<size_t, std::string> real;
+  if (&out == &std::cout && ::isatty(STDOUT_FILENO)) real = real_diffs(*repo, *records);
   std::ostringstream rendered;
-  render(*it, *records, rendered);
+  render(*it, *records, real, rendered);
   out << text::terminal_safe(rendered.str());
   return to_int(ExitCode::Ok);
 }

@@ -1,4 +1,6 @@
 // The human sink: what a person sees of a run on stderr (see agent/sinks.hpp).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -64,6 +66,21 @@ void HumanSink::print(const char* code, std::string_view line) {
   std::fwrite(s.data(), 1, s.size(), out_);
 }
 
+bool is_terminal(std::FILE* f) { return f && ::isatty(::fileno(f)) != 0; }
+
+void HumanSink::print_reviewed(const char* code, std::string_view line) {
+  if (!own_terminal_) return print(code, line);
+  // The real text (the API key diffsmith holds excepted), marked where redaction would change it.
+  std::string s = text::terminal_safe(text::redact(line, {}, text::RedactShapes::No));
+  if (color_ && code) s = std::string("\x1b[") + code + "m" + s + "\x1b[0m";
+  if (text::secret_like(line)) {
+    std::string mark = "  " + std::string(text::kSecretLikeMark);
+    s += color_ ? std::string("\x1b[") + kYellow + "m" + mark + "\x1b[0m" : mark;
+  }
+  s += '\n';
+  std::fwrite(s.data(), 1, s.size(), out_);
+}
+
 void HumanSink::show(const std::vector<EditStream::Piece>& pieces, int turn) {
   for (const auto& p : pieces) {
     if (p.edit)
@@ -110,7 +127,7 @@ void HumanSink::print_diff(const std::string& diff) {
       code = kRed;
     else if (line.starts_with("@@"))
       code = kCyan;
-    print(code, line);
+    print_reviewed(code, line);
   }
 }
 
@@ -189,7 +206,7 @@ void HumanSink::tests(const ev::Tests& e) {
   size_t total = text::split_lines(e.output).size();
   if (total > lines.size())
     print(kDim, "  … " + std::to_string(total - lines.size()) + " earlier lines (-v shows them)");
-  for (const auto& l : lines) print(kDim, "  " + l);
+  for (const auto& l : lines) print_reviewed(kDim, "  " + l);  // test ids as they are
 }
 
 void HumanSink::reproduction(const ev::Reproduction& e) {
