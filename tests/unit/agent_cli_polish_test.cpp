@@ -66,3 +66,32 @@ TEST_CASE("man page: an option's value is named by what it is (--continue RUN, n
   CHECK_FALSE(contains(r.out, "\\fITEXT\\fR"));
   CHECK_FALSE(contains(r.out, "\\fIINT\\fR"));
 }
+
+TEST_CASE("apply: a failed block's reason is stated once, then one line for the whole") {
+  TempRepo repo({{"a.txt", "hello\nworld\n"}});
+  std::string edits = sr_block("a.txt", "helo\n", "HELLO\n") + sr_block("a.txt", "world\n", "WORLD\n");
+  write_file(repo.path("edits.txt"), edits);
+  ProcOptions o;
+  o.cwd = repo.root();
+  ProcResult r = run_diffsmith({"apply", "edits.txt"}, o);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = r.err.find(what); at != std::string::npos; at = r.err.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("SEARCH does not match") == 1);
+  CHECK(contains(r.err, "block 1 a.txt: failed: SEARCH does not match"));
+  CHECK(contains(r.err, "block 2 a.txt: applied"));
+  CHECK(contains(r.err, "the closest lines in a.txt:"));
+  CHECK(count("nothing was written") == 1);
+  CHECK(contains(r.err, "1 of 2 edit blocks failed; nothing was written (all or nothing; --partial writes"));
+  CHECK_FALSE(contains(r.err, "Do not resend"));  // the model's wording is not the user's
+  CHECK(repo.read("a.txt") == "hello\nworld\n");
+
+  ProcResult partial = run_diffsmith({"apply", "--partial", "edits.txt"}, o);
+  CHECK(partial.exit_code == 1);
+  CHECK(contains(partial.err, "1 of 2 edit blocks failed; the blocks that applied were written (--partial)"));
+  CHECK(repo.read("a.txt") == "hello\nWORLD\n");
+}
