@@ -95,3 +95,49 @@ TEST_CASE("apply: a failed block's reason is stated once, then one line for the 
   CHECK(contains(partial.err, "1 of 2 edit blocks failed; the blocks that applied were written (--partial)"));
   CHECK(repo.read("a.txt") == "hello\nWORLD\n");
 }
+
+namespace {
+
+size_t occurrences(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "doctor e2e: starts the sandbox, tries the test command within a limit, names an unknown price once") {
+  TempRepo repo({{"a.txt", "hello\n"}});
+  auto mock = start_mock(R"([{"text": "ok", "model": "qwen2.5-coder-7b"}, {"text": "ok"}])");
+  ProcOptions o;
+  o.cwd = repo.root();
+  ProcResult r = run_diffsmith({"doctor", "--base-url", mock->base_url(), "-m", "qwen2.5-coder-7b", "-t",
+                                "echo first line; echo FAILED test_one; exit 3"},
+                               o);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(occurrences(r.out + r.err, "cost unknown for model qwen2.5-coder-7b") == 1);
+  bool sandbox_works = contains(r.out, "  sandbox              ok: ran `true` in it in ");
+  if (!sandbox_works) {
+    CHECK(contains(r.out, "  sandbox              cannot be used: "));
+    CHECK(contains(r.out, "not tried: the sandbox the tests need cannot be used"));
+    WARN("bwrap does not work here: the sandbox and the test run in it are not tried");
+  } else {
+    CHECK(contains(r.out, "  test run             failed (exit 3) in "));
+    CHECK(contains(r.out, "(in the sandbox)"));
+    CHECK(contains(r.out, "    FAILED test_one\n"));
+  }
+
+  // Unsandboxed (as the settings allow), a test command that would not end is stopped at the limit.
+  auto start = std::chrono::steady_clock::now();
+  ProcResult slow = run_diffsmith({"doctor", "--base-url", mock->base_url(), "-t", "sleep 30",
+                                   "--test-timeout", "1", "--no-sandbox-tests"},
+                                  o);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO(slow.out << slow.err);
+  CHECK(slow.exit_code == 0);
+  CHECK(contains(slow.out, "running the test command (at most 1 s): sleep 30"));
+  CHECK(contains(slow.out, "  test run             stopped after 1 s (no verdict yet)   (unsandboxed)"));
+  CHECK(took < 10);
+}
