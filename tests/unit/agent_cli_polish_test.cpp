@@ -2,6 +2,7 @@
 // command gets the nearest one, the top-level help keeps one column for the
 // descriptions, and the man page names each option's value for what it is.
 #include <catch2/catch.hpp>
+#include <regex>
 #include <sstream>
 
 #include "support/run_fixture.hpp"
@@ -140,4 +141,21 @@ TEST_CASE(
   CHECK(contains(slow.out, "running the test command (at most 1 s): sleep 30"));
   CHECK(contains(slow.out, "  test run             stopped after 1 s (no verdict yet)   (unsandboxed)"));
   CHECK(took < 10);
+}
+
+TEST_CASE("docs: the user's documents describe fields, not the project's history") {
+  std::vector<std::string> docs = {std::string(DIFFSMITH_SOURCE_DIR) + "/README.md"};
+  for (const auto& e : fs::directory_iterator(std::string(DIFFSMITH_SOURCE_DIR) + "/docs"))
+    if (e.path().extension() == ".md") docs.push_back(e.path().string());
+  REQUIRE(docs.size() > 3);
+  std::regex history(
+      R"((added|new|changed) in (session|issue|version) [0-9]|\bsession [0-9]+\b|\bissue [0-9]+\b)",
+      std::regex::icase);
+  for (const auto& path : docs) {
+    std::string text = read_file(path);
+    std::smatch m;
+    bool dated = std::regex_search(text, m, history);
+    INFO(path << ": " << (dated ? m.str() : std::string()));
+    CHECK_FALSE(dated);
+  }
 }
