@@ -43,7 +43,9 @@ struct BoundOptions {
   std::map<std::string, bool> flags;
   std::vector<std::pair<const OptionSpec*, CLI::Option*>> options;
 
-  void add(CLI::App& app, const std::vector<OptionSpec>& specs) {
+  // `for_batch`: the run options batch ignores are still accepted (batch says
+  // it ignores them) but not listed in its --help.
+  void add(CLI::App& app, const std::vector<OptionSpec>& specs, bool for_batch = false) {
     for (const auto& s : specs) {
       if (s.config_only) continue;  // the API key: never a flag
       std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
@@ -59,6 +61,7 @@ struct BoundOptions {
       else
         opt = app.add_option(names, values[s.name], help);
       if (const char* value_name = option_value_name(s.name)) opt->type_name(value_name);
+      if (for_batch && s.not_in_batch) opt->group("");  // hidden
       options.emplace_back(&s, opt);
     }
   }
@@ -126,7 +129,8 @@ Runner setup_batch(CLI::App& app) {
       ->required();
   app.add_option("-C", o->dir,
                  "Read .diffsmith.toml from this repository [default: the current directory's]");
-  bound->add(app, batch_command_options());  // batch, then every run option, then the endpoint's
+  bound->add(app, batch_command_options(),
+             /*for_batch=*/true);  // batch, then run options, then the endpoint's
   return [o, bound] {
     bound->collect(o->settings);
     return run_batch_command(*o, std::cout, std::cerr);
@@ -247,8 +251,8 @@ CliDoc describe_cli(CLI::App& root) {
     CommandDoc c{sub->get_name(), sub->get_description(), {}};
     for (const CLI::Option* opt : sub->get_options())  // positionals first, in order
       if (is_positional(opt)) c.options.push_back(describe_option(opt));
-    for (const CLI::Option* opt : sub->get_options())
-      if (!is_positional(opt)) c.options.push_back(describe_option(opt));
+    for (const CLI::Option* opt : sub->get_options())  // hidden ones (group "") are not documented
+      if (!is_positional(opt) && !opt->get_group().empty()) c.options.push_back(describe_option(opt));
     doc.commands.push_back(std::move(c));
   }
   return doc;

@@ -159,3 +159,29 @@ TEST_CASE("docs: the user's documents describe fields, not the project's history
     CHECK_FALSE(dated);
   }
 }
+
+TEST_CASE("batch --help: lists the options batch uses, not the run options it ignores") {
+  ProcResult r = run_diffsmith({"batch", "--help"});
+  REQUIRE(r.exit_code == 0);
+  for (const char* used :
+       {"--out", "--workers", "--test-cmd", "--max-turns", "--max-cost", "--model", "--report"}) {
+    INFO(used);
+    CHECK(contains(r.out, used));
+  }
+  for (const char* ignored :
+       {"--commit", "--branch", "--json", "--output-patch", "--output-repro", "--allow-dirty", "--task-file",
+        "--no-test", "--sandbox", "--no-commands", "--command-timeout"}) {
+    INFO(ignored);
+    CHECK_FALSE(contains(r.out, std::string(ignored) + " "));
+    CHECK_FALSE(contains(r.out, std::string(ignored) + "\n"));
+  }
+  // The man page's batch section agrees.
+  ProcResult man = run_diffsmith({"manpage"});
+  REQUIRE(man.exit_code == 0);
+  size_t batch = man.out.find(".SS \"diffsmith batch");
+  REQUIRE(batch != std::string::npos);
+  std::string section = man.out.substr(batch, man.out.find(".SS", batch + 4) - batch);
+  CHECK(contains(section, "\\-\\-workers"));
+  CHECK_FALSE(contains(section, "\\-\\-commit"));
+  CHECK_FALSE(contains(section, "\\-\\-output\\-patch"));
+}
