@@ -44,12 +44,19 @@ class TrajectorySink final : public EventSink {
   std::FILE* f_ = nullptr;
 };
 
+// Whether `f` is a terminal (the person who ran diffsmith reads it).
+bool is_terminal(std::FILE* f);
+
 // The session for a person, on stderr (agent/sinks/human.cpp): the model's
 // prose as it streams, one `writing edit for PATH …` line per edited file
 // instead of the edit text, each written change as a coloured diff, test
 // results (with the end of a failing run's output: 15 lines, all of it when
 // `verbose`), and a summary at the end. Control characters in any of it are
 // shown as escapes (text::terminal_safe): only our colours reach the terminal.
+// On the user's own terminal the diffs and the test output are shown as they
+// are (only the API key diffsmith was given stays redacted), each line with a
+// secret-like value marked (text::kSecretLikeMark); anywhere else (a log, a
+// pipe) they are redacted like everything else.
 // Tool results: run_command's last lines always, every result's excerpt
 // with `verbose`.
 // `quiet` (-q) keeps only edits (one `edited PATH (+a -b)` line per file, and
@@ -67,6 +74,10 @@ class HumanSink final : public EventSink {
   // Every change the run wrote was shown as a diff (so a TTY user need not
   // see the final diff again).
   bool showed_every_change() const { return !quiet_ && diffs_shown_ > 0; }
+  // The summary's `next:` line: `git show` for a run that commits its change
+  // (--commit, --branch); none at all where the repository will be gone (demo).
+  void own_terminal(bool yes) { own_terminal_ = yes; }  // tests: as if on a terminal
+  void next_hints(bool show, bool commits) { next_hints_ = show, commits_ = commits; }
 
  protected:
   void on_event(const Event& e) override;
@@ -89,11 +100,12 @@ class HumanSink final : public EventSink {
   void end_text();                                      // the streamed text is over (an event came)
   void print(const char* code, std::string_view line);  // redacted, painted, '\n'
   void print_diff(const std::string& diff);
-  void progress(const ev::Progress& e);  // the status line
-  void clear_status();                   // erases it, when drawn
+  void progress(const ev::Progress& e);                          // the status line
+  void clear_status();                                           // erases it, when drawn
+  void print_reviewed(const char* code, std::string_view line);  // as it is on the own terminal, marked
 
   std::FILE* out_;
-  bool color_, quiet_, verbose_;
+  bool color_, quiet_, verbose_, own_terminal_;
   EditStream stream_;
   std::string pending_;                              // streamed text after the last newline
   bool streamed_ = false;                            // text streamed since the last assistant_text
@@ -102,6 +114,7 @@ class HumanSink final : public EventSink {
   int diffs_shown_ = 0;
   bool tty_ = false;           // out_ is a terminal: the status line may be drawn
   bool status_drawn_ = false;  // the status line is on the screen
+  bool next_hints_ = true, commits_ = false;
 };
 
 }  // namespace ds::agent

@@ -8,6 +8,7 @@
 
 #include "agent/batch/output.hpp"
 #include "agent/batch/progress.hpp"
+#include "agent/trajectory.hpp"
 #include "base/atomic_write.hpp"
 #include "llm/pricing.hpp"
 #include "text/redact.hpp"
@@ -122,6 +123,50 @@ BatchReport::Totals BatchReport::totals() const {
   return t;
 }
 
+namespace {
+
+// The task text and the last test run from a task's trajectory; nothing
+// when it cannot be read (an older or removed work dir).
+void read_trajectory(const std::string& path, ReportRow& row) {
+  if (path.empty()) return;
+  auto records = read_trajectory_records(path);
+  if (!records.ok()) return;
+  for (const auto& r : *records) {
+    if (r.is_message) continue;
+    const std::string& type = r.value["type"].as_string();
+    if (type == "run_started" && row.task.empty()) {
+      row.task = r.value["task"].as_string();
+    } else if (type == "tests") {
+      row.test_tail = r.value["output_tail"].as_string();
+      row.tests_passed = r.value["passed"].as_bool();
+    }
+  }
+}
+
+// A task's section: model, task text, the last test run's output, its diff.
+std::string task_section(const ReportRow& row, size_t i) {
+  bool ran = !row.task.empty() || !row.test_tail.empty() || !row.patch.empty();
+  if (!ran) return "";
+  std::string h = "<h2 id=\"task-" + std::to_string(i) + "\">" + html_escape(row.id) + "</h2>\n<p>" +
+                  html_escape(row.status);
+  if (!row.model.empty()) h += " · model <b>" + html_escape(row.model) + "</b>";
+  h += "</p>\n";
+  if (!row.task.empty())
+    h += "<details class=\"task-text\"><summary>task</summary><pre>" + html_escape(text::redact(row.task)) +
+         "</pre></details>\n";
+  if (row.tests_passed) {
+    h += "<p>last test run: " + std::string(*row.tests_passed ? "passed" : "failed") + "</p>\n";
+    if (!row.test_tail.empty())
+      h += "<pre class=\"tests\">" + html_escape(text::redact(row.test_tail)) + "</pre>\n";
+  }
+  if (!row.patch.empty())
+    h += "<pre class=\"diff\" id=\"diff-" + std::to_string(i) + "\">" + diff_html(text::redact(row.patch)) +
+         "</pre>\n";
+  return h;
+}
+
+}  // namespace
+
 Result<BatchReport> collect_report(const std::vector<std::string>& ids, const std::string& out_path,
                                    const std::string& meta_path) {
   auto preds = read_latest_by_id(out_path);
@@ -143,6 +188,8 @@ Result<BatchReport> collect_report(const std::vector<std::string>& ids, const st
       if (d["patch_applies"].is_bool()) row.patch_applies = d["patch_applies"].as_bool();
       if (d["oracle_tests"].is_bool()) row.oracle_tests = d["oracle_tests"].as_bool();
       if (d["hints"].is_bool()) row.hints = d["hints"].as_bool();
+      row.model = d["model"].as_string();
+      read_trajectory(d["trajectory"].as_string(), row);
     }
     if (auto p = preds->find(id); p != preds->end()) {
       row.in_predictions = true;
@@ -205,7 +252,12 @@ std::string report_html(const BatchReport& r) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
                   html_escape(r.title) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n<h1>" +
                   html_escape(r.title) + "</h1>\n<p>";
-  if (!r.model_name.empty()) h += "model <b>" + html_escape(r.model_name) + "</b> · ";
+  std::vector<std::string> models;  // the models the tasks ran with
+  for (const auto& row : r.rows)
+    if (!row.model.empty() && std::find(models.begin(), models.end(), row.model) == models.end())
+      models.push_back(row.model);
+  for (const auto& m : models) h += "model <b>" + html_escape(m) + "</b> · ";
+  if (!r.model_name.empty()) h += "model_name_or_path <b>" + html_escape(r.model_name) + "</b> · ";
   h += "predictions <code>" + html_escape(r.out_path) + "</code>";
   if (!r.shard.empty()) h += " · shard " + html_escape(r.shard);
   h += "</p>\n";
@@ -223,6 +275,8 @@ std::string report_html(const BatchReport& r) {
     const auto& row = r.rows[i];
     std::string cls = row.status == "not run" ? "not-run" : row.status;
     h += "<tr class=\"task\"><td>" + html_escape(row.id);
+    if (!row.task.empty() || !row.test_tail.empty())
+      h += " <a href=\"#task-" + std::to_string(i) + "\">details</a>";
     if (!row.reason.empty() && row.status != "solved")
       h += "<div class=\"reason\">" + html_escape(text::redact(row.reason)) + "</div>";
     h += "</td><td class=\"" + cls + "\">" + html_escape(row.status) + "</td>";
@@ -246,11 +300,7 @@ std::string report_html(const BatchReport& r) {
   h += "</table>\n<p>unverified " + std::to_string(t.unverified) + " · unsolved " +
        std::to_string(t.unsolved) + " · errors " + std::to_string(t.errors) + " · interrupted " +
        std::to_string(t.interrupted) + " · not run " + std::to_string(t.not_run) + "</p>\n";
-  for (size_t i = 0; i < r.rows.size(); ++i) {
-    if (r.rows[i].patch.empty()) continue;
-    h += "<h2 id=\"diff-" + std::to_string(i) + "\">" + html_escape(r.rows[i].id) +
-         "</h2>\n<pre class=\"diff\">" + diff_html(text::redact(r.rows[i].patch)) + "</pre>\n";
-  }
+  for (size_t i = 0; i < r.rows.size(); ++i) h += task_section(r.rows[i], i);
   h += "<script>" + std::string(kScript) + "</script>\n</body></html>\n";
   return h;
 }

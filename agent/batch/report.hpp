@@ -25,6 +25,11 @@ struct ReportRow {
   std::optional<bool> patch_applies;
   // From the meta line; nullopt: written before diffsmith recorded the mode.
   std::optional<bool> oracle_tests, hints;
+  // From the task's trajectory (the meta line names it) and the meta line.
+  std::string model;      // the model the endpoint was asked for
+  std::string task;       // the task text the model got
+  std::string test_tail;  // the end of the last test run's output
+  std::optional<bool> tests_passed;
 };
 
 struct BatchReport {

@@ -47,6 +47,45 @@ json::Value result_json(const worktree::EditApplyResult& r) {
   return v;
 }
 
+// What happened to each block, each failure's reason once (with the closest
+// lines when the file has some), then one line for the whole.
+std::string report(const worktree::EditApplyResult& r, bool dry_run) {
+  if (r.plan.results.empty()) return "no edit blocks found in the input\n";
+  std::string out;
+  int closest_shown = 0;  // the closest lines of the first few failures only (a reply may have thousands)
+  for (const auto& b : r.plan.results) {
+    std::string head = "block " + std::to_string(b.index) + (b.path.empty() ? "" : " " + b.path);
+    if (b.applied) {
+      out += head + ": applied (" + b.level + ")";
+      if (b.line > 0) out += " at line " + std::to_string(b.line);
+      if (!b.note.empty()) out += "; note: " + b.note;
+      out += "\n";
+      continue;
+    }
+    // The plan's error starts "Block N (PATH): " for the model; the line already says so.
+    std::string why = b.error;
+    if (std::string prefix = "Block " + std::to_string(b.index) + " (" + b.path + "): ";
+        why.starts_with(prefix))
+      why = why.substr(prefix.size());
+    out += head + ": failed: " + why + "\n";
+    if (!b.closest.empty() && ++closest_shown <= 5)
+      out += "  the closest lines in " + b.path + ":\n" + b.closest;
+  }
+  if (!r.write_error.empty()) return out + "nothing was written: " + r.write_error + "\n";
+  size_t failed = r.plan.failed(), applied = r.plan.applied();
+  if (failed == 0) return out;
+  out += std::to_string(failed) + " of " + std::to_string(r.plan.results.size()) + " edit blocks failed; ";
+  if (dry_run)
+    out += "--dry-run: nothing was written\n";
+  else if (r.written && applied > 0)
+    out += "the blocks that applied were written (--partial)\n";
+  else if (applied > 0)
+    out += "nothing was written (all or nothing; --partial writes the blocks that applied)\n";
+  else
+    out += "nothing was written\n";
+  return out;
+}
+
 }  // namespace
 
 int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -62,13 +101,7 @@ int run_apply_command(const ApplyCommandOptions& o, std::istream& in, std::ostre
   auto repo = git::Repository::open(o.dir);
   if (!repo.ok()) return fail(err, "apply", repo.error().message, ExitCode::Repository);
   worktree::EditApplyResult r = worktree::apply_edit_text(*repo, text, opts);
-  err << worktree::block_summary(r);
-  if (r.plan.results.empty()) err << "no edit blocks found in the input\n";
-  if (r.plan.failed() > 0) {
-    err << "\n" << r.plan.failure_report(r.written);
-    if (!r.written && !o.dry_run && r.plan.applied() > 0)
-      err << "nothing was written (all-or-nothing; use --partial to write the blocks that applied)\n";
-  }
+  err << report(r, o.dry_run);
   if (o.json)
     out << json::dump(result_json(r)) << "\n";
   else

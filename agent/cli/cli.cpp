@@ -43,7 +43,9 @@ struct BoundOptions {
   std::map<std::string, bool> flags;
   std::vector<std::pair<const OptionSpec*, CLI::Option*>> options;
 
-  void add(CLI::App& app, const std::vector<OptionSpec>& specs) {
+  // `for_batch`: the run options batch ignores are still accepted (batch says
+  // it ignores them) but not listed in its --help.
+  void add(CLI::App& app, const std::vector<OptionSpec>& specs, bool for_batch = false) {
     for (const auto& s : specs) {
       if (s.config_only) continue;  // the API key: never a flag
       std::string names = std::string(s.short_name).empty() ? "--" + std::string(s.name)
@@ -59,6 +61,7 @@ struct BoundOptions {
       else
         opt = app.add_option(names, values[s.name], help);
       if (const char* value_name = option_value_name(s.name)) opt->type_name(value_name);
+      if (for_batch && s.not_in_batch) opt->group("");  // hidden
       options.emplace_back(&s, opt);
     }
   }
@@ -126,7 +129,8 @@ Runner setup_batch(CLI::App& app) {
       ->required();
   app.add_option("-C", o->dir,
                  "Read .diffsmith.toml from this repository [default: the current directory's]");
-  bound->add(app, batch_command_options());  // batch, then every run option, then the endpoint's
+  bound->add(app, batch_command_options(),
+             /*for_batch=*/true);  // batch, then run options, then the endpoint's
   return [o, bound] {
     bound->collect(o->settings);
     return run_batch_command(*o, std::cout, std::cerr);
@@ -200,6 +204,14 @@ Runner setup_sandbox(CLI::App& app) {
   return [o] { return run_sandbox_command(*o, std::cout, std::cerr); };
 }
 
+// CLI11's names of value types (TEXT, INT …): they say the type, not what the value is.
+bool is_generic_type_name(const std::string& n) {
+  static const char* const kGeneric[] = {"TEXT", "INT", "UINT", "FLOAT", "NUMBER", "BOOLEAN", "SIZE", "ENUM"};
+  for (const char* g : kGeneric)
+    if (n == g) return true;
+  return false;
+}
+
 // The command table as CliDoc: every visible subcommand of `root` (in table
 // order) with its options, read back from CLI11, for the completions and the
 // man page.
@@ -222,11 +234,15 @@ CliDoc describe_cli(CLI::App& root) {
       for (const auto& n : opt->get_snames()) o.names.push_back("-" + n);
       for (const auto& n : opt->get_lnames()) o.names.push_back("--" + n);
       if (opt->get_expected_max() != 0) {  // 0: a flag
-        // The value's name: the last word of the long name (--max-turns
-        // TURNS); -C, the one value option without a long name, takes a DIR.
-        std::string n = opt->get_lnames().empty() ? "DIR" : opt->get_lnames().back();
-        n = n.substr(n.rfind('-') + 1);
-        for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // The value's name: one the option was given (--continue [RUN]),
+        // else the last word of the long name (--max-turns TURNS); -C, the
+        // one value option without a long name, takes a DIR.
+        std::string n = opt->get_type_name();
+        if (n.empty() || is_generic_type_name(n)) {
+          n = opt->get_lnames().empty() ? "DIR" : opt->get_lnames().back();
+          n = n.substr(n.rfind('-') + 1);
+          for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
         o.value_name = n;
       }
     }
@@ -238,8 +254,8 @@ CliDoc describe_cli(CLI::App& root) {
     CommandDoc c{sub->get_name(), sub->get_description(), {}};
     for (const CLI::Option* opt : sub->get_options())  // positionals first, in order
       if (is_positional(opt)) c.options.push_back(describe_option(opt));
-    for (const CLI::Option* opt : sub->get_options())
-      if (!is_positional(opt)) c.options.push_back(describe_option(opt));
+    for (const CLI::Option* opt : sub->get_options())  // hidden ones (group "") are not documented
+      if (!is_positional(opt) && !opt->get_group().empty()) c.options.push_back(describe_option(opt));
     doc.commands.push_back(std::move(c));
   }
   return doc;
@@ -316,12 +332,55 @@ void print_help(std::FILE* f) {
                "usage: diffsmith COMMAND [options]\n\n"
                "diffsmith is a coding agent: it asks a model for edits, applies them through libgit2,\n"
                "runs your tests, and loops until they pass.\n\ncommands:\n");
-  for (const auto& c : kCommands) std::fprintf(f, "  %-8s %s\n", c.name, c.description);
+  int width = 0;  // the longest name: the descriptions line up in one column
+  for (const auto& c : kCommands) width = std::max(width, static_cast<int>(std::string_view(c.name).size()));
+  for (const auto& c : kCommands) std::fprintf(f, "  %-*s  %s\n", width, c.name, c.description);
   std::fprintf(f,
-               "\noptions:\n  --version  print the version\n  --help     this text\n\n"
+               "\noptions:\n  %-*s  print the version\n  %-*s  this text\n\n"
                "Run 'diffsmith COMMAND --help' for a command's options.\n"
                "Exit codes of run: 0 solved, 1 not solved, 2 usage, 3 model/API error, 4 repository error, "
-               "130 interrupted.\n");
+               "130 interrupted.\n",
+               width, "--version", width, "--help");
+}
+
+// Levenshtein distance of two short words.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// `diffsmith rn`: the word in the command's place is no command. Says so, with
+// the nearest command when one is close (a typo, a prefix); 0 when `word` is a
+// command or an option.
+int unknown_command(std::string_view word) {
+  if (word.empty() || word[0] == '-') return 0;
+  for (const auto& c : kCommands)
+    if (word == c.name) return 0;
+  if (word == "manpage" || word == "settings-doc") return 0;
+  const char* best = nullptr;
+  size_t best_d = SIZE_MAX;
+  for (const auto& c : kCommands) {
+    std::string_view name = c.name;
+    size_t d = name.starts_with(word) ? 1 : edit_distance(word, name);
+    if (d < best_d) best_d = d, best = c.name;
+  }
+  std::string message = "unknown command \"" + std::string(word) + "\"";
+  if (best && best_d <= std::max<size_t>(1, word.size() / 3))
+    message += "; did you mean " + std::string(best) + "?";
+  else
+    message += " (see diffsmith --help)";
+  std::cerr << "diffsmith: " << text::terminal_safe(message) << "\n";
+  return to_int(ExitCode::Usage);
 }
 
 }  // namespace
@@ -342,6 +401,8 @@ int main_cli(int argc, char** argv) {
   }
   add_manpage_command(app, runners);
   add_settings_doc_command(app, runners);
+  if (argc > 1)
+    if (int code = unknown_command(argv[1])) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

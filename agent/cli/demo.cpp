@@ -68,6 +68,7 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   a.task = std::string(embedded("demo/task.txt"));
   a.settings.flags["test"] = {"python3 -m unittest -q", "demo"};
   a.settings.flags["replay"] = {cassette, "demo"};
+  a.next_hints = false;  // its own below: without --keep the repository is deleted
   if (o.json) a.settings.flags["json"] = {"true", "demo"};
   // The tests run in the sandbox like any run's. Where it cannot start (no
   // bwrap, user namespaces off) the demo still shows the rest: its edits come
@@ -84,9 +85,10 @@ int run_demo_command(const DemoCommandOptions& o, std::ostream& out, std::ostrea
   }
   std::istringstream no_input;
   int code = run_run_command(a, no_input, out, err);
-  if (o.keep_dir.empty())
+  if (o.keep_dir.empty()) {
     fs::remove_all(dir, ec);
-  else
+    if (!o.json) err << "the demo repository was removed; `diffsmith demo --keep DIR` keeps it to look at\n";
+  } else
     err << "the demo repository is kept in " << dir << "; try `diffsmith log -C " << dir
         << "` and `diffsmith undo -C " << dir << "`\n";
   return code;

@@ -3,23 +3,29 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <string>
 
+#include "agent/config/command_setup.hpp"
 #include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
+#include "agent/events.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/instructions.hpp"
+#include "exec/process.hpp"
 #include "git/repository.hpp"
 #include "llm/client_factory.hpp"
 #include "llm/errors.hpp"
 #include "llm/generation.hpp"
 #include "llm/http.hpp"
 #include "llm/pricing.hpp"
+#include "text/lines.hpp"
 #include "text/redact.hpp"
 
 namespace ds::agent {
@@ -84,6 +90,71 @@ std::string short_reply(const std::string& text) {
   return "\"" + one + "\"";
 }
 
+constexpr int64_t kDoctorTestLimitS = 60;  // the test command's try: at most this long
+
+std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+// What a run here would do first: start the sandbox (run `true` in it) and
+// run the test command (in the sandbox, as a run does, unless the settings
+// say otherwise), each with its outcome.
+void try_sandbox_and_tests(const Settings& s, const std::string& root, std::ostream& out) {
+  out << "diffsmith doctor: sandbox and tests\n";
+  auto tests = resolve_test_command(s, root);
+  std::string test_cmd = tests.ok() ? tests->command : "";
+  exec::SystemRunner system;
+  auto setup = setup_commands(s, root, !test_cmd.empty(), system);
+  exec::ProcessRunner* test_runner = &system;
+  if (!setup.ok()) {
+    row(out, "sandbox", "cannot be used: " + setup.error().message);
+    test_runner = nullptr;  // a run would stop here too
+  } else {
+    if (!setup->notice.empty()) out << "  note: " << setup->notice << "\n";
+    if (setup->commands) {
+      exec::RunRequest req{.command = "true", .cwd = root, .timeout = std::chrono::seconds(30)};
+      auto r = setup->commands->run(req);
+      if (!r.ok())
+        row(out, "sandbox", "failed to start: " + r.error().message);
+      else
+        row(out, "sandbox",
+            r->exit_code == 0
+                ? "ok: ran `true` in it in " + ms_text(r->duration)
+                : "`true` exited " + std::to_string(r->exit_code) + ": " + tail_excerpt(r->output, 3, 400),
+            setup->sandboxed ? "bwrap" : "--sandbox off: unsandboxed");
+    } else {
+      row(out, "sandbox", "not used: the model gets no run_command");
+    }
+    if (setup->tests) test_runner = setup->tests.get();
+  }
+  if (test_cmd.empty()) {
+    row(out, "test run", "none: no test command");
+    return;
+  }
+  if (!test_runner) {
+    row(out, "test run", "not tried: the sandbox the tests need cannot be used (see above)");
+    return;
+  }
+  auto limit = s.integer("test-timeout", kDoctorTestLimitS);
+  int64_t limit_s =
+      std::min<int64_t>(limit.ok() && *limit > 0 ? *limit : kDoctorTestLimitS, kDoctorTestLimitS);
+  out << "running the test command (at most " << limit_s << " s): " << text::redact(test_cmd) << "\n";
+  out.flush();
+  exec::RunRequest req{.command = test_cmd, .cwd = root, .timeout = std::chrono::seconds(limit_s)};
+  req.scrub = exec::secret_env_patterns();
+  auto r = test_runner->run(req);
+  if (!r.ok()) {
+    row(out, "test run", "could not start: " + r.error().message);
+    return;
+  }
+  std::string what = r->timed_out        ? "stopped after " + std::to_string(limit_s) + " s (no verdict yet)"
+                     : r->exit_code == 0 ? "passed in " + ms_text(r->duration)
+                                         : "failed (exit " + std::to_string(r->exit_code) + ") in " +
+                                               ms_text(r->duration) + ": a run would fix it";
+  row(out, "test run", what, setup.ok() && setup->tests ? "in the sandbox" : "unsandboxed");
+  if (r->exit_code != 0 || r->timed_out)
+    for (const auto& line : text::split_lines(tail_excerpt(r->output, 5, 1000)))
+      out << "    " << text::redact(line) << "\n";
+}
+
 }  // namespace
 
 void print_settings(const Settings& s, const std::string& root, std::ostream& out) {
@@ -142,6 +213,7 @@ int run_doctor_command(DoctorCommandArgs& a, std::ostream& out, std::ostream& er
     return fail(err, "doctor", st.error().message, ExitCode::Usage);
   print_settings(a.settings, root, out);
   print_instructions(a.settings, root, a.dir, out);
+  if (!root.empty()) try_sandbox_and_tests(a.settings, root, out);
   auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) return fail(err, "doctor", endpoint.error().message, ExitCode::Usage);
   // The endpoint's sources with the file's line and kind (user or repo).

@@ -11,8 +11,10 @@
 namespace ds::agent {
 namespace {
 
-std::string cost_text(const std::optional<double>& cost) {
-  if (!cost) return "$?";
+std::string cost_text(const RunInfo& r) {
+  if (r.turns == 0) return "-";  // no model request: no cost to know
+  const std::optional<double>& cost = r.cost_usd;
+  if (!cost) return "$?";  // the price is unknown
   char buf[32];
   std::snprintf(buf, sizeof buf, "$%.4f", *cost);
   return buf;
@@ -47,7 +49,7 @@ int run_log_command(const LogCommandOptions& o, std::ostream& out, std::ostream&
     char line[160];
     std::snprintf(line, sizeof line, "%s  %s  %-10s %3lld turn(s)  %-8s %3zu file(s)  ", r.id.c_str(),
                   format_local_time(r.started).substr(0, 16).c_str(), r.undone ? "undone" : r.status.c_str(),
-                  static_cast<long long>(r.turns), cost_text(r.cost_usd).c_str(), r.files_changed);
+                  static_cast<long long>(r.turns), cost_text(r).c_str(), r.files_changed);
     out << line << first_line(r.task, 60) << "\n";
   }
   return to_int(ExitCode::Ok);

@@ -374,6 +374,7 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
     t.screen = std::make_unique<JsonlSink>(stdout);
   } else {
     auto human = std::make_unique<HumanSink>(stderr, use_color(stderr), s.quiet, s.verbose);
+    human->next_hints(s.args.next_hints, s.commit || !s.branch.empty());
     t.human = human.get();
     t.screen = std::move(human);
   }

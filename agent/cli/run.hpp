@@ -17,6 +17,7 @@ struct RunCommandArgs {
   bool continues = false;    // --continue [RUN]: a follow-up of RUN (agent/cli/follow_up.hpp)
   std::string continue_run;  // RUN; empty: the latest run in this work tree
   bool interactive = false;  // -i: after the verdict, read follow-ups from stdin
+  bool next_hints = true;    // the summary's `next:` line (not in the demo: its repository is deleted)
 };
 
 int run_run_command(RunCommandArgs& a, std::istream& in, std::ostream& out, std::ostream& err);

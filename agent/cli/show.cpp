@@ -2,14 +2,21 @@
 // line or two; diffs and the model's text in full.
 #include "agent/cli/show.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "agent/cli/run_history.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/trajectory.hpp"
 #include "base/atomic_write.hpp"
+#include "git/diff.hpp"
+#include "git/patch_stats.hpp"
+#include "text/redact.hpp"
 #include "text/terminal.hpp"
 
 namespace ds::agent {
@@ -90,19 +97,81 @@ std::string tests_line(const json::Value& e) {
 }
 
 std::string finished_lines(const json::Value& e) {
-  std::string s = "\n" + e["status"].as_string() + ": " + e["reason"].as_string() + "\n";
+  const std::string& status = e["status"].as_string();
+  const std::string& reason = e["reason"].as_string();  // "interrupted: interrupted" says it once
+  std::string s = "\n" + status + (reason.empty() || reason == status ? "" : ": " + reason) + "\n";
   if (std::string said = summary_text(e["summary"].as_string(), e["turns"].as_int()); !said.empty())
     s += "summary: " + said + "\n";
   const json::Value& t = e["tokens"];
-  s += std::to_string(e["turns"].as_int()) + " turn(s) · " + std::to_string(t["prompt"].as_int()) +
-       " tokens in (" + std::to_string(t["cached"].as_int()) + " cached), " +
-       std::to_string(t["completion"].as_int()) + " out";
-  if (e["cost_usd"].is_number()) {
+  if (e["turns"].as_int() == 0)  // no request: nothing to count or pay
+    s += "no model request";
+  else
+    s += std::to_string(e["turns"].as_int()) + " turn(s) · " + std::to_string(t["prompt"].as_int()) +
+         " tokens in (" + std::to_string(t["cached"].as_int()) + " cached), " +
+         std::to_string(t["completion"].as_int()) + " out";
+  if (e["cost_usd"].is_number() && e["turns"].as_int() > 0) {
     char buf[32];
     std::snprintf(buf, sizeof buf, " · $%.4f", e["cost_usd"].as_double());
     s += buf;
   }
   return s + " · exit " + std::to_string(e["exit_code"].as_int()) + "\n";
+}
+
+// On the user's own terminal: the diffs the trajectory holds redacted, as the
+// run's checkpoints have them (a diff event's files, from the checkpoint
+// before its turn to its turn's). By record index; a diff whose file another
+// diff of the same turn also changed keeps its stored text.
+std::map<size_t, std::string> real_diffs(git::Repository& repo,
+                                         const std::vector<TrajectoryRecord>& records) {
+  std::map<size_t, std::string> out;
+  std::string before;
+  std::vector<size_t> pending;  // the diff events since the last checkpoint
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message) continue;
+    const std::string& type = r.value["type"].as_string();
+    if (type == "run_started") before = r.value["checkpoint"].as_string();
+    if (type == "diff") pending.push_back(i);
+    if (type != "checkpoint" || !r.value["commit"].is_string()) continue;
+    const std::string& after = r.value["commit"].as_string();
+    std::map<std::string, int> seen;
+    std::vector<std::vector<std::string>> paths;
+    for (size_t d : pending) {
+      auto stats = git::patch_stats(records[d].value["diff"].as_string());
+      paths.emplace_back();
+      if (!stats.ok()) continue;
+      for (const auto& f : *stats) paths.back().push_back(f.path), ++seen[f.path];
+    }
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const std::string& stored = records[pending[k]].value["diff"].as_string();
+      if (before.empty() || paths[k].empty() || stored.find(text::kRedactedMark) == std::string::npos)
+        continue;
+      if (std::any_of(paths[k].begin(), paths[k].end(), [&](const std::string& p) { return seen[p] > 1; }))
+        continue;
+      auto real = git::patch_of_paths(repo, before, after, paths[k], UINT64_MAX);
+      if (real.ok() && !real->text.empty()) out[pending[k]] = real->text;
+    }
+    pending.clear();
+    before = after;
+  }
+  return out;
+}
+
+// A diff as it is, each line with a secret-like value marked.
+std::string marked_diff(const std::string& diff) {
+  std::string out;
+  size_t at = 0;
+  while (at < diff.size()) {
+    size_t end = diff.find('\n', at);
+    if (end == std::string::npos) end = diff.size();
+    std::string_view line(diff.data() + at, end - at);
+    std::string shown = text::redact(line, {}, text::RedactShapes::No);  // never the API key
+    out += shown;
+    if (text::secret_like(line)) out += "  " + std::string(text::kSecretLikeMark);
+    out += "\n";
+    at = end + 1;
+  }
+  return out;
 }
 
 void render_event(const json::Value& e, std::ostream& out) {
@@ -144,7 +213,8 @@ void render_message(const json::Value& m, bool first_user, std::ostream& out) {
   }
 }
 
-void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records, std::ostream& out) {
+void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records,
+            const std::map<size_t, std::string>& real, std::ostream& out) {
   out << "run " << run.id << " · " << format_local_time(run.started);
   if (!run.model.empty()) out << " · " << run.model;
   out << "\n";
@@ -156,15 +226,38 @@ void render(const RunInfo& run, const std::vector<TrajectoryRecord>& records, st
         << "\n";
   }
   out << "task:\n" << indent(run.task, "  ") << "\n";
+  // A follow-up's trajectory opens with the conversation it continues: every
+  // message before its own instruction (the last message before its first
+  // model turn). Marked, so it is not read as this run's.
+  std::string parent;
+  size_t parent_end = 0;  // records before this index hold the parent's messages
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message) {
+      if (!parent.empty()) parent_end = i;
+      continue;
+    }
+    const std::string& type = r.value["type"].as_string();
+    if (type == "run_started") parent = r.value["continues"].as_string();
+    if (type == "model_turn" || type == "run_finished") break;
+  }
+  if (parent.empty()) parent_end = 0;
   bool seen_user = false, finished = false;
-  for (const auto& r : records) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.is_message && i < parent_end && !seen_user)
+      out << "── continued from run " << parent << ": its conversation ──\n";
+    if (i == parent_end && parent_end > 0) out << "── run " << run.id << " (this run) ──\n";
     if (r.is_message) {
       bool first_user = r.value["role"].as_string() == "user" && !seen_user;
       if (r.value["role"].as_string() == "user") seen_user = true;
       render_message(r.value, first_user, out);
     } else {
       finished = finished || r.value["type"].as_string() == "run_finished";
-      render_event(r.value, out);
+      if (auto it = real.find(i); it != real.end())
+        out << marked_diff(it->second);
+      else
+        render_event(r.value, out);
     }
   }
   if (!finished) out << "\nunfinished: the run has no end (killed, or still running)\n";
@@ -198,8 +291,11 @@ int run_show_command(const ShowCommandOptions& o, std::ostream& out, std::ostrea
   auto records = read_trajectory_records(it->trajectory);
   if (!records) return fail(err, kCmd, records.error().message, ExitCode::Repository);
   // The model's text and the diffs may hold escape sequences: shown, not obeyed.
+  // On the user's own terminal, the change as it is (the trajectory holds it redacted).
+  std::map<size_t, std::string> real;
+  if (&out == &std::cout && ::isatty(STDOUT_FILENO)) real = real_diffs(*repo, *records);
   std::ostringstream rendered;
-  render(*it, *records, rendered);
+  render(*it, *records, real, rendered);
   out << text::terminal_safe(rendered.str());
   return to_int(ExitCode::Ok);
 }

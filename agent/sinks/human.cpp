@@ -60,7 +60,12 @@ std::vector<std::string> summary_lines(const std::string& text) {
 }  // namespace
 
 HumanSink::HumanSink(std::FILE* out, bool color, bool quiet, bool verbose)
-    : out_(out), color_(color), quiet_(quiet), verbose_(verbose), tty_(::isatty(fileno(out)) != 0) {}
+    : out_(out),
+      color_(color),
+      quiet_(quiet),
+      verbose_(verbose),
+      own_terminal_(is_terminal(out)),
+      tty_(::isatty(fileno(out)) != 0) {}
 
 void HumanSink::progress(const ev::Progress& e) {
   if (!tty_ || quiet_) return;
@@ -85,6 +90,21 @@ void HumanSink::print(const char* code, std::string_view line) {
   // Escapes in the text are shown, not obeyed; only our colours reach the terminal.
   std::string s = text::terminal_safe(text::redact(line));
   if (color_ && code) s = std::string("\x1b[") + code + "m" + s + "\x1b[0m";
+  s += '\n';
+  std::fwrite(s.data(), 1, s.size(), out_);
+}
+
+bool is_terminal(std::FILE* f) { return f && ::isatty(::fileno(f)) != 0; }
+
+void HumanSink::print_reviewed(const char* code, std::string_view line) {
+  if (!own_terminal_) return print(code, line);
+  // The real text (the API key diffsmith holds excepted), marked where redaction would change it.
+  std::string s = text::terminal_safe(text::redact(line, {}, text::RedactShapes::No));
+  if (color_ && code) s = std::string("\x1b[") + code + "m" + s + "\x1b[0m";
+  if (text::secret_like(line)) {
+    std::string mark = "  " + std::string(text::kSecretLikeMark);
+    s += color_ ? std::string("\x1b[") + kYellow + "m" + mark + "\x1b[0m" : mark;
+  }
   s += '\n';
   std::fwrite(s.data(), 1, s.size(), out_);
 }
@@ -136,7 +156,7 @@ void HumanSink::print_diff(const std::string& diff) {
       code = kRed;
     else if (line.starts_with("@@"))
       code = kCyan;
-    print(code, line);
+    print_reviewed(code, line);
   }
 }
 
@@ -231,7 +251,7 @@ void HumanSink::tests(const ev::Tests& e) {
   size_t total = text::split_lines(e.output).size();
   if (total > lines.size())
     print(kDim, "  … " + std::to_string(total - lines.size()) + " earlier lines (-v shows them)");
-  for (const auto& l : lines) print(kDim, "  " + l);
+  for (const auto& l : lines) print_reviewed(kDim, "  " + l);  // test ids as they are
 }
 
 void HumanSink::reproduction(const ev::Reproduction& e) {
@@ -318,7 +338,7 @@ void HumanSink::diff(const ev::Diff& e) {
 void HumanSink::finished(const ev::RunFinished& e) {
   bool good = e.status == "solved" || e.status == "done";
   std::string verdict = "run " + e.status + " after " + std::to_string(e.turns) + " turn(s)";
-  if (!e.reason.empty()) verdict += ": " + e.reason;
+  if (!e.reason.empty() && e.reason != e.status) verdict += ": " + e.reason;
   print(good ? "32;1" : "31;1", verdict);
   if (!e.files.empty()) {
     std::string files;
@@ -332,21 +352,31 @@ void HumanSink::finished(const ev::RunFinished& e) {
     for (size_t i = 0; i < lines.size(); ++i) print(nullptr, (i == 0 ? "  model: " : "         ") + lines[i]);
     if (lines.empty() && e.turns > 0) print(kDim, "  no summary: the model did not call finish");
   }
-  int64_t prompt = e.prompt_tokens;
-  int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;
-  std::string cost = "cost unknown";
-  if (e.cost_usd) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "$%.4f", *e.cost_usd);
-    cost = buf;
+  if (e.turns > 0) {  // no request, nothing to count or pay
+    int64_t prompt = e.prompt_tokens;
+    int cached_pct = prompt > 0 ? static_cast<int>(100 * e.cached_tokens / prompt) : 0;
+    std::string cost = "cost unknown";
+    if (e.cost_usd) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "$%.4f", *e.cost_usd);
+      cost = buf;
+    }
+    print(kDim, "  " + std::to_string(e.turns) + " turn(s) · " + std::to_string(prompt) + " tokens in (" +
+                    std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) +
+                    " out · " + cost + " · " + seconds(e.duration_ms));
+  } else {
+    print(kDim, "  no model request · " + seconds(e.duration_ms));
   }
-  print(kDim, "  " + std::to_string(e.turns) + " turn(s) · " + std::to_string(prompt) + " tokens in (" +
-                  std::to_string(cached_pct) + "% cached), " + std::to_string(e.completion_tokens) +
-                  " out · " + cost + " · " + seconds(e.duration_ms));
-  if (!e.files.empty())
+  if (!next_hints_) return;
+  const char* go_on = "`diffsmith run --continue \"…\"` to go on";
+  if (e.status == "interrupted" && !e.files.empty())
     print(nullptr,
-          "  next: `git diff` to review · `diffsmith undo` to revert · `diffsmith run --continue \"…\"` to "
-          "go on");
+          std::string("  next: `diffsmith show` to see what it did · `diffsmith undo` to revert · ") + go_on);
+  else if (!e.files.empty() && good && commits_)  // write_outputs commits a solved run's change
+    print(nullptr,
+          std::string("  next: `git show` to review the commit · `diffsmith undo` to revert it · ") + go_on);
+  else if (!e.files.empty())
+    print(nullptr, std::string("  next: `git diff` to review · `diffsmith undo` to revert · ") + go_on);
   else if (e.status == "unsolved" || e.status == "no_change" || e.status == "unverified")
     print(nullptr, "  next: `diffsmith run --continue \"…\"` to go on with more guidance");
 }

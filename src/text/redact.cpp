@@ -290,6 +290,10 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
   return redact_impl(text, secrets, shapes, false);
 }
 
+bool secret_like(std::string_view text, const std::vector<std::string>& secrets) {
+  return redact(text, secrets) != text;
+}
+
 std::string redact_json(std::string_view json_text, const std::vector<std::string>& secrets,
                         RedactShapes shapes) {
   return redact_impl(json_text, secrets, shapes, true);

@@ -36,6 +36,12 @@ void register_secret(std::string_view value);
 
 std::string redact(std::string_view text, const std::vector<std::string>& secrets = {},
                    RedactShapes shapes = RedactShapes::Yes);
+// For text shown as it is to the person who ran diffsmith (the diff on their
+// own terminal): whether redact() would change it, and the mark put after
+// such a line.
+bool secret_like(std::string_view text, const std::vector<std::string>& secrets = {});
+inline constexpr std::string_view kSecretLikeMark = "⚠ secret-like value";
+
 std::string redact_json(std::string_view json_text, const std::vector<std::string>& secrets = {},
                         RedactShapes shapes = RedactShapes::Yes);
 

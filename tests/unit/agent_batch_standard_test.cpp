@@ -302,3 +302,24 @@ TEST_CASE(
   REQUIRE(preds.size() == 1);
   CHECK_FALSE(has(preds[0]["model_patch"].as_string(), "TESTPATCH-MARKER-4410"));
 }
+
+TEST_CASE("batch --report: each task's section has its task text, the model and its last test output") {
+  Instance f;
+  json::Value script = json::Value::array();
+  auto mock = start_mock(json::dump(push_proved_fix(script, "TASK-STD")));
+  int code = -1;
+  std::string output = f.batch(*mock,
+                               {"-t", "echo TEST-TAIL-MARKER-5521; grep -q value=2 lib.txt", "-m",
+                                "gpt-4.1-mini", "--report", f.root + "/report.html"},
+                               &code);
+  INFO(output);
+  CHECK(code == 0);
+  std::string report = read_file(f.root + "/report.html");
+  CHECK(has(report, "model <b>gpt-4.1-mini</b>"));
+  CHECK(has(report, "<a href=\"#task-0\">details</a>"));
+  CHECK(has(report, "id=\"task-0\""));
+  CHECK(has(report, "TASK-STD: the value in lib.txt should be 2, not 1."));
+  CHECK(has(report, "last test run: passed"));
+  CHECK(has(report, "TEST-TAIL-MARKER-5521"));
+  CHECK(has(report, "id=\"diff-0\""));
+}

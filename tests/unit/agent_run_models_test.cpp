@@ -173,15 +173,16 @@ TEST_CASE("help: numeric options show INT / FLOAT, and usage names diffsmith, no
 
 TEST_CASE("doctor e2e: generation settings are listed with sources, noted, and sent per model family") {
   auto mock = start_mock(R"([{"text": "ok"}, {"text": "ok"}])");
-  ProcResult o3 = run_diffsmith({"doctor", "--base-url", mock->base_url(), "--model", "o3", "--temperature",
-                                 "0.5", "--reasoning-effort", "high"});
+  // --no-test: doctor would try the test command it detects here (this project's own ctest).
+  ProcResult o3 = run_diffsmith({"doctor", "--no-test", "--base-url", mock->base_url(), "--model", "o3",
+                                 "--temperature", "0.5", "--reasoning-effort", "high"});
   INFO("stdout: " << o3.out << "\nstderr: " << o3.err);
   CHECK(o3.exit_code == 0);
   CHECK(contains(o3.out, "reasoning-effort"));
   CHECK(contains(o3.out, "(--reasoning-effort)"));
   CHECK(contains(o3.out, "note: temperature is not sent: o3 is a reasoning model"));
-  ProcResult g41 =
-      run_diffsmith({"doctor", "--base-url", mock->base_url(), "--model", "gpt-4.1", "--temperature", "0.5"});
+  ProcResult g41 = run_diffsmith(
+      {"doctor", "--no-test", "--base-url", mock->base_url(), "--model", "gpt-4.1", "--temperature", "0.5"});
   CHECK(g41.exit_code == 0);
   auto log = mock->requests();
   REQUIRE(log.size() == 2);
