@@ -2,9 +2,11 @@
 // config files by agent/cli/run.cpp (or built by the batch runner).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,30 @@
 #include "llm/types.hpp"
 
 namespace ds::agent {
+
+// Best of N (--attempts): the cost and wall time of all attempts together.
+// Each attempt's session adds its turns' cost here and checks --max-cost and
+// --max-time against the totals (--max-turns stays per attempt).
+class SharedBudget {
+ public:
+  explicit SharedBudget(std::chrono::steady_clock::time_point start) : start_(start) {}
+  void add(double usd) {
+    std::lock_guard<std::mutex> l(m_);
+    if (usd < 0) known_ = false;
+    spent_ += usd < 0 ? 0 : usd;
+  }
+  std::optional<double> spent() const {
+    std::lock_guard<std::mutex> l(m_);
+    return known_ ? std::optional<double>(spent_) : std::nullopt;
+  }
+  std::chrono::steady_clock::time_point start() const { return start_; }
+
+ private:
+  mutable std::mutex m_;
+  double spent_ = 0;
+  bool known_ = true;
+  std::chrono::steady_clock::time_point start_;
+};
 
 struct RunConfig {
   std::string task;
@@ -60,6 +86,12 @@ struct RunConfig {
   std::string container_engine;  // resolved path of docker/podman
   std::string container_workdir = "/testbed";
   std::string container_network = "none";
+  // Best of N (agent/attempts.hpp): --attempts, --agree, --attempts-parallel;
+  // `shared_budget` is set on each attempt's copy of the config.
+  int attempts = 1;
+  int agree = 0;  // 0: run every attempt
+  int attempts_parallel = 1;
+  std::shared_ptr<SharedBudget> shared_budget;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests
