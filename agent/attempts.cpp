@@ -214,7 +214,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
   std::map<std::pair<int, int>, bool> passes;  // (a, b): a's change passes b's reproduction
   std::atomic<int> next{0};
   std::atomic<bool> stop{false}, halt{false};
-  const int parallel = std::max(1, std::min(cfg.attempts_parallel, n));
+  const int parallel = tools.new_client ? std::max(1, std::min(cfg.attempts_parallel, n)) : 1;
 
   // Cross checks not made yet (under `m`), then the candidates.
   auto candidates = [&] {
@@ -378,7 +378,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
   e.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
           .count();
-  e.selection = sel.reason;
+  e.selection = out.selection = sel.reason;
   for (int i = 0; i < n; ++i) {
     const Attempt& a = attempts[i];
     ev::RunFinished::Attempt x;
@@ -402,6 +402,8 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
         x.why = sel.why[c];
       }
     if (x.why.empty()) x.why = a.started ? "not a candidate (" + x.status + ")" : "not run: " + a.skipped;
+    out.attempts.push_back(
+        {x.attempt, x.status, x.variation, x.why, x.winner, x.fails_reproduction_of, x.diff.size()});
     e.attempts.push_back(std::move(x));
   }
   events.event(e);

@@ -138,6 +138,15 @@ inline const char* mode_name(RunMode m) {
   return "fix";
 }
 
+// One attempt of a best-of-N run, as the batch's meta line records it.
+struct AttemptResult {
+  int attempt = 0;  // 1-based
+  std::string status, variation, why;
+  bool winner = false;
+  std::vector<int> fails_reproduction_of;  // 1-based
+  size_t patch_bytes = 0;
+};
+
 struct RunOutcome {
   RunStatus status = RunStatus::Error;
   int exit_code = 3;   // DESIGN.md exit codes
@@ -151,6 +160,8 @@ struct RunOutcome {
   llm::Usage usage;
   std::optional<double> cost_usd;
   std::string start_commit, end_commit;  // checkpoint commits
+  std::vector<AttemptResult> attempts;   // --attempts N > 1: every attempt
+  std::string selection;                 // why the winner won
 };
 
 }  // namespace ds::agent

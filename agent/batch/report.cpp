@@ -17,6 +17,24 @@ namespace {
 
 std::string cost_text(const std::optional<double>& c) { return c ? llm::format_usd(*c) : "unknown"; }
 
+// A meta line's `attempts` (--attempts N) in one line: how many ran, how many
+// were verified, and which won why.
+std::string attempts_text(const json::Value& d) {
+  const auto& attempts = d["attempts"].items();
+  if (attempts.empty()) return "";
+  int ran = 0, solved = 0;
+  std::string winner;
+  for (const auto& a : attempts) {
+    ran += a["status"].as_string() != "not_run";
+    solved += a["status"].as_string() == "solved";
+    if (a["winner"].as_bool()) winner = std::to_string(a["attempt"].as_int());
+  }
+  std::string out = std::to_string(ran) + " of " + std::to_string(attempts.size()) + " attempts ran, " +
+                    std::to_string(solved) + " solved";
+  if (!winner.empty()) out += "; chosen: " + d["selection"].as_string();
+  return out;
+}
+
 // Diff lines coloured by kind, escaped.
 std::string diff_html(const std::string& patch) {
   std::string out;
@@ -143,6 +161,7 @@ Result<BatchReport> collect_report(const std::vector<std::string>& ids, const st
       if (d["patch_applies"].is_bool()) row.patch_applies = d["patch_applies"].as_bool();
       if (d["oracle_tests"].is_bool()) row.oracle_tests = d["oracle_tests"].as_bool();
       if (d["hints"].is_bool()) row.hints = d["hints"].as_bool();
+      row.attempts = attempts_text(d);
     }
     if (auto p = preds->find(id); p != preds->end()) {
       row.in_predictions = true;
@@ -225,6 +244,7 @@ std::string report_html(const BatchReport& r) {
     h += "<tr class=\"task\"><td>" + html_escape(row.id);
     if (!row.reason.empty() && row.status != "solved")
       h += "<div class=\"reason\">" + html_escape(text::redact(row.reason)) + "</div>";
+    if (!row.attempts.empty()) h += "<div class=\"attempts\">" + html_escape(row.attempts) + "</div>";
     h += "</td><td class=\"" + cls + "\">" + html_escape(row.status) + "</td>";
     h += "<td class=\"n\">" + std::to_string(row.turns) + "</td>";
     h += "<td class=\"n\" data-v=\"" + (row.cost_usd ? std::to_string(*row.cost_usd) : std::string("-1")) +

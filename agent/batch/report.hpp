@@ -25,6 +25,7 @@ struct ReportRow {
   std::optional<bool> patch_applies;
   // From the meta line; nullopt: written before diffsmith recorded the mode.
   std::optional<bool> oracle_tests, hints;
+  std::string attempts;  // --attempts N: "3 attempts, 2 verified, winner 2: <why>"; "" otherwise
 };
 
 struct BatchReport {

@@ -96,6 +96,13 @@ TEST_CASE("attempts e2e: a change passing only its own reproduction loses to the
   CHECK_FALSE(contains(fin["diff"].as_string(), "repro_"));
   // Each attempt got its own conversation: the third's first request has none of the first's turns.
   CHECK_FALSE(contains(all_text(mock->requests()[6]), "repro_one.py"));
+  // `show` (from the run's trajectory) lists every attempt and the choice.
+  ProcResult shown = run_diffsmith({"show"}, ProcOptions{repo.root()});
+  INFO("show: " << shown.out << shown.err);
+  CHECK(shown.exit_code == 0);
+  CHECK(contains(shown.out, "attempt 1 (as configured): solved"));
+  CHECK(contains(shown.out, "fails the reproduction of attempt 2, 3"));
+  CHECK(contains(shown.out, "chosen: attempt "));
   // One undo restores the tree.
   ProcResult u = run_diffsmith({"undo"}, ProcOptions{repo.root()});
   INFO("undo stderr: " << u.err);
