@@ -174,3 +174,23 @@ TEST_CASE("attempts e2e: --attempts 1 is a plain run, without attempts in run_fi
   CHECK(mock->requests().size() == 3);
   CHECK(contains(repo.read("calc.py"), "return a + b"));
 }
+
+TEST_CASE("attempts e2e: --attempts-parallel 2 runs both attempts at once, each with its own client") {
+  TempRepo repo({{"calc.py", kCalc}});
+  // Replies come in whatever order the two attempts ask; every one is the same.
+  std::vector<Value> turns;
+  for (int i = 0; i < 8; ++i) turns.push_back(finish_turn("nothing to change"));
+  auto mock = start_mock(script(turns));
+  ProcResult r = run_agent(repo, *mock, "add() is wrong", "true",
+                           {"--attempts", "2", "--attempts-parallel", "2", "--json"});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 1);
+  auto events = json_lines(r.out);
+  const Value& fin = finished(events);
+  CHECK(fin["status"].as_string() == "no_change");
+  const auto& attempts = fin["attempts"].items();
+  REQUIRE(attempts.size() == 2);
+  for (const auto& a : attempts) CHECK(a["status"].as_string() == "no_change");
+  CHECK(fin["turns"].as_int() == static_cast<int64_t>(mock->requests().size()));
+  CHECK(repo.read("calc.py") == kCalc);
+}
