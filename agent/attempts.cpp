@@ -47,9 +47,11 @@ class AttemptSink final : public EventSink {
   AttemptSink(EventSink& run, std::mutex& m, std::string label, const std::string& trajectory, Attempt& a)
       : run_(run), m_(m), label_(std::move(label)), own_(trajectory), a_(a) {}
   void model_text(std::string_view f) override {
+    if (quiet_text_) return;  // attempts at once: their streams would interleave
     std::lock_guard<std::mutex> l(m_);
     run_.model_text(f);
   }
+  bool quiet_text_ = false;
   void message(const json::Value& m) override {
     if (own_.ok()) own_.message(m);
   }
@@ -265,6 +267,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
       return;
     }
     AttemptSink sink(events, m, label, root + "/" + std::to_string(i + 1) + ".jsonl", a);
+    sink.quiet_text_ = parallel > 1;
     Session session(c, *scratch, client, *tools.runner, sink, parallel > 1 ? &halt : tools.interrupted);
     a.out = session.run();
   };
@@ -362,8 +365,10 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
   out.usage = {};
   for (const Attempt& a : attempts) out.turns += a.out.turns, out.usage += a.out.usage;
   out.cost_usd = budget->spent();
-  out.reason += (out.reason.empty() ? "" : "; chosen: ") + sel.reason;
-  if (winner < 0) out.reason = sel.reason + (out.reason.empty() ? "" : "; " + out.reason);
+  if (winner >= 0)
+    out.reason += (out.reason.empty() ? "chosen: " : "; chosen: ") + sel.reason;
+  else
+    out.reason = sel.reason + (out.reason.empty() ? "" : "; " + out.reason);
 
   e.status = status_name(out.status);
   e.reason = out.reason;
