@@ -20,6 +20,7 @@
 #include "git/lock.hpp"
 #include "git/patch_apply.hpp"
 #include "git/repository.hpp"
+#include "git/scratch.hpp"
 #include "llm/generation.hpp"
 
 namespace ds::agent {
@@ -79,39 +80,6 @@ class AttemptSink final : public EventSink {
   Attempt& a_;
 };
 
-// Every file under `dir` (its .git left out), relative to it.
-std::vector<std::string> files_under(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    std::string rel = fs::relative(it->path(), dir, ec).generic_string();
-    if (rel == ".git" || rel.rfind(".git/", 0) == 0) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_symlink(ec) || it->is_regular_file(ec)) out.push_back(rel);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// A repository at `dir` whose HEAD and index are `base` of `repo`: the
-// tree exported, then committed, so the attempt's session sees the same
-// tracked files as the user's run would.
-Result<git::Repository> scratch_tree(git::Repository& repo, const std::string& base, const std::string& dir,
-                                     bool commit) {
-  if (Status st = git::export_tree(repo, base, dir); !st.ok()) return st.error();
-  std::vector<std::string> files = commit ? files_under(dir) : std::vector<std::string>{};
-  auto scratch = git::init_repository(dir);
-  if (!scratch.ok()) return scratch.error();
-  if (!files.empty()) {
-    auto c = git::commit_changes(*scratch, files, "diffsmith: the base of an attempt", "");
-    if (!c.ok()) return c.error();
-  }
-  return scratch;
-}
-
 exec::RunRequest repro_request(const RunConfig& cfg, const std::string& command, const std::string& cwd) {
   exec::RunRequest req;
   req.command = command;
@@ -135,7 +103,7 @@ bool passes_reproduction(git::Repository& repo, const RunConfig& cfg, exec::Proc
       fs::remove_all(path, ec);
     }
   } cleanup{dir};
-  auto check = scratch_tree(repo, base, dir, false);
+  auto check = git::scratch_worktree(repo, base, dir);
   if (!check.ok()) return false;
   if (!git::apply_patch_text(*check, a.out.diff, false).ok()) return false;
   if (!git::apply_patch_text(*check, b.out.repro_diff, false).ok()) return false;
@@ -260,7 +228,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
     c.shared_budget = budget;
     a.dir = root + "/" + std::to_string(i + 1);
     std::string label = "attempt " + std::to_string(i + 1) + "/" + std::to_string(n);
-    auto scratch = scratch_tree(repo, *base, a.dir, true);
+    auto scratch = git::scratch_worktree(repo, *base, a.dir);
     if (!scratch.ok()) {
       a.out.status = RunStatus::Error;
       a.out.reason = "cannot make its scratch work tree: " + scratch.error().message;
