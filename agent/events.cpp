@@ -102,6 +102,24 @@ json::Value json_of(const ev::Checkpoint& e) {
 
 json::Value json_of(const ev::Notice& e) { return typed(EventKind::Notice).set("message", e.message); }
 
+json::Value attempts_json(const std::vector<ev::RunFinished::Attempt>& attempts) {
+  json::Value out = json::Value::array();
+  for (const auto& a : attempts) {
+    json::Value fails = json::Value::array();
+    for (int f : a.fails_reproduction_of) fails.push(f);
+    json::Value v = json::Value::object();
+    v.set("attempt", a.attempt).set("variation", a.variation).set("status", a.status).set("reason", a.reason);
+    v.set("turns", a.turns).set("cost_usd", cost(a.cost_usd)).set("diff", a.diff);
+    v.set("reproduction", json::Value::object()
+                              .set("command", a.repro_command)
+                              .set("failed_on_base", a.repro_failed_on_base)
+                              .set("passes_at_end", a.repro_passes_at_end));
+    v.set("fails_reproduction_of", std::move(fails)).set("winner", a.winner).set("why", a.why);
+    out.push(std::move(v));
+  }
+  return out;
+}
+
 json::Value json_of(const ev::RunFinished& e) {
   json::Value v = typed(EventKind::RunFinished);
   v.set("status", e.status).set("reason", e.reason);
@@ -127,6 +145,7 @@ json::Value json_of(const ev::RunFinished& e) {
                               .set("diff", r.diff));
   }
   if (!e.flaky.empty()) v.set("flaky", strings(e.flaky));
+  if (!e.attempts.empty()) v.set("attempts", attempts_json(e.attempts)).set("selection", e.selection);
   return v;
 }
 

@@ -170,6 +170,20 @@ struct RunFinished {
   };
   std::optional<Repro> reproduction;
   std::vector<std::string> flaky;  // tests that failed, then passed on the unchanged tree
+  // --attempts N (N > 1): every attempt, its verification and why the winner won.
+  struct Attempt {
+    int attempt = 0;        // 1-based
+    std::string variation;  // how its sampling differed ("temperature 0.7, edit format patch")
+    std::string status, reason, diff, repro_command;
+    int turns = 0;
+    std::optional<double> cost_usd;
+    bool repro_failed_on_base = false, repro_passes_at_end = false;
+    std::vector<int> fails_reproduction_of;  // 1-based attempts whose reproduction its change fails
+    bool winner = false;
+    std::string why;  // why it won or lost
+  };
+  std::vector<Attempt> attempts;
+  std::string selection;  // why the winner won; "" without --attempts
 };
 
 // `diffsmith batch`: the head of a task's trajectory.

@@ -266,6 +266,7 @@ void Session::record_turn(const llm::Turn& turn) {
   ++out_.turns;
   out_.usage += turn.usage;
   double cost = cfg_.cost_of ? cfg_.cost_of(cfg_.model, turn.usage) : -1;
+  if (cfg_.shared_budget) cfg_.shared_budget->add(cost);  // --attempts: the budget of all attempts
   if (cost >= 0 && cost_known_)
     out_.cost_usd = out_.cost_usd.value_or(0) + cost;
   else
@@ -564,12 +565,16 @@ std::string money(double usd) {
 std::string Session::budget_exceeded() const {
   if (out_.turns >= cfg_.max_turns)
     return "turn limit reached (--max-turns " + std::to_string(cfg_.max_turns) + ")";
-  if (cfg_.max_cost > 0 && out_.cost_usd && *out_.cost_usd >= cfg_.max_cost) {
+  // --attempts: cost and time count for all attempts together.
+  std::optional<double> cost = cfg_.shared_budget ? cfg_.shared_budget->spent() : out_.cost_usd;
+  if (cfg_.max_cost > 0 && cost && *cost >= cfg_.max_cost) {
     char spent[32];
-    std::snprintf(spent, sizeof spent, "$%.4f", *out_.cost_usd);
-    return std::string("cost limit reached (") + spent + " of --max-cost " + money(cfg_.max_cost) + ")";
+    std::snprintf(spent, sizeof spent, "$%.4f", *cost);
+    return std::string("cost limit reached (") + spent + " of --max-cost " + money(cfg_.max_cost) +
+           (cfg_.shared_budget ? ", all attempts together)" : ")");
   }
-  auto elapsed = std::chrono::steady_clock::now() - started_;
+  auto elapsed =
+      std::chrono::steady_clock::now() - (cfg_.shared_budget ? cfg_.shared_budget->start() : started_);
   if (cfg_.max_wall_s > 0 && elapsed >= std::chrono::seconds(cfg_.max_wall_s))
     return "wall-time limit reached (--max-time " + std::to_string(cfg_.max_wall_s) + " s)";
   return {};

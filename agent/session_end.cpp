@@ -227,7 +227,8 @@ std::string Session::request_over_budget() const {
   next.prompt_tokens = static_cast<int64_t>(tokens);
   next.completion_tokens = cfg_.generation.max_output_tokens.value_or(0);
   double estimate = cfg_.price_of(cfg_.model, next);
-  double left = cfg_.max_cost - out_.cost_usd.value_or(0);
+  std::optional<double> spent = cfg_.shared_budget ? cfg_.shared_budget->spent() : out_.cost_usd;
+  double left = cfg_.max_cost - spent.value_or(0);
   if (estimate < 0 || estimate <= left) return {};
   char cap[32];  // as the user wrote it, like budget_exceeded's: 0.005 stays 0.005, 2 is 2.00
   std::snprintf(cap, sizeof cap, "%.2f", cfg_.max_cost);
@@ -237,10 +238,10 @@ std::string Session::request_over_budget() const {
   std::snprintf(
       buf, sizeof buf,
       "cost limit: the next request would cost about $%.4f (%lld tokens in%s), more than the $%.4f left "
-      "of --max-cost %s; it was not sent",
+      "of --max-cost %s%s; it was not sent",
       estimate, static_cast<long long>(next.prompt_tokens),
       next.completion_tokens ? (" + " + std::to_string(next.completion_tokens) + " out").c_str() : "",
-      std::max(left, 0.0), cap);
+      std::max(left, 0.0), cap, cfg_.shared_budget ? " (all attempts together)" : "");
   return buf;
 }
 

@@ -18,6 +18,24 @@ namespace {
 
 std::string cost_text(const std::optional<double>& c) { return c ? llm::format_usd(*c) : "unknown"; }
 
+// A meta line's `attempts` (--attempts N) in one line: how many ran, how many
+// were verified, and which won why.
+std::string attempts_text(const json::Value& d) {
+  const auto& attempts = d["attempts"].items();
+  if (attempts.empty()) return "";
+  int ran = 0, solved = 0;
+  std::string winner;
+  for (const auto& a : attempts) {
+    ran += a["status"].as_string() != "not_run";
+    solved += a["status"].as_string() == "solved";
+    if (a["winner"].as_bool()) winner = std::to_string(a["attempt"].as_int());
+  }
+  std::string out = std::to_string(ran) + " of " + std::to_string(attempts.size()) + " attempts ran, " +
+                    std::to_string(solved) + " solved";
+  if (!winner.empty()) out += "; chosen: " + d["selection"].as_string();
+  return out;
+}
+
 // Diff lines coloured by kind, escaped.
 std::string diff_html(const std::string& patch) {
   std::string out;
@@ -190,6 +208,7 @@ Result<BatchReport> collect_report(const std::vector<std::string>& ids, const st
       if (d["hints"].is_bool()) row.hints = d["hints"].as_bool();
       row.model = d["model"].as_string();
       read_trajectory(d["trajectory"].as_string(), row);
+      row.attempts = attempts_text(d);
     }
     if (auto p = preds->find(id); p != preds->end()) {
       row.in_predictions = true;
@@ -279,6 +298,7 @@ std::string report_html(const BatchReport& r) {
       h += " <a href=\"#task-" + std::to_string(i) + "\">details</a>";
     if (!row.reason.empty() && row.status != "solved")
       h += "<div class=\"reason\">" + html_escape(text::redact(row.reason)) + "</div>";
+    if (!row.attempts.empty()) h += "<div class=\"attempts\">" + html_escape(row.attempts) + "</div>";
     h += "</td><td class=\"" + cls + "\">" + html_escape(row.status) + "</td>";
     h += "<td class=\"n\">" + std::to_string(row.turns) + "</td>";
     h += "<td class=\"n\" data-v=\"" + (row.cost_usd ? std::to_string(*row.cost_usd) : std::string("-1")) +

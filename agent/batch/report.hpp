@@ -30,6 +30,7 @@ struct ReportRow {
   std::string task;       // the task text the model got
   std::string test_tail;  // the end of the last test run's output
   std::optional<bool> tests_passed;
+  std::string attempts;  // --attempts N: "3 attempts, 2 verified, winner 2: <why>"; "" otherwise
 };
 
 struct BatchReport {

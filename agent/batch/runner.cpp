@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "agent/attempts.hpp"
 #include "agent/batch/shard.hpp"
 #include "agent/config/container_setup.hpp"
 #include "agent/config/lint_setup.hpp"
@@ -48,6 +49,22 @@ json::Value meta_line(const TaskResult& r, const std::string& model, const Batch
   d.set("in_predictions", r.written).set("model", model).set("trajectory", r.trajectory);
   // Oracle runs say so on every line: such a number is not a SWE-bench score.
   d.set("oracle_tests", mode.oracle_tests).set("hints", mode.hints).set("test_source", r.test_source);
+  if (!r.attempts.empty()) {  // --attempts N
+    json::Value attempts = json::Value::array();
+    for (const auto& a : r.attempts) {
+      json::Value fails = json::Value::array();
+      for (int f : a.fails_reproduction_of) fails.push(f);
+      attempts.push(json::Value::object()
+                        .set("attempt", a.attempt)
+                        .set("status", a.status)
+                        .set("variation", a.variation)
+                        .set("winner", a.winner)
+                        .set("fails_reproduction_of", std::move(fails))
+                        .set("patch_bytes", a.patch_bytes)
+                        .set("why", a.why));
+    }
+    d.set("attempts", std::move(attempts)).set("selection", r.selection);
+  }
   d.set("finished_at", utc_now("%Y-%m-%dT%H:%M:%SZ"));
   json::Value v = json::Value::object();
   v.set("instance_id", r.id).set("diffsmith", std::move(d));
@@ -227,6 +244,9 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   auto guard = make_syntax_guard(rc.lint, repo, runner);
   if (!guard) return guard.error();
   with_guard.syntax_guard = std::move(*guard);
+  if (rc.attempts > 1)  // best of N; the worker's one client, so one attempt after another
+    return run_attempts(with_guard, repo,
+                        AttemptTools{&client, nullptr, &test_runner, &events, interrupted_});
   Session session(with_guard, repo, client, test_runner, events, interrupted_);
   return session.run();
 }
@@ -244,6 +264,8 @@ void BatchRunner::take_prediction(RunOutcome& outcome, const std::vector<std::st
     outcome.reason += "; no test checked the change (unverified, not solved)";
   }
   r.turns = outcome.turns;
+  r.attempts = outcome.attempts;
+  r.selection = outcome.selection;
   r.usage = outcome.usage;
   r.cost_usd = outcome.cost_usd;
   r.patch = outcome.diff;

@@ -34,11 +34,13 @@ struct TaskResult {
   std::optional<double> cost_usd;
   double duration_s = 0;
   llm::Usage usage;
-  std::string patch;                  // the prediction: the model's change only
-  std::optional<bool> patch_applies;  // checked against base_commit in memory
-  bool written = false;               // a prediction line went to --out
-  std::string trajectory;             // --work-dir/trajs/<id>.jsonl
-  std::string test_source;            // where the test command came from; "none" = untested
+  std::string patch;                    // the prediction: the model's change only
+  std::optional<bool> patch_applies;    // checked against base_commit in memory
+  bool written = false;                 // a prediction line went to --out
+  std::string trajectory;               // --work-dir/trajs/<id>.jsonl
+  std::string test_source;              // where the test command came from; "none" = untested
+  std::vector<AttemptResult> attempts;  // --attempts N: every attempt (the meta line's `attempts`)
+  std::string selection;                // why the winner won
 };
 
 // Whether a task with this status gets a prediction line: the loop reached a

@@ -19,6 +19,7 @@
 #include <regex>
 #include <sstream>
 
+#include "agent/attempts.hpp"
 #include "agent/cli/doctor.hpp"
 #include "agent/cli/follow_up.hpp"
 #include "agent/cli/input.hpp"
@@ -205,6 +206,9 @@ Pass load_settings(RunSetup& s) {
     if (!r.ok()) return usage(r.error());
     *value = *r;
   }
+  if (s.cfg.attempts > 1 && (a.continues || a.interactive))
+    return Failure{
+        "--attempts cannot be combined with --continue or -i (a follow-up continues one conversation)"};
   s.output_patch = a.settings.str("output-patch");
   s.output_repro = a.settings.str("output-repro");
   s.branch = a.settings.str("branch");
@@ -476,9 +480,16 @@ int run_once(RunSetup& s, RunTools& t, std::string& run_id, std::ostream& out, s
   t.events = &events;
   for (const std::string& message : t.notices) events.event(ev::Notice{message});
   t.notices.clear();
-  Session session(s.cfg, *s.repo, *t.client, *t.test_runner, events, t.interrupted);
-  if (s.follow_up) session.continue_from(std::move(s.follow_up->conversation));
-  RunOutcome outcome = session.run();
+  RunOutcome outcome;
+  if (s.cfg.attempts > 1) {  // best of N (attempts.hpp)
+    AttemptTools at{t.client.get(), [&s] { return llm::make_client(*s.endpoint); }, t.test_runner, &events,
+                    t.interrupted};
+    outcome = run_attempts(s.cfg, *s.repo, at);
+  } else {
+    Session session(s.cfg, *s.repo, *t.client, *t.test_runner, events, t.interrupted);
+    if (s.follow_up) session.continue_from(std::move(s.follow_up->conversation));
+    outcome = session.run();
+  }
   t.events = t.screen.get();
   return write_outputs(s, t, outcome, out, err);
 }

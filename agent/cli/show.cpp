@@ -114,7 +114,16 @@ std::string finished_lines(const json::Value& e) {
     std::snprintf(buf, sizeof buf, " · $%.4f", e["cost_usd"].as_double());
     s += buf;
   }
-  return s + " · exit " + std::to_string(e["exit_code"].as_int()) + "\n";
+  s += " · exit " + std::to_string(e["exit_code"].as_int()) + "\n";
+  // --attempts: every attempt, its verification and why the winner won.
+  for (const auto& a : e["attempts"].items()) {
+    s += std::string(a["winner"].as_bool() ? "  * " : "    ") + "attempt " +
+         std::to_string(a["attempt"].as_int()) + " (" + a["variation"].as_string() +
+         "): " + a["status"].as_string() + ", " + std::to_string(a["turns"].as_int()) + " turn(s); " +
+         a["why"].as_string() + "\n";
+  }
+  if (!e["selection"].as_string().empty()) s += "chosen: " + e["selection"].as_string() + "\n";
+  return s;
 }
 
 // On the user's own terminal: the diffs the trajectory holds redacted, as the

@@ -113,6 +113,16 @@ const std::vector<OptionSpec>& run_options() {
           "base tree and passes at the end, with no regression; else unverified")
           .is_flag(),
       opt("keep-repro", "With --reproduce: keep the reproduction's files in the final patch").is_flag(),
+      opt("attempts",
+          "Best of N: this many independent attempts, each in a scratch work tree and verified; only the "
+          "chosen "
+          "change reaches the work tree",
+          "1")
+          .integer(),
+      opt("agree",
+          "With --attempts: stop once this many verified attempts made the same change (0 = run all)", "0")
+          .integer(),
+      opt("attempts-parallel", "With --attempts: run this many attempts at once", "1").integer(),
       opt("output-repro",
           "Write the patch that creates the reproduction's files here (empty without a reproduction)")
           .batch_ignores(kPredictions),

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,30 @@
 #include "worktree/syntax_guard.hpp"
 
 namespace ds::agent {
+
+// Best of N (--attempts): the cost and wall time of all attempts together.
+// Each attempt's session adds its turns' cost here and checks --max-cost and
+// --max-time against the totals (--max-turns stays per attempt).
+class SharedBudget {
+ public:
+  explicit SharedBudget(std::chrono::steady_clock::time_point start) : start_(start) {}
+  void add(double usd) {
+    std::lock_guard<std::mutex> l(m_);
+    if (usd < 0) known_ = false;
+    spent_ += usd < 0 ? 0 : usd;
+  }
+  std::optional<double> spent() const {
+    std::lock_guard<std::mutex> l(m_);
+    return known_ ? std::optional<double>(spent_) : std::nullopt;
+  }
+  std::chrono::steady_clock::time_point start() const { return start_; }
+
+ private:
+  mutable std::mutex m_;
+  double spent_ = 0;
+  bool known_ = true;
+  std::chrono::steady_clock::time_point start_;
+};
 
 struct RunConfig {
   std::string task;
@@ -85,6 +110,12 @@ struct RunConfig {
   CollapseOptions collapse;
   // Project instructions (AGENTS.md) for the first message (--no-instructions, instructions-bytes).
   InstructionOptions instructions;
+  // Best of N (agent/attempts.hpp): --attempts, --agree, --attempts-parallel;
+  // `shared_budget` is set on each attempt's copy of the config.
+  int attempts = 1;
+  int agree = 0;  // 0: run every attempt
+  int attempts_parallel = 1;
+  std::shared_ptr<SharedBudget> shared_budget;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests
@@ -131,6 +162,15 @@ inline const char* mode_name(RunMode m) {
   return "fix";
 }
 
+// One attempt of a best-of-N run, as the batch's meta line records it.
+struct AttemptResult {
+  int attempt = 0;  // 1-based
+  std::string status, variation, why;
+  bool winner = false;
+  std::vector<int> fails_reproduction_of;  // 1-based
+  size_t patch_bytes = 0;
+};
+
 struct RunOutcome {
   RunStatus status = RunStatus::Error;
   int exit_code = 3;   // DESIGN.md exit codes
@@ -144,6 +184,8 @@ struct RunOutcome {
   llm::Usage usage;
   std::optional<double> cost_usd;
   std::string start_commit, end_commit;  // checkpoint commits
+  std::vector<AttemptResult> attempts;   // --attempts N > 1: every attempt
+  std::string selection;                 // why the winner won
 };
 
 }  // namespace ds::agent

@@ -135,6 +135,18 @@ Status fill_run_config(const Settings& s, RunConfig& c) {
     if (!b.ok()) return b.error();
     *value = *b;
   }
+  auto attempts = table_integer(s, "attempts");
+  auto agree = table_integer(s, "agree");
+  auto parallel = table_integer(s, "attempts-parallel");
+  for (const Error* e : {attempts.ok() ? nullptr : &attempts.error(), agree.ok() ? nullptr : &agree.error(),
+                         parallel.ok() ? nullptr : &parallel.error()})
+    if (e) return *e;
+  if (*attempts < 1 || *attempts > 20) return make_error("--attempts must be from 1 to 20");
+  if (*agree < 0 || *agree > *attempts) return make_error("--agree must be from 0 to --attempts");
+  if (*parallel < 1) return make_error("--attempts-parallel must be at least 1");
+  c.attempts = static_cast<int>(*attempts);
+  c.agree = static_cast<int>(*agree);
+  c.attempts_parallel = static_cast<int>(*parallel);
   auto generation = llm::resolve_generation(endpoint_layers(s));
   if (!generation.ok()) return generation.error();
   c.generation = *generation;

@@ -340,6 +340,10 @@ void HumanSink::finished(const ev::RunFinished& e) {
   std::string verdict = "run " + e.status + " after " + std::to_string(e.turns) + " turn(s)";
   if (!e.reason.empty() && e.reason != e.status) verdict += ": " + e.reason;
   print(good ? "32;1" : "31;1", verdict);
+  for (const auto& a : e.attempts)  // --attempts
+    print(a.winner ? kGreen : kDim,
+          "  attempt " + std::to_string(a.attempt) + " (" + a.variation + "): " + a.status + "; " + a.why);
+  if (!e.selection.empty()) print(nullptr, "  chosen: " + e.selection);
   if (!e.files.empty()) {
     std::string files;
     for (const auto& f : e.files)

@@ -103,7 +103,10 @@ std::string builtin_syntax_command(const std::string& ext) {
 SyntaxGuard::SyntaxGuard(SyntaxGuardConfig cfg, exec::ProcessRunner& runner)
     : cfg_(std::move(cfg)), runner_(runner) {}
 
-std::vector<std::string> SyntaxGuard::take_notes() { return std::exchange(notes_, {}); }
+std::vector<std::string> SyntaxGuard::take_notes() {
+  std::lock_guard<std::mutex> hold(mu_);
+  return std::exchange(notes_, {});
+}
 
 std::string SyntaxGuard::command_for(const std::string& ext) const {
   if (auto it = cfg_.commands.find(ext); it != cfg_.commands.end())
@@ -182,6 +185,7 @@ SyntaxGuard::Verdict SyntaxGuard::run(const std::string& path, const std::string
 
 std::optional<SyntaxProblem> SyntaxGuard::check(const diff::FileChange& change) {
   if (!change.after) return std::nullopt;
+  std::lock_guard<std::mutex> hold(mu_);
   std::string ext = file_extension(change.path);
   if (ext.empty()) return std::nullopt;
   Verdict after = run(change.path, ext, *change.after);

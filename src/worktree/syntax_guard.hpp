@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,7 @@ class SyntaxGuard {
 
   SyntaxGuardConfig cfg_;
   exec::ProcessRunner& runner_;
+  std::mutex mu_;                      // best-of-N attempts share one guard: one check at a time
   std::map<std::string, bool> noted_;  // programs already reported missing
   std::vector<std::string> notes_;
   size_t checks_ = 0;
