@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "agent/batch/shard.hpp"
+#include "agent/batch/task_sandbox.hpp"
 #include "agent/container_setup.hpp"
 #include "agent/events.hpp"
 #include "agent/run_id.hpp"
@@ -220,8 +221,24 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   exec::SystemRunner runner;
   auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
   if (!container) return container.error();
-  exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
-  Session session(rc, repo, client, test_runner, events, interrupted_);
+  exec::ProcessRunner* test_runner =
+      *container ? static_cast<exec::ProcessRunner*>(container->get()) : &runner;
+  // Outside a container: the tests, the reproduction and run_command in the
+  // sandbox, as in `run`, with the batch's own files hidden (task_sandbox.hpp).
+  RunConfig run = rc;
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;
+  if (!*container) {
+    auto source = ws_.source_for(task);
+    if (!source) return source.error();
+    auto commands = task_commands(cfg_, dir, *source, !rc.test_cmd.empty() || rc.reproduce, runner);
+    if (!commands) return commands.error();
+    if (!commands->notice.empty()) events.event(ev::Notice{commands->notice});
+    run.command_runner = commands->commands;
+    run.command_timeout_s = commands->timeout_s;
+    sandboxed_tests = commands->tests;
+    if (sandboxed_tests) test_runner = sandboxed_tests.get();
+  }
+  Session session(run, repo, client, *test_runner, events, interrupted_);
   return session.run();
 }
 

@@ -16,7 +16,6 @@ constexpr OptionSpec opt(const char* name, const char* help, const char* default
 
 constexpr const char* kNotPerTask = "each task brings its own";
 constexpr const char* kPredictions = "batch writes predictions to --out and changes no branch";
-constexpr const char* kNoCommands = "batch tasks run without run_command";
 
 // Edit distance, for "did you mean".
 size_t distance(std::string_view a, std::string_view b) {
@@ -105,19 +104,15 @@ const std::vector<OptionSpec>& run_options() {
       opt("parallel-tool-calls", "Allow parallel tool calls (true|false; server default if unset)")
           .repo_may_set(),
       opt("sandbox", "Where the model's commands run: bwrap | off (off: unsandboxed, at your own risk)",
-          "bwrap")
-          .batch_ignores(kNoCommands),
-      opt("sandbox-network", "Let sandboxed commands use the network").is_flag().batch_ignores(kNoCommands),
+          "bwrap"),
+      opt("sandbox-network", "Let sandboxed commands use the network").is_flag(),
       opt("sandbox-tests",
           "Run the test command in the same sandbox as the model's commands (--no-sandbox-tests: without it)",
           "true")
           .is_flag()
-          .with_no()
-          .batch_ignores(kNoCommands),
-      opt("no-commands", "Never offer the model the run_command tool").is_flag().batch_ignores(kNoCommands),
-      opt("command-timeout", "Longest a run_command command may run, in seconds", "120")
-          .integer()
-          .batch_ignores(kNoCommands),
+          .with_no(),
+      opt("no-commands", "Never offer the model the run_command tool").is_flag(),
+      opt("command-timeout", "Longest a run_command command may run, in seconds", "120").integer(),
       opt("container",
           "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})"),
       opt("container-engine",
