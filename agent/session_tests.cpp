@@ -2,6 +2,7 @@
 // run of the test command with its event, and each run read against the base.
 #include <chrono>
 
+#include "agent/related_tests.hpp"
 #include "agent/session.hpp"
 #include "exec/trim.hpp"
 #include "text/duration.hpp"
@@ -35,7 +36,8 @@ Session::TestRun Session::run_tests() {
     t.for_model = "The test command was not run: the run was interrupted.";
     return t;
   }
-  auto r = runner_.run(test_request(cfg_.test_cmd, repo_.root()));
+  // {related_tests}: the tests of what this run edited so far (none before the first edit).
+  auto r = runner_.run(test_request(with_related_tests(cfg_.test_cmd, repo_.root(), edited_), repo_.root()));
   ev::Tests event;
   event.turn = out_.turns;
   if (!r.ok()) {

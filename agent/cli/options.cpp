@@ -45,7 +45,8 @@ const std::vector<OptionSpec>& run_options() {
   static const std::vector<OptionSpec> kOptions = {
       opt("task-file", "Read the task text from this file").batch_ignores(kNotPerTask),
       opt("test",
-          "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)")
+          "Test command, run with /bin/sh -c in the repository root (default: detected from the repository); "
+          "{related_tests}: the test files related to the files edited so far")
           .short_opt("-t")
           .repo_may_set(),
       opt("no-test", "Run without tests: the model's finish with a change ends the run as done")
@@ -177,7 +178,7 @@ const std::vector<OptionSpec>& batch_options() {
       opt("work-dir", "Folder for the clone cache, per-task checkouts and trajectories",
           "diffsmith-work beside --out"),
       opt("test-cmd",
-          "Test command for tasks without test_cmd; fills in {id} {repo} {version}, and with "
+          "Test command for tasks without test_cmd; fills in {id} {repo} {version} {related_tests}, and with "
           "--oracle-tests {tests} {fail_to_pass} {test_files} {tests_file} (docs/batch.md)",
           "detected in each checkout"),
       opt("oracle-tests",
