@@ -87,8 +87,8 @@ std::string Session::check_on_base(TurnState* ts) {
   r.checked.clear();
   auto ds_dir = git::diffsmith_dir(repo_);
   if (!ds_dir.ok()) return "Error: no scratch folder for the base tree: " + ds_dir.error().message;
-  // Under .git: not part of the work tree (no test run or snapshot sees it),
-  // and readable (not writable) inside the sandbox, as the base should be.
+  // Under .git: not part of the work tree (no test run or snapshot sees it);
+  // the sandbox binds it writable for the reproduction (run_reproduction).
   Scratch scratch{*ds_dir + "/scratch-" + cfg_.run_id};
   std::error_code ec;
   fs::remove_all(scratch.path, ec);
@@ -157,7 +157,11 @@ void Session::check_reproduction(TurnState& ts) {
 
 Session::ReproRun Session::run_reproduction(const std::string& cwd, const std::string& tree) {
   ReproRun out;
-  auto r = runner_.run(test_request(repro_->command, cwd));
+  exec::RunRequest req = test_request(repro_->command, cwd);
+  // The scratch tree lies under .git, read-only in the sandbox: a
+  // reproduction may write there (caches, output files) as in the work tree.
+  if (cwd != repo_.root()) req.writable.push_back(cwd);
+  auto r = runner_.run(req);
   ev::Reproduction event;
   event.turn = out_.turns;
   event.command = repro_->command;

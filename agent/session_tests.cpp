@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "agent/progress.hpp"
+#include "agent/related_tests.hpp"
 #include "agent/session.hpp"
 #include "agent/test_setup.hpp"
 #include "exec/trim.hpp"
@@ -37,9 +38,11 @@ Session::TestRun Session::run_tests() {
     t.for_model = "The test command was not run: the run was interrupted.";
     return t;
   }
-  auto r = [this] {
-    ProgressTicker ticking(events_, cfg_.progress_every, {out_.turns, "tests", cfg_.test_cmd, 0});
-    return runner_.run(test_request(cfg_.test_cmd, repo_.root()));
+  // {related_tests}: the tests of what this run edited so far (none before the first edit).
+  std::string command = with_related_tests(cfg_.test_cmd, repo_.root(), edited_);
+  auto r = [&] {
+    ProgressTicker ticking(events_, cfg_.progress_every, {out_.turns, "tests", command, 0});
+    return runner_.run(test_request(command, repo_.root()));
   }();
   ev::Tests event;
   event.turn = out_.turns;

@@ -2,7 +2,10 @@
 // scratch folder (git::export_tree, as set_reproduction does), the
 // reproduction file copied in, one `python3 repro.py` run there, and the
 // folder removed, on a generated repository of N files (~1 KB each, 50 per
-// folder). Usage: bench_verify [files] [runs] (default 2000 files, 20 runs)
+// folder), plus the same reproduction in the bwrap sandbox as runs use it by
+// default (the scratch folder bound writable), and the process CPU time of the
+// exports. Usage: bench_verify [files] [runs] (default 2000 files, 20 runs)
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +31,12 @@ namespace {
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double cpu_ms() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
 }
 
 void report(const char* name, std::vector<double> v) {
@@ -62,16 +71,22 @@ int main(int argc, char** argv) {
   std::string repro = "from calc import add\nassert add(2, 3) == 5\n";
 
   ds::exec::SystemRunner runner;
-  std::vector<double> exported, removed, whole, command;
+  ds::exec::SandboxConfig sandbox_cfg;
+  sandbox_cfg.work_tree = dir;
+  ds::exec::SandboxProbe probe = ds::exec::probe_sandbox(sandbox_cfg, runner);
+  ds::exec::SandboxRunner sandbox(sandbox_cfg, probe, runner);
+  std::vector<double> exported, export_cpu, removed, whole, command, sandboxed;
   for (int i = 0; i < runs; ++i) {
     std::string scratch = repo->git_dir() + "/diffsmith/scratch-bench";
     auto t0 = Clock::now();
+    double c0 = cpu_ms();
     fs::create_directories(scratch);
     if (auto st = ds::git::export_tree(*repo, *base, scratch); !st.ok()) {
       std::fprintf(stderr, "bench_verify: %s\n", st.error().message.c_str());
       return 1;
     }
     exported.push_back(ms_since(t0));
+    export_cpu.push_back(cpu_ms() - c0);
     std::ofstream(scratch + "/repro.py") << repro;
     ds::exec::RunRequest req;
     req.command = "python3 repro.py";
@@ -83,6 +98,16 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench_verify: the reproduction should fail on the base\n");
       return 1;
     }
+    if (probe.ok) {
+      req.writable = {scratch};
+      auto t3 = Clock::now();
+      auto sr = sandbox.run(req);
+      sandboxed.push_back(ms_since(t3));
+      if (!sr.ok() || sr->exit_code != 1) {
+        std::fprintf(stderr, "bench_verify: the sandboxed reproduction should fail with exit 1\n");
+        return 1;
+      }
+    }
     auto t2 = Clock::now();
     fs::remove_all(scratch);
     removed.push_back(ms_since(t2));
@@ -90,9 +115,11 @@ int main(int argc, char** argv) {
   }
   std::printf("%d files, %d runs\n", files + 1, runs);
   report("export the base tree (git::export_tree)", exported);
+  report("  its CPU time (all threads)", export_cpu);
   report("`python3 repro.py` in it (SystemRunner)", command);
+  if (!sandboxed.empty()) report("`python3 repro.py` in it, sandboxed", sandboxed);
   report("remove the scratch folder", removed);
-  report("the whole base check", whole);
+  report("the whole base check (both runs)", whole);
   fs::remove_all(dir);
   return 0;
 }

@@ -53,6 +53,7 @@ Status read_mode(const Settings& s, BatchConfig& b) {
 Result<BatchConfig> build_batch_config(const Settings& s, const std::string& tasks_path) {
   namespace fs = std::filesystem;
   BatchConfig b;
+  b.settings = s;
   if (tasks_path.empty()) return make_error("no tasks file: diffsmith batch TASKS.jsonl --out preds.jsonl");
   b.tasks_path = tasks_path;
   b.out_path = s.str("out");

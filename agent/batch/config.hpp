@@ -34,6 +34,7 @@ struct BatchConfig {
   RunConfig run;            // per-task settings; task, test_cmd and run_id are set per task
   llm::EndpointConfig endpoint;
   std::vector<std::string> notes;  // settings given but ignored by batch, for the user
+  Settings settings;               // as resolved: each task's sandbox is set up from them
 };
 
 // Every setting key batch takes (batch + run + endpoint).

@@ -14,6 +14,7 @@
 
 #include "agent/attempts.hpp"
 #include "agent/batch/shard.hpp"
+#include "agent/batch/task_sandbox.hpp"
 #include "agent/config/container_setup.hpp"
 #include "agent/config/lint_setup.hpp"
 #include "agent/events.hpp"
@@ -239,15 +240,30 @@ Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::strin
   exec::SystemRunner runner;
   auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
   if (!container) return container.error();
-  exec::ProcessRunner& test_runner = *container ? static_cast<exec::ProcessRunner&>(**container) : runner;
-  RunConfig with_guard = rc;  // the syntax guard's copies are checked here, outside any container
-  auto guard = make_syntax_guard(rc.lint, repo, runner);
+  exec::ProcessRunner* test_runner =
+      *container ? static_cast<exec::ProcessRunner*>(container->get()) : &runner;
+  // Outside a container: the tests, the reproduction and run_command in the
+  // sandbox, as in `run`, with the batch's own files hidden (task_sandbox.hpp).
+  RunConfig run = rc;
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;
+  if (!*container) {
+    auto source = ws_.source_for(task);
+    if (!source) return source.error();
+    auto commands = task_commands(cfg_, dir, *source, !rc.test_cmd.empty() || rc.reproduce, runner);
+    if (!commands) return commands.error();
+    if (!commands->notice.empty()) events.event(ev::Notice{commands->notice});
+    run.command_runner = commands->commands;
+    run.command_timeout_s = commands->timeout_s;
+    sandboxed_tests = commands->tests;
+    if (sandboxed_tests) test_runner = sandboxed_tests.get();
+  }
+  auto guard =
+      make_syntax_guard(rc.lint, repo, runner);  // its copies are checked here, outside any container
   if (!guard) return guard.error();
-  with_guard.syntax_guard = std::move(*guard);
+  run.syntax_guard = std::move(*guard);
   if (rc.attempts > 1)  // best of N; the worker's one client, so one attempt after another
-    return run_attempts(with_guard, repo,
-                        AttemptTools{&client, nullptr, &test_runner, &events, interrupted_});
-  Session session(with_guard, repo, client, test_runner, events, interrupted_);
+    return run_attempts(run, repo, AttemptTools{&client, nullptr, test_runner, &events, interrupted_});
+  Session session(run, repo, client, *test_runner, events, interrupted_);
   return session.run();
 }
 

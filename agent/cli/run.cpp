@@ -407,7 +407,9 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
       s.cfg.command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), t.container.get());
     return start_syntax_guard(s, t.runner);  // the container sees its own tree, not the copies
   }
-  auto commands = setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty(), t.runner);
+  // A reproduction runs like the tests: in the sandbox by default.
+  auto commands =
+      setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty() || s.cfg.reproduce, t.runner);
   if (!commands.ok()) return usage(commands.error());
   if (!commands->notice.empty()) t.notices.push_back(commands->notice);
   s.cfg.command_runner = commands->commands;

@@ -24,7 +24,8 @@ Status check_not_from_repo(const Settings& s, const std::string& key) {
 }  // namespace
 
 Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_tree, bool has_tests,
-                                    exec::ProcessRunner& inner) {
+                                    exec::ProcessRunner& inner, const std::vector<std::string>& hide,
+                                    const std::vector<std::string>& readable) {
   std::string mode = s.str("sandbox", "bwrap");
   if (mode != "bwrap" && mode != "off")
     return make_error("--sandbox must be bwrap or off (got '" + mode + "')");
@@ -71,6 +72,8 @@ Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_t
   exec::SandboxConfig cfg;
   cfg.work_tree = work_tree;
   cfg.network = *network;
+  cfg.hide = hide;
+  cfg.readable = readable;
   exec::SandboxProbe probe = exec::probe_sandbox(cfg, inner);
   auto add_notice = [&out](const std::string& line) {
     out.notice += (out.notice.empty() ? "" : "; ") + line;

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agent/config/settings.hpp"
 #include "base/result.hpp"
@@ -30,7 +31,10 @@ struct CommandSetup {
 // 2): a bad --sandbox value, sandbox settings the repository's
 // .diffsmith.toml may not make (off, network, no sandboxed tests), tests to
 // sandbox without a working sandbox.
+// `hide`, `readable`: paths the sandbox covers up besides the usual, and
+// paths it shows read-only again (SandboxConfig).
 Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_tree, bool has_tests,
-                                    exec::ProcessRunner& inner);
+                                    exec::ProcessRunner& inner, const std::vector<std::string>& hide = {},
+                                    const std::vector<std::string>& readable = {});
 
 }  // namespace ds::agent

@@ -16,7 +16,6 @@ constexpr OptionSpec opt(const char* name, const char* help, const char* default
 
 constexpr const char* kNotPerTask = "each task brings its own";
 constexpr const char* kPredictions = "batch writes predictions to --out and changes no branch";
-constexpr const char* kNoCommands = "batch tasks run without run_command";
 
 // Edit distance, for "did you mean".
 size_t distance(std::string_view a, std::string_view b) {
@@ -46,7 +45,8 @@ const std::vector<OptionSpec>& run_options() {
   static const std::vector<OptionSpec> kOptions = {
       opt("task-file", "Read the task text from this file").batch_ignores(kNotPerTask),
       opt("test",
-          "Test command, run with /bin/sh -c in the repository root (default: detected from the repository)")
+          "Test command, run with /bin/sh -c in the repository root (default: detected from the repository); "
+          "{related_tests}: the test files related to the files edited so far")
           .short_opt("-t")
           .repo_may_set(),
       opt("no-test", "Run without tests: the model's finish with a change ends the run as done")
@@ -139,22 +139,18 @@ const std::vector<OptionSpec>& run_options() {
       opt("parallel-tool-calls", "Allow parallel tool calls (true|false; server default if unset)")
           .repo_may_set(),
       opt("sandbox", "Where the model's commands run: bwrap | off (off: unsandboxed, at your own risk)",
-          "bwrap")
-          .batch_ignores(kNoCommands),
-      opt("sandbox-network", "Let sandboxed commands use the network").is_flag().batch_ignores(kNoCommands),
+          "bwrap"),
+      opt("sandbox-network", "Let sandboxed commands use the network").is_flag(),
       opt("sandbox-tests",
           "Run the test command in the same sandbox as the model's commands (--no-sandbox-tests: without it)",
           "true")
           .is_flag()
-          .with_no()
-          .batch_ignores(kNoCommands),
-      opt("no-commands", "Never offer the model the run_command tool").is_flag().batch_ignores(kNoCommands),
+          .with_no(),
+      opt("no-commands", "Never offer the model the run_command tool").is_flag(),
       opt("no-lint",
           "Write edits without the syntax guard (which refuses an edit that leaves a file unparsable)")
           .is_flag(),
-      opt("command-timeout", "Longest a run_command command may run, in seconds", "120")
-          .integer()
-          .batch_ignores(kNoCommands),
+      opt("command-timeout", "Longest a run_command command may run, in seconds", "120").integer(),
       opt("container",
           "Run tests and commands in a container of this image ({id} {id_docker} {repo} {version})"),
       opt("container-engine",
@@ -219,7 +215,7 @@ const std::vector<OptionSpec>& batch_options() {
       opt("work-dir", "Folder for the clone cache, per-task checkouts and trajectories",
           "diffsmith-work beside --out"),
       opt("test-cmd",
-          "Test command for tasks without test_cmd; fills in {id} {repo} {version}, and with "
+          "Test command for tasks without test_cmd; fills in {id} {repo} {version} {related_tests}, and with "
           "--oracle-tests {tests} {fail_to_pass} {test_files} {tests_file} (docs/batch.md)",
           "detected in each checkout"),
       opt("oracle-tests",

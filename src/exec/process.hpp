@@ -35,6 +35,9 @@ struct RunRequest {
   std::vector<std::string> scrub;
   std::vector<std::string> keep;
   std::map<std::string, std::string> set;  // extra variables
+  // Sandboxed runs: folders bound writable besides the work tree (a scratch
+  // tree under the read-only .git); other runners ignore it.
+  std::vector<std::string> writable;
 };
 
 // The environment of a request's command: the parent's minus the variables

@@ -208,7 +208,8 @@ std::string explain(const std::string& output, int exit_code) {
 
 }  // namespace
 
-std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd) {
+std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd,
+                                         const std::vector<std::string>& writable) {
   // Its own user namespace whatever uid starts it, as an unprivileged uid
   // with no capabilities at all: bwrap run by root would otherwise keep
   // every capability (umount .git, remount / read-write). The uid inside maps
@@ -236,17 +237,34 @@ std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_pro
     else
       a.insert(a.end(), {"--ro-bind", "/dev/null", h.path});
   }
+  // What the caller hides besides (the work tree itself never).
+  std::string tree = real_path(cfg.work_tree);
+  for (const auto& h : cfg.hide) {
+    std::string r = real_path(h);
+    struct stat st;
+    if (r.empty() || r == "/" || ::stat(r.c_str(), &st) != 0 || under(r, tree.empty() ? cfg.work_tree : tree))
+      continue;
+    if (S_ISDIR(st.st_mode))
+      a.insert(a.end(), {"--tmpfs", r});
+    else
+      a.insert(a.end(), {"--ro-bind", "/dev/null", r});
+  }
   if (cfg.network) a.insert(a.end(), {"--ro-bind-try", "/run/systemd/resolve", "/run/systemd/resolve"});
   a.insert(a.end(), {"--tmpfs", "/tmp", "--dir", kHome});
   // The work tree is bound after /tmp and the hidden folders, so a tree
   // under /tmp or under $HOME stays visible and writable.
   a.insert(a.end(), {"--bind", cfg.work_tree, cfg.work_tree});
+  for (const auto& r : cfg.readable)
+    if (exists(r)) a.insert(a.end(), {"--ro-bind", r, r});
   // `.git` (a folder, or the file of a linked worktree) read-only: no hooks,
   // no config, no refs written by a command. A linked worktree's git
   // folders elsewhere (possibly under a hidden home) come back read-only.
   std::string git = cfg.work_tree + "/.git";
   if (exists(git)) a.insert(a.end(), {"--ro-bind", git, git});
   for (const auto& dir : linked_git_dirs(git)) a.insert(a.end(), {"--ro-bind", dir, dir});
+  // Folders the command may write besides the work tree (a scratch tree
+  // under the read-only `.git`): bound after it, so writable again.
+  for (const auto& w : writable) a.insert(a.end(), {"--bind", w, w});
   a.insert(a.end(), {"--unshare-all"});
   if (cfg.network) a.push_back("--share-net");
   a.insert(a.end(), {"--die-with-parent", "--new-session"});
@@ -292,8 +310,8 @@ SandboxRunner::SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunne
 Result<RunResult> SandboxRunner::run(const RunRequest& req) {
   if (!probe_.ok) return make_error("the sandbox is not available: " + probe_.problem);
   RunRequest outer = req;
-  outer.command =
-      wrapped_command(probe_.bwrap_path, bwrap_arguments(cfg_, probe_.with_proc, req.cwd), req.command);
+  outer.command = wrapped_command(
+      probe_.bwrap_path, bwrap_arguments(cfg_, probe_.with_proc, req.cwd, req.writable), req.command);
   outer.cwd = cfg_.work_tree;
   return inner_.run(outer);
 }

@@ -20,6 +20,13 @@ struct SandboxConfig {
   std::string work_tree;  // absolute path; writable inside the sandbox except its `.git`
   bool network = false;   // share the host's network (default: none, not even the host's loopback)
   std::string bwrap;      // bwrap's path; "" looks up `bwrap` on PATH
+  // More to cover up, besides hidden_paths(): a folder gets an empty tmpfs
+  // (the work tree is bound back when inside it), a file an empty one
+  // (batch: the tasks file, the predictions, other tasks' checkouts).
+  std::vector<std::string> hide;
+  // Shown read-only again after everything is hidden (also under /tmp),
+  // e.g. a file the test command reads; existing paths only.
+  std::vector<std::string> readable;
 };
 
 // What the start-up probe (running `true` once in the sandbox) found.
@@ -51,8 +58,10 @@ struct HiddenPath {
 std::vector<HiddenPath> hidden_paths(const std::string& work_tree);
 
 // bwrap's arguments (without the bwrap path and without the command) for a
-// command run in `cwd` (empty: the work tree).
-std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd);
+// command run in `cwd` (empty: the work tree). `writable`: folders bound
+// writable as well (RunRequest::writable), e.g. a scratch tree under `.git`.
+std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd,
+                                         const std::vector<std::string>& writable = {});
 
 // Runs every request's command in the sandbox. Requires a probe that is ok.
 class SandboxRunner final : public ProcessRunner {

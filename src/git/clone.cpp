@@ -1,5 +1,6 @@
-// clone_bare / fetch_origin / clone_checkout with libgit2's git_clone,
-// git_remote_fetch and git_checkout_tree.
+// clone_bare / fetch_origin with libgit2's git_clone and git_remote_fetch;
+// clone_checkout packs the base's history with git_packbuilder and checks it
+// out with git_checkout_tree.
 #include "git/clone.hpp"
 
 #include <unistd.h>
@@ -58,6 +59,34 @@ Status fetch_everything(git_repository* repo, const std::string& where, const st
   return Ok{};
 }
 
+// One pack of every object `base` reaches (its commits, trees and blobs),
+// written into `git_dir`'s object store.
+int pack_progress(int, uint32_t, uint32_t, void* payload) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(payload);
+  return cancel && cancel->load() ? -1 : 0;
+}
+
+Status pack_history(git_repository* src, const git_oid& base, const std::string& git_dir,
+                    const std::atomic<bool>* cancel) {
+  git_packbuilder* raw_pb = nullptr;
+  if (git_packbuilder_new(&raw_pb, src) != 0) return git_failure("cannot start a pack");
+  Handle<git_packbuilder, git_packbuilder_free> pb(raw_pb);
+  git_packbuilder_set_threads(pb.get(), 0);  // one per CPU
+  git_revwalk* raw_walk = nullptr;
+  if (git_revwalk_new(&raw_walk, src) != 0) return git_failure("cannot walk the history");
+  Handle<git_revwalk, git_revwalk_free> walk(raw_walk);
+  if (git_revwalk_push(walk.get(), &base) != 0 || git_packbuilder_insert_walk(pb.get(), walk.get()) != 0)
+    return git_failure("cannot collect the history of the base commit");
+  git_packbuilder_set_callbacks(pb.get(), pack_progress, const_cast<std::atomic<bool>*>(cancel));
+  std::string pack_dir = git_dir + (git_dir.ends_with("/") ? "" : "/") + "objects/pack";
+  if (git_packbuilder_write(pb.get(), pack_dir.c_str(), 0, nullptr, nullptr) != 0) {
+    if (cancel && cancel->load())
+      return make_error("copying the history was interrupted", ErrorKind::IoError);
+    return git_failure("cannot write the history of the base commit into " + pack_dir);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Status clone_bare(const std::string& source, const std::string& dest, const std::atomic<bool>* cancel) {
@@ -86,29 +115,46 @@ Status fetch_origin(const std::string& path, const std::atomic<bool>* cancel) {
   return fetch_everything(repo.get(), path, cancel);
 }
 
-Result<Repository> clone_checkout(const std::string& source, const std::string& dest,
+Result<Repository> clone_checkout(const std::string& source_in, const std::string& dest,
                                   const std::string& commit, const std::atomic<bool>* cancel) {
-  if (Status st = clone_raw(source, dest, false, cancel); !st.ok()) return st.error();
-  auto repo = Repository::open(dest);
-  if (!repo) return repo.error();
+  ensure_libgit2();
+  std::string source = source_in.rfind("file://", 0) == 0 ? source_in.substr(7) : source_in;
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, source.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+    return git_failure("cannot open the repository " + source_in +
+                           " (a task's source must be a local repository or a cached clone)",
+                       ErrorKind::NotARepo);
+  RepositoryPtr src(raw);
   std::string rev = commit.empty() ? "HEAD" : commit;
-  auto target = find_commit(*repo, rev);
-  if (!target && !commit.empty()) {
-    if (Status st = fetch_everything(repo->raw(), dest, cancel); !st.ok()) return st.error();
-    target = find_commit(*repo, rev);
-  }
-  if (!target)
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, src.get(), (rev + "^{commit}").c_str()) != 0)
     return make_error(
-        "commit " + rev + " is not in " + source +
+        "commit " + rev + " is not in " + source_in +
             (commit.empty() ? " (the repository has no commits)"
                             : "; fetch it there (git fetch origin " + commit + ") or fix base_commit"),
         ErrorKind::NotFound);
+  ObjectPtr target(obj);
+  git_oid base = *git_object_id(target.get());
+  // Only what the base reaches: no refs, no packed refs, no objects of later
+  // commits (a local clone would share the source's whole object store).
+  git_repository* made = nullptr;
+  if (git_repository_init(&made, dest.c_str(), 0) != 0)
+    return git_failure("cannot create the repository " + dest);
+  RepositoryPtr out(made);
+  if (Status st = pack_history(src.get(), base, git_repository_path(out.get()), cancel); !st.ok())
+    return st.error();
+  out.reset();
+  auto repo = Repository::open(dest);
+  if (!repo) return repo.error();
+  git_object* here = nullptr;
+  if (git_object_lookup(&here, repo->raw(), &base, GIT_OBJECT_COMMIT) != 0)
+    return git_failure("the history copied into " + dest + " lacks " + rev);
+  ObjectPtr base_commit(here);
   git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
   co.checkout_strategy = GIT_CHECKOUT_FORCE;
-  const git_object* obj = reinterpret_cast<const git_object*>(target->get());
-  if (git_checkout_tree(repo->raw(), obj, &co) != 0)
+  if (git_checkout_tree(repo->raw(), base_commit.get(), &co) != 0)
     return git_failure("cannot check out " + rev + " into " + dest);
-  if (git_repository_set_head_detached(repo->raw(), git_commit_id(target->get())) != 0)
+  if (git_repository_set_head_detached(repo->raw(), &base) != 0)
     return git_failure("cannot point HEAD of " + dest + " at " + rev);
   return repo;
 }

@@ -1,6 +1,6 @@
 // Cloning for the batch runner: a bare cache of a remote repository (cloned
 // once, reused by every task on it), and a private work tree per task,
-// checked out detached at the task's base commit. Sources are local paths,
+// checked out detached at the task's base commit with nothing after it. Sources are local paths,
 // file:// URLs, or network URLs (https://github.com/owner/name).
 #pragma once
 
@@ -22,12 +22,15 @@ Status clone_bare(const std::string& source, const std::string& dest, const std:
 // bare cache) again, for commits made after it was cloned.
 Status fetch_origin(const std::string& path, const std::atomic<bool>* cancel);
 
-// A private work tree: clones `source` into `dest` (which must not exist or
-// be empty; local sources share object files by hard links) and checks out
-// `commit` detached — HEAD points at it, index and files match its tree.
-// `commit` "" means the source's HEAD. When the commit is not reachable from
-// the source's branches, every ref of the source (tags, pull refs, ...) is
-// fetched once more before giving up with ErrorKind::NotFound.
+// A private work tree holding only the base's history: a new repository in
+// `dest` (which must not exist or be empty) whose object store is one pack of
+// the objects `commit` reaches, with no refs besides HEAD, detached at
+// `commit`, index and files matching its tree. Nothing of the source's later
+// commits, branches or tags reaches it (`git log --all` ends at the base).
+// `source` is a local repository (bare or not; "file://" accepted); any
+// commit in its object store can be checked out, whatever ref reaches it.
+// `commit` "" means the source's HEAD. ErrorKind::NotFound when the commit
+// is not in the source.
 Result<Repository> clone_checkout(const std::string& source, const std::string& dest,
                                   const std::string& commit, const std::atomic<bool>* cancel);
 

@@ -247,7 +247,7 @@ TEST_CASE("harden: a diffsmith batch that crashes leaves no core file holding th
   o.cwd = work.path;
   o.env["OPENAI_API_KEY"] = key;
   std::string cmd = std::string("ulimit -c unlimited; exec '") + DIFFSMITH_BINARY +
-                    "' batch tasks.jsonl --out preds.jsonl --base-url " + mock->base_url();
+                    "' batch tasks.jsonl --out preds.jsonl --no-sandbox-tests --base-url " + mock->base_url();
   Child c({"/bin/sh", "-c", cmd}, o);
   for (int i = 0; i < 400 && !fs::exists(marker); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
