@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "agent/hooks.hpp"
 #include "edit/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
+
+namespace ds::mcp {
+class Server;
+}
 
 namespace ds::agent {
 
@@ -60,6 +65,10 @@ struct RunConfig {
   std::string container_engine;  // resolved path of docker/podman
   std::string container_workdir = "/testbed";
   std::string container_network = "none";
+  // Running MCP servers ([mcp.servers.NAME], --mcp): their tools are offered
+  // after the built-in ones. The user's hooks ([hooks]).
+  std::vector<std::shared_ptr<mcp::Server>> mcp_servers;
+  Hooks hooks;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

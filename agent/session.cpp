@@ -110,6 +110,7 @@ bool Session::start() {
     return std::filesystem::is_regular_file(root + "/" + path, ec);
   });
   if (!tested) std::erase_if(tools_, [](const tools::Tool& t) { return t.def.name == "run_tests"; });
+  for (auto& t : tools::mcp_tools(cfg_.mcp_servers)) tools_.push_back(std::move(t));
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
   if (!base.ok()) {
@@ -198,7 +199,8 @@ Result<llm::Turn> Session::ask_model() {
   llm::Request req;
   req.model = cfg_.model;
   req.messages = messages_;
-  for (const auto& t : tools_) req.tools.push_back(t.def);
+  for (const auto& t : tools_)
+    if (t.offered()) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
   req.generation = cfg_.generation;
   // One key per conversation: a follow-up keeps its first run's.
@@ -238,6 +240,7 @@ void Session::handle_turn(const llm::Turn& turn) {
         "Your reply was cut off at the output token limit. Be shorter: send fewer or smaller edit blocks per "
         "reply, and do not repeat unchanged code.");
   }
+  if (ts.files_changed) after_edit_hook();
   if (ts.files_changed) test_and_checkpoint(ts);
   decide(turn, ts);
   if (out_.exit_code < 0) send_feedback(ts);
@@ -291,6 +294,10 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
       continue;
     }
     events_.event(ev::ToolCall{out_.turns, call.name, call.arguments});
+    if (std::string blocked = before_tool_hook(call); !blocked.empty()) {
+      add_message(llm::Message::tool(call.id, call.name, "Error: " + blocked));
+      continue;
+    }
     tools::ToolOutcome o = tools::call_tool(tools_, call, tool_ctx_);
     if (o.edit) {
       ts.edit_attempted = true;
