@@ -154,7 +154,7 @@ Status Server::start(const std::string& cwd) {
   params.set("protocolVersion", kProtocol)
       .set("capabilities", json::Value::object())
       .set("clientInfo", json::Value::object().set("name", "diffsmith").set("version", "0"));
-  auto init = request("initialize", std::move(params), ms_left(deadline));
+  auto init = request("initialize", std::move(params), ms_left(deadline), spec_.start_timeout_ms);
   if (!init.ok()) {
     if (alive()) return withdraw("did not start: " + init.error().message);
     return init.error();
@@ -168,7 +168,7 @@ Status Server::start(const std::string& cwd) {
   for (int page = 0; page < 100; ++page) {
     json::Value p = json::Value::object();
     if (!cursor.empty()) p.set("cursor", cursor);
-    auto list = request("tools/list", std::move(p), ms_left(deadline));
+    auto list = request("tools/list", std::move(p), ms_left(deadline), spec_.start_timeout_ms);
     if (!list.ok()) {
       if (alive()) return withdraw("did not list its tools: " + list.error().message);
       return list.error();
@@ -202,7 +202,8 @@ bool Server::send(const json::Value& message) {
 // Sends one request and waits for its answer, answering the server's own
 // requests (ping; anything else "method not found") and skipping
 // notifications meanwhile. Only a JSON-RPC error leaves the server alive.
-Result<json::Value> Server::request(const std::string& method, json::Value params, int timeout_ms) {
+Result<json::Value> Server::request(const std::string& method, json::Value params, int timeout_ms,
+                                    int limit_ms) {
   if (!alive()) return make_error("MCP server '" + spec_.name + "' is not running: " + failure_);
   int64_t id = next_id_++;
   json::Value msg = json::Value::object();
@@ -214,7 +215,7 @@ Result<json::Value> Server::request(const std::string& method, json::Value param
     while ((nl = buf_.find('\n')) == std::string::npos) {
       if (buf_.size() > kMaxLine) return withdraw("sent a line longer than 16 MB");
       int left = ms_left(deadline);
-      if (left == 0) return withdraw("did not answer " + method + " within " + seconds_text(timeout_ms));
+      if (left == 0) return withdraw("did not answer " + method + " within " + seconds_text(limit_ms));
       pollfd p{fd_, POLLIN, 0};
       int r = ::poll(&p, 1, left);
       if (r < 0 && errno == EINTR) continue;
@@ -224,7 +225,8 @@ Result<json::Value> Server::request(const std::string& method, json::Value param
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         int status = 0;
-        pid_t w = ::waitpid(pid_, &status, WNOHANG);
+        pid_t w = 0;  // the exit status, if it comes within half a second of EOF
+        for (int i = 0; i < 50 && (w = ::waitpid(pid_, &status, WNOHANG)) == 0; ++i) ::usleep(10000);
         std::string how =
             w == pid_ && WIFEXITED(status)     ? " (exit " + std::to_string(WEXITSTATUS(status)) + ")"
             : w == pid_ && WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")"
@@ -269,7 +271,7 @@ Result<json::Value> Server::request(const std::string& method, json::Value param
 Result<CallResult> Server::call(const std::string& tool, const json::Value& arguments) {
   json::Value params = json::Value::object();
   params.set("name", tool).set("arguments", arguments);
-  auto r = request("tools/call", std::move(params), spec_.call_timeout_ms);
+  auto r = request("tools/call", std::move(params), spec_.call_timeout_ms, spec_.call_timeout_ms);
   if (!r.ok()) return r.error();
   return result_text(*r);
 }

@@ -73,7 +73,9 @@ class Server {
   std::function<void(const std::string& why)> on_withdrawn;
 
  private:
-  Result<json::Value> request(const std::string& method, json::Value params, int timeout_ms);
+  // `limit_ms`: the limit the time-out message names (start-up: the whole
+  // start_timeout, of which `timeout_ms` is what is left).
+  Result<json::Value> request(const std::string& method, json::Value params, int timeout_ms, int limit_ms);
   bool send(const json::Value& message);
   Error withdraw(std::string why);
   void stop();
