@@ -40,7 +40,8 @@ HookRun run_hook(exec::ProcessRunner& runner, const std::string& event, const st
     out << json::dump(obj) << "\n";
   }
   exec::RunRequest req;
-  req.command = "{\n" + command + "\n} < " + shell_quote(in_path) + " 2> " + shell_quote(err_path);
+  req.command = "exec /bin/sh -c " + shell_quote(command) + " < " + shell_quote(in_path) + " 2> " +
+                shell_quote(err_path);
   req.cwd = work_tree;
   req.timeout = std::chrono::seconds(timeout_s);
   req.set["DIFFSMITH_HOOK_EVENT"] = event;
