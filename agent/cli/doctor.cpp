@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <string>
 
+#include "agent/cli/mcp_settings.hpp"
 #include "agent/cli/options.hpp"
 #include "agent/cli/run_settings.hpp"
 #include "agent/exit_code.hpp"
@@ -106,6 +107,7 @@ int run_doctor_command(DoctorCommandArgs& a, std::ostream& out, std::ostream& er
   if (Status st = load_config_files(a.settings, root, all_setting_names()); !st.ok())
     return fail(err, "doctor", st.error().message, ExitCode::Usage);
   print_settings(a.settings, root, out);
+  print_mcp_and_hooks(a.settings, root, out);
   auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) return fail(err, "doctor", endpoint.error().message, ExitCode::Usage);
   // The endpoint's sources with the file's line and kind (user or repo).

@@ -150,4 +150,44 @@ std::vector<std::shared_ptr<mcp::Server>> start_mcp_servers(
   return servers;
 }
 
+void print_mcp_and_hooks(const Settings& s, const std::string& cwd, std::ostream& out) {
+  out << "diffsmith doctor: MCP servers\n";
+  auto specs = mcp_server_specs(s);
+  if (!specs.ok()) {
+    out << "  error: " << specs.error().message << "\n";
+  } else if (specs->empty()) {
+    out << "  none ([mcp.servers.NAME] in the user's config, or --mcp NAME=COMMAND)\n";
+  }
+  for (const auto& spec : specs.ok() ? *specs : std::vector<mcp::ServerSpec>{}) {
+    mcp::Server server(spec);
+    Status st = server.start(cwd);
+    std::string how = spec.shell ? spec.command : spec.url.empty() ? spec.command : spec.url;
+    for (const auto& a : spec.args) how += " " + a;
+    if (!st.ok()) {
+      out << "  " << spec.name << ": " << how << "\n    error: " << st.error().message << "\n";
+      continue;
+    }
+    out << "  " << spec.name << ": " << how << " (" << server.server_info() << ")\n";
+    std::vector<std::string> names;
+    for (const auto& t : server.tools())
+      names.push_back(spec.name + "__" + t.name +
+                      (mcp::tool_allowed(spec, t.name) ? "" : " (hidden by allow/deny)"));
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) out << "    " << n << "\n";
+  }
+  out << "diffsmith doctor: hooks\n";
+  auto hooks = hooks_from_settings(s);
+  if (!hooks.ok()) {
+    out << "  error: " << hooks.error().message << "\n";
+    return;
+  }
+  if (!hooks->any()) out << "  none ([hooks] in the user's config)\n";
+  for (auto [name, cmd] : {std::pair<const char*, const std::string*>{"before_tool", &hooks->before_tool},
+                           {"after_edit", &hooks->after_edit},
+                           {"before_commit", &hooks->before_commit},
+                           {"run_end", &hooks->run_end}})
+    if (!cmd->empty()) out << "  " << name << ": " << *cmd << "\n";
+  if (hooks->any()) out << "  timeout: " << hooks->timeout_s << " s\n";
+}
+
 }  // namespace ds::agent

@@ -26,4 +26,8 @@ std::vector<std::shared_ptr<mcp::Server>> start_mcp_servers(
     const std::vector<mcp::ServerSpec>& specs, const std::string& cwd, std::vector<std::string>& notices,
     const std::function<void(const std::string&)>& on_withdrawn);
 
+// doctor: each server started and its tools listed (offered or hidden by
+// allow/deny), then stopped; the hooks.
+void print_mcp_and_hooks(const Settings& s, const std::string& cwd, std::ostream& out);
+
 }  // namespace ds::agent

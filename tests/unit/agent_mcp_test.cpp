@@ -174,3 +174,20 @@ TEST_CASE("mcp e2e: a repository's .diffsmith.toml naming a server or a hook is 
   CHECK_FALSE(offered(reqs[0], "evil__echo"));
   CHECK_FALSE(fs::exists(mark));
 }
+
+TEST_CASE("mcp e2e: doctor lists each server and its tools, and the hooks") {
+  TempDir xdg;
+  write_file(xdg.path + "/diffsmith/config.toml", server_config("t", "ok", "deny = [\"secret\"]\n") +
+                                                      server_config("j", "junk") +
+                                                      "[hooks]\nafter_edit = \"black -q .\"\n");
+  ProcOptions opts;
+  opts.env["XDG_CONFIG_HOME"] = xdg.path;
+  ProcResult r = run_diffsmith({"doctor"}, opts);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(contains(r.out, "diffsmith doctor: MCP servers\n"));
+  CHECK(contains(
+      r.out,
+      "(test-mcp 1.0)\n    t__add\n    t__echo\n    t__picture\n    t__secret (hidden by allow/deny)\n"));
+  CHECK(contains(r.out, "error: MCP server 'j' sent something that is not JSON-RPC 2.0"));
+  CHECK(contains(r.out, "diffsmith doctor: hooks\n  after_edit: black -q .\n"));
+}
