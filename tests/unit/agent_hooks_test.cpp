@@ -110,3 +110,27 @@ TEST_CASE("hooks e2e: a hook that exits 1 is reported and ignored, run_end gets 
   CHECK((*payload)["status"].as_string() == "solved");
   CHECK((*payload)["paths"].at(0).as_string() == "a.txt");
 }
+
+TEST_CASE("hooks e2e: the protected-path recipe of docs/settings.md refuses an edit under deploy/") {
+  std::string doc = read_file(std::string(DIFFSMITH_SOURCE_DIR) + "/docs/settings.md");
+  size_t from = doc.find("# ~/.config/diffsmith/protect-deploy.sh\n");
+  REQUIRE(from != std::string::npos);
+  size_t to = doc.find("```", from);
+  REQUIRE(to != std::string::npos);
+  TempDir dir;
+  write_file(dir.path + "/protect.sh", doc.substr(from, to - from));
+  TempRepo repo({{"a.txt", "hello\nbroken\n"}, {"deploy/prod.txt", "v1\n"}});
+  auto mock = start_mock(
+      script({turn({tool_call("apply_edits",
+                              Value::object().set("edits", sr_block("deploy/prod.txt", "v1\n", "v2\n")))
+                        .set("id", "c1")}),
+              edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
+  ProcResult r = run_with_hooks(repo, *mock, "before_tool = \"sh " + dir.path + "/protect.sh\"\n");
+  INFO("stderr: " << r.err << "\nstdout: " << r.out);
+  REQUIRE(r.exit_code == 0);
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(contains(tool_reply(reqs[1], "c1"), "deploy/ is protected"));
+  CHECK(repo.read("deploy/prod.txt") == "v1\n");
+  CHECK(repo.read("a.txt") == "hello\nfixed\n");
+}
