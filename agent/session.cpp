@@ -112,6 +112,7 @@ bool Session::start() {
     return std::filesystem::is_regular_file(root + "/" + path, ec);
   });
   if (!tested) std::erase_if(tools_, [](const tools::Tool& t) { return t.def.name == "run_tests"; });
+  for (auto& t : tools::mcp_tools(cfg_.mcp_servers)) tools_.push_back(std::move(t));
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
   if (!base.ok()) {
@@ -223,7 +224,8 @@ Result<llm::Turn> Session::ask_model() {
   req.model = cfg_.model;
   if (Collapsed c = window_.update(messages_); !c.empty()) note_collapse(c, "older outputs were collapsed");
   req.messages = window_.view(messages_);
-  for (const auto& t : tools_) req.tools.push_back(t.def);
+  for (const auto& t : tools_)
+    if (t.offered()) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
   req.generation = cfg_.generation;
   // One key per conversation: a follow-up keeps its first run's.
@@ -257,6 +259,7 @@ void Session::handle_turn(const llm::Turn& turn) {
         "Your reply was cut off at the output token limit. Be shorter: send fewer or smaller edit blocks per "
         "reply, and do not repeat unchanged code.");
   }
+  if (ts.files_changed) after_edit_hook();
   if (ts.files_changed) test_and_checkpoint(ts);
   decide(ts);
   if (out_.exit_code < 0) send_feedback(ts);
@@ -312,6 +315,14 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
     }
     events_.event(ev::ToolCall{out_.turns, call.name, call.arguments, call.id});
     auto call_started = std::chrono::steady_clock::now();
+    if (std::string blocked = before_tool_hook(call); !blocked.empty()) {
+      tools::ToolOutcome refused;
+      refused.content = "Error: " + blocked;
+      refused.is_error = true;
+      tool_result(call, refused, std::chrono::steady_clock::now() - call_started);
+      add_message(llm::Message::tool(call.id, call.name, refused.content));
+      continue;
+    }
     tools::ToolOutcome o = [&] {
       bool command = call.name == "run_command";
       auto args = command ? json::parse(call.arguments) : Result<json::Value>(json::Value());

@@ -112,6 +112,10 @@ class Session {
   ReproRun run_reproduction(const std::string& cwd, const std::string& tree);
   bool is_repro_file(const std::string& path) const;
   std::vector<std::string> changed_code();  // paths changed since the start, reproduction files left out
+  // The user's hooks (agent/session_hooks.cpp): before_tool's block reason
+  // ("" to go on); after_edit's own changes become this turn's edits.
+  std::string before_tool_hook(const llm::ToolCall& call);
+  void after_edit_hook();
   void checkpoint(const std::string& message);
   void add_message(llm::Message m, const std::vector<std::string>& test_outputs = {});
   void note_collapse(const Collapsed& c, const char* why);

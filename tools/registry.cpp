@@ -44,7 +44,7 @@ std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool 
 
 ToolOutcome call_tool(const std::vector<Tool>& tools, const llm::ToolCall& call, ToolContext& ctx) {
   for (const auto& t : tools) {
-    if (t.def.name != call.name) continue;
+    if (t.def.name != call.name || !t.offered()) continue;
     if (!call.args.is_object()) {
       return tool_error("the arguments of " + call.name + " are not a JSON object: " +
                         (call.arguments.size() > 200 ? call.arguments.substr(0, 200) + "…" : call.arguments) +
@@ -53,7 +53,8 @@ ToolOutcome call_tool(const std::vector<Tool>& tools, const llm::ToolCall& call,
     return t.handler(call.args, ctx);
   }
   std::string names;
-  for (const auto& t : tools) names += (names.empty() ? "" : ", ") + t.def.name;
+  for (const auto& t : tools)
+    if (t.offered()) names += (names.empty() ? "" : ", ") + t.def.name;
   return tool_error("there is no tool named '" + call.name + "'. Available tools: " + names + ".");
 }
 

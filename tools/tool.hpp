@@ -21,6 +21,9 @@
 namespace ds::git {
 class Repository;
 }
+namespace ds::mcp {
+class Server;
+}
 
 namespace ds::tools {
 
@@ -69,6 +72,10 @@ struct ToolOutcome {
 struct Tool {
   llm::ToolDef def;
   std::function<ToolOutcome(const json::Value& args, ToolContext& ctx)> handler;
+  // Empty: always offered. An MCP server's tools are withdrawn (not offered,
+  // not called) once the server has died.
+  std::function<bool()> available;
+  bool offered() const { return !available || available(); }
 };
 
 // The tool set for a run, in a stable order (the prompt-cache prefix depends
@@ -76,6 +83,10 @@ struct Tool {
 // apply_patch, run_tests, [run_command], [set_reproduction], finish.
 std::vector<Tool> make_tools(edit::Format edit_format, bool with_repo_map, bool with_commands = false,
                              bool with_reproduction = false);
+
+// The tools of running MCP servers, namespaced SERVER__tool, filtered by each
+// server's allow/deny lists and sorted by name (tools/mcp_tools.cpp).
+std::vector<Tool> mcp_tools(const std::vector<std::shared_ptr<mcp::Server>>& servers);
 
 // Dispatches one call; unknown tools and malformed arguments become an error
 // message for the model, never an exception.

@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <string>
 
+#include "agent/cli/mcp_settings.hpp"
 #include "agent/config/command_setup.hpp"
 #include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
@@ -214,6 +215,7 @@ int run_doctor_command(DoctorCommandArgs& a, std::ostream& out, std::ostream& er
   print_settings(a.settings, root, out);
   print_instructions(a.settings, root, a.dir, out);
   if (!root.empty()) try_sandbox_and_tests(a.settings, root, out);
+  print_mcp_and_hooks(a.settings, root, out);
   auto endpoint = llm::resolve_endpoint(endpoint_layers(a.settings));
   if (!endpoint.ok()) return fail(err, "doctor", endpoint.error().message, ExitCode::Usage);
   // The endpoint's sources with the file's line and kind (user or repo).

@@ -23,6 +23,7 @@
 #include "agent/cli/doctor.hpp"
 #include "agent/cli/follow_up.hpp"
 #include "agent/cli/input.hpp"
+#include "agent/cli/mcp_settings.hpp"
 #include "agent/cli/run_history.hpp"
 #include "agent/commit_message.hpp"
 #include "agent/config/command_setup.hpp"
@@ -53,6 +54,8 @@
 namespace ds::agent {
 
 namespace {
+
+exec::SystemRunner hook_runner;  // the user's hooks run on this machine, unsandboxed
 
 // RunConfig from the layered settings; an error message for exit code 2.
 Result<RunConfig> build_run_config(RunCommandArgs& a, const std::string& root, std::istream& in) {
@@ -152,6 +155,7 @@ struct RunSetup {
   bool json = false, quiet = false, verbose = false, commit = false;
   std::string output_patch, branch, output_repro;
   std::optional<FollowUp> follow_up;  // --continue
+  std::vector<mcp::ServerSpec> mcp_specs;
 };
 
 Pass open_repository(RunSetup& s) {
@@ -199,6 +203,12 @@ Pass load_settings(RunSetup& s) {
   auto cfg = build_run_config(a, s.repo->root(), s.in);
   if (!cfg.ok()) return usage(cfg.error());
   s.cfg = std::move(*cfg);
+  auto hooks = hooks_from_settings(a.settings);
+  if (!hooks.ok()) return usage(hooks.error());
+  s.cfg.hooks = *hooks;
+  auto mcp_specs = mcp_server_specs(a.settings);
+  if (!mcp_specs.ok()) return usage(mcp_specs.error());
+  s.mcp_specs = std::move(*mcp_specs);
   const std::pair<const char*, bool*> flags[] = {
       {"json", &s.json}, {"quiet", &s.quiet}, {"verbose", &s.verbose}, {"commit", &s.commit}};
   for (auto [key, value] : flags) {
@@ -397,6 +407,9 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   for (const std::string& message : llm::generation_notices(s.cfg.model, s.cfg.generation))
     t.notices.push_back(message);
 
+  s.cfg.mcp_servers = start_mcp_servers(s.mcp_specs, s.repo->root(), t.notices, [&t](const std::string& why) {
+    if (t.events) t.events->event(ev::Notice{why});
+  });
   auto container = start_task_container(s.cfg, *s.repo, {}, t.runner);
   if (!container.ok()) return usage(container.error());
   if (*container) {
@@ -456,6 +469,15 @@ int write_outputs(RunSetup& s, const RunTools& t, RunOutcome& outcome, std::ostr
   bool commit = s.commit || !s.branch.empty();
   bool success = outcome.status == RunStatus::Solved || outcome.status == RunStatus::Done;
   if (commit && success && !outcome.changed_paths.empty()) {
+    json::Value paths = json::Value::array();
+    for (const auto& p : outcome.changed_paths) paths.push(p);
+    HookRun h = run_hook(hook_runner, "before_commit", s.cfg.hooks.before_commit,
+                         json::Value::object().set("paths", std::move(paths)).set("branch", s.branch),
+                         s.cfg.run_id, s.repo->root(), s.cfg.hooks.timeout_s);
+    if (!h.problem.empty()) err << "diffsmith: " << h.problem << "\n";
+    if (h.blocked)
+      return fail(err, "run", "solved, but the before_commit hook blocked the commit: " + h.stderr_text,
+                  ExitCode::Repository);
     std::string message = commit_message(s.cfg.task, outcome.summary);
     auto c =
         git::commit_run_changes(*s.repo, s.cfg.run_id, outcome.changed_paths, message, branch_to_create(s));
@@ -493,6 +515,17 @@ int run_once(RunSetup& s, RunTools& t, std::string& run_id, std::ostream& out, s
     outcome = session.run();
   }
   t.events = t.screen.get();
+  if (!s.cfg.hooks.run_end.empty()) {
+    json::Value end = json::Value::object();
+    json::Value paths = json::Value::array();
+    for (const auto& p : outcome.changed_paths) paths.push(p);
+    end.set("status", status_name(outcome.status))
+        .set("exit_code", outcome.exit_code)
+        .set("paths", std::move(paths));
+    HookRun h = run_hook(hook_runner, "run_end", s.cfg.hooks.run_end, std::move(end), s.cfg.run_id,
+                         s.repo->root(), s.cfg.hooks.timeout_s);
+    if (!h.problem.empty()) err << "diffsmith: " << h.problem << "\n";
+  }
   return write_outputs(s, t, outcome, out, err);
 }
 

@@ -25,6 +25,7 @@ std::string version_report() {
   s += "libcurl " + std::string(curl && curl->version ? curl->version : "unknown");
   if (curl && curl->ssl_version) s += " (" + std::string(curl->ssl_version) + ")";
   s += "\nsimdjson " DS_STRINGIFY(SIMDJSON_VERSION) " (compiled in)\n";
+  s += "licence: Apache-2.0 (https://www.apache.org/licenses/LICENSE-2.0)\n";
   return s;
 }
 

@@ -135,6 +135,11 @@ const std::vector<OptionSpec>& run_options() {
       opt("verbose", "Show the whole output of failing test runs (default: the last 15 lines)")
           .short_opt("-v")
           .is_flag(),
+      opt("mcp",
+          "Start this MCP server for the run: NAME=COMMAND (run with /bin/sh -c); its tools are offered as "
+          "NAME__tool (repeatable; servers in the user's config: [mcp.servers.NAME])")
+          .is_list()
+          .batch_ignores("batch tasks run without MCP servers"),
       opt("pass-env", "Let the test command see this key-like env variable (repeatable)").is_list(),
       opt("parallel-tool-calls", "Allow parallel tool calls (true|false; server default if unset)")
           .repo_may_set(),

@@ -12,11 +12,16 @@
 #include <vector>
 
 #include "agent/config/context_options.hpp"
+#include "agent/config/hooks_config.hpp"
 #include "diff/diff_limits.hpp"
 #include "edit/edit_types.hpp"
 #include "exec/process.hpp"
 #include "llm/types.hpp"
 #include "worktree/syntax_guard.hpp"
+
+namespace ds::mcp {
+class Server;
+}
 
 namespace ds::agent {
 
@@ -116,6 +121,10 @@ struct RunConfig {
   int agree = 0;  // 0: run every attempt
   int attempts_parallel = 1;
   std::shared_ptr<SharedBudget> shared_budget;
+  // Running MCP servers ([mcp.servers.NAME], --mcp): their tools are offered
+  // after the built-in ones. The user's hooks ([hooks]).
+  std::vector<std::shared_ptr<mcp::Server>> mcp_servers;
+  Hooks hooks;
 };
 
 // Solved: the tests pass and the run changed something. Done: no tests

@@ -181,6 +181,22 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
       }
       continue;
     }
+    std::string joined;
+    for (size_t i = 0; i < item.inputs.size(); ++i) joined += (i ? "\n" : "") + item.inputs[i];
+    if (!item.parents.empty() && (item.parents[0] == "mcp" || item.parents[0] == "hooks")) {
+      std::string full;
+      for (const auto& p : item.parents) full += p + ".";
+      full += item.name;
+      if (repo) {  // a repository could run any command as the user through them
+        warn << "diffsmith: ignoring '" << full << "' in " << at
+             << ": a repository's .diffsmith.toml may not name MCP servers or hooks (they run commands as "
+                "you); set them in ~/.config/diffsmith/config.toml\n";
+        s.refused.push_back(SettingValue{full, "config " + path, line, true});
+      } else {
+        s.tables[full] = SettingValue{joined, "config " + path, line, false};
+      }
+      continue;
+    }
     // One file serves every command: a setting of another command (workers
     // for batch, seen by run) is accepted, and this command ignores it.
     bool is_known = std::find(known.begin(), known.end(), key) != known.end() || find_setting(key);
@@ -199,8 +215,6 @@ Status read_file_into(Settings& s, const std::string& path, const std::vector<st
       s.refused.push_back(SettingValue{key, "config " + path, line, true});
       continue;
     }
-    std::string joined;
-    for (size_t i = 0; i < item.inputs.size(); ++i) joined += (i ? "\n" : "") + item.inputs[i];
     if (const OptionSpec* o = find_setting(key); repo && o && o->budget != Budget::None) {
       if (std::string why = looser_budget(s, *o, joined); !why.empty()) {
         warn << "diffsmith: ignoring '" << key << " = " << joined << "' in " << at << ": " << why

@@ -40,6 +40,10 @@ class Settings {
  public:
   std::map<std::string, SettingValue> flags;  // from the command line
   std::map<std::string, SettingValue> files;  // from config files (repo file beats user file)
+  // [mcp.servers.NAME] and [hooks] from the user's config, by dotted key as
+  // written ("mcp.servers.docs.command", "hooks.after_edit"); lists joined
+  // with '\n'. A repository's file may set none of them.
+  std::map<std::string, SettingValue> tables;
   std::vector<SettingValue> refused;  // repo-file settings ignored: value = key, source = "config <path>"
 
   // The winning value for `key` (long option name without dashes).

@@ -9,6 +9,74 @@
 namespace ds::agent {
 namespace {
 
+// [mcp.servers.NAME] and [hooks]: tables, not flat settings, so not in the
+// settings table.
+constexpr const char* kMcpAndHooks = R"md(
+## MCP servers (`[mcp.servers.NAME]`, user's config only)
+
+diffsmith starts each configured MCP server when a run starts, speaks JSON-RPC 2.0 to it over its stdin and stdout (one JSON object per line: `initialize`, `notifications/initialized`, `tools/list`, `tools/call`), and offers its tools to the model as `NAME__tool`, after the built-in tools, sorted by name; the list is the same in every request, so the prompt cache still hits. A server's own requests are answered (`ping`) or refused (anything else), its notifications ignored.
+
+```toml
+[mcp.servers.docs]
+command = "python3"                      # run directly (execvp), in the work tree
+args = ["-m", "my_docs_server", "--stdio"]
+allow = ["search*", "fetch"]             # tool names (shell patterns); empty: all
+deny = ["delete_*"]                      # wins over allow
+start_timeout = 10                       # seconds from start to its tool list (default 10)
+call_timeout = 60                        # seconds for one tools/call (default 60)
+
+[mcp.servers.docs.env]                   # added to the environment diffsmith inherits
+DOCS_INDEX = "/srv/docs"
+```
+
+- `--mcp NAME=COMMAND` (repeatable) starts a server for one run; COMMAND runs with `/bin/sh -c`. A `[mcp.servers.NAME]` of the same name lends it its `allow`, `deny`, `env` and time limits.
+- Results go to the model as text; images, audio and resources are named (`[image (image/png) not shown]`), not sent. A tool's error result and a server's JSON-RPC error reach the model as the tool's error.
+- A server that exits, does not answer within its time limit, or writes a line that is not JSON-RPC is killed; its tools are withdrawn for the rest of the run, with a notice. One that fails to start is left out with a notice, and the run goes on.
+- `url` (streamable HTTP) is read but not supported yet: such a server is left out with a notice.
+- `diffsmith doctor` starts every server and lists its tools (those hidden by `allow`/`deny` marked), then stops it.
+- `--json` shows MCP calls as `tool_call` events like any other tool.
+
+## Hooks (`[hooks]`, user's config only)
+
+One command per event, run with `/bin/sh -c` in the work tree, on this machine (never in the sandbox), with one JSON object on its stdin and `DIFFSMITH_HOOK_EVENT` and `DIFFSMITH_RUN_ID` in its environment:
+
+| Event | When | The JSON |
+|---|---|---|
+| `before_tool` | before every tool call of the model | `{"event", "run_id", "work_tree", "tool": {"id", "name", "arguments"}}` |
+| `after_edit` | after a turn's edits (edit tools, edit blocks, files a command wrote) are written | `{"event", "run_id", "work_tree", "paths": [...]}` |
+| `before_commit` | before `--commit`/`--branch` commits a solved run | `{"event", "run_id", "work_tree", "paths": [...], "branch"}` |
+| `run_end` | after the run's verdict | `{"event", "run_id", "work_tree", "status", "exit_code", "paths": [...]}` |
+
+- Exit 0 goes on. Exit 2 blocks the action: `before_tool`'s call is not made and the hook's stderr goes to the model as the tool's error; `before_commit`'s commit is not made (exit 4). Any other exit, and a hook killed at `timeout`, is reported as a notice and ignored. (`after_edit` and `run_end` cannot undo what happened: exit 2 is reported.)
+- `timeout` (seconds, default 60) limits each hook run.
+- What an `after_edit` hook changes in the work tree is an edit like the model's: shown as a `diff` event (`"source": "after_edit hook"`), checkpointed with the turn, in the run's patch, and taken back by `diffsmith undo`.
+
+Format after every edit (the formatter's changes are part of the run, and undone with it):
+
+```toml
+[hooks]
+after_edit = "git ls-files -z -- '*.py' | xargs -0 -r black -q"
+```
+
+Refuse edits under a protected path (`deploy/`), with a script (a TOML string here is one line):
+
+```toml
+[hooks]
+before_tool = "sh ~/.config/diffsmith/protect-deploy.sh"
+```
+
+```sh
+# ~/.config/diffsmith/protect-deploy.sh
+input=$(cat)
+case "$input" in
+  *'"name":"apply_edits"'*deploy/*|*'"name":"apply_patch"'*deploy/*|*'"name":"run_command"'*deploy/*)
+    echo "deploy/ is protected: change the code elsewhere" >&2; exit 2;;
+esac
+```
+
+A repository's `.diffsmith.toml` may name neither MCP servers nor hooks (they run commands as you): such keys are ignored with a warning and listed by `doctor` as refused.
+)md";
+
 // A table cell: '|' would end the cell.
 std::string cell(std::string_view text) {
   std::string out;
@@ -100,6 +168,7 @@ std::string settings_markdown() {
   table(md, endpoint_options(), false);
   md += "\n## batch only\n\n";
   table(md, batch_options(), false);
+  md += kMcpAndHooks;
   return md;
 }
 

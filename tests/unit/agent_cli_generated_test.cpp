@@ -204,4 +204,5 @@ TEST_CASE("version: --version shows the version, the commit, and the libraries' 
   CHECK(contains(r.out, "\n" + curl.substr(0, curl.size() - 1)));
   std::string simdjson = sh("pkg-config --modversion simdjson");
   CHECK(contains(r.out, "\nsimdjson " + simdjson.substr(0, simdjson.size() - 1) + " (compiled in)\n"));
+  CHECK(contains(r.out, "\nlicence: Apache-2.0 "));
 }

@@ -150,6 +150,7 @@ std::map<std::string, std::string> sample_values(const std::string& task_file, c
       {"quiet", "true"},
       {"verbose", "true"},
       {"pass-env", "MY_TOKEN"},
+      {"mcp", "probe=true"},
       {"parallel-tool-calls", "false"},
       {"sandbox", "bwrap"},
       {"sandbox-network", "false"},
