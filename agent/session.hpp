@@ -25,6 +25,10 @@ namespace ds::git {
 class Repository;
 }
 
+namespace ds::exec {
+struct OverlayTree;
+}
+
 namespace ds::agent {
 
 // A follow-up (`run --continue`): the conversation of the run it continues.
@@ -66,6 +70,7 @@ class Session {
     bool ran = false, passed = false;
     int exit_code = -1;
     std::string output, error;
+    bool overlay_failed = false;  // the overlay could not be set up: nothing ran
   };
 
   // What one model turn did; reset at the start of every turn.
@@ -109,7 +114,9 @@ class Session {
   std::string set_reproduction(const std::string& command, const std::vector<std::string>& files);
   std::string check_on_base(TurnState* ts);  // runs the reproduction on the base tree plus its files
   void check_reproduction(TurnState& ts);    // on the work tree, when it changed since the last check
-  ReproRun run_reproduction(const std::string& cwd, const std::string& tree);
+  // `overlay`: the base tree mounted at `cwd` for the run (session_repro.cpp).
+  ReproRun run_reproduction(const std::string& cwd, const std::string& tree,
+                            const exec::OverlayTree* overlay = nullptr);
   bool is_repro_file(const std::string& path) const;
   std::vector<std::string> changed_code();  // paths changed since the start, reproduction files left out
   // The user's hooks (agent/session_hooks.cpp): before_tool's block reason

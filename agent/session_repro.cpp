@@ -8,12 +8,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "agent/session.hpp"
 #include "base/atomic_write.hpp"
+#include "exec/sandbox.hpp"
 #include "exec/trim.hpp"
 #include "git/checkpoint.hpp"
+#include "git/export_overlay.hpp"
 #include "git/export_tree.hpp"
 #include "text/duration.hpp"
 #include "worktree/lock.hpp"
@@ -33,6 +37,36 @@ struct Scratch {
     if (!path.empty()) fs::remove_all(path, ec);
   }
 };
+
+// A folder for the overlay's top layer, outside the work tree (overlayfs
+// refuses layers inside one another); "" when none can be made.
+std::string base_layer_dir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ds-base-layer-XXXXXX";
+  return ::mkdtemp(tmpl.data()) ? tmpl : std::string();
+}
+
+// The base tree at `mount_point` as an overlay: the work tree below, the
+// base's versions of the files that differ in `layer` above it (the
+// reproduction's files are written there next), and the work tree's paths
+// the base lacks removed. Only in the sandbox, which mounts it in a
+// namespace of the command's own: the command reads the user's files
+// through the overlay and every write lands in a tmpfs, so nothing it does
+// reaches the work tree through the scratch path (its writable bind of the
+// work tree itself is the sandbox's as for any command). False when that is
+// not possible here or not exact for this tree (base_layer says why).
+bool base_on_overlay(git::Repository& repo, exec::ProcessRunner& runner, const std::string& base,
+                     const std::vector<std::string>& files, const std::string& layer,
+                     const std::string& mount_point, exec::OverlayTree& tree) {
+  auto* sandbox = dynamic_cast<exec::SandboxRunner*>(&runner);
+  if (!sandbox || !sandbox->overlay_available()) return false;
+  auto plan = git::base_layer(repo, base, layer + "/tree", files);
+  if (!plan.ok()) return false;
+  tree.mount_point = mount_point;
+  tree.lower = {layer + "/tree", repo.root()};
+  tree.remove = std::move(plan->remove);
+  return true;
+}
 
 std::string listed(const std::vector<std::string>& items) {
   std::string out;
@@ -94,21 +128,44 @@ std::string Session::check_on_base(TurnState* ts) {
   fs::remove_all(scratch.path, ec);
   fs::create_directories(scratch.path, ec);
   if (ec) return "Error: cannot create the scratch folder " + scratch.path + ": " + ec.message();
-  if (Status st = git::export_tree(repo_, out_.start_commit, scratch.path); !st.ok())
-    return "Error: " + st.error().message;
+  // The reproduction's files as they are now, with their executable bit.
   worktree::WorkdirSource source(repo_);
+  std::vector<std::pair<std::string, bool>> modes;
   for (const auto& path : r.files) {
     auto content = source.read(path);
     if (!content.ok() || !content->has_value()) return "Error: cannot read reproduction file " + path;
     struct stat st {};
-    bool exec = ::stat((repo_.root() + "/" + path).c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
-    std::string dest = scratch.path + "/" + path;
-    fs::create_directories(fs::path(dest).parent_path(), ec);
-    if (Status w = write_file_atomic(dest, **content, new_file_mode(exec)); !w.ok())
-      return "Error: " + w.error().message;
+    modes.emplace_back(path, ::stat((repo_.root() + "/" + path).c_str(), &st) == 0 && (st.st_mode & S_IXUSR));
     r.checked[path] = std::move(**content);
   }
-  ReproRun run = run_reproduction(scratch.path, "base");
+  auto write_files = [&](const std::string& root) -> std::string {
+    for (const auto& [path, exec] : modes) {
+      std::string dest = root + "/" + path;
+      fs::create_directories(fs::path(dest).parent_path(), ec);
+      if (Status w = write_file_atomic(dest, r.checked[path], new_file_mode(exec)); !w.ok())
+        return "Error: " + w.error().message;
+    }
+    return "";
+  };
+  // Sandboxed: the base tree as an overlay over the work tree, written only
+  // where it differs (base_on_overlay); else the whole tree written out.
+  std::optional<ReproRun> on_overlay;
+  {
+    Scratch layer{base_layer_dir()};
+    exec::OverlayTree tree;
+    if (!layer.path.empty() &&
+        base_on_overlay(repo_, runner_, out_.start_commit, r.files, layer.path, scratch.path, tree)) {
+      if (std::string failed = write_files(layer.path + "/tree"); !failed.empty()) return failed;
+      on_overlay = run_reproduction(scratch.path, "base", &tree);
+      if (on_overlay->overlay_failed) on_overlay.reset();
+    }
+  }
+  if (!on_overlay) {
+    if (Status st = git::export_tree(repo_, out_.start_commit, scratch.path); !st.ok())
+      return "Error: " + st.error().message;
+    if (std::string failed = write_files(scratch.path); !failed.empty()) return failed;
+  }
+  ReproRun run = on_overlay ? std::move(*on_overlay) : run_reproduction(scratch.path, "base");
   std::string tail = run.output.empty() ? "(no output)" : exec::trim_for_model(run.output, 600);
   std::string text;
   if (!run.ran) {
@@ -155,13 +212,19 @@ void Session::check_reproduction(TurnState& ts) {
                           std::to_string(run.exit_code) + "):\n" + exec::trim_for_model(run.output, 600));
 }
 
-Session::ReproRun Session::run_reproduction(const std::string& cwd, const std::string& tree) {
+Session::ReproRun Session::run_reproduction(const std::string& cwd, const std::string& tree,
+                                            const exec::OverlayTree* overlay) {
   ReproRun out;
   exec::RunRequest req = test_request(repro_->command, cwd);
   // The scratch tree lies under .git, read-only in the sandbox: a
   // reproduction may write there (caches, output files) as in the work tree.
   if (cwd != repo_.root()) req.writable.push_back(cwd);
-  auto r = runner_.run(req);
+  auto* sandbox = dynamic_cast<exec::SandboxRunner*>(&runner_);
+  auto r = overlay && sandbox ? sandbox->run_on_overlay(req, *overlay) : runner_.run(req);
+  if (overlay && (!sandbox || !r.ok())) {  // not set up, nothing ran: the caller writes the tree out
+    out.overlay_failed = true;
+    return out;
+  }
   ev::Reproduction event;
   event.turn = out_.turns;
   event.command = repro_->command;

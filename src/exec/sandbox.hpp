@@ -63,11 +63,31 @@ std::vector<HiddenPath> hidden_paths(const std::string& work_tree);
 std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_proc, const std::string& cwd,
                                          const std::vector<std::string>& writable = {});
 
+// A tree the kernel assembles for one sandboxed command (the reproduction's
+// base tree; sandbox_overlay.cpp): the `lower` folders stacked (first on
+// top), mounted at `mount_point` (an existing empty folder) over a private
+// tmpfs that takes every write, in a mount namespace of the command's own,
+// and `remove` (paths relative to the mount point) deleted in the overlay
+// before the command starts. The lower folders are only read.
+struct OverlayTree {
+  std::string mount_point;
+  std::vector<std::string> lower;
+  std::vector<std::string> remove;
+};
+
 // Runs every request's command in the sandbox. Requires a probe that is ok.
 class SandboxRunner final : public ProcessRunner {
  public:
   SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunner& inner);
   Result<RunResult> run(const RunRequest& req) override;
+  // Whether run_on_overlay works here: `unshare` installed, overlayfs
+  // mountable in a user namespace (Linux 5.11+), bwrap nested in it. Probed
+  // once, with `true` on a tiny overlay.
+  bool overlay_available();
+  // `req` run in the sandbox with `tree` mounted first. An error (and
+  // nothing run) when the overlay could not be set up: the caller falls back
+  // to a tree written out.
+  Result<RunResult> run_on_overlay(const RunRequest& req, const OverlayTree& tree);
   const SandboxConfig& config() const { return cfg_; }
   const SandboxProbe& probe() const { return probe_; }
 
@@ -75,6 +95,7 @@ class SandboxRunner final : public ProcessRunner {
   SandboxConfig cfg_;
   SandboxProbe probe_;
   ProcessRunner& inner_;
+  int overlay_ = -1;  // overlay_available: -1 not probed yet, else 0 or 1
 };
 
 }  // namespace ds::exec
