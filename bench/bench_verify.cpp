@@ -4,7 +4,14 @@
 // folder removed, on a generated repository of N files (~1 KB each, 50 per
 // folder), plus the same reproduction in the bwrap sandbox as runs use it by
 // default (the scratch folder bound writable), and the process CPU time of the
-// exports. Usage: bench_verify [files] [runs] (default 2000 files, 20 runs)
+// exports. Then the same check as runs make it when the sandbox can mount an
+// overlay (git::base_layer + SandboxRunner::run_on_overlay: only the files
+// that differ from the base written), after the "model" changed 5 files,
+// added one and deleted one; and an attempt's scratch work tree
+// (git::scratch_worktree, --attempts). The repository is committed with
+// `git fast-import` (one process, no command line per file) and its index
+// filled by `git reset`. Usage: bench_verify [files] [runs] (default 2000
+// files, 20 runs)
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -21,8 +28,10 @@
 #include "exec/program.hpp"
 #include "exec/sandbox.hpp"
 #include "git/checkpoint.hpp"
+#include "git/export_overlay.hpp"
 #include "git/export_tree.hpp"
 #include "git/repository.hpp"
+#include "git/scratch.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -54,16 +63,26 @@ int main(int argc, char** argv) {
   if (!::mkdtemp(tmpl)) return 1;
   std::string dir = tmpl;
   std::string body(900, 'x');
-  for (int i = 0; i < files; ++i) {
-    std::string sub = dir + "/pkg/d" + std::to_string(i / 50);
-    fs::create_directories(sub);
-    std::ofstream(sub + "/m" + std::to_string(i) + ".py")
-        << "def f" << i << "():\n    return '" << body << "'\n";
-  }
-  std::ofstream(dir + "/calc.py") << "def add(a, b):\n    return a - b\n";
-  std::string init = "cd " + ds::exec::shell_quote(dir) +
-                     " && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm init";
-  if (std::system(init.c_str()) != 0) return 1;
+  // The files on disk, and the same bytes streamed to `git fast-import`.
+  std::string init = "cd " + ds::exec::shell_quote(dir) + " && git init -q && git fast-import --quiet";
+  FILE* fi = ::popen(init.c_str(), "w");
+  if (!fi) return 1;
+  std::fprintf(fi, "commit refs/heads/main\ncommitter b <b@b> 0 +0000\ndata 4\ninit\n");
+  auto add = [&](const std::string& rel, const std::string& content) {
+    fs::create_directories(fs::path(dir + "/" + rel).parent_path());
+    std::ofstream(dir + "/" + rel) << content;
+    std::fprintf(fi, "M 100644 inline %s\ndata %zu\n", rel.c_str(), content.size());
+    std::fwrite(content.data(), 1, content.size(), fi);
+    std::fputc('\n', fi);
+  };
+  for (int i = 0; i < files; ++i)
+    add("pkg/d" + std::to_string(i / 50) + "/m" + std::to_string(i) + ".py",
+        "def f" + std::to_string(i) + "():\n    return '" + body + "'\n");
+  add("calc.py", "def add(a, b):\n    return a - b\n");
+  if (::pclose(fi) != 0) return 1;
+  std::string index =
+      "cd " + ds::exec::shell_quote(dir) + " && git symbolic-ref HEAD refs/heads/main && git reset -q";
+  if (std::system(index.c_str()) != 0) return 1;
   auto repo = ds::git::Repository::open(dir);
   if (!repo.ok()) return 1;
   auto base = ds::git::checkpoint(*repo, "refs/diffsmith/bench", "bench");
@@ -113,6 +132,60 @@ int main(int argc, char** argv) {
     removed.push_back(ms_since(t2));
     whole.push_back(ms_since(t0));
   }
+  // What the model did: calc.py fixed, 4 more files changed, one added,
+  // one deleted. The base check must still fail (the base's calc.py).
+  std::ofstream(dir + "/calc.py") << "def add(a, b):\n    return a + b\n";
+  for (int i = 1; i < 5 && i < files; ++i)
+    std::ofstream(dir + "/pkg/d0/m" + std::to_string(i) + ".py", std::ios::app) << "# changed\n";
+  std::ofstream(dir + "/pkg/added.py") << "x = 1\n";
+  if (files > 0) fs::remove(dir + "/pkg/d0/m0.py");
+  std::vector<double> layered, overlay_run, overlay_whole, attempt, attempt_rm;
+  size_t layer_files = 0, layer_removed = 0;
+  bool overlay = probe.ok && sandbox.overlay_available();
+  for (int i = 0; overlay && i < runs; ++i) {
+    std::string scratch = repo->git_dir() + "/diffsmith/scratch-bench";
+    std::string layer = dir + ".layer";
+    auto t0 = Clock::now();
+    fs::create_directories(scratch);
+    auto plan = ds::git::base_layer(*repo, *base, layer, {"repro.py"});
+    if (!plan.ok()) {
+      std::fprintf(stderr, "bench_verify: %s\n", plan.error().message.c_str());
+      return 1;
+    }
+    std::ofstream(layer + "/repro.py") << repro;
+    layered.push_back(ms_since(t0));
+    layer_files = plan->written + 1;
+    layer_removed = plan->remove.size();
+    ds::exec::RunRequest req;
+    req.command = "python3 repro.py";
+    req.cwd = scratch;
+    req.writable = {scratch};
+    auto t1 = Clock::now();
+    auto r = sandbox.run_on_overlay(req, {scratch, {layer, dir}, plan->remove});
+    overlay_run.push_back(ms_since(t1));
+    if (!r.ok() || r->exit_code != 1) {
+      std::fprintf(stderr, "bench_verify: the reproduction on the overlay should fail with exit 1: %s\n",
+                   r.ok() ? r->output.c_str() : r.error().message.c_str());
+      return 1;
+    }
+    fs::remove_all(layer);
+    fs::remove_all(scratch);
+    overlay_whole.push_back(ms_since(t0));
+  }
+  for (int i = 0; i < runs; ++i) {
+    std::string tree = dir + ".attempt";
+    auto t0 = Clock::now();
+    auto scratch = ds::git::scratch_worktree(*repo, *base, tree);
+    if (!scratch.ok()) {
+      std::fprintf(stderr, "bench_verify: %s\n", scratch.error().message.c_str());
+      return 1;
+    }
+    attempt.push_back(ms_since(t0));
+    auto t1 = Clock::now();
+    fs::remove_all(tree);
+    attempt_rm.push_back(ms_since(t1));
+  }
+
   std::printf("%d files, %d runs\n", files + 1, runs);
   report("export the base tree (git::export_tree)", exported);
   report("  its CPU time (all threads)", export_cpu);
@@ -120,6 +193,17 @@ int main(int argc, char** argv) {
   if (!sandboxed.empty()) report("`python3 repro.py` in it, sandboxed", sandboxed);
   report("remove the scratch folder", removed);
   report("the whole base check (both runs)", whole);
+  if (overlay) {
+    std::printf("overlay: %zu files in the layer, %zu paths removed over the work tree\n", layer_files,
+                layer_removed);
+    report("base_layer (index/work-tree diff, layer written)", layered);
+    report("`python3 repro.py` on the overlay, sandboxed", overlay_run);
+    report("the whole base check on the overlay", overlay_whole);
+  } else {
+    std::printf("overlay: not available here (sandbox or overlayfs in a user namespace)\n");
+  }
+  report("an attempt's scratch work tree (scratch_worktree)", attempt);
+  report("  removing it", attempt_rm);
   fs::remove_all(dir);
   return 0;
 }

@@ -172,7 +172,23 @@ Result<BaseLayer> base_layer(Repository& repo, const std::string& commit, const 
     bool hidden = false;
     for (size_t cut = path.find('/'); cut != std::string::npos && !hidden; cut = path.find('/', cut + 1))
       hidden = std::binary_search(written.begin(), written.end(), path.substr(0, cut));
-    if (!hidden) out.remove.push_back(path);
+    if (hidden) continue;
+    // The outermost folder the tree does not have goes as a whole (no empty
+    // folder left), unless it holds a path of `keep`.
+    std::string top = path;
+    for (size_t cut = path.find('/'); cut != std::string::npos; cut = path.find('/', cut + 1)) {
+      std::string dir = path.substr(0, cut);
+      git_tree_entry* d = nullptr;
+      if (t && git_tree_entry_bypath(&d, t, dir.c_str()) == 0) {
+        git_tree_entry_free(d);
+        continue;
+      }
+      if (std::none_of(keep.begin(), keep.end(), [&](const std::string& k) { return under_or_at(k, dir); })) {
+        top = dir;
+        break;
+      }
+    }
+    if (out.remove.empty() || out.remove.back() != top) out.remove.push_back(top);
   }
   out.remove.push_back(".git");
   return out;
