@@ -71,6 +71,60 @@ bool overlay_here() {
   return ok;
 }
 
+// One run as root or nobody: the base check must see exactly the base plus
+// the reproduction, on the overlay (`overlay`) or on the tree written out.
+void check_base_view(bool nobody, bool overlay, const std::vector<std::string>& extra) {
+  INFO((nobody ? "as nobody" : "as root"));
+  TempRepo repo({{"calc.py", kCalc},
+                 {"test_calc.py", "from calc import add\n"},
+                 {"keep.txt", "base keep\n"},
+                 {"gone.txt", "base gone\n"},
+                 {".gitignore", "*.tmp\n"}});
+  repo.write("cache.tmp", "ignored, never in the base\n");
+  repo.write("notes.txt", "untracked, in the base\n");
+  if (nobody) give_to_nobody(repo.root());
+  Value files = Value::array();
+  files.push("repro_check.py");
+  auto mock = start_mock(script({
+      turn({tool_call("apply_patch", Value::object().set("input", patch()))}),
+      turn({tool_call(
+          "set_reproduction",
+          Value::object().set("command", "python3 repro_check.py").set("files", std::move(files)))}),
+      turn({tool_call("apply_patch", Value::object().set("input", fix_patch()))}),
+  }));
+  std::vector<std::string> argv =
+      diffsmith_argv({"run", "add() is wrong", "-t", "python3 test_calc.py", "--base-url", mock->base_url(),
+                      "--reproduce", "--no-commands", "--json", "--edit-format", "patch"});
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  ProcOptions opts;
+  opts.cwd = repo.root();
+  ProcResult r = run_process(nobody ? as_nobody(argv) : argv, opts);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 3);
+  std::string told = all_text(reqs[2]);
+  INFO("told: " << told);
+  CHECK(contains(told, "fails on the base tree (exit 1), as it must"));
+  CHECK(contains(told, "AssertionError: -1"));
+  CHECK(contains(told,
+                 "keep=base keep|gone=base gone|added=missing|cache=missing|"
+                 "notes=untracked, in the base|git=False|overlay=" +
+                     std::string(overlay ? "True" : "False")));
+  // The user's work tree: the model's changes, nothing the check wrote.
+  CHECK(repo.read("keep.txt") == "model keep\n");
+  CHECK(repo.read("calc.py") == kFix);
+  CHECK(repo.read("added.txt") == "added by the model\n");
+  CHECK(repo.read("cache.tmp") == "ignored, never in the base\n");
+  CHECK(repo.read("notes.txt") == "untracked, in the base\n");
+  CHECK_FALSE(repo.exists("gone.txt"));
+  CHECK_FALSE(repo.exists("new.txt"));
+  bool scratch_left = false;
+  for (const auto& e : fs::directory_iterator(repo.path(".git/diffsmith")))
+    scratch_left |= e.path().filename().string().rfind("scratch-", 0) == 0;
+  CHECK_FALSE(scratch_left);
+}
+
 }  // namespace
 
 TEST_CASE("reproduction on the base overlay: exactly the base plus its files, the work tree untouched") {
@@ -83,52 +137,17 @@ TEST_CASE("reproduction on the base overlay: exactly the base plus its files, th
       WARN("setpriv is missing or not root: the unprivileged half is not run");
       continue;
     }
-    INFO((nobody ? "as nobody" : "as root"));
-    TempRepo repo({{"calc.py", kCalc},
-                   {"test_calc.py", "from calc import add\n"},
-                   {"keep.txt", "base keep\n"},
-                   {"gone.txt", "base gone\n"},
-                   {".gitignore", "*.tmp\n"}});
-    repo.write("cache.tmp", "ignored, never in the base\n");
-    repo.write("notes.txt", "untracked, in the base\n");
-    if (nobody) give_to_nobody(repo.root());
-    Value files = Value::array();
-    files.push("repro_check.py");
-    auto mock = start_mock(script({
-        turn({tool_call("apply_patch", Value::object().set("input", patch()))}),
-        turn({tool_call(
-            "set_reproduction",
-            Value::object().set("command", "python3 repro_check.py").set("files", std::move(files)))}),
-        turn({tool_call("apply_patch", Value::object().set("input", fix_patch()))}),
-    }));
-    std::vector<std::string> argv =
-        diffsmith_argv({"run", "add() is wrong", "-t", "python3 test_calc.py", "--base-url", mock->base_url(),
-                        "--reproduce", "--no-commands", "--json", "--edit-format", "patch"});
-    ProcOptions opts;
-    opts.cwd = repo.root();
-    ProcResult r = run_process(nobody ? as_nobody(argv) : argv, opts);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 0);
-    auto reqs = mock->requests();
-    REQUIRE(reqs.size() == 3);
-    std::string told = all_text(reqs[2]);
-    INFO("told: " << told);
-    CHECK(contains(told, "fails on the base tree (exit 1), as it must"));
-    CHECK(contains(told, "AssertionError: -1"));
-    CHECK(contains(told,
-                   "keep=base keep|gone=base gone|added=missing|cache=missing|"
-                   "notes=untracked, in the base|git=False|overlay=True"));
-    // The user's work tree: the model's changes, nothing the check wrote.
-    CHECK(repo.read("keep.txt") == "model keep\n");
-    CHECK(repo.read("calc.py") == kFix);
-    CHECK(repo.read("added.txt") == "added by the model\n");
-    CHECK(repo.read("cache.tmp") == "ignored, never in the base\n");
-    CHECK(repo.read("notes.txt") == "untracked, in the base\n");
-    CHECK_FALSE(repo.exists("gone.txt"));
-    CHECK_FALSE(repo.exists("new.txt"));
-    bool scratch_left = false;
-    for (const auto& e : fs::directory_iterator(repo.path(".git/diffsmith")))
-      scratch_left |= e.path().filename().string().rfind("scratch-", 0) == 0;
-    CHECK_FALSE(scratch_left);
+    check_base_view(nobody, true, {});
+  }
+}
+
+TEST_CASE(
+    "reproduction outside the sandbox: the base tree written out shows the same, the work tree untouched") {
+  for (bool nobody : {false, true}) {
+    if (nobody && !can_run_as_nobody()) {
+      WARN("setpriv is missing or not root: the unprivileged half is not run");
+      continue;
+    }
+    check_base_view(nobody, false, {"--no-sandbox-tests"});
   }
 }
