@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     std::ofstream(dir + "/pkg/d0/m" + std::to_string(i) + ".py", std::ios::app) << "# changed\n";
   std::ofstream(dir + "/pkg/added.py") << "x = 1\n";
   if (files > 0) fs::remove(dir + "/pkg/d0/m0.py");
-  std::vector<double> layered, overlay_run, overlay_whole, attempt, attempt_rm;
+  std::vector<double> layered, overlay_run, overlay_whole, overlay_true, sandbox_true, attempt, attempt_rm;
   size_t layer_files = 0, layer_removed = 0;
   bool overlay = probe.ok && sandbox.overlay_available();
   for (int i = 0; overlay && i < runs; ++i) {
@@ -168,9 +168,18 @@ int main(int argc, char** argv) {
                    r.ok() ? r->output.c_str() : r.error().message.c_str());
       return 1;
     }
+    overlay_whole.push_back(ms_since(t0));
+    // The overlay's own cost: `true` on it against `true` in the sandbox.
+    req.command = "true";
+    auto t2 = Clock::now();
+    auto ot = sandbox.run_on_overlay(req, {scratch, {layer, dir}, plan->remove});
+    overlay_true.push_back(ms_since(t2));
+    auto t3 = Clock::now();
+    auto st = sandbox.run(req);
+    sandbox_true.push_back(ms_since(t3));
+    if (!ot.ok() || ot->exit_code != 0 || !st.ok() || st->exit_code != 0) return 1;
     fs::remove_all(layer);
     fs::remove_all(scratch);
-    overlay_whole.push_back(ms_since(t0));
   }
   for (int i = 0; i < runs; ++i) {
     std::string tree = dir + ".attempt";
@@ -199,6 +208,8 @@ int main(int argc, char** argv) {
     report("base_layer (index/work-tree diff, layer written)", layered);
     report("`python3 repro.py` on the overlay, sandboxed", overlay_run);
     report("the whole base check on the overlay", overlay_whole);
+    report("`true` on the overlay, sandboxed", overlay_true);
+    report("`true` sandboxed (no overlay)", sandbox_true);
   } else {
     std::printf("overlay: not available here (sandbox or overlayfs in a user namespace)\n");
   }

@@ -51,9 +51,9 @@ std::string setup_script(const OverlayTree& t, const std::string& remove_list, c
                      "/.work,userxattr";
   return "set -e; mount -t tmpfs -o mode=0755 diffsmith-scratch " + mp + "; mkdir " +
          shell_quote(t.mount_point + "/.upper") + " " + shell_quote(t.mount_point + "/.work") +
-         "; mount -t overlay diffsmith-tree -o " + shell_quote(opts) + " " + mp + "; cd " + mp +
-         "; xargs -0 -r rm -rf -- < " + shell_quote(remove_list) + "; : > " + shell_quote(ready) + "; " +
-         bwrap_line;
+         "; mount -t overlay diffsmith-tree -o " + shell_quote(opts) + " " + mp + "; cd " + mp + "; " +
+         (remove_list.empty() ? "rm -rf -- \"$@\"" : "xargs -0 -r rm -rf -- < " + shell_quote(remove_list)) +
+         "; : > " + shell_quote(ready) + "; " + bwrap_line;
 }
 
 }  // namespace
@@ -68,8 +68,14 @@ Result<RunResult> SandboxRunner::run_on_overlay(const RunRequest& req, const Ove
     if (!mountable(l)) return make_error("the overlay's folders cannot be named in mount options");
   TempDir tmp;
   if (tmp.path.empty()) return make_error("cannot create a temporary folder for the overlay");
-  std::string remove_list = tmp.path + "/remove", ready = tmp.path + "/ready";
-  {
+  // The paths to remove as the script's arguments (one exec fewer), or in a
+  // file for xargs when they are many (the whole line is one argument of
+  // the inner runner's sh -c, at most 128 KiB).
+  std::string remove_list, ready = tmp.path + "/ready", args;
+  for (const auto& r : tree.remove) args += " " + shell_quote(r);
+  if (args.size() > (32u << 10)) {
+    args.clear();
+    remove_list = tmp.path + "/remove";
     std::ofstream out(remove_list, std::ios::binary);
     for (const auto& r : tree.remove) out << r << '\0';
     if (!out.flush()) return make_error("cannot write " + remove_list);
@@ -80,7 +86,8 @@ Result<RunResult> SandboxRunner::run_on_overlay(const RunRequest& req, const Ove
   bwrap_line += " -- /bin/sh -c " + shell_quote(req.command);
   RunRequest outer = req;
   outer.command = "exec " + shell_quote(unshare) + " --user --map-root-user --mount /bin/sh -c " +
-                  shell_quote(setup_script(tree, remove_list, ready, bwrap_line));
+                  shell_quote(setup_script(tree, remove_list, ready, bwrap_line)) + " diffsmith-overlay" +
+                  args;
   outer.cwd = cfg_.work_tree;
   auto r = inner_.run(outer);
   if (!r.ok()) return r;
