@@ -22,7 +22,8 @@ struct BaseLayer {
 // Writes into `layer_dir` (created) every file of `commit`'s tree that the
 // work tree lacks or holds with other bytes or mode, and lists the work
 // tree's paths that are not in the tree (untracked and ignored ones
-// included; `.git` always). Paths in `keep` (files the caller writes into
+// included; `.git` always; not empty folders, which git does not see: they
+// stay visible, empty). Paths in `keep` (files the caller writes into
 // the layer afterwards) and the folders holding them are not listed.
 // Unchanged files are told by the index's stat data, as `git status` tells
 // them (files whose index entry differs from the tree, or whose stat data
