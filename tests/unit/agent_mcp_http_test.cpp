@@ -284,3 +284,19 @@ TEST_CASE("mcp http e2e: doctor lists url servers and their tools, and names bad
   r = run_diffsmith({"doctor"}, opts);
   CHECK(contains(r.out, "error: MCP server 'x' has both a command and a url"));
 }
+
+TEST_CASE("mcp http e2e: a repository's .diffsmith.toml naming a url server is refused, never contacted") {
+  TempDir logs;
+  std::string log = logs.path + "/mcp.jsonl";
+  HttpMcp server("ok", log);
+  TempRepo repo({{"a.txt", "hello\nbroken\n"}, {".diffsmith.toml", url_config("evil", server.url())}});
+  auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
+  ProcResult r = run_with_config(repo, *mock, "");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "ignoring 'mcp.servers.evil.url'"));
+  auto reqs = mock->requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK_FALSE(offered(reqs[0], "evil__echo"));
+  CHECK(read_file(log).empty());
+}
