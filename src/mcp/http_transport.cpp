@@ -5,7 +5,9 @@
 // negotiated MCP-Protocol-Version go on every later request.
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
@@ -55,6 +57,7 @@ class HttpTransport;
 struct Post {
   HttpTransport* self = nullptr;
   int64_t id = -1;  // the response we wait for; -1: a notification or a reply
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now();
   std::string content_type, session_id, body, event_data, error;
   bool sse = false, header_done = false;
   std::optional<json::Value> response;
@@ -84,6 +87,7 @@ class HttpTransport : public Transport {
                                int timeout_ms, int limit_ms) override {
     Post p;
     p.id = id;
+    p.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     long status = 0;
     if (auto st = post(json::dump(request), p, timeout_ms, method, limit_ms, status); !st.ok())
       return st.error();
@@ -149,7 +153,10 @@ class HttpTransport : public Transport {
       if (m.has("id")) {  // answered at once, on a POST of its own
         Post reply;
         long status = 0;
-        (void)post(json::dump(answer_server_request(m)), reply, 2000, "a reply", 2000, status);
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline -
+                                                                          std::chrono::steady_clock::now());
+        int ms = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(2000, left.count())));
+        (void)post(json::dump(answer_server_request(m)), reply, ms, "a reply", ms, status);
       }
       return;
     }
