@@ -121,8 +121,9 @@ const std::vector<OptionSpec>& run_options() {
           .short_opt("-v")
           .is_flag(),
       opt("mcp",
-          "Start this MCP server for the run: NAME=COMMAND (run with /bin/sh -c); its tools are offered as "
-          "NAME__tool (repeatable; servers in the user's config: [mcp.servers.NAME])")
+          "Start this MCP server for the run: NAME=COMMAND (run with /bin/sh -c) or NAME=URL (streamable "
+          "HTTP); its tools are offered as NAME__tool (repeatable; servers in the user's config: "
+          "[mcp.servers.NAME])")
           .is_list()
           .batch_ignores("batch tasks run without MCP servers"),
       opt("pass-env", "Let the test command see this key-like env variable (repeatable)").is_list(),
