@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/exit_code.hpp"
 #include "agent/select.hpp"
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
@@ -167,13 +168,13 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
   };
   const std::string ref = "refs/diffsmith/" + cfg.run_id;
   auto base = git::checkpoint(repo, ref, "diffsmith: start of run " + cfg.run_id);
-  if (!base.ok()) return fail(base.error().message, 4);
+  if (!base.ok()) return fail(base.error().message, to_int(ExitCode::Repository));
   out.start_commit = out.end_commit = *base;
   events.event(ev::RunStarted{cfg.run_id, cfg.model, repo.root(), cfg.test_cmd, cfg.test_source,
                               cfg.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base, "",
                               cfg.task});
   auto ds_dir = git::diffsmith_dir(repo);
-  if (!ds_dir.ok()) return fail(ds_dir.error().message, 4);
+  if (!ds_dir.ok()) return fail(ds_dir.error().message, to_int(ExitCode::Repository));
   const std::string root = *ds_dir + "/attempts/" + cfg.run_id;
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -306,7 +307,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
                             : Result<std::string>(applied.error());
     if (!end.ok()) {
       out.status = RunStatus::Error;
-      out.exit_code = 4;
+      out.exit_code = to_int(ExitCode::Repository);
       out.reason = "cannot apply the winning change to the work tree: " + end.error().message;
     } else {
       out.end_commit = *end;
@@ -322,9 +323,10 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
         break;
       }
     if (user_interrupted)
-      out.status = RunStatus::Interrupted, out.exit_code = 130, out.reason = "interrupted";
+      out.status = RunStatus::Interrupted, out.exit_code = to_int(exit_code_for(out.status)),
+      out.reason = "interrupted";
     if (out.status == RunStatus::Solved || out.status == RunStatus::Done)
-      out.status = RunStatus::NoChange, out.exit_code = 1,
+      out.status = RunStatus::NoChange, out.exit_code = to_int(exit_code_for(out.status)),
       out.reason = "the run ended with no change to any file";
   }
   out.start_commit = *base;

@@ -1,4 +1,4 @@
-// exit_code_for: a library error's kind -> diffsmith's exit code.
+// exit_code_for: a library error's kind, or a run's status -> diffsmith's exit code.
 #include "agent/exit_code.hpp"
 
 #include "llm/error_kind.hpp"
@@ -19,6 +19,23 @@ ExitCode exit_code_for(const Error& e) {
       return ExitCode::Model;
   }
   return ExitCode::Model;
+}
+
+ExitCode exit_code_for(RunStatus status, ExitCode error_code) {
+  switch (status) {
+    case RunStatus::Solved:
+    case RunStatus::Done:
+      return ExitCode::Ok;
+    case RunStatus::Unsolved:
+    case RunStatus::NoChange:
+    case RunStatus::Unverified:
+      return ExitCode::NotSolved;
+    case RunStatus::Interrupted:
+      return ExitCode::Interrupted;
+    case RunStatus::Error:
+      return error_code;
+  }
+  return error_code;
 }
 
 }  // namespace ds::agent

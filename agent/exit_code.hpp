@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "agent/config/run_config.hpp"
 #include "base/result.hpp"
 #include "text/terminal.hpp"
 
@@ -30,6 +31,11 @@ constexpr int to_int(ExitCode c) { return static_cast<int>(c); }
 // An unclassified error is Model: only the model client's seam (replay and
 // test clients included) hands such errors to the callers.
 ExitCode exit_code_for(const Error& e);
+
+// The exit code of a run that ended with `status`: solved or done 0;
+// unsolved, no change or unverified 1; interrupted 130; an error
+// `error_code` (the model's, a repository's, a usage error).
+ExitCode exit_code_for(RunStatus status, ExitCode error_code = ExitCode::Model);
 
 // Prints "diffsmith <command>: <message>\n" on `err` and returns `code` as
 // the process's exit status. `command` is the subcommand ("run", "undo").

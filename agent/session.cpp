@@ -1,7 +1,7 @@
 // The agent loop. Reads top to bottom like the pipeline it runs:
 // start (checkpoint, first test run → mode, context) → ask model → handle its
-// turn (record, tools, text edits, test and checkpoint, decide, feedback).
-// The rules that end a run are in decide() and conclude(), in one place.
+// turn (record, tools, text edits, test and checkpoint) → conclude (checks,
+// decide, feedback). The rules that end a run are in agent/decide.cpp.
 #include "agent/session.hpp"
 
 #include <algorithm>
@@ -30,17 +30,6 @@
 
 namespace ds::agent {
 
-namespace {
-constexpr int kMaxStalls = 3;
-// The first non-blank line of the model's summary, for a reason.
-std::string first_line_of(const std::string& text) {
-  for (const auto& line : text::split_lines(text))
-    if (auto t = text::trim(line); !t.empty()) return std::string(t);
-  return {};
-}
-
-}  // namespace
-
 Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& client,
                  exec::ProcessRunner& runner, EventSink& events, const std::atomic<bool>* interrupted)
     : cfg_(cfg), repo_(repo), client_(client), runner_(runner), events_(events), interrupted_(interrupted) {
@@ -50,45 +39,45 @@ Session::Session(const RunConfig& cfg, git::Repository& repo, llm::Client& clien
 
 RunOutcome Session::run() {
   started_ = std::chrono::steady_clock::now();
-  if (!start()) return out_;
-  while (out_.exit_code < 0) {
-    if (interrupted()) {
-      finish(RunStatus::Interrupted, "interrupted");
-      break;
-    }
-    std::string why = budget_exceeded();
-    if (why.empty()) why = request_over_budget();
-    if (!why.empty()) {
-      finish(RunStatus::Unsolved, why);
-      break;
-    }
-    auto turn = ask_model();
-    if (!turn.ok()) {
-      if (turn.error().is(llm::ErrorKind::Interrupted) || interrupted())
-        finish(RunStatus::Interrupted, "interrupted");
-      else
-        finish(RunStatus::Error, turn.error().message);
-      break;
-    }
-    handle_turn(*turn);
-  }
+  std::optional<Verdict> verdict = start();
+  while (!verdict) verdict = next_turn();
+  finish(std::move(*verdict));
   return out_;
+}
+
+std::optional<Verdict> Session::next_turn() {
+  if (interrupted()) return Verdict{RunStatus::Interrupted, "interrupted"};
+  std::string why = budget_exceeded();
+  if (why.empty()) why = request_over_budget();
+  if (!why.empty()) return Verdict{RunStatus::Unsolved, why};
+  auto turn = ask_model();
+  if (!turn.ok()) {
+    if (turn.error().is(llm::ErrorKind::Interrupted) || interrupted())
+      return Verdict{RunStatus::Interrupted, "interrupted"};
+    return Verdict{RunStatus::Error, turn.error().message};
+  }
+  TurnResult t = handle_turn(*turn);
+  std::optional<Verdict> verdict = conclude(t);
+  if (t.tests) last_tests_ = std::move(*t.tests);
+  return verdict;
 }
 
 // ---------------------------------------------------------------- start
 
-bool Session::start() {
+std::optional<Verdict> Session::start() {
   tool_ctx_.repo = &repo_;
   tool_ctx_.root = repo_.root();
   tool_ctx_.interrupted = interrupted_;  // search stops on Ctrl-C
   auto tracked = git::tracked_files(repo_);
-  if (!tracked.ok()) {
-    finish(RunStatus::Error, tracked.error().message, 4);
-    return false;
-  }
+  if (!tracked.ok()) return Verdict{RunStatus::Error, tracked.error().message, ExitCode::Repository};
   tool_ctx_.tracked = std::move(*tracked);
   bool tested = !cfg_.test_cmd.empty();
-  if (tested) tool_ctx_.run_tests = [this] { return run_tests().for_model; };
+  if (tested)
+    tool_ctx_.run_tests = [this] {
+      TestRun t = run_tests();
+      if (!t.skipped) tool_tests_ = t;
+      return t.for_model;
+    };
   if (cfg_.map_tokens > 0) {
     tool_ctx_.repo_map = [this](const std::vector<std::string>& focus) {
       return repo_map(focus, cfg_.map_tokens);
@@ -115,12 +104,8 @@ bool Session::start() {
   for (auto& t : tools::mcp_tools(cfg_.mcp_servers)) tools_.push_back(std::move(t));
 
   auto base = git::checkpoint(repo_, ref_, "diffsmith: start of run " + cfg_.run_id);
-  if (!base.ok()) {
-    finish(RunStatus::Error, base.error().message, 4);
-    return false;
-  }
+  if (!base.ok()) return Verdict{RunStatus::Error, base.error().message, ExitCode::Repository};
   out_.start_commit = out_.end_commit = *base;
-  out_.exit_code = -1;  // running
   events_.event(ev::RunStarted{cfg_.run_id, cfg_.model, repo_.root(), cfg_.test_cmd, cfg_.test_source,
                                cfg_.edit_format == edit::Format::Patch ? "patch" : "search-replace", *base,
                                continues_.run_id, cfg_.task});
@@ -128,7 +113,8 @@ bool Session::start() {
   TestRun first;
   if (tested) {
     first = run_tests();
-    if (!check_test_command(first)) return false;
+    if (auto stop = check_test_command(first)) return stop;
+    if (!first.skipped) last_tests_ = first;
     out_.mode = first.passed && setup_task_.empty() ? RunMode::Change : RunMode::Fix;
   } else {
     out_.mode = RunMode::Untested;
@@ -149,10 +135,8 @@ bool Session::start() {
     std::string why = !content.ok()           ? content.error().message
                       : !content->has_value() ? "it does not exist in " + repo_.root()
                                               : "";
-    if (!why.empty()) {
-      finish(RunStatus::Error, "pinned file -f " + path + ": " + why, 2);
-      return false;
-    }
+    if (!why.empty())
+      return Verdict{RunStatus::Error, "pinned file -f " + path + ": " + why, ExitCode::Usage};
     std::string numbered;
     size_t n = 0;
     for (const auto& line : text::split_lines(**content)) numbered += edit::number_line(++n, line) + "\n";
@@ -170,13 +154,13 @@ bool Session::start() {
     for (auto& m : continues_.messages) add_message(std::move(m));
     continues_.messages.clear();
     add_message(llm::Message::user(follow_up_message(ctx)));
-    return true;
+    return std::nullopt;
   }
   PromptOptions po{cfg_.edit_format, {}, cfg_.hidden_tests, cfg_.collapse.enabled};
   for (const auto& t : tools_) po.tools.push_back(t.def.name);
   add_message(llm::Message::system(system_prompt(po)));
   add_message(llm::Message::user(initial_user_message(ctx)));
-  return true;
+  return std::nullopt;
 }
 
 // A test command that cannot run, or runs and cannot test anything (no
@@ -184,11 +168,8 @@ bool Session::start() {
 // makes every turn useless: stop before the first request (exit 2) with
 // the command, what it printed and what to fix. --test-setup-to-model
 // makes fixing it the model's task instead.
-bool Session::check_test_command(const TestRun& first) {
-  if (interrupted()) {
-    finish(RunStatus::Interrupted, "interrupted");
-    return false;
-  }
+std::optional<Verdict> Session::check_test_command(const TestRun& first) {
+  if (interrupted()) return Verdict{RunStatus::Interrupted, "interrupted"};
   std::string why, fix = "Pass a working -t \"COMMAND\", or --no-test to run without tests.";
   if (!first.ran) {
     why = "could not be started";
@@ -203,20 +184,19 @@ bool Session::check_test_command(const TestRun& first) {
                     ". First make it run the tests. " + setup.fix;
       events_.event(ev::Notice{"the test setup: " + setup.what +
                                "; fixing it is the model's task (--test-setup-to-model)"});
-      return true;
+      return std::nullopt;
     }
     why = setup.runner == "shell" ? setup.what : "cannot test anything: " + setup.what;
     fix = setup.fix +
           " Or pass --test-setup-to-model to make fixing it the model's task, or --no-test to run "
           "without tests.";
   }
-  if (why.empty()) return true;
+  if (why.empty()) return std::nullopt;
   std::string out = tail_excerpt(first.output, 15, std::string::npos);
-  finish(RunStatus::Error,
-         "the test command `" + cfg_.test_cmd + "` " + why + (out.empty() ? "" : ":\n" + out) +
-             "\nNo model request was made. " + fix,
-         2);
-  return false;
+  return Verdict{RunStatus::Error,
+                 "the test command `" + cfg_.test_cmd + "` " + why + (out.empty() ? "" : ":\n" + out) +
+                     "\nNo model request was made. " + fix,
+                 ExitCode::Usage};
 }
 
 Result<llm::Turn> Session::ask_model() {
@@ -246,23 +226,22 @@ Result<llm::Turn> Session::ask_model() {
 
 // ---------------------------------------------------------------- one turn
 
-void Session::handle_turn(const llm::Turn& turn) {
-  TurnState ts;
+TurnResult Session::handle_turn(const llm::Turn& turn) {
+  TurnResult t;
   record_turn(turn);
-  run_tool_calls(turn, ts);
+  run_tool_calls(turn, t);
   // No more edits or test runs once interrupted: run() ends the run, and
   // finish() checkpoints what was applied so far.
-  if (interrupted()) return;
-  apply_text_edits(turn.text, ts);
+  if (interrupted()) return t;
+  apply_text_edits(turn.text, t);
   if (turn.finish_reason == "length") {
-    ts.feedback.push_back(
+    t.feedback.push_back(
         "Your reply was cut off at the output token limit. Be shorter: send fewer or smaller edit blocks per "
         "reply, and do not repeat unchanged code.");
   }
-  if (ts.files_changed) after_edit_hook();
-  if (ts.files_changed) test_and_checkpoint(ts);
-  decide(ts);
-  if (out_.exit_code < 0) send_feedback(ts);
+  if (t.files_changed) after_edit_hook();
+  if (t.files_changed) test_and_checkpoint(t);
+  return t;
 }
 
 void Session::record_turn(const llm::Turn& turn) {
@@ -291,8 +270,8 @@ void Session::record_turn(const llm::Turn& turn) {
 
 // Every call gets an answer (the API requires one per call id), but after
 // Ctrl-C, a spent time budget or the per-turn cap, the answer is "not run".
-void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
-  ts.tool_calls = !turn.tool_calls.empty();
+void Session::run_tool_calls(const llm::Turn& turn, TurnResult& t) {
+  t.tool_calls = !turn.tool_calls.empty();
   int run = 0;
   std::string stop_why;
   for (const auto& call : turn.tool_calls) {
@@ -300,7 +279,7 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
     if (stop_why.empty() && cfg_.max_wall_s > 0 &&
         std::chrono::steady_clock::now() - started_ >= std::chrono::seconds(cfg_.max_wall_s)) {
       stop_why = "the run's time limit (--max-time " + std::to_string(cfg_.max_wall_s) + " s) was reached";
-      ts.over_budget = true;
+      t.over_budget = true;
     }
     if (!stop_why.empty()) {
       add_message(llm::Message::tool(call.id, call.name, "Not run: " + stop_why + "."));
@@ -330,31 +309,32 @@ void Session::run_tool_calls(const llm::Turn& turn, TurnState& ts) {
                              {out_.turns, "command", args.ok() ? (*args)["command"].as_string() : "", 0});
       return tools::call_tool(tools_, call, tool_ctx_);
     }();
+    if (tool_tests_) t.tests = std::move(tool_tests_), tool_tests_.reset();
     tool_result(call, o, std::chrono::steady_clock::now() - call_started);
     if (o.edit) {
-      ts.edit_attempted = true;
-      note_edit_result(*o.edit, ts);
+      t.edit_attempted = true;
+      note_edit_result(*o.edit, t);
       std::string repeats = repeat_notes(*o.edit);
       if (!repeats.empty()) o.content += "\n" + repeats;
     }
     if (o.tree_changes) {
       // Files a command wrote are edits: a diff event now; the checkpoint and
       // the test run after this turn, as for apply_edits.
-      ts.files_changed = unrecorded_edits_ = true;
+      t.files_changed = unrecorded_edits_ = true;
       for (const auto& p : o.tree_changes->paths)
         if (std::find(edited_.begin(), edited_.end(), p) == edited_.end()) edited_.push_back(p);
       events_.event(ev::Diff{out_.turns, o.tree_changes->diff, "run_command"});
       if (auto tracked = git::tracked_files(repo_); tracked.ok()) tool_ctx_.tracked = std::move(*tracked);
     }
     if (o.finish) {
-      ts.finish_called = true;
-      out_.summary = o.summary;
+      t.finish_called = true;
+      t.summary = out_.summary = o.summary;
     }
     add_message(llm::Message::tool(call.id, call.name, o.content));
   }
 }
 
-void Session::apply_text_edits(const std::string& text, TurnState& ts) {
+void Session::apply_text_edits(const std::string& text, TurnResult& t) {
   if (text.find("<<<<<<<") == std::string::npos && text.find("*** Begin Patch") == std::string::npos) return;
   worktree::EditApplyOptions opts;
   opts.format = edit::Format::Auto;
@@ -362,143 +342,115 @@ void Session::apply_text_edits(const std::string& text, TurnState& ts) {
   opts.other_candidates = tool_ctx_.worked_on;  // a block naming the wrong file
   opts.guard = tool_ctx_.guard;
   // A long reply stops being applied on Ctrl-C or at --max-time, as tool calls do.
-  opts.stop = [this, &ts]() -> std::string {
+  opts.stop = [this, &t]() -> std::string {
     if (interrupted()) return "the run was interrupted";
     if (cfg_.max_wall_s <= 0 ||
         std::chrono::steady_clock::now() - started_ < std::chrono::seconds(cfg_.max_wall_s))
       return {};
-    ts.over_budget = true;
+    t.over_budget = true;
     return "the run's time limit (--max-time " + std::to_string(cfg_.max_wall_s) + " s) was reached";
   };
   worktree::EditApplyResult r = worktree::apply_edit_text(repo_, text, opts);
   if (r.plan.results.empty() && r.parsed.errors.empty()) return;  // markers quoted in prose, no edit
-  ts.edit_attempted = true;
-  note_edit_result(r, ts);
+  t.edit_attempted = true;
+  note_edit_result(r, t);
   tools::remember_edited_files(tool_ctx_, r);
   std::string fb = "Edits found in your message text: " + worktree::feedback_for_model(r);
   std::string repeats = repeat_notes(r);
   if (!repeats.empty()) fb += "\n" + repeats;
-  ts.feedback.push_back(std::move(fb));
+  t.feedback.push_back(std::move(fb));
 }
 
-void Session::test_and_checkpoint(TurnState& ts) {
+void Session::test_and_checkpoint(TurnResult& t) {
   checkpoint("diffsmith: turn " + std::to_string(out_.turns));
-  stalls_ = 0;  // a change was applied: the model is making progress
   if (out_.mode == RunMode::Untested) return;
-  TestRun t = run_tests();
-  if (!t.passed && !interrupted()) {
-    ts.feedback.push_back("The test command fails after your changes:\n\n" + t.for_model);
-    ts.test_outputs.push_back(t.for_model);
+  TestRun run = run_tests();
+  if (!run.passed && !interrupted()) {
+    t.feedback.push_back("The test command fails after your changes:\n\n" + run.for_model);
+    t.test_outputs.push_back(run.for_model);
   }
+  if (!run.skipped) t.tests = std::move(run);
 }
 
-// The verdict (DESIGN.md, "The verdict"): the facts of the turn and the
-// run, judged by agent::decide (verdict.cpp), then acted on.
-void Session::decide(TurnState& ts) {
-  if (interrupted()) return;
-  if (cfg_.reproduce) check_reproduction(ts);
-  recheck_failures(ts);
-  if (interrupted()) return;
-  Verdict v = agent::decide(TurnFacts{ts.model_stopped(), ts.finish_called, ts.over_budget}, run_facts());
-  if (!v.notice.empty()) events_.event(ev::Notice{v.notice});
-  switch (v.kind) {
-    case Verdict::Kind::Solved:
-      finish(RunStatus::Solved, v.reason);
-      return;
-    case Verdict::Kind::Done:
-      finish(RunStatus::Done, v.reason);
-      return;
-    case Verdict::Kind::GiveUp:
-      finish(RunStatus::NoChange,
-             out_.summary.empty() ? v.reason : v.reason + ": " + first_line_of(out_.summary));
-      return;
-    case Verdict::Kind::Stall:
-      stall(v, ts);
-      return;
-    case Verdict::Kind::GoOn:
-      for (auto& part : v.feedback) ts.feedback.push_back(std::move(part));
-      return;
-  }
+// The verdict (DESIGN.md, "The verdict"): the turn's checks, then the turn
+// and the run's history judged by agent::decide (decide.cpp), then acted on.
+std::optional<Verdict> Session::conclude(TurnResult& t) {
+  if (interrupted()) return std::nullopt;  // next_turn() ends the run
+  if (cfg_.reproduce) check_reproduction(t);
+  recheck_failures(t);
+  if (interrupted()) return std::nullopt;
+  History h = history();
+  Guidance g = guide(out_.mode, t, h);
+  if (!g.notice.empty()) events_.event(ev::Notice{g.notice});
+  if (auto verdict = decide(out_.mode, t, h)) return verdict;
+  stalls_ = g.stalls;
+  for (auto& part : g.feedback) t.feedback.push_back(std::move(part));
+  for (auto& part : g.test_outputs) t.test_outputs.push_back(std::move(part));
+  send_feedback(t);
+  return std::nullopt;
 }
 
-RunFacts Session::run_facts() {
-  RunFacts f;
-  f.mode = out_.mode;
-  f.has_edits = !edited_.empty();
-  f.tests_passed = last_tests_passed_;
-  f.delta = delta_;
-  f.change = changed_code();
-  f.change_only_tests = only_test_files(f.change, command_files_);
-  f.allow_test_edits = cfg_.allow_test_edits;
-  f.reproduce = cfg_.reproduce;
-  f.repro_set = repro_.has_value();
-  f.repro_failed_on_base = repro_ && repro_->failed_on_base;
-  f.repro_passes_now = repro_ && repro_->passes_now;
-  return f;
+History Session::history() {
+  History h;
+  h.last_tests = last_tests_;
+  h.stalls = stalls_;
+  h.has_edits = !edited_.empty();
+  h.change = changed_code();
+  h.change_only_tests = only_test_files(h.change, command_files_);
+  h.allow_test_edits = cfg_.allow_test_edits;
+  h.reproduce = cfg_.reproduce;
+  h.repro_set = repro_.has_value();
+  h.repro_failed_on_base = repro_ && repro_->failed_on_base;
+  h.repro_passes_now = repro_ && repro_->passes_now;
+  return h;
 }
 
 // Tests that passed on the base and fail now count against the change, but
 // only once a second run on the unchanged tree agrees: a test whose result
 // flips is flaky, reported, and never counted. The second run is paid for
 // only when the verdict turns on it.
-void Session::recheck_failures(TurnState& ts) {
-  if (!delta_.known || delta_.regressions.empty() || ts.over_budget || out_.mode == RunMode::Untested) return;
-  bool matters = ts.model_stopped() || (cfg_.reproduce && repro_ && repro_->passes_now);
+void Session::recheck_failures(TurnResult& t) {
+  const TestDelta& delta = (t.tests ? *t.tests : last_tests_).delta;
+  if (!delta.known || delta.regressions.empty() || t.over_budget || out_.mode == RunMode::Untested) return;
+  bool matters = t.model_stopped() || (cfg_.reproduce && repro_ && repro_->passes_now);
   if (!matters) return;
-  std::vector<std::string> first = delta_.regressions;
-  (void)run_tests();
-  if (!delta_.known) return;
+  std::vector<std::string> first = delta.regressions;
+  TestRun again = run_tests();
+  if (again.skipped) return;
+  t.tests = std::move(again);
+  std::vector<std::string>& now = t.tests->delta.regressions;
+  if (!t.tests->delta.known) return;
   std::vector<std::string> flipped;
   for (const auto& id : first)
-    if (std::find(delta_.regressions.begin(), delta_.regressions.end(), id) == delta_.regressions.end())
-      flipped.push_back(id);
-  for (const auto& id : delta_.regressions)
+    if (std::find(now.begin(), now.end(), id) == now.end()) flipped.push_back(id);
+  for (const auto& id : now)
     if (std::find(first.begin(), first.end(), id) == first.end()) flipped.push_back(id);
   if (flipped.empty()) return;
   for (const auto& id : flipped)
     if (std::find(flaky_.begin(), flaky_.end(), id) == flaky_.end()) flaky_.push_back(id);
-  std::erase_if(delta_.regressions, [&](const std::string& id) {
+  std::erase_if(now, [&](const std::string& id) {
     return std::find(flaky_.begin(), flaky_.end(), id) != flaky_.end();
   });
   std::string list;
   for (const auto& id : flipped) list += (list.empty() ? "" : ", ") + id;
   events_.event(ev::Notice{"flaky: " + list +
                            " changed result between two runs on the same tree; not counted as a regression"});
-  ts.feedback.push_back(
+  t.feedback.push_back(
       "Flaky tests (their result changed between two runs on the same tree; they do not count "
       "against your change): " +
       list + ".");
 }
 
-// A stall: the model stopped while the task is not done. Three in a row
-// (without an applied change between them) end the run as unsolved.
-void Session::stall(const Verdict& v, TurnState& ts) {
-  if (++stalls_ >= kMaxStalls) {
-    finish(RunStatus::Unsolved,
-           "the model stopped " + std::to_string(kMaxStalls) + " times while " + v.unmet);
-    return;
-  }
-  if (v.show_tests) ts.test_outputs.push_back(last_test_text_);
-  if (v.show_tests)
-    ts.feedback.push_back(
-        v.why +
-        ". Keep working until it passes: read the failing output, find the cause, and edit the "
-        "code.\n\n" +
-        last_test_text_);
-  else
-    ts.feedback.push_back(v.why + ".");
-}
-
-void Session::send_feedback(TurnState& ts) {
-  if (ts.feedback.empty()) return;
+void Session::send_feedback(const TurnResult& t) {
+  if (t.feedback.empty()) return;
   std::string msg;
-  for (const auto& part : ts.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
-  add_message(llm::Message::user(std::move(msg)), ts.test_outputs);
+  for (const auto& part : t.feedback) msg += (msg.empty() ? "" : "\n\n") + part;
+  add_message(llm::Message::user(std::move(msg)), t.test_outputs);
 }
 
 // ---------------------------------------------------------------- helpers
 
-void Session::note_edit_result(const worktree::EditApplyResult& r, TurnState& ts) {
+void Session::note_edit_result(const worktree::EditApplyResult& r, TurnResult& t) {
   for (const auto& b : r.plan.results) {
     events_.event(ev::Edit{out_.turns, b.index, b.path, b.applied, b.level, b.error, b.note});
   }
@@ -506,7 +458,7 @@ void Session::note_edit_result(const worktree::EditApplyResult& r, TurnState& ts
   if (tool_ctx_.guard)
     for (auto& n : tool_ctx_.guard->take_notes()) events_.event(ev::Notice{std::move(n)});
   if (!r.written) return;
-  ts.files_changed = unrecorded_edits_ = true;
+  t.files_changed = unrecorded_edits_ = true;
   for (const auto& c : r.plan.changes)
     if (std::find(edited_.begin(), edited_.end(), c.path) == edited_.end()) edited_.push_back(c.path);
   events_.event(ev::Diff{out_.turns, r.diff, ""});

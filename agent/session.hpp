@@ -14,6 +14,7 @@
 
 #include "agent/config/run_config.hpp"
 #include "agent/context_window.hpp"
+#include "agent/decide.hpp"
 #include "agent/events.hpp"
 #include "agent/test_results.hpp"
 #include "agent/verdict.hpp"
@@ -48,15 +49,6 @@ class Session {
   RunOutcome run();
 
  private:
-  struct TestRun {
-    bool ran = false;  // the command started and was not interrupted
-    bool passed = false;
-    int exit_code = -1;
-    bool timed_out = false;
-    std::string output;     // raw (capped) output, for start-up errors
-    std::string for_model;  // formatted, trimmed
-  };
-
   // The reproduction (--reproduce) once set_reproduction was called.
   struct Repro {
     std::string command;
@@ -73,47 +65,37 @@ class Session {
     bool overlay_failed = false;  // the overlay could not be set up: nothing ran
   };
 
-  // What one model turn did; reset at the start of every turn.
-  struct TurnState {
-    bool tool_calls = false;      // the reply had tool calls
-    bool edit_attempted = false;  // edit blocks or edit tool calls, applied or not
-    bool files_changed = false;   // some edit of this turn was written
-    bool finish_called = false;
-    bool over_budget = false;               // a budget ran out between tool calls
-    std::vector<std::string> feedback;      // user-message parts for after the tool results
-    std::vector<std::string> test_outputs;  // parts of `feedback` that are test output (collapsible)
-    // The model says it is done: finish, or a reply with no tool call and no edit.
-    bool model_stopped() const { return finish_called || (!tool_calls && !edit_attempted); }
-  };
+  // start(): checkpoint, first test run (which sets the mode), initial
+  // messages; a verdict when the run ends before the first request.
+  std::optional<Verdict> start();
+  std::optional<Verdict> check_test_command(const TestRun& first);
+  std::optional<Verdict> next_turn();  // budgets, one request, its turn; a verdict ends the run
+  Result<llm::Turn> ask_model();       // one request, with the context-length retry
 
-  // start(): checkpoint, first test run (which sets the mode), initial messages.
-  bool start();
-  bool check_test_command(const TestRun& first);
-  Result<llm::Turn> ask_model();  // one request, with the context-length retry
-
-  // One turn, as a list of passes.
-  void handle_turn(const llm::Turn& turn);
+  // One turn, as a list of passes; its value goes to conclude().
+  TurnResult handle_turn(const llm::Turn& turn);
   void record_turn(const llm::Turn& turn);
-  void run_tool_calls(const llm::Turn& turn, TurnState& ts);
+  void run_tool_calls(const llm::Turn& turn, TurnResult& t);
   void tool_result(const llm::ToolCall& call, const tools::ToolOutcome& o,
                    std::chrono::steady_clock::duration took);  // the tool_result event
-  void apply_text_edits(const std::string& text, TurnState& ts);
-  void test_and_checkpoint(TurnState& ts);
-  void decide(TurnState& ts);
-  RunFacts run_facts();
-  void recheck_failures(TurnState& ts);  // a regression that passes on a second run is flaky
-  void stall(const Verdict& v, TurnState& ts);
-  void send_feedback(TurnState& ts);
+  void apply_text_edits(const std::string& text, TurnResult& t);
+  void test_and_checkpoint(TurnResult& t);
+  // The turn's checks (reproduction, flaky regressions), then decide() and
+  // guide() (agent/decide.hpp): the verdict, or the feedback sent.
+  std::optional<Verdict> conclude(TurnResult& t);
+  History history();
+  void recheck_failures(TurnResult& t);  // a regression that passes on a second run is flaky
+  void send_feedback(const TurnResult& t);
 
-  void note_edit_result(const worktree::EditApplyResult& r, TurnState& ts);
+  void note_edit_result(const worktree::EditApplyResult& r, TurnResult& t);
   TestRun run_tests();
   exec::RunRequest test_request(const std::string& command, const std::string& cwd) const;
-  void record_test_results(const TestRun& t, ev::Tests& event);
+  void record_test_results(TestRun& t, ev::Tests& event);  // sets t.delta
 
   // session_repro.cpp: reproduce, fix, verify.
   std::string set_reproduction(const std::string& command, const std::vector<std::string>& files);
-  std::string check_on_base(TurnState* ts);  // runs the reproduction on the base tree plus its files
-  void check_reproduction(TurnState& ts);    // on the work tree, when it changed since the last check
+  std::string check_on_base(TurnResult* t);  // runs the reproduction on the base tree plus its files
+  void check_reproduction(TurnResult& t);    // on the work tree, when it changed since the last check
   // `overlay`: the base tree mounted at `cwd` for the run (session_repro.cpp).
   ReproRun run_reproduction(const std::string& cwd, const std::string& tree,
                             const exec::OverlayTree* overlay = nullptr);
@@ -129,7 +111,7 @@ class Session {
   std::string budget_exceeded() const;      // why the run must stop, or ""
   std::string request_over_budget() const;  // the next request's estimate exceeds --max-cost's rest, or ""
   bool interrupted() const { return interrupted_ && interrupted_->load(); }
-  void finish(RunStatus status, std::string reason, int exit_code = -1);
+  void finish(Verdict v);  // the final checkpoint and patch, settle(), run_finished
   std::string status_line(const llm::Turn& turn, double cost) const;  // the turn's, then the run's
   std::string repeat_notes(const worktree::EditApplyResult& r);
   std::string repo_map(const std::vector<std::string>& focus, size_t tokens);
@@ -151,18 +133,16 @@ class Session {
   std::chrono::steady_clock::time_point started_;
   bool cost_known_ = true;
 
-  bool unrecorded_edits_ = false;  // edits written since the last checkpoint
-  bool last_tests_passed_ = false;
-  std::string last_test_text_;
-  int stalls_ = 0;  // replies that stopped without finishing the task; reset by an applied change
+  bool unrecorded_edits_ = false;             // edits written since the last checkpoint
+  TestRun last_tests_;                        // the last test run of the turns before (History::last_tests)
+  std::optional<TestRun> tool_tests_;         // a run_tests call's run, for the turn that made it
+  int stalls_ = 0;                            // History::stalls
   std::map<std::string, int> failed_blocks_;  // block fingerprint -> turn it failed in
   std::vector<std::string> edited_;           // paths this run's edits changed: repo map focus, final diff
 
-  // The regression delta: the first test run's failures, the last run against them.
+  // The regression delta: the first test run's failures, each later run against them.
   bool base_recorded_ = false, base_known_ = false;
   std::vector<std::string> base_failing_;
-  TestReport last_report_;
-  TestDelta delta_;
   std::vector<std::string> flaky_;          // failed, then passed on the unchanged tree (or the reverse)
   std::vector<std::string> command_files_;  // the files the test command runs (test_paths.hpp)
   std::optional<Repro> repro_;

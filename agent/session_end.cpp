@@ -33,11 +33,11 @@ std::string omitted_notice(const git::LimitedDiff& patch, const std::string& sta
 
 }  // namespace
 
-void Session::finish(RunStatus status, std::string reason, int exit_code) {
+void Session::finish(Verdict v) {
   if (!out_.start_commit.empty()) {
     // A final checkpoint records edits not yet checkpointed (an interrupted
     // turn); after a turn's own checkpoint it would only repeat it.
-    if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(status)) + ")");
+    if (unrecorded_edits_) checkpoint("diffsmith: end of run (" + std::string(status_name(v.status)) + ")");
     // The run's patch: start → end for exactly the files the run's edits
     // wrote. Anything else that changed in the work tree (build output,
     // __pycache__, files the tests wrote) is not part of the model's change.
@@ -64,39 +64,14 @@ void Session::finish(RunStatus status, std::string reason, int exit_code) {
     }
   }
   if (repro_) out_.repro_command = repro_->command;
-  // --reproduce: a change nothing proved is unverified, whatever else ended the run.
-  bool proved = repro_ && repro_->failed_on_base;
-  if (cfg_.reproduce && status == RunStatus::Unsolved && !proved && !out_.diff.empty()) {
-    status = RunStatus::Unverified;
-    reason += "; no reproduction failed on the base tree, so the change is unverified";
-  }
-  // An empty change is never a success, whatever the tests say.
-  if ((status == RunStatus::Solved || status == RunStatus::Done) && out_.diff.empty()) {
-    status = RunStatus::NoChange;
-    reason = "the run ended with no change to any file";
-  }
-  out_.status = status;
-  out_.reason = std::move(reason);
-  switch (status) {
-    case RunStatus::Solved:
-    case RunStatus::Done:
-      out_.exit_code = 0;
-      break;
-    case RunStatus::Unsolved:
-    case RunStatus::NoChange:
-    case RunStatus::Unverified:
-      out_.exit_code = 1;
-      break;
-    case RunStatus::Interrupted:
-      out_.exit_code = 130;
-      break;
-    case RunStatus::Error:
-      out_.exit_code = 3;
-      break;
-  }
-  if (exit_code >= 0) out_.exit_code = exit_code;
+  // --reproduce: a change nothing proved is unverified, whatever else ended
+  // the run; an empty change is never a success, whatever the tests say.
+  v = settle(std::move(v), cfg_.reproduce, repro_ && repro_->failed_on_base, !out_.diff.empty());
+  out_.status = v.status;
+  out_.reason = std::move(v.reason);
+  out_.exit_code = to_int(exit_code_for(v.status, v.error_code));
   ev::RunFinished event;
-  event.status = status_name(status);
+  event.status = status_name(v.status);
   event.reason = out_.reason;
   event.mode = mode_name(out_.mode);
   event.tested = out_.mode != RunMode::Untested;

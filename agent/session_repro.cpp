@@ -112,9 +112,9 @@ std::string Session::set_reproduction(const std::string& command, const std::vec
 }
 
 // The reproduction on a scratch copy of the base tree plus only its files.
-// Returns what the model is told; `ts` (when the check is a re-check after
+// Returns what the model is told; `t` (when the check is a re-check after
 // the files changed) gets it as feedback.
-std::string Session::check_on_base(TurnState* ts) {
+std::string Session::check_on_base(TurnResult* t) {
   Repro& r = *repro_;
   r.failed_on_base = r.passes_now = false;
   r.checked_at.clear();
@@ -184,8 +184,8 @@ std::string Session::check_on_base(TurnState* ts) {
            "test that passed at the start fails. Its output on the base:\n" +
            tail;
   }
-  if (ts)
-    ts->feedback.push_back(
+  if (t)
+    t->feedback.push_back(
         "Your reproduction's files changed since set_reproduction, so it was checked "
         "on the base tree again. " +
         text);
@@ -193,14 +193,14 @@ std::string Session::check_on_base(TurnState* ts) {
 }
 
 // After a change (or a new reproduction): the reproduction on the work tree.
-void Session::check_reproduction(TurnState& ts) {
+void Session::check_reproduction(TurnResult& t) {
   if (!repro_ || interrupted()) return;
   // Files edited after their base check: check them on the base again.
   worktree::WorkdirSource source(repo_);
   for (const auto& [path, content] : repro_->checked) {
     auto now = source.read(path);
     if (now.ok() && now->has_value() && **now == content) continue;
-    (void)check_on_base(&ts);
+    (void)check_on_base(&t);
     break;
   }
   if (!repro_->failed_on_base || repro_->checked_at == out_.end_commit) return;
@@ -208,8 +208,8 @@ void Session::check_reproduction(TurnState& ts) {
   repro_->passes_now = run.passed;
   repro_->checked_at = out_.end_commit;
   if (!run.passed && run.ran && !edited_.empty())
-    ts.feedback.push_back("Your reproduction still fails on the work tree (exit " +
-                          std::to_string(run.exit_code) + "):\n" + exec::trim_for_model(run.output, 600));
+    t.feedback.push_back("Your reproduction still fails on the work tree (exit " +
+                         std::to_string(run.exit_code) + "):\n" + exec::trim_for_model(run.output, 600));
 }
 
 Session::ReproRun Session::run_reproduction(const std::string& cwd, const std::string& tree,

@@ -30,11 +30,12 @@ exec::RunRequest Session::test_request(const std::string& command, const std::st
   return req;
 }
 
-Session::TestRun Session::run_tests() {
+TestRun Session::run_tests() {
   TestRun t;
   // kill_running_children() only stops commands already running: one started
   // after Ctrl-C would run to its end (up to --test-timeout).
   if (interrupted()) {
+    t.skipped = true;
     t.for_model = "The test command was not run: the run was interrupted.";
     return t;
   }
@@ -72,13 +73,11 @@ Session::TestRun Session::run_tests() {
   record_test_results(t, event);
   event.output = t.output;
   events_.event(event);
-  last_tests_passed_ = t.passed;
-  last_test_text_ = t.for_model;
   return t;
 }
 
 // The first run is the base; every later one is read against it.
-void Session::record_test_results(const TestRun& t, ev::Tests& event) {
+void Session::record_test_results(TestRun& t, ev::Tests& event) {
   bool usable = t.ran && !t.timed_out;
   TestReport report = usable ? parse_test_results(t.output) : TestReport{};
   if (!base_recorded_) {
@@ -86,10 +85,9 @@ void Session::record_test_results(const TestRun& t, ev::Tests& event) {
     base_known_ = usable && readable(report, t.exit_code);
     if (base_known_ && t.exit_code != 0) base_failing_ = report.failing();
   } else {
-    delta_ = usable ? test_delta(base_failing_, base_known_, report, t.exit_code, flaky_) : TestDelta{};
-    if (delta_.known) event.regressions = delta_.regressions;
+    if (usable) t.delta = test_delta(base_failing_, base_known_, report, t.exit_code, flaky_);
+    if (t.delta.known) event.regressions = t.delta.regressions;
   }
-  last_report_ = std::move(report);
 }
 
 }  // namespace ds::agent

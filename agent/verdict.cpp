@@ -33,18 +33,18 @@ std::string test_only_notice(const RunFacts& run) {
          "); the model is told to fix the code (--allow-test-edits when the task is about the tests)";
 }
 
-Verdict go_on() { return Verdict{}; }
+Judgement go_on() { return Judgement{}; }
 
-Verdict solved(std::string reason) {
-  Verdict v;
-  v.kind = Verdict::Kind::Solved;
+Judgement solved(std::string reason) {
+  Judgement v;
+  v.kind = Judgement::Kind::Solved;
   v.reason = std::move(reason);
   return v;
 }
 
-Verdict stall(std::string unmet, std::string why, bool show_tests) {
-  Verdict v;
-  v.kind = Verdict::Kind::Stall;
+Judgement stall(std::string unmet, std::string why, bool show_tests) {
+  Judgement v;
+  v.kind = Judgement::Kind::Stall;
   v.unmet = std::move(unmet);
   v.why = std::move(why);
   v.show_tests = show_tests;
@@ -52,9 +52,9 @@ Verdict stall(std::string unmet, std::string why, bool show_tests) {
 }
 
 // A stall when the model stopped, else going on with `feedback`.
-Verdict not_yet(const TurnFacts& turn, Verdict stopped, std::string feedback = {}) {
+Judgement not_yet(const TurnFacts& turn, Judgement stopped, std::string feedback = {}) {
   if (turn.model_stopped && !turn.over_budget) return stopped;
-  Verdict v = go_on();
+  Judgement v = go_on();
   v.notice = stopped.notice;
   if (!feedback.empty()) v.feedback.push_back(std::move(feedback));
   return v;
@@ -67,7 +67,7 @@ std::string still_failing_note(const TestDelta& d) {
 
 // Reproduce mode: solved only by a reproduction that failed on the base tree
 // and passes now, with no regression, and a change beyond tests.
-Verdict decide_reproduce(const TurnFacts& turn, const RunFacts& run) {
+Judgement judge_reproduce(const TurnFacts& turn, const RunFacts& run) {
   bool untested = run.mode == RunMode::Untested;
   bool regress_ok = untested || run.tests_passed || (run.delta.known && run.delta.regressions.empty());
   bool test_only = run.change_only_tests && !run.allow_test_edits;
@@ -94,7 +94,7 @@ Verdict decide_reproduce(const TurnFacts& turn, const RunFacts& run) {
         turn, stall("nothing but the reproduction was changed",
                     "Your change so far is only the reproduction. Fix the code so that it passes", false));
   if (test_only) {
-    Verdict v = stall(kTestOnlyUnmet, test_only_why(run), false);
+    Judgement v = stall(kTestOnlyUnmet, test_only_why(run), false);
     v.notice = test_only_notice(run);
     return not_yet(turn, v);
   }
@@ -123,16 +123,16 @@ TestDelta test_delta(const std::vector<std::string>& base_failing, bool base_kno
   return d;
 }
 
-Verdict decide(const TurnFacts& turn, const RunFacts& run) {
+Judgement judge(const TurnFacts& turn, const RunFacts& run) {
   // finish with nothing changed (and no reproduction written) is the model
   // giving up: the run ends no_change, with its summary as the explanation.
   if (turn.finish_called && run.change.empty() && !run.repro_set) {
-    Verdict v;
-    v.kind = Verdict::Kind::GiveUp;
+    Judgement v;
+    v.kind = Judgement::Kind::GiveUp;
     v.reason = "the model finished without changing any file";
     return v;
   }
-  if (run.reproduce) return decide_reproduce(turn, run);
+  if (run.reproduce) return judge_reproduce(turn, run);
   bool test_only = run.change_only_tests && !run.allow_test_edits;
   switch (run.mode) {
     case RunMode::Fix: {
@@ -141,7 +141,7 @@ Verdict decide(const TurnFacts& turn, const RunFacts& run) {
       // to test files alone never counts.
       if (run.tests_passed && (run.has_edits || turn.model_stopped)) {
         if (!test_only) return solved("tests pass");
-        Verdict v = stall(kTestOnlyUnmet, test_only_why(run), false);
+        Judgement v = stall(kTestOnlyUnmet, test_only_why(run), false);
         v.notice = test_only_notice(run);
         return not_yet(turn, v, test_only_why(run) + ".");
       }
@@ -155,7 +155,7 @@ Verdict decide(const TurnFacts& turn, const RunFacts& run) {
           return solved("the model finished; " + std::to_string(d.fixed.size()) +
                         " test(s) that failed at the start pass now, and " + still_failing_note(d) +
                         ", as they did before the change");
-        Verdict v = stall(kTestOnlyUnmet, test_only_why(run), false);
+        Judgement v = stall(kTestOnlyUnmet, test_only_why(run), false);
         v.notice = test_only_notice(run);
         return not_yet(turn, v);
       }
@@ -184,8 +184,8 @@ Verdict decide(const TurnFacts& turn, const RunFacts& run) {
                            true));
     case RunMode::Untested:
       if (turn.model_stopped) {
-        Verdict v;
-        v.kind = Verdict::Kind::Done;
+        Judgement v;
+        v.kind = Judgement::Kind::Done;
         v.reason = "the model finished (no tests were run)";
         return v;
       }

@@ -1,7 +1,8 @@
-// The verdict (DESIGN.md, "The verdict"): a pure function of what the turn
-// did and what the run knows, so every rule is a row of a table test
-// (tests/unit/agent_verdict_test.cpp) without a repository or a model. The
-// session gathers the facts, calls decide() and acts on the answer.
+// The verdict's rules (DESIGN.md, "The verdict"): a pure function of what
+// the turn did and what the run knows, so every rule is a row of a table test
+// (tests/unit/agent_verdict_test.cpp) without a repository or a model.
+// agent/decide.cpp calls judge(), counts the stalls and makes the run's
+// Verdict (status and reason) or the model's next feedback of it.
 #pragma once
 
 #include <string>
@@ -48,7 +49,7 @@ struct RunFacts {
   bool repro_passes_now = false;
 };
 
-struct Verdict {
+struct Judgement {
   // GiveUp: the model called finish with nothing changed; the run ends no_change.
   enum class Kind { GoOn, Solved, Done, Stall, GiveUp };
   Kind kind = Kind::GoOn;
@@ -60,6 +61,6 @@ struct Verdict {
   std::string notice;                 // for the user (a change to tests alone, …)
 };
 
-Verdict decide(const TurnFacts& turn, const RunFacts& run);
+Judgement judge(const TurnFacts& turn, const RunFacts& run);
 
 }  // namespace ds::agent

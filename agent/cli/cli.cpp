@@ -30,6 +30,7 @@
 #include "agent/config/settings_doc.hpp"
 #include "agent/exit_code.hpp"
 #include "llm/config.hpp"
+#include "text/edit_distance.hpp"
 
 namespace ds::agent {
 namespace {
@@ -343,22 +344,6 @@ void print_help(std::FILE* f) {
                width, "--version", width, "--help");
 }
 
-// Levenshtein distance of two short words.
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // `diffsmith rn`: the word in the command's place is no command. Says so, with
 // the nearest command when one is close (a typo, a prefix); 0 when `word` is a
 // command or an option.
@@ -371,7 +356,7 @@ int unknown_command(std::string_view word) {
   size_t best_d = SIZE_MAX;
   for (const auto& c : kCommands) {
     std::string_view name = c.name;
-    size_t d = name.starts_with(word) ? 1 : edit_distance(word, name);
+    size_t d = name.starts_with(word) ? 1 : text::edit_distance(word, name);
     if (d < best_d) best_d = d, best = c.name;
   }
   std::string message = "unknown command \"" + std::string(word) + "\"";

@@ -1,5 +1,5 @@
-// [mcp.servers.NAME] keys: command, args, env.VAR, url, allow, deny,
-// start_timeout, call_timeout. [hooks] keys: before_tool, after_edit,
+// [mcp.servers.NAME] keys: command, args, env.VAR, url, bearer_env, allow,
+// deny, start_timeout, call_timeout. [hooks] keys: before_tool, after_edit,
 // before_commit, run_end, timeout.
 #include "agent/cli/mcp_settings.hpp"
 
@@ -39,6 +39,8 @@ bool valid_server_name(const std::string& n) {
                      [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
+bool is_http_url(const std::string& v) { return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0; }
+
 }  // namespace
 
 Result<std::vector<mcp::ServerSpec>> mcp_server_specs(const Settings& s) {
@@ -66,7 +68,12 @@ Result<std::vector<mcp::ServerSpec>> mcp_server_specs(const Settings& s) {
     } else if (key.rfind("env.", 0) == 0) {
       spec.env.emplace_back(key.substr(4), v.value);
     } else if (key == "url") {
+      if (!is_http_url(v.value))
+        return make_error(full + " must be an http:// or https:// url, got '" + v.value + "' (" + v.where() +
+                          ")");
       spec.url = v.value;
+    } else if (key == "bearer_env") {
+      spec.bearer_env = v.value;
     } else if (key == "allow") {
       spec.allow = lines_of(v.value);
     } else if (key == "deny") {
@@ -78,20 +85,26 @@ Result<std::vector<mcp::ServerSpec>> mcp_server_specs(const Settings& s) {
     } else {
       return make_error(
           "unknown setting '" + full + "' (" + v.where() +
-          "); a server takes command, args, env, url, allow, deny, start_timeout, call_timeout");
+          "); a server takes command, args, env, url, bearer_env, allow, deny, start_timeout, call_timeout");
     }
   }
   for (const std::string& flag : s.list("mcp")) {
     size_t eq = flag.find('=');
     std::string name = eq == std::string::npos ? "" : flag.substr(0, eq);
     if (!valid_server_name(name) || eq + 1 >= flag.size())
-      return make_error("--mcp takes NAME=COMMAND (NAME: letters, digits, '-' or '_'), got '" + flag + "'");
+      return make_error("--mcp takes NAME=COMMAND or NAME=URL (NAME: letters, digits, '-' or '_'), got '" +
+                        flag + "'");
     mcp::ServerSpec spec;
     spec.name = name;
-    spec.command = flag.substr(eq + 1);
-    spec.shell = true;
+    if (is_http_url(flag.substr(eq + 1))) {
+      spec.url = flag.substr(eq + 1);
+    } else {
+      spec.command = flag.substr(eq + 1);
+      spec.shell = true;
+    }
     if (auto it = specs.find(name); it != specs.end()) {  // keeps the config's allow/deny/timeouts
       spec.allow = it->second.allow, spec.deny = it->second.deny, spec.env = it->second.env;
+      spec.bearer_env = it->second.bearer_env;
       spec.start_timeout_ms = it->second.start_timeout_ms, spec.call_timeout_ms = it->second.call_timeout_ms;
     }
     specs[name] = std::move(spec);
@@ -100,6 +113,8 @@ Result<std::vector<mcp::ServerSpec>> mcp_server_specs(const Settings& s) {
   for (auto& [name, spec] : specs) {
     if (spec.command.empty() && spec.url.empty())
       return make_error("MCP server '" + name + "' has neither a command nor a url");
+    if (!spec.command.empty() && !spec.url.empty())
+      return make_error("MCP server '" + name + "' has both a command and a url; give one");
     out.push_back(std::move(spec));
   }
   return out;
@@ -156,7 +171,7 @@ void print_mcp_and_hooks(const Settings& s, const std::string& cwd, std::ostream
   if (!specs.ok()) {
     out << "  error: " << specs.error().message << "\n";
   } else if (specs->empty()) {
-    out << "  none ([mcp.servers.NAME] in the user's config, or --mcp NAME=COMMAND)\n";
+    out << "  none ([mcp.servers.NAME] in the user's config, or --mcp NAME=COMMAND|URL)\n";
   }
   for (const auto& spec : specs.ok() ? *specs : std::vector<mcp::ServerSpec>{}) {
     mcp::Server server(spec);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "llm/config.hpp"
+#include "text/edit_distance.hpp"
 
 namespace ds::agent {
 namespace {
@@ -16,22 +17,6 @@ constexpr OptionSpec opt(const char* name, const char* help, const char* default
 
 constexpr const char* kNotPerTask = "each task brings its own";
 constexpr const char* kPredictions = "batch writes predictions to --out and changes no branch";
-
-// Edit distance, for "did you mean".
-size_t distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string dashed(std::string_view name) {
   std::string key(name);
@@ -136,8 +121,9 @@ const std::vector<OptionSpec>& run_options() {
           .short_opt("-v")
           .is_flag(),
       opt("mcp",
-          "Start this MCP server for the run: NAME=COMMAND (run with /bin/sh -c); its tools are offered as "
-          "NAME__tool (repeatable; servers in the user's config: [mcp.servers.NAME])")
+          "Start this MCP server for the run: NAME=COMMAND (run with /bin/sh -c) or NAME=URL (streamable "
+          "HTTP); its tools are offered as NAME__tool (repeatable; servers in the user's config: "
+          "[mcp.servers.NAME])")
           .is_list()
           .batch_ignores("batch tasks run without MCP servers"),
       opt("pass-env", "Let the test command see this key-like env variable (repeatable)").is_list(),
@@ -274,7 +260,7 @@ std::string nearest_setting(std::string_view name, bool strict) {
   size_t best_d = strict ? 3 : std::max<size_t>(2, key.size() / 3) + 1;
   for (const auto& o : all_settings()) {
     std::string_view n = o.name;
-    size_t d = distance(key, n);
+    size_t d = text::edit_distance(key, n);
     // A part of a longer name is close too (turns → max-turns).
     if (!strict && key.size() >= 4 && n.size() > key.size() && n.find(key) != std::string_view::npos)
       d = std::min<size_t>(d, 2);

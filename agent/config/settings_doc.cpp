@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kMcpAndHooks = R"md(
 ## MCP servers (`[mcp.servers.NAME]`, user's config only)
 
-diffsmith starts each configured MCP server when a run starts, speaks JSON-RPC 2.0 to it over its stdin and stdout (one JSON object per line: `initialize`, `notifications/initialized`, `tools/list`, `tools/call`), and offers its tools to the model as `NAME__tool`, after the built-in tools, sorted by name; the list is the same in every request, so the prompt cache still hits. A server's own requests are answered (`ping`) or refused (anything else), its notifications ignored.
+diffsmith starts each configured MCP server when a run starts, speaks JSON-RPC 2.0 to it (`initialize`, `notifications/initialized`, `tools/list`, `tools/call`) over its stdin and stdout (one JSON object per line) or, for a `url` server, over streamable HTTP, and offers its tools to the model as `NAME__tool`, after the built-in tools, sorted by name; the list is the same in every request, so the prompt cache still hits. A server's own requests are answered (`ping`) or refused (anything else), its notifications ignored.
 
 ```toml
 [mcp.servers.docs]
@@ -27,12 +27,17 @@ call_timeout = 60                        # seconds for one tools/call (default 6
 
 [mcp.servers.docs.env]                   # added to the environment diffsmith inherits
 DOCS_INDEX = "/srv/docs"
+
+[mcp.servers.tickets]                    # streamable HTTP instead of a command
+url = "http://127.0.0.1:8931/mcp"
+bearer_env = "TICKETS_TOKEN"             # sends "Authorization: Bearer $TICKETS_TOKEN"
 ```
 
-- `--mcp NAME=COMMAND` (repeatable) starts a server for one run; COMMAND runs with `/bin/sh -c`. A `[mcp.servers.NAME]` of the same name lends it its `allow`, `deny`, `env` and time limits.
+- `--mcp NAME=COMMAND` or `--mcp NAME=URL` (repeatable) starts a server for one run; COMMAND runs with `/bin/sh -c`, an `http://` or `https://` URL is reached over streamable HTTP. A `[mcp.servers.NAME]` of the same name lends it its `allow`, `deny`, `env`, `bearer_env` and time limits.
 - Results go to the model as text; images, audio and resources are named (`[image (image/png) not shown]`), not sent. A tool's error result and a server's JSON-RPC error reach the model as the tool's error.
 - A server that exits, does not answer within its time limit, or writes a line that is not JSON-RPC is killed; its tools are withdrawn for the rest of the run, with a notice. One that fails to start is left out with a notice, and the run goes on.
-- `url` (streamable HTTP) is read but not supported yet: such a server is left out with a notice.
+- A `url` server (MCP streamable HTTP, protocol 2025-06-18; a server may also answer 2025-03-26) gets every message as a POST with `Accept: application/json, text/event-stream`; its answer is one JSON response or an event stream, read until the response to the request (its notifications skipped, its `ping` answered with a POST of its own). The `Mcp-Session-Id` initialize returns and the negotiated `MCP-Protocol-Version` go on every later request; the session is ended with a DELETE when the run ends. An HTTP error status, a refused connection, a body that is not JSON-RPC or no answer within the time limit withdraws it like a crashed stdio server. A `bearer_env` naming an unset variable leaves the server out. Loopback urls bypass any proxy.
+- A server has either `command` or `url`, not both.
 - `diffsmith doctor` starts every server and lists its tools (those hidden by `allow`/`deny` marked), then stops it.
 - `--json` shows MCP calls as `tool_call` events like any other tool.
 

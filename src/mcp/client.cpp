@@ -1,28 +1,15 @@
-// The stdio transport and the JSON-RPC exchanges of one MCP server.
+// The JSON-RPC exchanges of one MCP server, over either transport.
 #include "mcp/client.hpp"
 
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
-
-extern char** environ;
 
 namespace ds::mcp {
 
 namespace {
 
-constexpr size_t kMaxLine = 16u << 20;  // one JSON-RPC message
-constexpr size_t kMaxText = 100000;     // a result's text sent to the model
+constexpr size_t kMaxText = 100000;  // a result's text sent to the model
 constexpr const char* kProtocol = "2025-06-18";
 
 using Clock = std::chrono::steady_clock;
@@ -30,12 +17,6 @@ using Clock = std::chrono::steady_clock;
 int ms_left(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
-}
-
-std::string seconds_text(int ms) {
-  std::string s = std::to_string(ms / 1000);
-  if (ms % 1000) s += "." + std::to_string(ms % 1000 / 100);
-  return s + " s";
 }
 
 }  // namespace
@@ -81,15 +62,7 @@ CallResult result_text(const json::Value& result) {
 Server::~Server() { stop(); }
 
 void Server::stop() {
-  if (fd_ >= 0) ::close(fd_), fd_ = -1;
-  if (pid_ > 0) {
-    ::kill(-pid_, SIGKILL);
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-  }
+  if (transport_) transport_->close(), transport_.reset();
 }
 
 Error Server::withdraw(std::string why) {
@@ -101,54 +74,13 @@ Error Server::withdraw(std::string why) {
 }
 
 Status Server::start(const std::string& cwd) {
-  if (!spec_.url.empty()) {
-    failure_ = "uses a url (streamable HTTP), which diffsmith does not support yet";
+  transport_ = spec_.url.empty() ? make_stdio_transport(spec_) : make_http_transport(spec_);
+  Status opened = transport_->open(cwd);
+  if (!opened.ok()) {
+    failure_ = opened.error().message;
+    stop();
     return make_error("MCP server '" + spec_.name + "' " + failure_);
   }
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-    return make_error("MCP server '" + spec_.name + "': socketpair: " + std::strerror(errno));
-  std::vector<std::string> argv_s;
-  if (spec_.shell) {
-    argv_s = {"/bin/sh", "-c", spec_.command};
-  } else {
-    argv_s.push_back(spec_.command);
-    argv_s.insert(argv_s.end(), spec_.args.begin(), spec_.args.end());
-  }
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e, k = kv.substr(0, kv.find('='));
-    bool replaced = false;
-    for (const auto& [n, v] : spec_.env) replaced = replaced || n == k;
-    if (!replaced) env_s.push_back(kv);
-  }
-  for (const auto& [n, v] : spec_.env) env_s.push_back(n + "=" + v);
-  std::vector<char*> argv, envp;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(sv[0]), ::close(sv[1]);
-    return make_error("MCP server '" + spec_.name + "': fork: " + std::strerror(errno));
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(sv[1], 0);
-    ::dup2(sv[1], 1);
-    if (null >= 0) ::dup2(null, 2);
-    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(sig, SIG_DFL);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    ::execvpe(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(sv[1]);
-  fd_ = sv[0];
-  pid_ = pid;
-
   auto deadline = Clock::now() + std::chrono::milliseconds(spec_.start_timeout_ms);
   json::Value params = json::Value::object();
   params.set("protocolVersion", kProtocol)
@@ -162,8 +94,11 @@ Status Server::start(const std::string& cwd) {
   const json::Value& info = (*init)["serverInfo"];
   server_info_ =
       info["name"].as_string() + (info["version"].is_string() ? " " + info["version"].as_string() : "");
-  if (!send(json::Value::object().set("jsonrpc", "2.0").set("method", "notifications/initialized")))
-    return withdraw("closed its input after initialize");
+  transport_->initialized((*init)["protocolVersion"].as_string_or(kProtocol));
+  Status sent = transport_->notify(
+      json::Value::object().set("jsonrpc", "2.0").set("method", "notifications/initialized"),
+      ms_left(deadline));
+  if (!sent.ok()) return withdraw(sent.error().message + " after initialize");
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
     json::Value p = json::Value::object();
@@ -187,85 +122,22 @@ Status Server::start(const std::string& cwd) {
   return Ok{};
 }
 
-bool Server::send(const json::Value& message) {
-  std::string line = json::dump(message) + "\n";
-  size_t off = 0;
-  while (off < line.size()) {
-    ssize_t n = ::send(fd_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// Sends one request and waits for its answer, answering the server's own
-// requests (ping; anything else "method not found") and skipping
-// notifications meanwhile. Only a JSON-RPC error leaves the server alive.
+// One request through the transport. Only a JSON-RPC error leaves the server
+// alive; any transport failure withdraws it.
 Result<json::Value> Server::request(const std::string& method, json::Value params, int timeout_ms,
                                     int limit_ms) {
   if (!alive()) return make_error("MCP server '" + spec_.name + "' is not running: " + failure_);
   int64_t id = next_id_++;
   json::Value msg = json::Value::object();
   msg.set("jsonrpc", "2.0").set("id", id).set("method", method).set("params", std::move(params));
-  if (!send(msg)) return withdraw("exited (its input is closed)");
-  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    size_t nl;
-    while ((nl = buf_.find('\n')) == std::string::npos) {
-      if (buf_.size() > kMaxLine) return withdraw("sent a line longer than 16 MB");
-      int left = ms_left(deadline);
-      if (left == 0) return withdraw("did not answer " + method + " within " + seconds_text(limit_ms));
-      pollfd p{fd_, POLLIN, 0};
-      int r = ::poll(&p, 1, left);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) continue;
-      char chunk[65536];
-      ssize_t n = ::read(fd_, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        int status = 0;
-        pid_t w = 0;  // the exit status, if it comes within half a second of EOF
-        for (int i = 0; i < 50 && (w = ::waitpid(pid_, &status, WNOHANG)) == 0; ++i) ::usleep(10000);
-        std::string how =
-            w == pid_ && WIFEXITED(status)     ? " (exit " + std::to_string(WEXITSTATUS(status)) + ")"
-            : w == pid_ && WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")"
-                                               : "";
-        if (w == pid_) pid_ = -1;
-        return withdraw("exited during " + method + how);
-      }
-      buf_.append(chunk, static_cast<size_t>(n));
-    }
-    std::string line = buf_.substr(0, nl);
-    buf_.erase(0, nl + 1);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto v = json::parse(line);
-    if (!v.ok() || !v->is_object() || (*v)["jsonrpc"].as_string() != "2.0") {
-      std::string shown = line.size() > 80 ? line.substr(0, 80) + "…" : line;
-      return withdraw("sent something that is not JSON-RPC 2.0: " + shown);
-    }
-    const json::Value& m = *v;
-    if (m.has("method")) {
-      if (m.has("id")) {  // a request of the server's: we offer no capabilities
-        json::Value reply = json::Value::object();
-        reply.set("jsonrpc", "2.0").set("id", m["id"]);
-        if (m["method"].as_string() == "ping")
-          reply.set("result", json::Value::object());
-        else
-          reply.set("error", json::Value::object().set("code", -32601).set("message", "method not found"));
-        if (!send(reply)) return withdraw("exited (its input is closed)");
-      }
-      continue;  // notifications (progress, logging, list_changed) are ignored
-    }
-    if (!m["id"].is_int() || m["id"].as_int() != id) continue;  // a stale answer
-    if (m.has("error")) {
-      const json::Value& e = m["error"];
-      return make_error("MCP server '" + spec_.name + "' answered " + method + " with error " +
-                        std::to_string(e["code"].as_int()) + ": " + e["message"].as_string());
-    }
-    return m["result"];
+  auto m = transport_->exchange(msg, id, method, timeout_ms, limit_ms);
+  if (!m.ok()) return withdraw(m.error().message);
+  if (m->has("error")) {
+    const json::Value& e = (*m)["error"];
+    return make_error("MCP server '" + spec_.name + "' answered " + method + " with error " +
+                      std::to_string(e["code"].as_int()) + ": " + e["message"].as_string());
   }
+  return (*m)["result"];
 }
 
 Result<CallResult> Server::call(const std::string& tool, const json::Value& arguments) {
@@ -275,5 +147,23 @@ Result<CallResult> Server::call(const std::string& tool, const json::Value& argu
   if (!r.ok()) return r.error();
   return result_text(*r);
 }
+
+json::Value answer_server_request(const json::Value& m) {
+  json::Value reply = json::Value::object();
+  reply.set("jsonrpc", "2.0").set("id", m["id"]);
+  if (m["method"].as_string() == "ping")
+    reply.set("result", json::Value::object());
+  else
+    reply.set("error", json::Value::object().set("code", -32601).set("message", "method not found"));
+  return reply;
+}
+
+std::string seconds_text(int ms) {
+  std::string s = std::to_string(ms / 1000);
+  if (ms % 1000) s += "." + std::to_string(ms % 1000 / 100);
+  return s + " s";
+}
+
+std::string shown(const std::string& text) { return text.size() > 80 ? text.substr(0, 80) + "…" : text; }
 
 }  // namespace ds::mcp

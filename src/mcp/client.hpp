@@ -1,35 +1,23 @@
-// An MCP (Model Context Protocol) client over stdio: one child process per
-// server, JSON-RPC 2.0 as one JSON object per line on its stdin and stdout.
-// start() runs initialize, notifications/initialized and tools/list within a
-// time limit; call() runs tools/call within its own. A server that exits,
-// hangs past a limit or writes something that is not JSON-RPC is killed and
-// marked dead (alive() false, failure() says why): its tools are withdrawn,
-// and no call ever waits longer than its limit.
+// An MCP (Model Context Protocol) client: a child process over stdio (JSON-RPC
+// 2.0, one JSON object per line) or a url over streamable HTTP (one POST per
+// message). start() runs initialize, notifications/initialized and tools/list
+// within a time limit; call() runs tools/call within its own. A server that
+// exits, hangs past a limit, fails at the HTTP level or sends something that
+// is not JSON-RPC is stopped and marked dead (alive() false, failure() says
+// why): its tools are withdrawn, and no call ever waits longer than its limit.
 #pragma once
 
-#include <sys/types.h>
-
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/result.hpp"
 #include "json/value.hpp"
+#include "mcp/transport.hpp"
 
 namespace ds::mcp {
-
-struct ServerSpec {
-  std::string name;                                      // the NAME of [mcp.servers.NAME] or --mcp
-  std::string command;                                   // run with execvp (or /bin/sh -c when shell)
-  std::vector<std::string> args;                         // after the command
-  std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
-  bool shell = false;                                    // command is a /bin/sh -c string (--mcp)
-  std::string url;                                       // streamable HTTP: not supported yet
-  std::vector<std::string> allow, deny;                  // tool-name patterns (fnmatch); empty allow: all
-  int start_timeout_ms = 10000;                          // spawn to tools/list answered
-  int call_timeout_ms = 60000;                           // one tools/call
-};
 
 struct ToolInfo {
   std::string name;  // the server's name for it
@@ -55,7 +43,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Starts the child and lists its tools (all of them: filter with
+  // Starts the child (or opens the HTTP session) and lists its tools (all of them: filter with
   // tool_allowed). On failure the server is dead and the error says why.
   Status start(const std::string& cwd);
   // One tools/call. An error result from the tool is a CallResult with
@@ -63,7 +51,7 @@ class Server {
   // time-out or junk is an Error and the server is dead afterwards.
   Result<CallResult> call(const std::string& tool, const json::Value& arguments);
 
-  bool alive() const { return pid_ > 0 && failure_.empty(); }
+  bool alive() const { return transport_ && failure_.empty(); }
   const std::string& failure() const { return failure_; }
   const ServerSpec& spec() const { return spec_; }
   const std::vector<ToolInfo>& tools() const { return tools_; }
@@ -76,14 +64,11 @@ class Server {
   // `limit_ms`: the limit the time-out message names (start-up: the whole
   // start_timeout, of which `timeout_ms` is what is left).
   Result<json::Value> request(const std::string& method, json::Value params, int timeout_ms, int limit_ms);
-  bool send(const json::Value& message);
   Error withdraw(std::string why);
   void stop();
 
   ServerSpec spec_;
-  pid_t pid_ = -1;
-  int fd_ = -1;  // our end of the socket pair that is the child's stdin and stdout
-  std::string buf_;
+  std::unique_ptr<Transport> transport_;  // null until started and after stop()
   int64_t next_id_ = 1;
   std::string failure_;
   std::string server_info_;

@@ -6,7 +6,7 @@
 // terminal shows the real change from the run's checkpoints, marked.
 #include <catch2/catch.hpp>
 
-#include "support/terminal_run.hpp"
+#include "support/pty_run.hpp"
 
 using namespace ds::test::e2e;
 using ds::json::Value;
@@ -34,10 +34,10 @@ TEST_CASE("redaction e2e: the own terminal shows the real change and test ids, m
   TempRepo repo({{"config.py", "DEBUG = False\n"}});
   auto mock = start_mock(
       script({edit_turn(sr_block("config.py", "DEBUG = False\n", std::string("DEBUG = False\n") + kLine))}));
-  TerminalRun r = run_on_pty(
+  PtyRun r = run_on_terminal(
       repo.root(), {"run", "add the URL", "-t", test_cmd(), "--base-url", mock->base_url(), "--no-commands"},
       /*stdout_on_terminal=*/false);
-  std::string screen = screen_text(r.screen);
+  std::string screen = plain(r.screen);
   INFO("terminal:\n" << screen);
   REQUIRE(r.exit_code == 0);
   // The diff line, as written, with its mark; the failing test's id whole.
@@ -62,8 +62,8 @@ TEST_CASE("redaction e2e: the own terminal shows the real change and test ids, m
   REQUIRE(piped.exit_code == 0);
   CHECK_FALSE(contains(piped.out, "s3cretpassw0rd"));
   CHECK(contains(piped.out, "[redacted]"));
-  TerminalRun shown = run_on_pty(repo.root(), {"show"}, /*stdout_on_terminal=*/true);
-  std::string show_screen = screen_text(shown.screen);
+  PtyRun shown = run_on_terminal(repo.root(), {"show"}, /*stdout_on_terminal=*/true);
+  std::string show_screen = plain(shown.screen);
   INFO("show on a terminal:\n" << show_screen);
   REQUIRE(shown.exit_code == 0);
   CHECK(contains(show_screen,

@@ -4,18 +4,13 @@
 // and the run ends with its summary. With --json, each turn's text is one
 // assistant_text event and tests events carry a bounded output excerpt. The
 // real binary against the python mock on 127.0.0.1, in a real git repository.
-#include <poll.h>
-#include <pty.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cerrno>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "support/pty_run.hpp"
 #include "support/run_fixture.hpp"
 
 using namespace ds::test::e2e;
@@ -30,81 +25,6 @@ size_t count(const std::string& haystack, const std::string& needle) {
   for (size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1))
     ++n;
   return n;
-}
-
-// The terminal's text without colour codes and carriage returns.
-std::string plain(const std::string& screen) {
-  std::string out;
-  for (size_t i = 0; i < screen.size(); ++i) {
-    if (screen[i] == '\x1b' && i + 1 < screen.size() && screen[i + 1] == '[') {
-      i += 2;
-      while (i < screen.size() && !(screen[i] >= '@' && screen[i] <= '~')) ++i;
-      continue;
-    }
-    if (screen[i] != '\r') out += screen[i];
-  }
-  return out;
-}
-
-struct PtyRun {
-  int exit_code = -1;
-  std::string screen;  // everything written to the terminal (stderr)
-  std::string out;     // stdout, redirected to a file as `diffsmith run … > fix.patch` does
-};
-
-// `diffsmith ARGS` in `cwd` with its terminal a pseudo-terminal (colours on:
-// NO_COLOR unset); stdout to a file unless `stdout_on_terminal`.
-PtyRun run_on_terminal(const std::string& cwd, const std::vector<std::string>& args,
-                       bool stdout_on_terminal = false, int timeout_s = 60) {
-  std::vector<std::string> argv = diffsmith_argv(args);
-  TempDir scratch;
-  std::vector<std::string> env;
-  for (auto& kv : clean_environment(scratch.path, {{"TERM", "xterm"}}))
-    if (kv.rfind("NO_COLOR=", 0) != 0) env.push_back(kv);
-  std::vector<char*> args_c, env_c;
-  for (auto& a : argv) args_c.push_back(a.data());
-  args_c.push_back(nullptr);
-  for (auto& e : env) env_c.push_back(e.data());
-  env_c.push_back(nullptr);
-  std::string out_path = scratch.path + "/stdout";
-
-  struct winsize ws = {50, 250, 0, 0};  // wide: no line wraps
-  int master = -1;
-  pid_t pid = ::forkpty(&master, nullptr, nullptr, &ws);
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (!stdout_on_terminal) {
-      int out = ::open(out_path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-      if (out < 0 || ::dup2(out, 1) < 0) ::_exit(126);
-    }
-    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-    ::execve(args_c[0], args_c.data(), env_c.data());
-    ::_exit(127);
-  }
-  PtyRun r;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  char buf[4096];
-  while (std::chrono::steady_clock::now() < deadline) {
-    struct pollfd p = {master, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    ssize_t n = ::read(master, buf, sizeof buf);
-    if (n > 0) {
-      r.screen.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;  // EIO: every end of the terminal is closed
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, WNOHANG) != pid) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  }
-  ::close(master);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(out_path);
-  return r;
 }
 
 }  // namespace

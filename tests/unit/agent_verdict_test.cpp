@@ -1,4 +1,4 @@
-// agent::decide, the verdict as a pure function (DESIGN.md, "The verdict"):
+// agent::judge, the verdict as a pure function (DESIGN.md, "The verdict"):
 // one row per rule, no repository, no model. And its inputs: the test-path
 // table, the files a test command runs, per-test results of the common
 // runners, and the regression delta against the base.
@@ -9,7 +9,7 @@
 #include "agent/verdict.hpp"
 
 using namespace ds::agent;
-using Kind = Verdict::Kind;
+using Kind = Judgement::Kind;
 
 namespace {
 
@@ -36,14 +36,14 @@ TestReport report(std::map<std::string, TestOutcome> tests, std::string runner =
 }  // namespace
 
 TEST_CASE("verdict table: fix mode, passing tests after a code change solve at once") {
-  Verdict v = decide(working(), fix_run({"calc.py"}, true));
+  Judgement v = judge(working(), fix_run({"calc.py"}, true));
   CHECK(v.kind == Kind::Solved);
   CHECK(v.reason == "tests pass");
 }
 
 TEST_CASE("verdict table: fix mode, passing tests after a change to test files alone do not solve") {
   SECTION("the model goes on, told to fix the code, and the user is told") {
-    Verdict v = decide(working(), fix_run({"test_calc.py"}, true));
+    Judgement v = judge(working(), fix_run({"test_calc.py"}, true));
     CHECK(v.kind == Kind::GoOn);
     REQUIRE(v.feedback.size() == 1);
     CHECK_THAT(v.feedback[0], Catch::Contains("only test files (test_calc.py)"));
@@ -51,30 +51,30 @@ TEST_CASE("verdict table: fix mode, passing tests after a change to test files a
     CHECK_THAT(v.notice, Catch::Contains("--allow-test-edits"));
   }
   SECTION("finish on it is a stall") {
-    Verdict v = decide(stopped(), fix_run({"tests/test_calc.py", "tests/conftest.py"}, true));
+    Judgement v = judge(stopped(), fix_run({"tests/test_calc.py", "tests/conftest.py"}, true));
     CHECK(v.kind == Kind::Stall);
     CHECK(v.unmet == "its change touches only test files");
   }
   SECTION("--allow-test-edits: solved") {
     RunFacts f = fix_run({"test_calc.py"}, true);
     f.allow_test_edits = true;
-    CHECK(decide(working(), f).kind == Kind::Solved);
+    CHECK(judge(working(), f).kind == Kind::Solved);
   }
   SECTION("the code and its test together: solved") {
-    CHECK(decide(working(), fix_run({"calc.py", "test_calc.py"}, true)).kind == Kind::Solved);
+    CHECK(judge(working(), fix_run({"calc.py", "test_calc.py"}, true)).kind == Kind::Solved);
   }
   SECTION("a file the test command runs counts as a test") {
     RunFacts f = fix_run({"check.sh"}, true);
     f.change_only_tests = only_test_files(f.change, {"check.sh"});
-    CHECK(decide(working(), f).kind == Kind::GoOn);
+    CHECK(judge(working(), f).kind == Kind::GoOn);
   }
 }
 
 TEST_CASE("verdict table: change mode is not touched by the test-only rule (a task to add tests)") {
   RunFacts f = fix_run({"tests/test_new.py"}, true);
   f.mode = RunMode::Change;
-  CHECK(decide(working(), f).kind == Kind::GoOn);
-  CHECK(decide(stopped(), f).kind == Kind::Solved);
+  CHECK(judge(working(), f).kind == Kind::GoOn);
+  CHECK(judge(stopped(), f).kind == Kind::Solved);
 }
 
 TEST_CASE("verdict table: fix mode with per-test results, failures from the start do not block") {
@@ -83,88 +83,88 @@ TEST_CASE("verdict table: fix mode with per-test results, failures from the star
   f.delta.fixed = {"test_calc.py::test_add"};
   f.delta.still_failing = {"test_net.py::test_unrelated"};
   SECTION("while the model works: it is told it may finish") {
-    Verdict v = decide(working(), f);
+    Judgement v = judge(working(), f);
     CHECK(v.kind == Kind::GoOn);
     REQUIRE(v.feedback.size() == 1);
     CHECK_THAT(v.feedback[0], Catch::Contains("test_net.py::test_unrelated"));
     CHECK_THAT(v.feedback[0], Catch::Contains("call finish"));
   }
   SECTION("the model finishes: solved, the still-failing tests named") {
-    Verdict v = decide(stopped(), f);
+    Judgement v = judge(stopped(), f);
     CHECK(v.kind == Kind::Solved);
     CHECK_THAT(v.reason, Catch::Contains("1 test(s) that failed at the start pass now"));
     CHECK_THAT(v.reason, Catch::Contains("test_net.py::test_unrelated"));
   }
   SECTION("a test that passed on the base fails now: not solved") {
     f.delta.regressions = {"test_calc.py::test_sub"};
-    Verdict v = decide(stopped(), f);
+    Judgement v = judge(stopped(), f);
     CHECK(v.kind == Kind::Stall);
     CHECK_THAT(v.why, Catch::Contains("Tests that passed at the start fail now: test_calc.py::test_sub"));
   }
   SECTION("nothing that failed at the start passes: not solved") {
     f.delta.fixed.clear();
     f.delta.still_failing.push_back("test_calc.py::test_add");
-    CHECK(decide(stopped(), f).kind == Kind::Stall);
+    CHECK(judge(stopped(), f).kind == Kind::Stall);
   }
   SECTION("results unreadable: only a passing command solves") {
     f.delta = TestDelta{};
-    CHECK(decide(stopped(), f).kind == Kind::Stall);
+    CHECK(judge(stopped(), f).kind == Kind::Stall);
   }
   SECTION("a change to tests alone is not solved this way either") {
     f.change = {"test_calc.py"};
     f.change_only_tests = true;
-    CHECK(decide(stopped(), f).kind == Kind::Stall);
+    CHECK(judge(stopped(), f).kind == Kind::Stall);
   }
 }
 
 TEST_CASE("verdict table: over budget, a stopped model is not a stall") {
   TurnFacts t = stopped();
   t.over_budget = true;
-  CHECK(decide(t, fix_run({"calc.py"}, false)).kind == Kind::GoOn);
+  CHECK(judge(t, fix_run({"calc.py"}, false)).kind == Kind::GoOn);
 }
 
 TEST_CASE("verdict table: reproduce mode needs a reproduction that failed on the base and passes now") {
   RunFacts f = fix_run({"calc.py"}, true);
   f.reproduce = true;
   f.repro_set = f.repro_failed_on_base = f.repro_passes_now = true;
-  CHECK(decide(working(), f).kind == Kind::Solved);
+  CHECK(judge(working(), f).kind == Kind::Solved);
   SECTION("no reproduction: passing tests are not enough") {
     f.repro_set = false;
-    CHECK(decide(working(), f).kind == Kind::GoOn);
-    Verdict v = decide(stopped(), f);
+    CHECK(judge(working(), f).kind == Kind::GoOn);
+    Judgement v = judge(stopped(), f);
     CHECK(v.kind == Kind::Stall);
     CHECK_THAT(v.why, Catch::Contains("set_reproduction"));
   }
   SECTION("a reproduction that passed on the base cannot solve") {
     f.repro_failed_on_base = false;
-    Verdict v = decide(stopped(), f);
+    Judgement v = judge(stopped(), f);
     CHECK(v.kind == Kind::Stall);
     CHECK_THAT(v.why, Catch::Contains("reproduces nothing"));
   }
   SECTION("still failing") {
     f.repro_passes_now = false;
-    CHECK(decide(stopped(), f).unmet == "the reproduction still fails");
+    CHECK(judge(stopped(), f).unmet == "the reproduction still fails");
   }
   SECTION("a regression") {
     f.tests_passed = false;
     f.delta.known = true;
     f.delta.regressions = {"t.py::test_b"};
-    CHECK(decide(stopped(), f).kind == Kind::Stall);
+    CHECK(judge(stopped(), f).kind == Kind::Stall);
   }
   SECTION("a failure from the start does not block") {
     f.tests_passed = false;
     f.delta.known = true;
     f.delta.still_failing = {"t.py::test_old"};
-    CHECK(decide(working(), f).kind == Kind::Solved);
+    CHECK(judge(working(), f).kind == Kind::Solved);
   }
   SECTION("the change is only the reproduction") {
     f.change.clear();
-    CHECK(decide(stopped(), f).unmet == "nothing but the reproduction was changed");
+    CHECK(judge(stopped(), f).unmet == "nothing but the reproduction was changed");
   }
   SECTION("no test command") {
     f.mode = RunMode::Untested;
     f.tests_passed = false;
-    CHECK(decide(working(), f).kind == Kind::Solved);
+    CHECK(judge(working(), f).kind == Kind::Solved);
   }
 }
 
@@ -281,19 +281,19 @@ TEST_CASE("verdict table: finish with nothing changed is the model giving up: no
   for (RunMode mode : {RunMode::Fix, RunMode::Change, RunMode::Untested}) {
     RunFacts f = fix_run({}, mode != RunMode::Fix);
     f.mode = mode;
-    Verdict v = decide(stopped(), f);
+    Judgement v = judge(stopped(), f);
     CHECK(v.kind == Kind::GiveUp);
     CHECK(v.reason == "the model finished without changing any file");
   }
   SECTION("a reply with no tool call is not finish: a stall while the tests fail") {
-    CHECK(decide(TurnFacts{true, false, false}, fix_run({}, false)).kind == Kind::Stall);
+    CHECK(judge(TurnFacts{true, false, false}, fix_run({}, false)).kind == Kind::Stall);
   }
   SECTION("with a change, finish on failing tests is still a stall") {
-    CHECK(decide(stopped(), fix_run({"calc.py"}, false)).kind == Kind::Stall);
+    CHECK(judge(stopped(), fix_run({"calc.py"}, false)).kind == Kind::Stall);
   }
   SECTION("--reproduce with a reproduction written: not giving up") {
     RunFacts f = fix_run({}, false);
     f.reproduce = f.repro_set = f.repro_failed_on_base = true;
-    CHECK(decide(stopped(), f).kind == Kind::Stall);
+    CHECK(judge(stopped(), f).kind == Kind::Stall);
   }
 }
