@@ -6,7 +6,11 @@
 // the namespace's mounts, so the command sees the overlay where the mount
 // point is. Nothing is mounted outside the namespace; when the command ends
 // the namespace, the tmpfs and every write in it are gone. bwrap 0.8 has no
-// --overlay-src, hence the namespace of our own.
+// --overlay-src, hence the namespace of our own. The removals run as the
+// namespace's root, i.e. with the caller's rights (root's, for root): they
+// only make whiteouts in the tmpfs, and git::base_layer's paths come from
+// git's walk of the work tree, which does not follow links, so none leads
+// out through one (unless the tree changes between that walk and the mount).
 #include <unistd.h>
 
 #include <cstdio>
