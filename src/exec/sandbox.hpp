@@ -70,7 +70,8 @@ std::vector<std::string> bwrap_arguments(const SandboxConfig& cfg, bool with_pro
 // Runs every request's command in the sandbox. Requires a probe that is ok.
 // With a remembered probe, the first command whose bwrap fails to set up
 // forgets it and probes: an error with the probe's explanation when the
-// sandbox does not work, else the command again with the fresh probe.
+// sandbox does not work, else the command's result (run again when the
+// fresh probe needs /proc hidden instead).
 class SandboxRunner final : public ProcessRunner {
  public:
   SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunner& inner);

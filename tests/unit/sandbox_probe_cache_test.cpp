@@ -160,3 +160,36 @@ TEST_CASE("probe cache through setup_commands: remembered in the given file, the
     CHECK(r->output == "x\n");
   }
 }
+
+TEST_CASE("probe cache in `diffsmith run`: the second run in a repository starts one bwrap fewer") {
+  if (!have_bwrap()) {
+    WARN("no /usr/bin/bwrap here");
+    return;
+  }
+  TempRepo repo({{"a.txt", "hello\nbroken\n"}});
+  TempDir bin, home;
+  logging_bwrap(bin.path);
+  ProcOptions opts;
+  opts.cwd = repo.root();
+  opts.env["PATH"] = bin.path + ":" + std::string(::getenv("PATH"));
+  std::vector<int> bwrap_starts;
+  for (int i = 0; i < 2; ++i) {
+    auto mock = start_mock(script({edit_turn(sr_block("a.txt", "broken\n", "fixed\n"))}));
+    int before = starts(bin.path);
+    // The same HOME both times (the sandbox hides it, so it is part of the key).
+    std::vector<std::string> argv = {"/usr/bin/env", "HOME=" + home.path};
+    for (const auto& a :
+         diffsmith_argv({"run", "fix a.txt", "-t", "grep -q fixed a.txt", "--base-url", mock->base_url()}))
+      argv.push_back(a);
+    ProcResult r = run_process(argv, opts);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(repo.read("a.txt") == "hello\nfixed\n");
+    CHECK(repo.exists(".git/diffsmith/sandbox-probe"));
+    bwrap_starts.push_back(starts(bin.path) - before);
+    repo.git({"checkout", "--", "a.txt"});  // the same task again, on a clean tree
+  }
+  // The probe, the baseline test, the test after the edit; then without the probe.
+  CHECK(bwrap_starts[0] == 3);
+  CHECK(bwrap_starts[1] == 2);
+}
