@@ -11,6 +11,9 @@
 #   diffsmith (2 requests): read_file bug.txt; apply_edits (a SEARCH/REPLACE
 #     block). diffsmith runs the test itself after the edit and the passing
 #     test ends the run, so no third or fourth request is needed.
+#   diffsmith, first run in the repository: the same, without the sandbox
+#     probe's success remembered in .git/diffsmith (the other diffsmith rows
+#     keep it between runs, as a user's next run in the repository does).
 #   diffsmith with Codex's 4 steps (--no-test): read_file; apply_edits;
 #     run_command running the test; finish. The same requests as Codex's.
 # Both run with HOME set to an empty folder (no shell start-up files), in
@@ -59,6 +62,7 @@ SCRIPTS = {
         {"tool_calls": [{"name": "apply_edits", "arguments": {"edits":
             "bug.txt\n```\n<<<<<<< SEARCH\nstatus = broken\n=======\nstatus = fixed\n>>>>>>> REPLACE\n```\n"}}]},
     ],
+    "diffsmith, first run in the repository": None,  # diffsmith's two replies, the probe not remembered
     "diffsmith, Codex's 4 steps": [
         {"tool_calls": [{"name": "read_file", "arguments": {"path": "bug.txt"}}]},
         {"tool_calls": [{"name": "apply_edits", "arguments": {"edits":
@@ -67,6 +71,7 @@ SCRIPTS = {
         {"tool_calls": [{"name": "finish", "arguments": {"summary": "bug.txt now says status = fixed."}}]},
     ],
 }
+SCRIPTS["diffsmith, first run in the repository"] = SCRIPTS["diffsmith"]
 
 def sh(cmd, cwd):
     subprocess.run(cmd, cwd=cwd, shell=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -84,13 +89,18 @@ sh("git -c user.name=bench -c user.email=bench@example.com add -A && "
 def reset():
     sh("git reset -q --hard && git clean -fdq", repo)
     sh("git for-each-ref --format='%(refname)' refs/diffsmith | xargs -r -n1 git update-ref -d", repo)
-    sh("rm -rf .git/diffsmith", repo)
+    # Runs, checkpoints, the repo map's caches go; the sandbox probe's
+    # remembered success stays, as for a user's next run in the repository.
+    sh("find .git/diffsmith -mindepth 1 -maxdepth 1 ! -name sandbox-probe -exec rm -rf {} + 2>/dev/null || true",
+       repo)
 
 def one_run(tool):
     home = os.path.join(work, "home-" + tool.split(",")[0])
     sh("rm -rf %s && mkdir -p %s" % (home, home), work)
     log = os.path.join(work, "log")
     sh("rm -rf %s && mkdir -p %s" % (log, log), work)
+    if tool == "diffsmith, first run in the repository":
+        sh("rm -f .git/diffsmith/sandbox-probe", repo)
     script = os.path.join(work, "script.json")
     with open(script, "w") as f:
         json.dump(SCRIPTS[tool], f)
@@ -110,7 +120,7 @@ def one_run(tool):
             cmd = [codex, "exec", "--skip-git-repo-check", "-s", "workspace-write", TASK]
         else:
             env["OPENAI_API_KEY"] = "sk-bench"
-            tests = ["-t", TEST_CMD] if tool == "diffsmith" else ["--no-test"]
+            tests = ["--no-test"] if tool == "diffsmith, Codex's 4 steps" else ["-t", TEST_CMD]
             cmd = [bin_, "run", TASK] + tests + ["--base-url", base, "--wire-api", "responses", "--json"]
         tfile = os.path.join(work, "time.txt")
         t0 = time.monotonic()

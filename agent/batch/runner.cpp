@@ -1,8 +1,10 @@
-// The worker pool and one task's pipeline: checkout at base_commit → the
-// test command (standard mode: given or detected; --oracle-tests: apply and
-// checkpoint test_patch, fill in the test ids) → Session → prediction (with
-// --oracle-tests, without test_patch's files) → check it applies at
-// base_commit → append the lines → remove the checkout.
+// The worker pool and one task's passes over its TaskRun: checkout at
+// base_commit → prepare (the test command: standard mode given or detected;
+// --oracle-tests: apply and checkpoint test_patch, fill in the test ids) →
+// tools (trajectory, container or sandbox, syntax guard) → attempts (Session,
+// or best of N) → outputs (the prediction, with --oracle-tests without
+// test_patch's files, and whether it applies at base_commit); then run_task
+// appends the lines and removes the checkout.
 #include "agent/batch/runner.hpp"
 
 #include <chrono>
@@ -10,6 +12,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "agent/attempts.hpp"
@@ -125,6 +129,28 @@ std::vector<TaskResult> BatchRunner::run(const std::vector<BatchTask>& tasks,
   return results;
 }
 
+// One task on its way through the passes: the task and its result, and
+// what each pass leaves for the next. Declared so that what refers to
+// something is destroyed before it (the checkout last).
+struct TaskRun {
+  TaskRun(const BatchTask& t, llm::Client& c, TaskResult& r, std::string d)
+      : task(t), client(c), result(r), dir(std::move(d)) {}
+  const BatchTask& task;
+  llm::Client& client;
+  TaskResult& result;
+  std::string dir;                             // the task's checkout folder
+  std::optional<git::Repository> repo;         // checkout: the checkout at base_commit
+  std::vector<std::string> test_files;         // prepare: test_patch's files (--oracle-tests)
+  std::unique_ptr<TrajectorySink> trajectory;  // tools: --work-dir/trajs/<id>.jsonl
+  FanoutSink events;                           // tools: the trajectory, when it could be opened
+  exec::SystemRunner runner;                   // tools: the syntax guard's, and the sandbox's inner runner
+  std::unique_ptr<exec::ContainerRunner> container;      // tools: the task's container, if any
+  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // tools: unless in a container
+  exec::ProcessRunner* test_runner = nullptr;            // tools: where the tests run
+  RunConfig rc;                                          // prepare, tools: the run's configuration
+  std::optional<RunOutcome> outcome;                     // attempts: the loop's outcome
+};
+
 TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   auto t0 = std::chrono::steady_clock::now();
   TaskResult r;
@@ -132,7 +158,10 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   r.status = "error";
   const std::string dir = cfg_.work_dir + "/worktrees/" + safe_name(task.id);
   r.trajectory = cfg_.work_dir + "/trajs/" + safe_name(task.id) + ".jsonl";
-  r.reason = solve(task, dir, client, r);
+  {
+    TaskRun t(task, client, r, dir);  // closed (its repository too) before the checkout goes
+    r.reason = solve(t);
+  }
   // Ctrl-C during the checkout or test_patch step fails that step: call it what it is.
   if (r.status == "error" && interrupted_ && interrupted_->load()) r.status = "interrupted";
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -142,32 +171,43 @@ TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
   return r;
 }
 
-// checkout → tests → the loop → the prediction; returns why the task ended.
-std::string BatchRunner::solve(const BatchTask& task, const std::string& dir, llm::Client& client,
-                               TaskResult& r) {
-  auto repo = ws_.checkout(task, dir);
+// The passes in order; returns why the task ended.
+std::string BatchRunner::solve(TaskRun& t) {
+  using Pass = std::string (BatchRunner::*)(TaskRun&);
+  for (Pass pass : {&BatchRunner::checkout, &BatchRunner::prepare, &BatchRunner::tools,
+                    &BatchRunner::attempts, &BatchRunner::outputs})
+    if (std::string why = (this->*pass)(t); !why.empty()) return why;
+  return "";
+}
+
+// The task's private checkout at base_commit (workspace.hpp).
+std::string BatchRunner::checkout(TaskRun& t) {
+  auto repo = ws_.checkout(t.task, t.dir);
   if (!repo) return "checkout: " + repo.error().message;
-  RunConfig rc = cfg_.run;
-  rc.run_id = run_id_for(task.id);
-  rc.task = model_task_text(task, cfg_.mode.hints);
-  std::vector<std::string> test_files;
-  if (std::string failed = set_tests(task, dir, *repo, rc, test_files); !failed.empty()) return failed;
-  r.test_source = rc.test_source;
-  share_costs(rc);
-  auto outcome = run_loop(task, dir, rc, test_files, *repo, client, r.trajectory);
-  if (!outcome) return outcome.error().message;
-  take_prediction(*outcome, test_files, *repo, r);
-  return outcome->reason;
+  t.repo.emplace(std::move(*repo));
+  return "";
+}
+
+// The run's configuration: its id, the model's task text, the tests, the shared costs.
+std::string BatchRunner::prepare(TaskRun& t) {
+  t.rc = cfg_.run;
+  t.rc.run_id = run_id_for(t.task.id);
+  t.rc.task = model_task_text(t.task, cfg_.mode.hints);
+  if (std::string failed = set_tests(t); !failed.empty()) return failed;
+  t.result.test_source = t.rc.test_source;
+  share_costs(t.rc);
+  return "";
 }
 
 // The task's test command. Standard mode: the given or detected one, or
 // none; nothing of test_patch or the test ids. --oracle-tests: test_patch
 // applied and checkpointed, the ids in the placeholders. Returns "" or why
 // the task cannot run.
-std::string BatchRunner::set_tests(const BatchTask& task, const std::string& dir, git::Repository& repo,
-                                   RunConfig& rc, std::vector<std::string>& test_files) {
+std::string BatchRunner::set_tests(TaskRun& t) {
+  const BatchTask& task = t.task;
+  RunConfig& rc = t.rc;
   if (!cfg_.mode.oracle_tests) {
-    TaskTests tests = standard_test_command(task, cfg_.test_cmd, dir);
+    TaskTests tests = standard_test_command(task, cfg_.test_cmd, t.dir);
     rc.test_cmd = tests.command;
     rc.test_source = tests.source;
     // No hidden test checks a standard SWE-bench task: the session must prove
@@ -178,11 +218,11 @@ std::string BatchRunner::set_tests(const BatchTask& task, const std::string& dir
   }
   auto files = git::patch_paths(task.test_patch);
   if (!files) return "test_patch: " + files.error().message;
-  test_files = std::move(*files);
-  if (Status st = apply_test_patch(repo, task, rc.run_id); !st.ok()) return st.error().message;
+  t.test_files = std::move(*files);
+  if (Status st = apply_test_patch(*t.repo, task, rc.run_id); !st.ok()) return st.error().message;
   auto tests_file = write_test_list(task);
   if (!tests_file) return tests_file.error().message;
-  rc.test_cmd = test_command_for(task, cfg_.test_cmd, test_files, *tests_file);
+  rc.test_cmd = test_command_for(task, cfg_.test_cmd, t.test_files, *tests_file);
   rc.test_source =
       std::string(task.test_cmd.empty() ? "--test-cmd" : "the task's test_cmd") + ", --oracle-tests";
   return "";
@@ -225,53 +265,58 @@ void BatchRunner::share_costs(RunConfig& rc) const {
   }
 }
 
-// The loop, as `diffsmith run` runs it; events go to the trajectory only.
-Result<RunOutcome> BatchRunner::run_loop(const BatchTask& task, const std::string& dir, const RunConfig& rc,
-                                         const std::vector<std::string>& test_files, git::Repository& repo,
-                                         llm::Client& client, const std::string& trajectory_path) {
+// The trajectory (events go there only), then where tests and commands run:
+// the task's container, else the sandbox as in `run` with the batch's own
+// files hidden (task_sandbox.hpp); then the syntax guard.
+std::string BatchRunner::tools(TaskRun& t) {
+  const BatchTask& task = t.task;
+  const std::string& path = t.result.trajectory;
   std::error_code ec;
-  fs::create_directories(fs::path(trajectory_path).parent_path(), ec);
-  fs::remove(trajectory_path, ec);
-  TrajectorySink trajectory(trajectory_path);
-  FanoutSink events;
-  if (trajectory.ok()) events.add(&trajectory);
-  events.event(ev::BatchTask{task.id, task.repo, task.base_commit, dir, rc.test_cmd, test_files,
-                             rc.test_source, cfg_.mode.oracle_tests, cfg_.mode.hints});
-  exec::SystemRunner runner;
-  auto container = start_task_container(rc, repo, {task.id, task.repo, task.version}, runner);
-  if (!container) return container.error();
-  exec::ProcessRunner* test_runner =
-      *container ? static_cast<exec::ProcessRunner*>(container->get()) : &runner;
-  // Outside a container: the tests, the reproduction and run_command in the
-  // sandbox, as in `run`, with the batch's own files hidden (task_sandbox.hpp).
-  RunConfig run = rc;
-  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;
-  if (!*container) {
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  fs::remove(path, ec);
+  t.trajectory = std::make_unique<TrajectorySink>(path);
+  if (t.trajectory->ok()) t.events.add(t.trajectory.get());
+  t.events.event(ev::BatchTask{task.id, task.repo, task.base_commit, t.dir, t.rc.test_cmd, t.test_files,
+                               t.rc.test_source, cfg_.mode.oracle_tests, cfg_.mode.hints});
+  auto container = start_task_container(t.rc, *t.repo, {task.id, task.repo, task.version}, t.runner);
+  if (!container) return container.error().message;
+  t.container = std::move(*container);
+  t.test_runner = t.container ? static_cast<exec::ProcessRunner*>(t.container.get()) : &t.runner;
+  if (!t.container) {
     auto source = ws_.source_for(task);
-    if (!source) return source.error();
-    auto commands = task_commands(cfg_, dir, *source, !rc.test_cmd.empty() || rc.reproduce, runner);
-    if (!commands) return commands.error();
-    if (!commands->notice.empty()) events.event(ev::Notice{commands->notice});
-    run.command_runner = commands->commands;
-    run.command_timeout_s = commands->timeout_s;
-    sandboxed_tests = commands->tests;
-    if (sandboxed_tests) test_runner = sandboxed_tests.get();
+    if (!source) return source.error().message;
+    auto commands = task_commands(cfg_, t.dir, *source, !t.rc.test_cmd.empty() || t.rc.reproduce, t.runner);
+    if (!commands) return commands.error().message;
+    if (!commands->notice.empty()) t.events.event(ev::Notice{commands->notice});
+    t.rc.command_runner = commands->commands;
+    t.rc.command_timeout_s = commands->timeout_s;
+    t.sandboxed_tests = commands->tests;
+    if (t.sandboxed_tests) t.test_runner = t.sandboxed_tests.get();
   }
-  auto guard =
-      make_syntax_guard(rc.lint, repo, runner);  // its copies are checked here, outside any container
-  if (!guard) return guard.error();
-  run.syntax_guard = std::move(*guard);
-  if (rc.attempts > 1)  // best of N; the worker's one client, so one attempt after another
-    return run_attempts(run, repo, AttemptTools{&client, nullptr, test_runner, &events, interrupted_});
-  Session session(run, repo, client, *test_runner, events, interrupted_);
-  return session.run();
+  // Its copies are checked here, outside any container.
+  auto guard = make_syntax_guard(t.rc.lint, *t.repo, t.runner);
+  if (!guard) return guard.error().message;
+  t.rc.syntax_guard = std::move(*guard);
+  return "";
+}
+
+// The loop, as `diffsmith run` runs it (best of N with --attempts: the
+// worker's one client, so one attempt after another).
+std::string BatchRunner::attempts(TaskRun& t) {
+  if (t.rc.attempts > 1)
+    t.outcome =
+        run_attempts(t.rc, *t.repo, AttemptTools{&t.client, nullptr, t.test_runner, &t.events, interrupted_});
+  else
+    t.outcome = Session(t.rc, *t.repo, t.client, *t.test_runner, t.events, interrupted_).run();
+  return "";
 }
 
 // The prediction: the run's diff minus any file test_patch touches (the
 // harness resets those files and applies test_patch itself), and whether it
-// applies at base_commit.
-void BatchRunner::take_prediction(RunOutcome& outcome, const std::vector<std::string>& test_files,
-                                  git::Repository& repo, TaskResult& r) {
+// applies at base_commit. Returns why the run ended.
+std::string BatchRunner::outputs(TaskRun& t) {
+  RunOutcome& outcome = *t.outcome;
+  TaskResult& r = t.result;
   r.status = status_name(outcome.status);
   // A change no test checked is not a solved task: the batch must not count
   // it as one (standard mode with no given or detected test command).
@@ -285,14 +330,15 @@ void BatchRunner::take_prediction(RunOutcome& outcome, const std::vector<std::st
   r.usage = outcome.usage;
   r.cost_usd = outcome.cost_usd;
   r.patch = outcome.diff;
-  if (!test_files.empty()) {
-    auto cut = git::patch_without(outcome.diff, test_files);
+  if (!t.test_files.empty()) {
+    auto cut = git::patch_without(outcome.diff, t.test_files);
     if (cut)
       r.patch = std::move(*cut);
     else
       outcome.reason += "; could not remove test_patch files from the diff: " + cut.error().message;
   }
-  r.patch_applies = git::check_patch_applies(repo, "HEAD", r.patch).ok();
+  r.patch_applies = git::check_patch_applies(*t.repo, "HEAD", r.patch).ok();
+  return outcome.reason;
 }
 
 void BatchRunner::record(const BatchTask& task, TaskResult& r) {

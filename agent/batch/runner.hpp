@@ -48,6 +48,8 @@ struct TaskResult {
 // budgets). Errors and interruptions do not, so a re-run retries them.
 bool writes_prediction(const std::string& status);
 
+struct TaskRun;  // one task on its way through the passes (runner.cpp)
+
 class BatchRunner {
  public:
   // `clients` holds one model client per worker (the same pointer repeated
@@ -65,18 +67,19 @@ class BatchRunner {
  private:
   // Why no new task may start ("" = go on).
   std::string stop_reason() const;
-  // The steps of run_task, in order.
-  std::string solve(const BatchTask& task, const std::string& dir, llm::Client& client, TaskResult& r);
+  // run_task's passes over one TaskRun (runner.cpp), in order; each returns
+  // "" to go on or why the task ended.
+  std::string solve(TaskRun& t);
+  std::string checkout(TaskRun& t);
+  std::string prepare(TaskRun& t);
+  std::string tools(TaskRun& t);
+  std::string attempts(TaskRun& t);
+  std::string outputs(TaskRun& t);
+  // prepare's parts.
+  std::string set_tests(TaskRun& t);
   static Status apply_test_patch(git::Repository& repo, const BatchTask& task, const std::string& run_id);
   Result<std::string> write_test_list(const BatchTask& task);
   void share_costs(RunConfig& rc) const;
-  std::string set_tests(const BatchTask& task, const std::string& dir, git::Repository& repo, RunConfig& rc,
-                        std::vector<std::string>& test_files);
-  Result<RunOutcome> run_loop(const BatchTask& task, const std::string& dir, const RunConfig& rc,
-                              const std::vector<std::string>& test_files, git::Repository& repo,
-                              llm::Client& client, const std::string& trajectory_path);
-  static void take_prediction(RunOutcome& outcome, const std::vector<std::string>& test_files,
-                              git::Repository& repo, TaskResult& r);
   void record(const BatchTask& task, TaskResult& r);
 
   const BatchConfig& cfg_;

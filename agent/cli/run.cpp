@@ -39,6 +39,7 @@
 #include "agent/sinks.hpp"
 #include "base/atomic_write.hpp"
 #include "git/commit.hpp"
+#include "git/diffsmith_dir.hpp"
 #include "git/repository.hpp"
 #include "git/status.hpp"
 #include "llm/client_factory.hpp"
@@ -421,8 +422,10 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
     return start_syntax_guard(s, t.runner);  // the container sees its own tree, not the copies
   }
   // A reproduction runs like the tests: in the sandbox by default.
-  auto commands =
-      setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty() || s.cfg.reproduce, t.runner);
+  // The probe's success is remembered in .git/diffsmith (one bwrap start less per run).
+  auto ds_dir = git::diffsmith_dir(*s.repo);
+  auto commands = setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty() || s.cfg.reproduce,
+                                 t.runner, {}, {}, ds_dir.ok() ? *ds_dir + "/sandbox-probe" : "");
   if (!commands.ok()) return usage(commands.error());
   if (!commands->notice.empty()) t.notices.push_back(commands->notice);
   s.cfg.command_runner = commands->commands;

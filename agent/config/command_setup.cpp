@@ -1,9 +1,10 @@
-// setup_commands: settings → probe → the runners and the notice.
+// setup_commands: settings → probe (or its remembered success) → the runners and the notice.
 #include "agent/config/command_setup.hpp"
 
 #include <algorithm>
 
 #include "exec/sandbox.hpp"
+#include "exec/sandbox_probe_cache.hpp"
 
 namespace ds::agent {
 namespace {
@@ -25,7 +26,8 @@ Status check_not_from_repo(const Settings& s, const std::string& key) {
 
 Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_tree, bool has_tests,
                                     exec::ProcessRunner& inner, const std::vector<std::string>& hide,
-                                    const std::vector<std::string>& readable) {
+                                    const std::vector<std::string>& readable,
+                                    const std::string& probe_cache) {
   std::string mode = s.str("sandbox", "bwrap");
   if (mode != "bwrap" && mode != "off")
     return make_error("--sandbox must be bwrap or off (got '" + mode + "')");
@@ -74,7 +76,7 @@ Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_t
   cfg.network = *network;
   cfg.hide = hide;
   cfg.readable = readable;
-  exec::SandboxProbe probe = exec::probe_sandbox(cfg, inner);
+  exec::SandboxProbe probe = exec::probe_sandbox_cached(cfg, inner, probe_cache);
   auto add_notice = [&out](const std::string& line) {
     out.notice += (out.notice.empty() ? "" : "; ") + line;
   };

@@ -32,9 +32,12 @@ struct CommandSetup {
 // .diffsmith.toml may not make (off, network, no sandboxed tests), tests to
 // sandbox without a working sandbox.
 // `hide`, `readable`: paths the sandbox covers up besides the usual, and
-// paths it shows read-only again (SandboxConfig).
+// paths it shows read-only again (SandboxConfig). `probe_cache`: the file
+// that remembers the probe's success between runs (sandbox_probe_cache.hpp);
+// "" probes every time.
 Result<CommandSetup> setup_commands(const Settings& s, const std::string& work_tree, bool has_tests,
                                     exec::ProcessRunner& inner, const std::vector<std::string>& hide = {},
-                                    const std::vector<std::string>& readable = {});
+                                    const std::vector<std::string>& readable = {},
+                                    const std::string& probe_cache = "");
 
 }  // namespace ds::agent

@@ -307,13 +307,43 @@ SandboxProbe probe_sandbox(const SandboxConfig& cfg, ProcessRunner& inner) {
 SandboxRunner::SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunner& inner)
     : cfg_(std::move(cfg)), probe_(std::move(probe)), inner_(inner) {}
 
+SandboxProbe SandboxRunner::probe() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return probe_;
+}
+
 Result<RunResult> SandboxRunner::run(const RunRequest& req) {
-  if (!probe_.ok) return make_error("the sandbox is not available: " + probe_.problem);
+  SandboxProbe probe = this->probe();
+  if (!probe.ok) return make_error("the sandbox is not available: " + probe.problem);
+  Result<RunResult> r = run_with(req, probe);
+  if (probe.cache_file.empty()) return r;
+  return check_remembered(req, probe, std::move(r));
+}
+
+Result<RunResult> SandboxRunner::run_with(const RunRequest& req, const SandboxProbe& probe) {
   RunRequest outer = req;
-  outer.command = wrapped_command(
-      probe_.bwrap_path, bwrap_arguments(cfg_, probe_.with_proc, req.cwd, req.writable), req.command);
+  outer.command = wrapped_command(probe.bwrap_path,
+                                  bwrap_arguments(cfg_, probe.with_proc, req.cwd, req.writable), req.command);
   outer.cwd = cfg_.work_tree;
   return inner_.run(outer);
+}
+
+// A remembered probe is confirmed by the first command bwrap sets up; when
+// bwrap fails instead (exit 1, its complaint first), the entry goes and the
+// probe runs as at start-up.
+Result<RunResult> SandboxRunner::check_remembered(const RunRequest& req, const SandboxProbe& used,
+                                                  Result<RunResult> r) {
+  bool bwrap_failed = r.ok() && r->exit_code == 1 && r->output.rfind("bwrap: ", 0) == 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!bwrap_failed || probe_.cache_file.empty() || probe_.with_proc != used.with_proc) {
+    if (!bwrap_failed) probe_.cache_file.clear();  // confirmed
+    return r;
+  }
+  ::unlink(probe_.cache_file.c_str());
+  probe_ = probe_sandbox(cfg_, inner_);
+  if (!probe_.ok) return make_error("the sandbox is not available: " + probe_.problem);
+  if (probe_.with_proc == used.with_proc) return r;  // it works now: the command's own failure
+  return run_with(req, probe_);
 }
 
 }  // namespace ds::exec

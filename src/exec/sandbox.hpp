@@ -8,6 +8,7 @@
 // sandbox (--die-with-parent ends its PID 1, and the kernel then kills everything in the namespace).
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct SandboxProbe {
   std::string bwrap_path;  // resolved path of bwrap
   bool with_proc = true;   // a fresh /proc; false when the kernel refused it (host /proc hidden by a tmpfs)
   std::string problem;     // when !ok: what failed and how to fix it, one paragraph
+  // Remembered from an earlier run (sandbox_probe_cache.hpp), not probed:
+  // the entry the first command forgets if bwrap then fails. "" when probed.
+  std::string cache_file;
 };
 
 // Runs `true` in the sandbox through `inner`; when mounting /proc is refused
@@ -76,6 +80,10 @@ struct OverlayTree {
 };
 
 // Runs every request's command in the sandbox. Requires a probe that is ok.
+// With a remembered probe, the first command whose bwrap fails to set up
+// forgets it and probes: an error with the probe's explanation when the
+// sandbox does not work, else the command's result (run again when the
+// fresh probe needs /proc hidden instead).
 class SandboxRunner final : public ProcessRunner {
  public:
   SandboxRunner(SandboxConfig cfg, SandboxProbe probe, ProcessRunner& inner);
@@ -89,10 +97,14 @@ class SandboxRunner final : public ProcessRunner {
   // to a tree written out.
   Result<RunResult> run_on_overlay(const RunRequest& req, const OverlayTree& tree);
   const SandboxConfig& config() const { return cfg_; }
-  const SandboxProbe& probe() const { return probe_; }
+  SandboxProbe probe() const;
 
  private:
+  Result<RunResult> run_with(const RunRequest& req, const SandboxProbe& probe);
+  Result<RunResult> check_remembered(const RunRequest& req, const SandboxProbe& used, Result<RunResult> r);
+
   SandboxConfig cfg_;
+  mutable std::mutex mu_;  // guards probe_ (commands may run from several threads)
   SandboxProbe probe_;
   ProcessRunner& inner_;
   int overlay_ = -1;  // overlay_available: -1 not probed yet, else 0 or 1
