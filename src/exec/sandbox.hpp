@@ -8,6 +8,7 @@
 // sandbox (--die-with-parent ends its PID 1, and the kernel then kills everything in the namespace).
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -107,7 +108,9 @@ class SandboxRunner final : public ProcessRunner {
   mutable std::mutex mu_;  // guards probe_ (commands may run from several threads)
   SandboxProbe probe_;
   ProcessRunner& inner_;
-  int overlay_ = -1;  // overlay_available: -1 not probed yet, else 0 or 1
+  // overlay_available: -1 not probed yet, else 0 or 1 (two threads may both
+  // probe at first; they find the same).
+  std::atomic<int> overlay_{-1};
 };
 
 }  // namespace ds::exec

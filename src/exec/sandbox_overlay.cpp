@@ -63,7 +63,8 @@ std::string setup_script(const OverlayTree& t, const std::string& remove_list, c
 }  // namespace
 
 Result<RunResult> SandboxRunner::run_on_overlay(const RunRequest& req, const OverlayTree& tree) {
-  if (!probe_.ok) return make_error("the sandbox is not available: " + probe_.problem);
+  SandboxProbe probe = this->probe();
+  if (!probe.ok) return make_error("the sandbox is not available: " + probe.problem);
   std::string unshare = find_program("unshare");
   if (unshare.empty()) return make_error("no `unshare` on PATH (util-linux)");
   if (!mountable(tree.mount_point) || tree.lower.empty())
@@ -84,8 +85,8 @@ Result<RunResult> SandboxRunner::run_on_overlay(const RunRequest& req, const Ove
     for (const auto& r : tree.remove) out << r << '\0';
     if (!out.flush()) return make_error("cannot write " + remove_list);
   }
-  std::string bwrap_line = "exec " + shell_quote(probe_.bwrap_path);
-  for (const auto& a : bwrap_arguments(cfg_, probe_.with_proc, req.cwd, req.writable))
+  std::string bwrap_line = "exec " + shell_quote(probe.bwrap_path);
+  for (const auto& a : bwrap_arguments(cfg_, probe.with_proc, req.cwd, req.writable))
     bwrap_line += " " + shell_quote(a);
   bwrap_line += " -- /bin/sh -c " + shell_quote(req.command);
   RunRequest outer = req;
@@ -104,11 +105,11 @@ Result<RunResult> SandboxRunner::run_on_overlay(const RunRequest& req, const Ove
 }
 
 bool SandboxRunner::overlay_available() {
-  if (overlay_ >= 0) return overlay_ == 1;
-  overlay_ = 0;
-  if (!probe_.ok) return false;
+  if (int known = overlay_.load(); known >= 0) return known == 1;
+  if (!probe().ok) return false;  // not remembered: the sandbox may be probed again
   TempDir tmp;
   if (tmp.path.empty()) return false;
+  overlay_ = 0;
   std::error_code ec;
   fs::create_directories(tmp.path + "/lower", ec);
   fs::create_directories(tmp.path + "/tree", ec);
