@@ -52,8 +52,12 @@ std::optional<Verdict> Session::next_turn() {
   if (!why.empty()) return Verdict{RunStatus::Unsolved, why};
   auto turn = ask_model();
   if (!turn.ok()) {
-    if (turn.error().is(llm::ErrorKind::Interrupted) || interrupted())
+    if (interrupted()) return Verdict{RunStatus::Interrupted, "interrupted"};
+    if (turn.error().is(llm::ErrorKind::Interrupted)) {
+      // --max-time ends a reply still streaming (the request's deadline).
+      if (std::string over = budget_exceeded(); !over.empty()) return Verdict{RunStatus::Unsolved, over};
       return Verdict{RunStatus::Interrupted, "interrupted"};
+    }
     return Verdict{RunStatus::Error, turn.error().message};
   }
   TurnResult t = handle_turn(*turn);
@@ -208,6 +212,9 @@ Result<llm::Turn> Session::ask_model() {
     if (t.offered()) req.tools.push_back(t.def);
   req.parallel_tool_calls = cfg_.parallel_tool_calls;
   req.generation = cfg_.generation;
+  if (cfg_.max_wall_s > 0)  // a reply still streaming at --max-time is given up
+    req.deadline =
+        (cfg_.shared_budget ? cfg_.shared_budget->start() : started_) + std::chrono::seconds(cfg_.max_wall_s);
   // One key per conversation: a follow-up keeps its first run's.
   req.prompt_cache_key =
       "diffsmith-" + (continues_.first_run_id.empty() ? cfg_.run_id : continues_.first_run_id);

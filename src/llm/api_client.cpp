@@ -44,6 +44,7 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
   http.connect_timeout = o_.connect_timeout;
   http.idle_timeout = o_.idle_timeout;
   http.cancel = o_.cancel;
+  http.deadline = req.deadline;
 
   std::vector<std::string> tool_names;
   for (const ToolDef& t : req.tools) tool_names.push_back(t.name);
@@ -105,6 +106,9 @@ Result<Turn> ApiClient::complete(const Request& req, const TextCallback& on_text
     if (o_.on_retry) {
       o_.on_retry(RetryNotice{attempt, delay, redact(err.message, o_.secrets), a.text_emitted});
     }
+    if (req.deadline && Clock::now() + delay >= *req.deadline)
+      return make_error("POST " + shown_url + ": the run's time limit is reached before the retry",
+                        ErrorKind::Interrupted);
     if (!sleep_for(delay, o_.cancel)) {
       return make_error("POST " + shown_url + ": interrupted while waiting to retry", ErrorKind::Interrupted);
     }

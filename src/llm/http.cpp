@@ -132,7 +132,7 @@ HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_
 
   curl_multi_add_handle(multi, easy);
   t.last_activity = Clock::now();
-  bool sent = false, cancelled = false, idle = false;
+  bool sent = false, cancelled = false, idle = false, late = false;
   std::string multi_error;
   while (true) {
     int running = 0;
@@ -144,6 +144,10 @@ HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_
     if (running == 0) break;
     if (req.cancel && req.cancel->load()) {
       cancelled = true;
+      break;
+    }
+    if (req.deadline && Clock::now() >= *req.deadline) {
+      late = true;
       break;
     }
     if (!sent) {
@@ -173,6 +177,8 @@ HttpResponse CurlTransport::post(const HttpRequest& req, const BodyCallback& on_
   resp.headers = std::move(t.headers);
   if (cancelled) {
     resp.error = make_error("request cancelled (interrupted)", ErrorKind::Interrupted);
+  } else if (late) {
+    resp.error = make_error("request stopped: the run's time limit was reached", ErrorKind::Interrupted);
   } else if (idle) {
     resp.error = make_error("no data for " + text::seconds_text(req.idle_timeout) +
                                 " (idle timeout; raise --idle-timeout if the model is slow to answer)",

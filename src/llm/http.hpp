@@ -31,6 +31,8 @@ struct HttpRequest {
   // byte included); 0 disables.
   std::chrono::milliseconds idle_timeout{120000};
   const std::atomic<bool>* cancel = nullptr;  // checked every ~50 ms
+  // Given up at this moment, like a cancellation (checked every ~50 ms).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct HttpResponse {

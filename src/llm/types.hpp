@@ -87,6 +87,9 @@ struct Request {
   GenerationOptions generation;
   std::optional<int64_t> seed;
   std::string prompt_cache_key;  // sent when non-empty
+  // --max-time: the request (its stream and any wait to retry) is given up
+  // at this moment, with ErrorKind::Interrupted and a message that says so.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // One completed assistant turn.

@@ -130,3 +130,39 @@ TEST_CASE("run e2e: blocks past the per-reply cap are not located and the model 
   CHECK(
       contains(sent, cap + " blocks of this reply failed already, so the blocks after them were not tried"));
 }
+
+TEST_CASE("run e2e: --max-time ends a reply that is still streaming, as unsolved, not interrupted") {
+  for (const char* how : {"stall", "delay"}) {
+    DYNAMIC_SECTION(how) {
+      TempRepo repo(kFiles);
+      // "stall": half the reply, then 30 s of silence; "delay": 30 s before the first byte.
+      Value slow = text_turn("I am looking at a.txt and will fix it now.");
+      slow.set("fragment", 4);
+      if (std::string(how) == "stall") {
+        slow.set("fault", "stall");
+        slow.set("seconds", 30);
+      } else {
+        slow.set("delay", 30);
+      }
+      auto mock = start_mock(script({slow}));
+      ProcOptions opts;
+      opts.cwd = repo.root();
+      opts.timeout_s = 60;
+      auto started = std::chrono::steady_clock::now();
+      ProcResult r = run_process(run_argv(*mock, {"--max-time", "2", "--json"}), opts);
+      double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      INFO("stderr: " << r.err);
+      CHECK_FALSE(r.timed_out);
+      CHECK(took < 12.0);  // not the 30 s the reply would take
+      CHECK(r.exit_code == 1);
+      std::vector<Value> finished;
+      for (const Value& e : json_lines(r.out))
+        if (e["type"].as_string() == "run_finished") finished.push_back(e);
+      REQUIRE(finished.size() == 1);
+      CHECK(finished[0]["status"].as_string() == "unsolved");
+      CHECK(contains(finished[0]["reason"].as_string(), "--max-time 2"));
+      CHECK(mock->requests().size() == 1);  // given up, not retried
+      CHECK(repo.read("a.txt") == "hello\nbroken\n");
+    }
+  }
+}
