@@ -16,12 +16,12 @@
 #include <optional>
 #include <thread>
 
-#include "agent/attempts.hpp"
 #include "agent/batch/shard.hpp"
 #include "agent/batch/task_sandbox.hpp"
 #include "agent/config/container_setup.hpp"
-#include "agent/config/lint_setup.hpp"
+#include "agent/config/runners.hpp"
 #include "agent/events.hpp"
+#include "agent/launch.hpp"
 #include "agent/run_id.hpp"
 #include "agent/session.hpp"
 #include "agent/sinks.hpp"
@@ -144,11 +144,9 @@ struct TaskRun {
   std::unique_ptr<TrajectorySink> trajectory;  // tools: --work-dir/trajs/<id>.jsonl
   FanoutSink events;                           // tools: the trajectory, when it could be opened
   exec::SystemRunner runner;                   // tools: the syntax guard's, and the sandbox's inner runner
-  std::unique_ptr<exec::ContainerRunner> container;      // tools: the task's container, if any
-  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // tools: unless in a container
-  exec::ProcessRunner* test_runner = nullptr;            // tools: where the tests run
-  RunConfig rc;                                          // prepare, tools: the run's configuration
-  std::optional<RunOutcome> outcome;                     // attempts: the loop's outcome
+  RunRunners runners;  // tools: the container or sandbox, where the tests run (config/runners.hpp)
+  RunConfig rc;        // prepare, tools: the run's configuration
+  std::optional<RunOutcome> outcome;  // attempts: the loop's outcome
 };
 
 TaskResult BatchRunner::run_task(const BatchTask& task, llm::Client& client) {
@@ -278,36 +276,23 @@ std::string BatchRunner::tools(TaskRun& t) {
   if (t.trajectory->ok()) t.events.add(t.trajectory.get());
   t.events.event(ev::BatchTask{task.id, task.repo, task.base_commit, t.dir, t.rc.test_cmd, t.test_files,
                                t.rc.test_source, cfg_.mode.oracle_tests, cfg_.mode.hints});
-  auto container = start_task_container(t.rc, *t.repo, {task.id, task.repo, task.version}, t.runner);
-  if (!container) return container.error().message;
-  t.container = std::move(*container);
-  t.test_runner = t.container ? static_cast<exec::ProcessRunner*>(t.container.get()) : &t.runner;
-  if (!t.container) {
-    auto source = ws_.source_for(task);
-    if (!source) return source.error().message;
-    auto commands = task_commands(cfg_, t.dir, *source, !t.rc.test_cmd.empty() || t.rc.reproduce, t.runner);
-    if (!commands) return commands.error().message;
-    if (!commands->notice.empty()) t.events.event(ev::Notice{commands->notice});
-    t.rc.command_runner = commands->commands;
-    t.rc.command_timeout_s = commands->timeout_s;
-    t.sandboxed_tests = commands->tests;
-    if (t.sandboxed_tests) t.test_runner = t.sandboxed_tests.get();
-  }
-  // Its copies are checked here, outside any container.
-  auto guard = make_syntax_guard(t.rc.lint, *t.repo, t.runner);
-  if (!guard) return guard.error().message;
-  t.rc.syntax_guard = std::move(*guard);
+  auto runners = start_runners(
+      t.rc, *t.repo, {task.id, task.repo, task.version}, t.runner, false, [&]() -> Result<CommandSetup> {
+        auto source = ws_.source_for(task);
+        if (!source) return source.error();
+        return task_commands(cfg_, t.dir, *source, !t.rc.test_cmd.empty() || t.rc.reproduce, t.runner);
+      });
+  if (!runners) return runners.error().message;
+  t.runners = std::move(*runners);
+  if (!t.runners.notice.empty()) t.events.event(ev::Notice{t.runners.notice});
   return "";
 }
 
 // The loop, as `diffsmith run` runs it (best of N with --attempts: the
 // worker's one client, so one attempt after another).
 std::string BatchRunner::attempts(TaskRun& t) {
-  if (t.rc.attempts > 1)
-    t.outcome =
-        run_attempts(t.rc, *t.repo, AttemptTools{&t.client, nullptr, t.test_runner, &t.events, interrupted_});
-  else
-    t.outcome = Session(t.rc, *t.repo, t.client, *t.test_runner, t.events, interrupted_).run();
+  t.outcome =
+      run_loop(t.rc, *t.repo, AttemptTools{&t.client, nullptr, t.runners.tests, &t.events, interrupted_});
   return "";
 }
 

@@ -19,7 +19,6 @@
 #include <regex>
 #include <sstream>
 
-#include "agent/attempts.hpp"
 #include "agent/cli/doctor.hpp"
 #include "agent/cli/follow_up.hpp"
 #include "agent/cli/input.hpp"
@@ -28,14 +27,14 @@
 #include "agent/commit_message.hpp"
 #include "agent/config/command_setup.hpp"
 #include "agent/config/container_setup.hpp"
-#include "agent/config/lint_setup.hpp"
 #include "agent/config/options.hpp"
 #include "agent/config/run_settings.hpp"
+#include "agent/config/runners.hpp"
 #include "agent/config/test_detect.hpp"
 #include "agent/exit_code.hpp"
 #include "agent/interrupt.hpp"
+#include "agent/launch.hpp"
 #include "agent/run_id.hpp"
-#include "agent/session.hpp"
 #include "agent/sinks.hpp"
 #include "base/atomic_write.hpp"
 #include "git/commit.hpp"
@@ -363,20 +362,10 @@ struct RunTools {
   EventSink* events = nullptr;  // the run in progress: the screen and its trajectory
   std::unique_ptr<llm::Client> client;
   exec::SystemRunner runner;
-  exec::ProcessRunner* test_runner = &runner;
-  std::unique_ptr<exec::ContainerRunner> container;      // --container
-  std::shared_ptr<exec::ProcessRunner> sandboxed_tests;  // unless --no-sandbox-tests
+  RunRunners runners;  // the tests', commands' and syntax guard's (config/runners.hpp)
   std::vector<std::string> notices;
   const std::atomic<bool>* interrupted = nullptr;
 };
-
-// The syntax guard (lint_setup.hpp), its checks run by `runner`.
-Pass start_syntax_guard(RunSetup& s, exec::ProcessRunner& runner) {
-  auto guard = make_syntax_guard(s.cfg.lint, *s.repo, runner);
-  if (!guard.ok()) return usage(guard.error());
-  s.cfg.syntax_guard = std::move(*guard);
-  return {};
-}
 
 // The screen's sink, the model client (its retries are notices of the run in
 // progress), and where tests and the model's commands run: the task's
@@ -411,28 +400,18 @@ Pass start_tools(RunSetup& s, const InterruptGuard& interrupt, RunTools& t) {
   s.cfg.mcp_servers = start_mcp_servers(s.mcp_specs, s.repo->root(), t.notices, [&t](const std::string& why) {
     if (t.events) t.events->event(ev::Notice{why});
   });
-  auto container = start_task_container(s.cfg, *s.repo, {}, t.runner);
-  if (!container.ok()) return usage(container.error());
-  if (*container) {
-    t.container = std::move(*container);
-    t.test_runner = t.container.get();
-    auto no_commands = s.args.settings.boolean("no-commands", false);
-    if (no_commands.ok() && !*no_commands)
-      s.cfg.command_runner = std::shared_ptr<exec::ProcessRunner>(std::shared_ptr<void>(), t.container.get());
-    return start_syntax_guard(s, t.runner);  // the container sees its own tree, not the copies
-  }
-  // A reproduction runs like the tests: in the sandbox by default.
+  auto no_commands = s.args.settings.boolean("no-commands", false);
   // The probe's success is remembered in .git/diffsmith (one bwrap start less per run).
   auto ds_dir = git::diffsmith_dir(*s.repo);
-  auto commands = setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty() || s.cfg.reproduce,
-                                 t.runner, {}, {}, ds_dir.ok() ? *ds_dir + "/sandbox-probe" : "");
-  if (!commands.ok()) return usage(commands.error());
-  if (!commands->notice.empty()) t.notices.push_back(commands->notice);
-  s.cfg.command_runner = commands->commands;
-  s.cfg.command_timeout_s = commands->timeout_s;
-  t.sandboxed_tests = commands->tests;
-  if (t.sandboxed_tests) t.test_runner = t.sandboxed_tests.get();
-  return start_syntax_guard(s, *t.test_runner);
+  auto runners = start_runners(s.cfg, *s.repo, {}, t.runner, no_commands.ok() && !*no_commands, [&] {
+    // A reproduction runs like the tests: in the sandbox by default.
+    return setup_commands(s.args.settings, s.repo->root(), !s.cfg.test_cmd.empty() || s.cfg.reproduce,
+                          t.runner, {}, {}, ds_dir.ok() ? *ds_dir + "/sandbox-probe" : "");
+  });
+  if (!runners.ok()) return usage(runners.error());
+  t.runners = std::move(*runners);
+  if (!t.runners.notice.empty()) t.notices.push_back(t.runners.notice);
+  return {};
 }
 
 // ---------------------------------------------------------------- one run
@@ -507,16 +486,11 @@ int run_once(RunSetup& s, RunTools& t, std::string& run_id, std::ostream& out, s
   t.events = &events;
   for (const std::string& message : t.notices) events.event(ev::Notice{message});
   t.notices.clear();
-  RunOutcome outcome;
-  if (s.cfg.attempts > 1) {  // best of N (attempts.hpp)
-    AttemptTools at{t.client.get(), [&s] { return llm::make_client(*s.endpoint); }, t.test_runner, &events,
-                    t.interrupted};
-    outcome = run_attempts(s.cfg, *s.repo, at);
-  } else {
-    Session session(s.cfg, *s.repo, *t.client, *t.test_runner, events, t.interrupted);
-    if (s.follow_up) session.continue_from(std::move(s.follow_up->conversation));
-    outcome = session.run();
-  }
+  AttemptTools at{t.client.get(), [&s] { return llm::make_client(*s.endpoint); }, t.runners.tests, &events,
+                  t.interrupted};
+  std::optional<Continuation> continues;
+  if (s.follow_up) continues = std::move(s.follow_up->conversation);
+  RunOutcome outcome = run_loop(s.cfg, *s.repo, at, std::move(continues));
   t.events = t.screen.get();
   if (!s.cfg.hooks.run_end.empty()) {
     json::Value end = json::Value::object();
