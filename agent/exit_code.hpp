@@ -7,23 +7,12 @@
 #include <ostream>
 #include <string_view>
 
+#include "agent/config/exit_codes.hpp"
 #include "agent/config/run_config.hpp"
 #include "base/result.hpp"
 #include "text/terminal.hpp"
 
 namespace ds::agent {
-
-enum class ExitCode {
-  Ok = 0,            // solved, or the command did what it was asked
-  NotSolved = 1,     // not solved within the limits, or no change
-  Usage = 2,         // usage or configuration error
-  Model = 3,         // model/API error (auth, quota, unrecoverable)
-  Repository = 4,    // not a repository, dirty tree, locked
-  TimedOut = 124,    // `diffsmith sandbox`: the command was killed at its timeout (as timeout(1))
-  Interrupted = 130  // Ctrl-C / SIGTERM
-};
-
-constexpr int to_int(ExitCode c) { return static_cast<int>(c); }
 
 // The exit code for a failure reported by a library, by the error's kind:
 // the model client's bad settings are Usage, its interruption Interrupted,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/config/context_options.hpp"
+#include "agent/config/exit_codes.hpp"
 #include "agent/config/hooks_config.hpp"
 #include "diff/diff_limits.hpp"
 #include "edit/edit_types.hpp"
@@ -182,9 +183,9 @@ struct AttemptResult {
 
 struct RunOutcome {
   RunStatus status = RunStatus::Error;
-  int exit_code = 3;   // DESIGN.md exit codes
-  std::string reason;  // why it stopped, for people
-  std::string diff;    // start..end, git-apply clean (reproduction files left out unless keep_repro)
+  int exit_code = to_int(ExitCode::Model);  // exit_codes.hpp
+  std::string reason;                       // why it stopped, for people
+  std::string diff;  // start..end, git-apply clean (reproduction files left out unless keep_repro)
   std::string repro_command, repro_diff;  // --reproduce: the reproduction and the diff creating its files
   std::vector<std::string> changed_paths;
   std::string summary;  // the model's finish summary, if any
