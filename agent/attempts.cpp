@@ -103,6 +103,11 @@ bool passes_reproduction(git::Repository& repo, const RunConfig& cfg, exec::Proc
   if (!slot.ok()) return false;
   auto check = git::reset_scratch_worktree(repo, base, slot->dir());
   if (!check.ok()) return false;
+  std::thread purge(git::purge_scratch_trash, slot->dir());  // what the reset moved away, meanwhile
+  struct Join {
+    std::thread& t;
+    ~Join() { t.join(); }
+  } join{purge};
   if (!git::apply_patch_text(*check, a.out.diff, false).ok()) return false;
   if (!git::apply_patch_text(*check, b.out.repro_diff, false).ok()) return false;
   auto r = runner.run(repro_request(cfg, b.finished->reproduction->command, slot->dir()));
@@ -232,6 +237,11 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
     }
     a.dir = slot->dir();
     auto scratch = git::reset_scratch_worktree(repo, *base, a.dir);
+    std::thread purge(git::purge_scratch_trash, a.dir);  // what the reset moved away, while the attempt runs
+    struct Join {
+      std::thread& t;
+      ~Join() { t.join(); }
+    } join{purge};
     if (!scratch.ok()) {
       a.out.status = RunStatus::Error;
       a.out.reason = "cannot make its scratch work tree: " + scratch.error().message;

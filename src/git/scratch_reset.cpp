@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,28 @@ namespace ds::git {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Moves `abs` (a file, folder or link, never followed) into the slot's
+// trash folder next to it: a rename, cheap, where removing files whose
+// blocks are allocated costs milliseconds each on some file systems
+// (discard). purge_scratch_trash removes the trash later, off the attempt's
+// path. Falls back to remove_all.
+Status move_to_trash(const std::string& dir, const std::string& abs) {
+  const std::string trash = scratch_trash(dir);
+  if (::mkdir(trash.c_str(), 0700) != 0 && errno != EEXIST)
+    return make_error("cannot create " + trash + ": " + std::strerror(errno), ErrorKind::IoError);
+  static std::atomic<unsigned long> counter{0};
+  for (int tries = 0; tries < 100; ++tries) {
+    std::string to = trash + "/" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    if (::rename(abs.c_str(), to.c_str()) == 0) return Ok{};
+    if (errno == ENOENT) return Ok{};
+    if (errno != EEXIST && errno != ENOTEMPTY) break;
+  }
+  std::error_code ec;
+  fs::remove_all(abs, ec);
+  if (ec) return make_error("cannot remove " + abs + ": " + ec.message(), ErrorKind::IoError);
+  return Ok{};
+}
 
 void fill_stat(git_index_entry& e, const struct stat& st) {
   e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
@@ -110,9 +133,7 @@ Status walk(const std::string& root, const std::string& rel, Tree& tree, size_t&
   }
   ::closedir(d);
   for (const auto& p : gone) {
-    std::error_code ec;
-    fs::remove_all(root + "/" + p, ec);
-    if (ec) return make_error("cannot remove " + root + "/" + p + ": " + ec.message(), ErrorKind::IoError);
+    if (Status st = move_to_trash(root, root + "/" + p); !st.ok()) return st;
     ++removed;
   }
   for (const auto& p : subdirs)
@@ -131,13 +152,41 @@ bool write_all(int fd, const char* data, size_t size) {
   return true;
 }
 
-// Writes the blob of `e` at root/e.path, which does not exist; its folders
-// are real folders of the tree (walk removed anything else), missing ones made.
+// Writes the blob of `e` at root/e.path; its folders are real folders of the
+// tree (walk removed anything else), missing ones made. A regular file of
+// the tree found there (e.seen) with one link is written in place (no
+// inode freed nor allocated); anything else goes to the trash first.
 Status write_entry(git_odb* odb, const std::string& root, Entry& e) {
+  std::string path = root + "/" + e.path;
+  if (e.seen) {
+    if (e.mode != GIT_FILEMODE_LINK && S_ISREG(e.st.st_mode) && e.st.st_nlink == 1) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      struct stat st {};
+      if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+          st.st_ino == e.st.st_ino && st.st_dev == e.st.st_dev) {
+        git_odb_object* raw = nullptr;
+        if (git_odb_read(&raw, odb, &e.id) != 0) {
+          ::close(fd);
+          return git_failure("cannot read the blob of " + e.path);
+        }
+        Handle<git_odb_object, git_odb_object_free> obj(raw);
+        const char* data = static_cast<const char*>(git_odb_object_data(obj.get()));
+        size_t size = git_odb_object_size(obj.get());
+        bool ok = write_all(fd, data, size) && ::ftruncate(fd, static_cast<off_t>(size)) == 0 &&
+                  ::fchmod(fd, e.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644) == 0 &&
+                  ::fstat(fd, &e.st) == 0;
+        int saved = errno;
+        if (::close(fd) != 0 && ok) ok = false, saved = errno;
+        if (!ok) return make_error("cannot write " + path + ": " + std::strerror(saved), ErrorKind::IoError);
+        return Ok{};
+      }
+      if (fd >= 0) ::close(fd);
+    }
+    if (Status st = move_to_trash(root, path); !st.ok()) return st;
+  }
   if (Status st = make_parent_dirs(root, e.path); !st.ok()) return st;
   if (!parents_are_real_dirs(root, e.path))
     return make_error("a folder leading to " + e.path + " is not a real folder", ErrorKind::IoError);
-  std::string path = root + "/" + e.path;
   git_odb_object* raw = nullptr;
   if (git_odb_read(&raw, odb, &e.id) != 0) return git_failure("cannot read the blob of " + e.path);
   Handle<git_odb_object, git_odb_object_free> obj(raw);
@@ -221,8 +270,7 @@ Result<Repository> rebuild(Repository& repo, const std::string& commit, const st
   stats.rebuilt = true;
   std::error_code ec;
   fs::remove(scratch_saved_index(dir), ec);
-  fs::remove_all(dir, ec);
-  if (ec) return make_error("cannot remove " + dir + ": " + ec.message(), ErrorKind::IoError);
+  if (Status st = move_to_trash(dir, dir); !st.ok()) return st.error();
   auto scratch = scratch_worktree(repo, commit, dir);
   if (!scratch.ok()) return scratch.error();
   if (Status st = save_index(*scratch, dir); !st.ok()) return st.error();
@@ -266,13 +314,11 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
       if (!t.dirs.insert(x.path.substr(0, s)).second) break;
     }
   }
-  std::error_code ec;
   // `.git` made anew whatever it is now (a link to another repository is
-  // removed, never followed): config, HEAD, refs, objects of the last use go.
-  fs::remove_all(dir + "/.git", ec);
-  if (ec) return make_error("cannot remove " + dir + "/.git: " + ec.message(), ErrorKind::IoError);
+  // moved away, never followed): config, HEAD, refs, objects of the last use go.
   struct stat dst {};
   if (::lstat(dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode)) return rebuild(repo, commit, dir, stats);
+  if (Status st = move_to_trash(dir, dir + "/.git"); !st.ok()) return st.error();
   if (Status st = walk(dir, "", t, stats.removed); !st.ok()) return st.error();
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo.raw()) != 0)
@@ -290,10 +336,6 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
     bool keep = x.seen && it != old.end() && git_oid_equal(&it->second.id, &x.id) &&
                 it->second.mode == x.mode && !racy(it->second, stamp) && same_stat(it->second, x.st);
     if (keep) continue;
-    if (x.seen) {
-      fs::remove_all(abs, ec);
-      if (ec) return make_error("cannot remove " + abs + ": " + ec.message(), ErrorKind::IoError);
-    }
     if (Status st = write_entry(odb, dir, x); !st.ok()) return st.error();
     x.seen = true;
     ++stats.rewritten;
@@ -318,6 +360,13 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
 }  // namespace
 
 std::string scratch_saved_index(const std::string& dir) { return dir + ".index"; }
+
+std::string scratch_trash(const std::string& dir) { return dir + ".trash"; }
+
+void purge_scratch_trash(const std::string& dir) {
+  std::error_code ec;
+  fs::remove_all(scratch_trash(dir), ec);
+}
 
 Result<Repository> reset_scratch_worktree(Repository& repo, const std::string& commit, const std::string& dir,
                                           ScratchResetStats& stats) {

@@ -95,6 +95,15 @@ TEST_CASE("reset_scratch_worktree: whatever a command did, the folder is the com
   }
   require_exact(*repo, src, c1, out);
 
+  SECTION("what a reset moved away goes with the trash, the tree stays") {
+    write_file(out + "/untracked.txt", "u\n");
+    REQUIRE(git::reset_scratch_worktree(*repo, c1, out, stats).ok());
+    CHECK(std::filesystem::exists(git::scratch_trash(out)));
+    git::purge_scratch_trash(out);
+    CHECK_FALSE(std::filesystem::exists(git::scratch_trash(out)));
+    require_exact(*repo, src, c1, out);
+  }
+
   SECTION("untouched or lightly changed: only the changed files are written") {
     auto again = git::reset_scratch_worktree(*repo, c1, out, stats);
     REQUIRE(again.ok());
@@ -141,11 +150,16 @@ TEST_CASE("reset_scratch_worktree: whatever a command did, the folder is the com
         other.sh("git log --oneline | wc -l; git status --porcelain; ls -la .git");
     shell(out, "rm -rf pkg/d1 && ln -s '" + outside.path + "/canary' pkg/d1");
     shell(out, "rm keep.txt && ln -s '" + outside.path + "/canary-file' keep.txt");
+    // A hard link to a file outside, in place of a file of the tree (same size: written where it is?).
+    write_file(outside.path + "/hard", read_file(out + "/pkg/d2/f2.txt") + "!");
+    shell(out, "rm pkg/d2/f2.txt && ln '" + outside.path + "/hard' pkg/d2/f2.txt");
+    const std::string hard_before = read_file(outside.path + "/hard");
     shell(out, "rm -rf .git && ln -s '" + other.root + "/.git' .git");
     REQUIRE(git::reset_scratch_worktree(*repo, c1, out, stats).ok());
     require_exact(*repo, src, c1, out);
     CHECK(shell(outside.path, "find . -type f | sort && cat canary/f1.txt canary-file") ==
-          "./canary-file\n./canary/f1.txt\ncanary\ncanary file\n");
+          "./canary-file\n./canary/f1.txt\n./hard\ncanary\ncanary file\n");
+    CHECK(read_file(outside.path + "/hard") == hard_before);
     CHECK(other.sh("git log --oneline | wc -l; git status --porcelain; ls -la .git") == other_before);
     CHECK(other.read("theirs.txt") == "theirs\n");
   }
