@@ -249,8 +249,10 @@ int main(int argc, char** argv) {
   }
   report("an attempt's scratch tree, first (cold)", attempt);
   report("an attempt's scratch tree, reused (reset)", attempt_reset);
-  std::printf("  the reset wrote %zu files and moved %zu entries (and .git) to the trash\n", reset_written,
-              reset_removed);
+  std::printf(
+      "  the reset wrote %zu files and moved %zu entries (and the objects and refs the attempt made) to the "
+      "trash\n",
+      reset_written, reset_removed);
   report("  the trash purged (in the background in a run)", attempt_purge);
   report("  removing it", attempt_rm);
   fs::remove_all(dir);

@@ -227,6 +227,93 @@ void wait_past(const struct timespec& newest, const std::string& probe) {
   ::unlink(probe.c_str());
 }
 
+// `.git` of a slot kept, but only what a new scratch repository has (the
+// layout below, files with one link, folders real): anything else (objects
+// and refs of the last use, logs, a planted hook or packed-refs, links) goes
+// to the trash, and every file is written with known content.
+const std::unordered_set<std::string> kGitDirs = {
+    ".git",      ".git/objects",    ".git/objects/info", ".git/objects/pack",
+    ".git/refs", ".git/refs/heads", ".git/refs/tags"};
+const char* const kGitFiles[] = {".git/HEAD", ".git/config", ".git/objects/info/alternates", ".git/index"};
+
+Status clean_git(const std::string& dir, const std::string& rel) {
+  std::string abs = dir + "/" + rel;
+  int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return move_to_trash(dir, abs);
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return make_error("cannot read the folder " + abs, ErrorKind::IoError);
+  }
+  std::vector<std::string> subdirs, gone;
+  while (dirent* de = ::readdir(d)) {
+    std::string name = de->d_name;
+    if (name == "." || name == "..") continue;
+    std::string path = rel + "/" + name;
+    struct stat st {};
+    bool known_file = false;
+    for (const char* f : kGitFiles) known_file = known_file || path == f;
+    if (::fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+      gone.push_back(path);
+    else if (S_ISDIR(st.st_mode) && kGitDirs.count(path))
+      subdirs.push_back(path);
+    else if (!(known_file && S_ISREG(st.st_mode) && st.st_nlink == 1))
+      gone.push_back(path);
+  }
+  ::closedir(d);
+  for (const auto& p : gone)
+    if (Status st = move_to_trash(dir, dir + "/" + p); !st.ok()) return st;
+  for (const auto& p : subdirs)
+    if (Status st = clean_git(dir, p); !st.ok()) return st;
+  return Ok{};
+}
+
+// Writes `data` to the file `abs` in place (created if missing), never
+// through a link; a file with more than one link goes to the trash first.
+Status write_known(const std::string& dir, const std::string& abs, const std::string& data) {
+  for (int tries = 0; tries < 2; ++tries) {
+    int fd = ::open(abs.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
+      bool ok =
+          write_all(fd, data.data(), data.size()) && ::ftruncate(fd, static_cast<off_t>(data.size())) == 0;
+      int saved = errno;
+      if (::close(fd) != 0 && ok) ok = false, saved = errno;
+      if (!ok) return make_error("cannot write " + abs + ": " + std::strerror(saved), ErrorKind::IoError);
+      return Ok{};
+    }
+    if (fd >= 0) ::close(fd);
+    if (Status st = move_to_trash(dir, abs); !st.ok()) return st;
+  }
+  return make_error("cannot write " + abs, ErrorKind::IoError);
+}
+
+// The slot's `.git` made a new scratch repository's again, or false when it
+// is not a real folder (then made anew by the caller).
+Result<bool> reuse_git(Repository& repo, const std::string& commit, const std::string& dir,
+                       const std::string& saved) {
+  struct stat st {};
+  if (::lstat((dir + "/.git").c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  if (Status s = clean_git(dir, ".git"); !s.ok()) return s.error();
+  for (const auto& d : {".git/objects", ".git/objects/info", ".git/objects/pack", ".git/refs",
+                        ".git/refs/heads", ".git/refs/tags"})
+    if (::mkdir((dir + "/" + d).c_str(), 0755) != 0 && errno != EEXIST)
+      return make_error("cannot create " + dir + "/" + d + ": " + std::strerror(errno), ErrorKind::IoError);
+  auto index = read_file_raw(saved);
+  if (!index.ok()) return index.error();
+  if (!*index) return make_error("the saved index of " + dir + " is gone", ErrorKind::IoError);
+  const std::pair<const char*, std::string> files[] = {
+      {".git/HEAD", commit + "\n"},
+      {".git/config",
+       "[core]\n\tbare = false\n\trepositoryformatversion = 0\n\tfilemode = true\n\tlogallrefupdates = "
+       "true\n"},
+      {".git/objects/info/alternates", repo.common_dir() + "/objects\n"},
+      {".git/index", **index}};
+  for (const auto& [rel, data] : files)
+    if (Status s = write_known(dir, dir + "/" + rel, data); !s.ok()) return s.error();
+  return true;
+}
+
 Status copy_index(const std::string& saved, const std::string& dir) {
   std::error_code ec;
   fs::copy_file(saved, dir + "/.git/index", fs::copy_options::overwrite_existing, ec);
@@ -314,11 +401,8 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
       if (!t.dirs.insert(x.path.substr(0, s)).second) break;
     }
   }
-  // `.git` made anew whatever it is now (a link to another repository is
-  // moved away, never followed): config, HEAD, refs, objects of the last use go.
   struct stat dst {};
   if (::lstat(dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode)) return rebuild(repo, commit, dir, stats);
-  if (Status st = move_to_trash(dir, dir + "/.git"); !st.ok()) return st.error();
   if (Status st = walk(dir, "", t, stats.removed); !st.ok()) return st.error();
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo.raw()) != 0)
@@ -350,10 +434,17 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
     if (git_index_add(idx.get(), &e) != 0) return git_failure("cannot update the saved index of " + dir);
   }
   if (stats.rewritten > 0) wait_past(newest, saved + ".tick");
+  // Then `.git`, whatever it is now (a link to another repository is moved
+  // away, never followed): config, HEAD, refs, objects of the last use go.
   if (git_index_write(idx.get()) != 0) return git_failure("cannot write the saved index of " + dir);
-  auto scratch = init_scratch_git(repo, commit, dir);
-  if (!scratch.ok()) return scratch.error();
-  if (Status st = copy_index(saved, dir); !st.ok()) return st.error();
+  auto reused = reuse_git(repo, commit, dir, saved);
+  if (!reused.ok()) return reused.error();
+  if (!*reused) {  // `.git` was a link or a file: a new one
+    if (Status st = move_to_trash(dir, dir + "/.git"); !st.ok()) return st.error();
+    auto scratch = init_scratch_git(repo, commit, dir);
+    if (!scratch.ok()) return scratch.error();
+    if (Status st = copy_index(saved, dir); !st.ok()) return st.error();
+  }
   return Repository::open(dir);  // its index read afresh
 }
 

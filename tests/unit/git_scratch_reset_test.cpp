@@ -132,12 +132,15 @@ TEST_CASE("reset_scratch_worktree: whatever a command did, the folder is the com
     std::string planted = shell(out, "echo planted | git hash-object -w --stdin");
     shell(out,
           "git config core.trustctime false && git config core.checkStat minimal && "
-          "echo '*.txt' > .git/info/exclude && echo junk > .git/index");
+          "echo '*.txt' > .git/info/exclude && echo junk > .git/index && mkdir -p .git/hooks && "
+          "echo 'touch /tmp/hooked' > .git/hooks/post-checkout && git update-ref refs/heads/x HEAD");
     REQUIRE(git::reset_scratch_worktree(*repo, c1, out, stats).ok());
     CHECK_FALSE(stats.rebuilt);
     require_exact(*repo, src, c1, out);
     CHECK(shell(out, "git cat-file -e " + planted.substr(0, 40) + " && echo present", true) != "present\n");
     CHECK(shell(out, "git config core.trustctime || echo unset", true) == "unset\n");
+    CHECK(shell(out, "ls .git/hooks .git/info 2>&1 >/dev/null | wc -l; git for-each-ref | wc -l") ==
+          "2\n0\n");
   }
 
   SECTION("links in place of a folder, of a file and of .git lead nowhere outside") {
