@@ -102,6 +102,8 @@ struct Tree {
 Status walk(const std::string& root, const std::string& rel, Tree& tree, size_t& removed) {
   std::string abs = rel.empty() ? root : root + "/" + rel;
   int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && !rel.empty())
+    return move_to_trash(root, abs);  // unreadable (chmod 000): its files written again
   if (fd < 0)
     return make_error("cannot read the folder " + abs + ": " + std::strerror(errno), ErrorKind::IoError);
   DIR* d = ::fdopendir(fd);
@@ -120,6 +122,9 @@ Status walk(const std::string& root, const std::string& rel, Tree& tree, size_t&
       continue;
     }
     if (S_ISDIR(st.st_mode) && tree.dirs.count(path)) {
+      // As export_tree makes folders (a command may have changed the mode).
+      if ((st.st_mode & 07777) != (0755 & new_file_mode(true)))
+        ::fchmodat(fd, de->d_name, 0755 & new_file_mode(true), 0);
       subdirs.push_back(path);
       continue;
     }
@@ -172,9 +177,10 @@ Status write_entry(git_odb* odb, const std::string& root, Entry& e) {
         Handle<git_odb_object, git_odb_object_free> obj(raw);
         const char* data = static_cast<const char*>(git_odb_object_data(obj.get()));
         size_t size = git_odb_object_size(obj.get());
-        bool ok = write_all(fd, data, size) && ::ftruncate(fd, static_cast<off_t>(size)) == 0 &&
-                  ::fchmod(fd, e.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644) == 0 &&
-                  ::fstat(fd, &e.st) == 0;
+        bool ok =
+            write_all(fd, data, size) && ::ftruncate(fd, static_cast<off_t>(size)) == 0 &&
+            ::fchmod(fd, (e.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644) & new_file_mode(true)) == 0 &&
+            ::fstat(fd, &e.st) == 0;
         int saved = errno;
         if (::close(fd) != 0 && ok) ok = false, saved = errno;
         if (!ok) return make_error("cannot write " + path + ": " + std::strerror(saved), ErrorKind::IoError);

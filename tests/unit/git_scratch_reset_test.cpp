@@ -37,7 +37,7 @@ std::string listing(const std::string& dir) {
   return shell(
       dir,
       "find . -path ./.git -prune -o \\( -type f -printf '%P %y %m %s\\n' \\) -o \\( -type l -printf '%P "
-      "%y %l\\n' \\) -o \\( -type d -printf '%P %y\\n' \\) | sort");
+      "%y %l\\n' \\) -o \\( -type d -printf '%P %y %m\\n' \\) | sort");
 }
 
 // `out` holds exactly `commit`'s tree: as a fresh export, and as git archive.
@@ -122,7 +122,8 @@ TEST_CASE("reset_scratch_worktree: whatever a command did, the folder is the com
     change_in_place(out + "/pkg/d3/f10.txt");
     change_in_place(out + "/keep.txt");
     shell(out,
-          "rm pkg/d4/f4.txt bin/run.sh && chmod +x pkg/d5/f5.txt && rm link.txt && ln -s keep.txt link.txt");
+          "chmod 700 pkg/d3 && rm pkg/d4/f4.txt bin/run.sh && chmod +x pkg/d5/f5.txt && rm link.txt && ln -s "
+          "keep.txt link.txt");
     shell(out,
           "mkdir -p untracked/deep build/obj && echo u > untracked/deep/u.txt && echo o > build/obj/o.o && "
           "echo l > debug.log && echo n > pkg/d0/new.txt");
