@@ -86,8 +86,9 @@ struct Entry {
   std::string path;
   git_oid id;
   uint32_t mode = 0;
-  bool seen = false;
+  bool seen = false, written = false;
   struct stat st {};
+  git_index_entry rec{};  // the stat data recorded for it, none when new or changed
 };
 
 struct Tree {
@@ -379,26 +380,22 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
   git_index* raw = nullptr;
   if (git_index_open(&raw, saved.c_str()) != 0) return rebuild(repo, commit, dir, stats);
   IndexPtr idx(raw);
-  // What was there: path -> stat data, blob and mode, as last written.
-  std::unordered_map<std::string, git_index_entry> old;
-  std::vector<std::string> old_paths;
-  size_t n = git_index_entrycount(idx.get());
-  old.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    const git_index_entry* e = git_index_get_byindex(idx.get(), i);
-    old.emplace(e->path, *e).first->second.path = nullptr;
-  }
+  // git_index_read_tree keeps the stat data of an entry whose path, mode and
+  // blob are unchanged (what the last reset or export recorded); the other
+  // entries come with none.
   auto tree = find_tree(repo, commit);
   if (!tree.ok()) return tree.error();
   if (tree->get() ? git_index_read_tree(idx.get(), tree->get()) != 0 : git_index_clear(idx.get()) != 0)
     return git_failure("cannot read the tree of " + commit);
   Tree t;
-  n = git_index_entrycount(idx.get());
+  size_t n = git_index_entrycount(idx.get());
   t.entries.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const git_index_entry* e = git_index_get_byindex(idx.get(), i);
     Entry& x = t.entries[i];
     x.path = e->path, x.id = e->id, x.mode = e->mode;
+    x.rec = *e;
+    x.rec.path = nullptr;
     if (x.mode == GIT_FILEMODE_COMMIT)
       t.dirs.insert(x.path);
     else
@@ -422,18 +419,17 @@ Result<Repository> reset(Repository& repo, const std::string& commit, const std:
         return make_error("cannot create " + abs + ": " + std::strerror(errno), ErrorKind::IoError);
       continue;
     }
-    auto it = old.find(x.path);
-    bool keep = x.seen && it != old.end() && git_oid_equal(&it->second.id, &x.id) &&
-                it->second.mode == x.mode && !racy(it->second, stamp) && same_stat(it->second, x.st);
+    bool recorded = x.rec.mtime.seconds != 0 || x.rec.ino != 0;
+    bool keep = x.seen && recorded && !racy(x.rec, stamp) && same_stat(x.rec, x.st);
     if (keep) continue;
     if (Status st = write_entry(odb, dir, x); !st.ok()) return st.error();
-    x.seen = true;
+    x.seen = x.written = true;
     ++stats.rewritten;
   }
   struct timespec newest {};
   for (size_t i = 0; i < n; ++i) {
     const Entry& x = t.entries[i];
-    if (x.mode == GIT_FILEMODE_COMMIT || !x.seen) continue;
+    if (!x.written) continue;  // the others' stat data is in the index already
     git_index_entry e = *git_index_get_byindex(idx.get(), i);
     fill_stat(e, x.st);
     if (later(x.st.st_mtim, newest)) newest = x.st.st_mtim;
