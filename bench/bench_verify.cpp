@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
   fs::remove_all(tree);
   fs::remove(ds::git::scratch_saved_index(tree));
   attempt_rm.push_back(ms_since(t2));
+  ds::git::purge_scratch_trash(tree);
 
   std::printf("%d files, %d runs\n", files + 1, runs);
   report("export the base tree (git::export_tree)", exported);
