@@ -31,6 +31,8 @@ namespace fs = std::filesystem;
 // (discard). purge_scratch_trash removes the trash later, off the attempt's
 // path. Falls back to remove_all.
 Status move_to_trash(const std::string& dir, const std::string& abs) {
+  struct stat st {};
+  if (::lstat(abs.c_str(), &st) != 0 && errno == ENOENT) return Ok{};
   const std::string trash = scratch_trash(dir);
   if (::mkdir(trash.c_str(), 0700) != 0 && errno != EEXIST)
     return make_error("cannot create " + trash + ": " + std::strerror(errno), ErrorKind::IoError);
