@@ -21,6 +21,7 @@
 #include "git/patch_apply.hpp"
 #include "git/repository.hpp"
 #include "git/scratch.hpp"
+#include "git/scratch_slot.hpp"
 #include "llm/generation.hpp"
 #include "worktree/lock.hpp"
 
@@ -93,22 +94,23 @@ exec::RunRequest repro_request(const RunConfig& cfg, const std::string& command,
 }
 
 // Whether `a`'s change passes `b`'s reproduction: b's command on the base
-// tree plus a's change plus b's reproduction files (never a's own ones).
+// tree plus a's change plus b's reproduction files (never a's own ones), in
+// a free slot of `slots` (a finished attempt's, reset to the base).
 bool passes_reproduction(git::Repository& repo, const RunConfig& cfg, exec::ProcessRunner& runner,
-                         const std::string& base, const std::string& dir, const Attempt& a,
+                         const std::string& base, const std::string& slots, const Attempt& a,
                          const Attempt& b) {
-  struct Cleanup {
-    std::string path;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  } cleanup{dir};
-  auto check = git::scratch_worktree(repo, base, dir);
+  auto slot = git::ScratchSlot::acquire(slots);
+  if (!slot.ok()) return false;
+  auto check = git::reset_scratch_worktree(repo, base, slot->dir());
   if (!check.ok()) return false;
+  std::thread purge(git::purge_scratch_trash, slot->dir());  // what the reset moved away, meanwhile
+  struct Join {
+    std::thread& t;
+    ~Join() { t.join(); }
+  } join{purge};
   if (!git::apply_patch_text(*check, a.out.diff, false).ok()) return false;
   if (!git::apply_patch_text(*check, b.out.repro_diff, false).ok()) return false;
-  auto r = runner.run(repro_request(cfg, b.finished->reproduction->command, dir));
+  auto r = runner.run(repro_request(cfg, b.finished->reproduction->command, slot->dir()));
   return r.ok() && !r->interrupted && !r->timed_out && r->exit_code == 0;
 }
 
@@ -175,7 +177,8 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
                               cfg.task});
   auto ds_dir = git::diffsmith_dir(repo);
   if (!ds_dir.ok()) return fail(ds_dir.error().message, to_int(ExitCode::Repository));
-  const std::string root = *ds_dir + "/attempts/" + cfg.run_id;
+  const std::string root = *ds_dir + "/attempts/" + cfg.run_id;  // the attempts' trajectories
+  const std::string slots = *ds_dir + "/scratch";                // the scratch trees, kept and reset
   std::error_code ec;
   fs::create_directories(root, ec);
 
@@ -202,9 +205,7 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
         if (j == i || !attempts[j].done || !attempts[j].proved_repro() || !c.solved) continue;
         auto key = std::make_pair(i, j);
         if (!passes.count(key))
-          passes[key] = passes_reproduction(
-              repo, cfg, *tools.runner, *base,
-              root + "/check-" + std::to_string(i + 1) + "-" + std::to_string(j + 1), a, attempts[j]);
+          passes[key] = passes_reproduction(repo, cfg, *tools.runner, *base, slots, a, attempts[j]);
         if (!passes[key]) c.fails_of.push_back(j);
       }
       cands.push_back(std::move(c));
@@ -227,9 +228,20 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
     RunConfig c = vary_attempt(cfg, i, a.variation);
     c.run_id = cfg.run_id + "-" + std::to_string(i + 1);
     c.shared_budget = budget;
-    a.dir = root + "/" + std::to_string(i + 1);
     std::string label = "attempt " + std::to_string(i + 1) + "/" + std::to_string(n);
-    auto scratch = git::scratch_worktree(repo, *base, a.dir);
+    auto slot = git::ScratchSlot::acquire(slots);  // held until the attempt ends
+    if (!slot.ok()) {
+      a.out.status = RunStatus::Error;
+      a.out.reason = "cannot make its scratch work tree: " + slot.error().message;
+      return;
+    }
+    a.dir = slot->dir();
+    auto scratch = git::reset_scratch_worktree(repo, *base, a.dir);
+    std::thread purge(git::purge_scratch_trash, a.dir);  // what the reset moved away, while the attempt runs
+    struct Join {
+      std::thread& t;
+      ~Join() { t.join(); }
+    } join{purge};
     if (!scratch.ok()) {
       a.out.status = RunStatus::Error;
       a.out.reason = "cannot make its scratch work tree: " + scratch.error().message;
@@ -382,9 +394,8 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
     e.attempts.push_back(std::move(x));
   }
   events.event(e);
-  // The scratch trees go; each attempt's trajectory (<n>.jsonl) stays.
-  for (const Attempt& a : attempts)
-    if (!a.dir.empty()) fs::remove_all(a.dir, ec);
+  // Each attempt's trajectory (<n>.jsonl) stays, and so do the scratch trees
+  // (reset, not written again, by the next run).
   return out;
 }
 

@@ -6,11 +6,11 @@
 #include "git/export_tree.hpp"
 #include "git/handles.hpp"
 #include "git/init.hpp"
+#include "git/scratch_git.hpp"
 
 namespace ds::git {
 
-Result<Repository> scratch_worktree(Repository& repo, const std::string& commit, const std::string& dir) {
-  if (Status st = export_tree(repo, commit, dir); !st.ok()) return st.error();
+Result<Repository> init_scratch_git(Repository& repo, const std::string& commit, const std::string& dir) {
   {
     auto created = init_repository(dir);
     if (!created.ok()) return created.error();
@@ -19,6 +19,17 @@ Result<Repository> scratch_worktree(Repository& repo, const std::string& commit,
     if (!alternates.flush()) return make_error("cannot write the alternates of " + dir, ErrorKind::IoError);
   }
   auto scratch = Repository::open(dir);  // reopened: the alternates are read on open
+  if (!scratch.ok()) return scratch.error();
+  git_oid oid;
+  if (git_oid_fromstr(&oid, commit.c_str()) != 0) return git_failure("not a commit id: " + commit);
+  if (git_repository_set_head_detached(scratch->raw(), &oid) != 0)
+    return git_failure("cannot set HEAD of " + dir);
+  return scratch;
+}
+
+Result<Repository> scratch_worktree(Repository& repo, const std::string& commit, const std::string& dir) {
+  if (Status st = export_tree(repo, commit, dir); !st.ok()) return st.error();
+  auto scratch = init_scratch_git(repo, commit, dir);
   if (!scratch.ok()) return scratch.error();
   git_oid oid;
   if (git_oid_fromstr(&oid, commit.c_str()) != 0) return git_failure("not a commit id: " + commit);
@@ -33,8 +44,6 @@ Result<Repository> scratch_worktree(Repository& repo, const std::string& commit,
   IndexPtr ip(idx);
   if (git_index_read_tree(idx, t) != 0 || git_index_write(idx) != 0)
     return git_failure("cannot write the index of " + dir);
-  if (git_repository_set_head_detached(scratch->raw(), &oid) != 0)
-    return git_failure("cannot set HEAD of " + dir);
   return scratch;
 }
 
