@@ -93,6 +93,24 @@ exec::RunRequest repro_request(const RunConfig& cfg, const std::string& command,
   return req;
 }
 
+// A scratch tree lives under `.git`, which the sandbox binds read-only: each
+// command an attempt runs (its tests, reproductions, the model's commands)
+// gets the tree bound writable, as the user's work tree is in a run. Outside
+// the sandbox the runners ignore it.
+class WritableTree final : public exec::ProcessRunner {
+ public:
+  WritableTree(exec::ProcessRunner& inner, std::string tree) : inner_(inner), tree_(std::move(tree)) {}
+  Result<exec::RunResult> run(const exec::RunRequest& req) override {
+    exec::RunRequest r = req;
+    r.writable.push_back(tree_);
+    return inner_.run(r);
+  }
+
+ private:
+  exec::ProcessRunner& inner_;
+  std::string tree_;
+};
+
 // Whether `a`'s change passes `b`'s reproduction: b's command on the base
 // tree plus a's change plus b's reproduction files (never a's own ones), in
 // a free slot of `slots` (a finished attempt's, reset to the base).
@@ -110,7 +128,8 @@ bool passes_reproduction(git::Repository& repo, const RunConfig& cfg, exec::Proc
   } join{purge};
   if (!git::apply_patch_text(*check, a.out.diff, false).ok()) return false;
   if (!git::apply_patch_text(*check, b.out.repro_diff, false).ok()) return false;
-  auto r = runner.run(repro_request(cfg, b.finished->reproduction->command, slot->dir()));
+  WritableTree in_slot(runner, slot->dir());
+  auto r = in_slot.run(repro_request(cfg, b.finished->reproduction->command, slot->dir()));
   return r.ok() && !r->interrupted && !r->timed_out && r->exit_code == 0;
 }
 
@@ -249,7 +268,10 @@ RunOutcome run_attempts(const RunConfig& cfg, git::Repository& repo, const Attem
     }
     AttemptSink sink(events, m, label, root + "/" + std::to_string(i + 1) + ".jsonl", a);
     sink.quiet_text_ = parallel > 1;
-    Session session(c, *scratch, client, *tools.runner, sink, parallel > 1 ? &halt : tools.interrupted);
+    WritableTree tests(*tools.runner, a.dir);
+    std::shared_ptr<exec::ProcessRunner> commands = c.command_runner;  // outlives the session
+    if (commands) c.command_runner = std::make_shared<WritableTree>(*commands, a.dir);
+    Session session(c, *scratch, client, tests, sink, parallel > 1 ? &halt : tools.interrupted);
     a.out = session.run();
   };
   auto worker = [&](llm::Client* client) {

@@ -195,3 +195,30 @@ TEST_CASE("attempts e2e: --attempts-parallel 2 runs both attempts at once, each 
   CHECK(fin["turns"].as_int() == static_cast<int64_t>(mock->requests().size()));
   CHECK(repo.read("calc.py") == kCalc);
 }
+
+TEST_CASE("attempts e2e: an attempt's tests and commands may write in its scratch tree, as in a run") {
+  TempRepo repo({{"calc.py", kCalc}});
+  // The model's command writes a file in the tree; the tests write one too
+  // (a cache, a report) before they check the fix.
+  Value command = turn(
+      {tool_call("run_command", Value::object().set("command", "echo made > made.txt && cat made.txt"))});
+  auto mock = start_mock(
+      script({command, edit_turn(sr_block("calc.py", kCalc, "def add(a, b):\n    return a + b\n")), command,
+              edit_turn(sr_block("calc.py", kCalc, "def add(a, b):\n    return a + b\n"))}));
+  ProcResult r =
+      run_agent(repo, *mock, "add() is wrong", "echo ran > .test-report && grep -q 'a + b' calc.py",
+                {"--attempts", "2", "--json"});
+  INFO("stderr: " << r.err);
+  auto events = json_lines(r.out);
+  const Value& fin = finished(events);
+  REQUIRE(fin["attempts"].items().size() == 2);
+  for (const Value& a : fin["attempts"].items()) CHECK(a["status"].as_string() == "solved");
+  for (const Value& e : events)
+    if (e["type"].as_string() == "tool_result" && e["name"].as_string() == "run_command") {
+      INFO(e["excerpt"].as_string());
+      CHECK(e["ok"].as_bool());
+      CHECK(contains(e["excerpt"].as_string(), "made"));
+    }
+  CHECK(r.exit_code == 0);
+  CHECK(contains(repo.read("calc.py"), "return a + b"));
+}
