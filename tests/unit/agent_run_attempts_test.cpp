@@ -202,9 +202,16 @@ TEST_CASE("attempts e2e: an attempt's tests and commands may write in its scratc
   // (a cache, a report) before they check the fix.
   Value command = turn(
       {tool_call("run_command", Value::object().set("command", "echo made > made.txt && cat made.txt"))});
-  auto mock = start_mock(
-      script({command, edit_turn(sr_block("calc.py", kCalc, "def add(a, b):\n    return a + b\n")), command,
-              edit_turn(sr_block("calc.py", kCalc, "def add(a, b):\n    return a + b\n"))}));
+  // The second attempt is asked for the other edit format (patch).
+  Value patch = turn(
+      {tool_call("apply_patch",
+                 Value::object().set(
+                     "input",
+                     "*** Begin Patch\n*** Update File: calc.py\n@@ def add(a, b):\n-    return a - b\n+    "
+                     "return a + b\n*** End Patch\n"))});
+  auto mock =
+      start_mock(script({command, edit_turn(sr_block("calc.py", kCalc, "def add(a, b):\n    return a + b\n")),
+                         command, patch}));
   ProcResult r =
       run_agent(repo, *mock, "add() is wrong", "echo ran > .test-report && grep -q 'a + b' calc.py",
                 {"--attempts", "2", "--json"});
