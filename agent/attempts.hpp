@@ -1,7 +1,8 @@
 // Best of N (`--attempts N`, `--agree K`, `--attempts-parallel P`): N
 // independent attempts at the task, each in a scratch work tree of its own
-// (the run's start checkpoint, exported under .git/diffsmith/attempts/<run>/)
-// with its own conversation and varied sampling, each verified as a single
+// (the run's start checkpoint in a slot under .git/diffsmith/scratch/, reset
+// rather than rewritten: git/scratch.hpp; bound writable for the attempt's
+// commands) with its own conversation and varied sampling, each verified as a single
 // run is. Then every verified change is run against the other attempts'
 // reproductions, the winner is chosen (select.hpp) and only its change is
 // applied to the user's work tree: one start and one end checkpoint on the
