@@ -89,16 +89,6 @@ Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next,
     std::string msg = what + " " + abs_path + ": " + errno_text();
     return discard(make_error(msg + "; nothing was written there", FileErrorKind::IoError));
   };
-  auto write_all = [&](std::string_view data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return true;
-  };
   bool kill = kill_at_this_write();
   while (true) {
     auto piece = next();
@@ -109,7 +99,7 @@ Status write_file_atomic_pieces(const std::string& abs_path, const Pieces& next,
       ::raise(SIGKILL);
     }
     if (piece->empty()) break;
-    if (!write_all(*piece)) return fail("cannot write");
+    if (!write_all_fd(fd, *piece)) return fail("cannot write");
   }
   if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of");
   if (::close(fd) != 0) {
@@ -214,6 +204,16 @@ void remove_empty_parents(const std::string& root, const std::string& rel) {
     dir.resize(slash);
     if (::rmdir((root + "/" + dir).c_str()) != 0) return;  // not empty (or gone): stop
   }
+}
+
+bool write_all_fd(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
 }
 
 mode_t new_file_mode(bool executable) {

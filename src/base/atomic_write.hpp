@@ -66,4 +66,8 @@ void remove_empty_parents(const std::string& root, const std::string& rel);
 // What git would create: 0666 or 0777 minus the process umask.
 mode_t new_file_mode(bool executable);
 
+// Writes all of `data` to `fd`, retrying interrupted and short writes; false
+// on an error (errno says which).
+bool write_all_fd(int fd, std::string_view data);
+
 }  // namespace ds

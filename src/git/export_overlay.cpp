@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <set>
 
+#include "base/atomic_write.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {
@@ -26,17 +27,6 @@ namespace ds::git {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
 
 // One blob of the tree written to the layer ("" or what failed).
 std::string write_blob(git_repository* repo, const git_tree_entry* e, const std::string& dest) {
@@ -55,7 +45,7 @@ std::string write_blob(git_repository* repo, const git_tree_entry* e, const std:
   }
   int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                   mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
-  bool ok = fd >= 0 && write_all(fd, data, size);
+  bool ok = fd >= 0 && write_all_fd(fd, std::string_view(data, size));
   int saved = errno;
   if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, saved = errno;
   if (!ok) return "cannot write " + dest + ": " + std::strerror(saved);

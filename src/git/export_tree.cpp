@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/atomic_write.hpp"
 #include "git/handles.hpp"
 
 namespace ds::git {
@@ -36,17 +37,6 @@ struct Walk {
   std::vector<FileEntry> files;
   std::string error;
 };
-
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
 
 int visit(const char* root, const git_tree_entry* entry, void* payload) {
   auto* w = static_cast<Walk*>(payload);
@@ -77,7 +67,7 @@ std::string write_entry(git_odb* odb, const FileEntry& f) {
   }
   int fd = ::open(f.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                   f.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
-  bool ok = fd >= 0 && write_all(fd, data, size);
+  bool ok = fd >= 0 && write_all_fd(fd, std::string_view(data, size));
   int saved = errno;
   if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, saved = errno;
   if (!ok) return "cannot write " + f.path + ": " + std::strerror(saved);

@@ -149,17 +149,6 @@ Status walk(const std::string& root, const std::string& rel, Tree& tree, size_t&
   return Ok{};
 }
 
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Writes the blob of `e` at root/e.path; its folders are real folders of the
 // tree (walk removed anything else), missing ones made. A regular file of
 // the tree found there (e.seen) with one link is written in place (no
@@ -181,7 +170,8 @@ Status write_entry(git_odb* odb, const std::string& root, Entry& e) {
         const char* data = static_cast<const char*>(git_odb_object_data(obj.get()));
         size_t size = git_odb_object_size(obj.get());
         bool ok =
-            write_all(fd, data, size) && ::ftruncate(fd, static_cast<off_t>(size)) == 0 &&
+            write_all_fd(fd, std::string_view(data, size)) &&
+            ::ftruncate(fd, static_cast<off_t>(size)) == 0 &&
             ::fchmod(fd, (e.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644) & new_file_mode(true)) == 0 &&
             ::fstat(fd, &e.st) == 0;
         int saved = errno;
@@ -207,7 +197,7 @@ Status write_entry(git_odb* odb, const std::string& root, Entry& e) {
   } else {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     e.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
-    bool ok = fd >= 0 && write_all(fd, data, size);
+    bool ok = fd >= 0 && write_all_fd(fd, std::string_view(data, size));
     int saved = errno;
     if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, saved = errno;
     if (!ok) return make_error("cannot write " + path + ": " + std::strerror(saved), ErrorKind::IoError);
@@ -284,8 +274,7 @@ Status write_known(const std::string& dir, const std::string& abs, const std::st
     int fd = ::open(abs.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
     struct stat st {};
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
-      bool ok =
-          write_all(fd, data.data(), data.size()) && ::ftruncate(fd, static_cast<off_t>(data.size())) == 0;
+      bool ok = write_all_fd(fd, data) && ::ftruncate(fd, static_cast<off_t>(data.size())) == 0;
       int saved = errno;
       if (::close(fd) != 0 && ok) ok = false, saved = errno;
       if (!ok) return make_error("cannot write " + abs + ": " + std::strerror(saved), ErrorKind::IoError);
